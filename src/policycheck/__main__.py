@@ -1,0 +1,5 @@
+"""``python -m policycheck``."""
+
+from policycheck.cli import main
+
+main()

@@ -1,0 +1,181 @@
+"""The result of assessing proposals: immutable values every renderer takes as they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from policycheck.errors import Problem
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+
+
+class RiskFamily(StrEnum):
+    """The brief's three risks."""
+
+    NORMATIVE_EROSION = "normative-erosion"
+    REGIONAL_FRAGMENTATION = "regional-fragmentation"
+    CONFLICT_ESCALATION = "conflict-escalation"
+
+
+class IndicatorStatus(StrEnum):
+    SCORED = "scored"
+    INSUFFICIENT = "insufficient-information"
+    NOT_APPLICABLE = "not-applicable"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where in the proposal file a piece of evidence sits (1-based)."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why: a sentence and the place in the file it is about."""
+
+    note: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    """One indicator of one criterion, scored."""
+
+    check_id: str
+    criterion: str
+    title: str
+    status: IndicatorStatus
+    level: str
+    points: float | None
+    weight: float
+    share: float
+    contribution: float
+    evidence: tuple[Evidence, ...]
+    improve: str
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    id: str
+    title: str
+    weight: float
+    counters: str
+    score: float | None
+    indicators: tuple[IndicatorResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """A flagged risk: stable id, the brief's family, severity, why and what to do."""
+
+    id: str
+    title: str
+    family: RiskFamily
+    severity: Severity
+    finding: str
+    evidence: tuple[Evidence, ...]
+    mitigation: str
+    brief: str
+    check_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Improvement:
+    """A change that would raise the score, and by how much at most."""
+
+    check_id: str
+    title: str
+    gain: float
+    advice: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Cap:
+    """A grade lowered because of a risk's severity."""
+
+    risk_id: str
+    severity: Severity
+    max_grade: str
+
+
+@dataclass(frozen=True, slots=True)
+class RubricInfo:
+    id: str
+    version: str
+    title: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The graded, explained assessment of one proposal."""
+
+    file: str
+    file_sha256: str
+    proposal_id: str
+    title: str
+    status: str
+    lead: str | None
+    participants: tuple[str, ...]
+    score: float
+    grade: str
+    uncapped_grade: str
+    cap: Cap | None
+    criteria: tuple[CriterionResult, ...]
+    risks: tuple[Risk, ...]
+    improvements: tuple[Improvement, ...]
+
+    @property
+    def insufficient(self) -> tuple[IndicatorResult, ...]:
+        return tuple(
+            i for c in self.criteria for i in c.indicators if i.status is IndicatorStatus.INSUFFICIENT
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A proposal that could not be assessed, with every problem found in it."""
+
+    file: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A run over one or more files, in the order given."""
+
+    tool_version: str
+    generated_at: str
+    rubric: RubricInfo
+    reference_digest: str
+    grade_bands: tuple[tuple[str, float], ...]
+    results: tuple[Assessment | Failure, ...]
+
+    @property
+    def assessments(self) -> tuple[Assessment, ...]:
+        return tuple(r for r in self.results if isinstance(r, Assessment))
+
+    @property
+    def failures(self) -> tuple[Failure, ...]:
+        return tuple(r for r in self.results if isinstance(r, Failure))

@@ -1,0 +1,199 @@
+"""The command line: parse options, call the engine, render, write, exit with the documented code."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from rich.console import Console
+
+from policycheck import __version__
+from policycheck.errors import ExitCode, PolicycheckError, UsageError
+from policycheck.render import Format
+
+app = typer.Typer(
+    name="policycheck",
+    help="Score defence-cooperation proposals (YAML) against a rubric drawn from a policy brief.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+RubricOpt = Annotated[
+    Optional[Path],
+    typer.Option("--rubric", help="Rubric file (default: the bundled rubric).", dir_okay=False),
+]
+ReferenceOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--reference",
+        help="Folder of reference-data files overriding the bundled ones "
+        "(default: $POLICYCHECK_REFERENCE).",
+        envvar="POLICYCHECK_REFERENCE",
+        file_okay=False,
+    ),
+]
+OutputOpt = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False),
+]
+
+
+def _console(*, stderr: bool = False, width: int | None = None) -> Console:
+    """The only place consoles are made: NO_COLOR and the terminal width are honoured by rich."""
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"policycheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Score defence-cooperation proposals against a rubric drawn from a policy brief."""
+
+
+@app.command()
+def assess(
+    paths: Annotated[list[str], typer.Argument(help="Proposal files, folders or globs.", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
+    explain: Annotated[bool, typer.Option("--explain", help="Show the arithmetic behind each score.")] = False,
+    rubric: RubricOpt = None,
+    reference: ReferenceOpt = None,
+    output: OutputOpt = None,
+    width: Annotated[Optional[int], typer.Option("--width", help="Terminal report width.", min=40)] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1)] = None,
+) -> None:
+    """Assess proposals and print a graded, explained report for each."""
+    from policycheck.engine import Assessor, expand_paths
+
+    files, unmatched = expand_paths(paths)
+    for arg in unmatched:
+        _console(stderr=True).print(f"{arg}: no proposal files found", style="red")
+    if unmatched or not files:
+        raise UsageError("no proposals to assess" if not files else "some paths matched no proposal")
+    assessor = Assessor(rubric, reference)
+    progress = _progress(len(files))
+    with progress as bar:
+        task = bar.add_task("assessing", total=len(files)) if bar is not None else None
+        report = assessor.run(
+            files,
+            jobs=jobs,
+            progress=(lambda n: bar.advance(task, n)) if bar is not None and task is not None else None,
+        )
+    err = _console(stderr=True)
+    for failure in report.failures:
+        for problem in failure.problems:
+            err.print(str(problem), markup=False)
+    if format is Format.JSON:
+        from policycheck.render import json as json_render
+
+        _emit(json_render.render(report), output, files)
+    else:
+        from policycheck.render import terminal
+
+        if output is not None:
+            console = Console(record=True, width=width or 100, file=open(os.devnull, "w"), color_system=None)
+            for part in terminal.render(report, explain=explain):
+                console.print(part)
+            _emit(console.export_text(), output, files)
+        else:
+            console = _console(width=width)
+            for part in terminal.render(report, explain=explain):
+                console.print(part)
+    if report.failures:
+        raise typer.Exit(ExitCode.BAD_INPUT)
+
+
+class _NoProgress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(total: int):  # type: ignore[no-untyped-def]
+    """A progress bar on stderr for long batches, only when stderr is a terminal."""
+    if total < 50 or not sys.stderr.isatty():
+        return _NoProgress()
+    from rich.progress import Progress
+
+    return Progress(console=_console(stderr=True), transient=True)
+
+
+def _emit(text: str, output: Path | None, inputs: list[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from policycheck.output import write_atomic
+
+    write_atomic(output, text, inputs=inputs)
+
+
+@app.command()
+def schema(output: OutputOpt = None) -> None:
+    """Print the JSON Schema of the proposal format (for editors)."""
+    from policycheck.model import json_schema
+
+    _emit(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n", output, [])
+
+
+@app.command()
+def new(
+    file: Annotated[Path, typer.Argument(help="Where to write the template.", dir_okay=False)],
+) -> None:
+    """Write a commented proposal template to FILE (never overwrites)."""
+    from policycheck.output import write_atomic
+    from policycheck.template import TEMPLATE
+
+    write_atomic(file, TEMPLATE, overwrite=False)
+    _console(stderr=True).print(f"wrote {file}: fill it in, then run: policycheck assess {file}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors exit 2 with a message; bugs exit 3, traceback only with --debug."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    err = _console(stderr=True)
+    try:
+        code = app(args=args, prog_name="policycheck", standalone_mode=False)
+    except PolicycheckError as exc:
+        err.print(f"error: {exc}", markup=False, style="red")
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.BAD_INPUT)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            traceback.print_exc()
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in policycheck; please report it with the command you ran. "
+            "Run again with --debug for the traceback.",
+            markup=False,
+            style="red",
+        )
+        sys.exit(ExitCode.INTERNAL_ERROR)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)

@@ -1,0 +1,243 @@
+"""Assessing proposals: load → validate → derive facts → run checks → score.
+
+This is the typed Python API the CLI itself uses::
+
+    from policycheck import Assessor
+    assessor = Assessor()
+    result = assessor.assess_file(Path("proposals/tirana-declaration.yaml"))
+
+Nothing here prints or exits; a file that cannot be used becomes a
+``Failure`` listing its problems, so one bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from policycheck import __version__
+from policycheck.assessment import (
+    Assessment,
+    Evidence,
+    Failure,
+    Location,
+    Report,
+    Risk,
+    RiskFamily,
+    RubricInfo,
+    Severity,
+)
+from policycheck.checks import REGISTRY, Context, Mark, Registry
+from policycheck.errors import InputError, UsageError
+from policycheck.facts import derive_facts
+from policycheck.loading import Document, load_yaml_bytes
+from policycheck.model import Proposal, parse_proposal
+from policycheck.reference import ReferenceData, load_reference
+from policycheck.rubric import LoadedRubric, load_rubric
+from policycheck.scoring import grade, improvements, score_criteria
+
+PARALLEL_THRESHOLD = 200
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class Assessor:
+    """Holds a validated rubric and reference data, and assesses proposals with them."""
+
+    def __init__(
+        self,
+        rubric: Path | None = None,
+        reference: Path | None = None,
+        registry: Registry = REGISTRY,
+    ) -> None:
+        self.rubric_path = rubric
+        self.reference_path = reference
+        self.registry = registry
+        self.loaded: LoadedRubric = load_rubric(rubric, registry)
+        self.reference: ReferenceData = load_reference(reference)
+        self._context = {
+            "codes": self.reference.codes,
+            "formats": self.reference.formats,
+            "instruments": self.reference.instruments,
+        }
+
+    @property
+    def rubric_info(self) -> RubricInfo:
+        r = self.loaded.rubric
+        return RubricInfo(r.id, r.version, r.title, self.loaded.sha256)
+
+    def assess_file(self, path: Path, origin: str | None = None) -> Assessment | Failure:
+        """Assess one file; problems come back as a ``Failure``, never raised."""
+        name = origin if origin is not None else str(path)
+        try:
+            raw = _read(path, name)
+            return self.assess_bytes(raw, name)
+        except InputError as exc:
+            return Failure(name, tuple(exc.problems))
+
+    def assess_bytes(self, raw: bytes, origin: str) -> Assessment:
+        """Assess a proposal given as bytes; raise ``InputError`` when it cannot be used."""
+        doc = load_yaml_bytes(raw, origin)
+        proposal = parse_proposal(doc, self._context)
+        return self.assess(proposal, doc, hashlib.sha256(raw).hexdigest())
+
+    def assess(self, proposal: Proposal, doc: Document, sha256: str = "") -> Assessment:
+        """Run every check of the rubric on a validated proposal and score it."""
+        rubric = self.loaded.rubric
+        context = Context(proposal, derive_facts(proposal, self.reference), self.reference)
+        levels: dict[str, tuple[str, tuple[Evidence, ...]]] = {}
+        risks: list[Risk] = []
+        for criterion in rubric.criteria.values():
+            for check_id in criterion.indicators:
+                outcome = self.registry[check_id](context)
+                levels[check_id] = (outcome.level, _evidence(doc, outcome.marks))
+                for hit in outcome.risks:
+                    spec = rubric.risks[hit.risk]
+                    risks.append(
+                        Risk(
+                            id=hit.risk,
+                            title=spec.title,
+                            family=RiskFamily(spec.family),
+                            severity=Severity(hit.severity or spec.severity),
+                            finding=hit.finding,
+                            evidence=_evidence(doc, hit.marks),
+                            mitigation=spec.mitigation,
+                            brief=spec.brief,
+                            check_id=check_id,
+                        )
+                    )
+        risks.sort(key=lambda r: (-r.severity.rank, r.id, r.finding))
+        criteria, overall = score_criteria(rubric, levels)
+        uncapped, final, cap = grade(rubric, overall, tuple(risks))
+        return Assessment(
+            file=doc.origin,
+            file_sha256=sha256,
+            proposal_id=proposal.id,
+            title=proposal.title,
+            status=proposal.status,
+            lead=proposal.lead,
+            participants=proposal.countries,
+            score=round(overall, 1),
+            grade=final,
+            uncapped_grade=uncapped,
+            cap=cap,
+            criteria=criteria,
+            risks=tuple(risks),
+            improvements=improvements(criteria),
+        )
+
+    def run(
+        self,
+        paths: Sequence[Path],
+        *,
+        generated_at: str | None = None,
+        jobs: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Report:
+        """Assess many files (in parallel when there are many) into one ``Report``."""
+        results: list[Assessment | Failure] = []
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        if workers > 1 and len(paths) >= PARALLEL_THRESHOLD:
+            chunk = max(16, len(paths) // (workers * 8))
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                initializer=_init_worker,
+                initargs=(self.rubric_path, self.reference_path),
+            ) as pool:
+                for result in pool.map(_assess_in_worker, paths, chunksize=chunk):
+                    results.append(result)
+                    if progress:
+                        progress(1)
+        else:
+            for path in paths:
+                results.append(self.assess_file(path))
+                if progress:
+                    progress(1)
+        rubric = self.loaded.rubric
+        return Report(
+            tool_version=__version__,
+            generated_at=generated_at or timestamp(),
+            rubric=self.rubric_info,
+            reference_digest=self.reference.digest,
+            grade_bands=tuple((g, rubric.grades[g]) for g in ("A", "B", "C", "D", "F")),
+            results=tuple(results),
+        )
+
+
+_WORKER: Assessor | None = None
+
+
+def _init_worker(rubric: Path | None, reference: Path | None) -> None:
+    global _WORKER
+    _WORKER = Assessor(rubric, reference)
+
+
+def _assess_in_worker(path: Path) -> Assessment | Failure:
+    assert _WORKER is not None
+    return _WORKER.assess_file(path)
+
+
+def _read(path: Path, name: str) -> bytes:
+    from policycheck.loading import MAX_BYTES
+    from policycheck.errors import Problem
+
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError([Problem(name, 1, 1, "is a directory, not a file")]) from None
+    except FileNotFoundError:
+        raise InputError([Problem(name, 1, 1, "no such file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+
+
+def _evidence(doc: Document, marks: Iterable[Mark]) -> tuple[Evidence, ...]:
+    result = []
+    for mark in marks:
+        line, column = doc.position(mark.path)
+        dotted = ".".join(str(p) for p in mark.path)
+        result.append(Evidence(mark.note, Location(doc.origin, line, column, dotted)))
+    return tuple(result)
+
+
+def timestamp() -> str:
+    """Now in UTC, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be an integer, not '{epoch}'") from None
+    else:
+        moment = dt.datetime.now(tz=dt.UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def expand_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
+    """Files, directories (searched for *.yaml and *.yml) and globs → sorted, unique files.
+
+    Returns the files and the arguments that matched nothing.
+    """
+    found: dict[Path, None] = {}
+    unmatched: list[str] = []
+    for arg in arguments:
+        path = Path(arg)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
+            )
+        elif path.exists():
+            files = [path]
+        elif glob.has_magic(arg):
+            files = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+        else:
+            files = [path]
+        if not files:
+            unmatched.append(arg)
+        found.update(dict.fromkeys(files))
+    return list(found), unmatched

@@ -1,0 +1,367 @@
+"""The proposal format (schema version 1): what an analyst writes about an initiative.
+
+Few fields are required (``schema_version``, ``id``, ``title``, ``status``,
+``participants``); everything else is optional, and what is left out is
+reported as "insufficient information" rather than counted against a proposal
+as zero. A safeguard or commitment is a ``Claim``: a bare ``true`` or a
+sentence is an assertion; a claim with ``evidence`` (an article of the
+agreement, a link) is evidenced and scores higher.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from policycheck.errors import InputError, Problem
+from policycheck.loading import Document
+
+SCHEMA_VERSION = 1
+
+Status = Literal["idea", "proposed", "negotiating", "signed", "in-force", "suspended", "ended"]
+Role = Literal[
+    "lead",
+    "signatory",
+    "member",
+    "partner",
+    "observer",
+    "supplier",
+    "recipient",
+    "funder",
+    "facilitator",
+]
+Activity = Literal[
+    "joint-exercises",
+    "training",
+    "military-education",
+    "procurement",
+    "arms-transfer",
+    "industrial-cooperation",
+    "raw-materials",
+    "hybrid-threats",
+    "cyber",
+    "information-sharing",
+    "intelligence-sharing",
+    "capacity-building",
+    "crisis-management",
+    "mission-participation",
+    "border-management",
+    "counter-terrorism",
+    "demining",
+    "research",
+    "infrastructure",
+]
+EquipmentCategory = Literal[
+    "battle-tank",
+    "armoured-combat-vehicle",
+    "artillery",
+    "combat-aircraft",
+    "attack-helicopter",
+    "armed-drone",
+    "unarmed-drone",
+    "air-defence",
+    "missile",
+    "naval",
+    "small-arms",
+    "ammunition",
+    "electronic-warfare",
+    "non-lethal",
+    "other",
+]
+Threat = Literal[
+    "hybrid",
+    "cyber",
+    "disinformation",
+    "foreign-interference",
+    "migration",
+    "organised-crime",
+    "terrorism",
+    "conventional-military",
+    "energy-security",
+    "supply-chain",
+    "natural-disasters",
+    "climate",
+    "economic",
+]
+Cadence = Literal["none", "ad-hoc", "annual", "semi-annual", "quarterly", "monthly"]
+Audience = Literal["public", "parliament", "neighbours", "eu", "nato", "civil-society"]
+Involvement = Literal["supplier", "investor", "trainer", "partner", "political-backer", "other"]
+
+
+def _country_code(value: str, info: ValidationInfo) -> str:
+    codes: dict[str, str] | None = (info.context or {}).get("codes")
+    if codes is None or value in codes:
+        return value
+    by_name = {name.casefold(): code for code, name in codes.items()}
+    if value.casefold() in by_name:
+        raise ValueError(f"use the ISO 3166 code '{by_name[value.casefold()]}' for '{value}'")
+    if value.upper() in codes:
+        raise ValueError(f"country codes are upper case: write '{value.upper()}'")
+    raise ValueError(
+        f"unknown country code '{value}' (ISO 3166-1 alpha-2; XK for Kosovo, EU for the Union)"
+    )
+
+
+def _reference_id(kind: str) -> AfterValidator:
+    def check(value: str, info: ValidationInfo) -> str:
+        known: dict[str, Any] | None = (info.context or {}).get(kind)
+        if known is None or value in known:
+            return value
+        close = difflib.get_close_matches(value, list(known), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(sorted(known))}"
+        raise ValueError(f"unknown {kind[:-1]} '{value}'{hint}")
+
+    return AfterValidator(check)
+
+
+CountryCode = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z]{2}$|^.{3,}$", description="ISO 3166-1 alpha-2 (XK, EU)"),
+    AfterValidator(_country_code),
+]
+FormatId = Annotated[str, _reference_id("formats")]
+InstrumentId = Annotated[str, _reference_id("instruments")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Claim(_Model):
+    """A safeguard or commitment the proposal claims, and its evidence.
+
+    Write ``true`` (asserted), ``false`` (explicitly absent), a sentence
+    (asserted), or a mapping with ``statement`` and ``evidence`` (an article
+    of the text, a link, a source id): only the last counts as evidenced.
+    """
+
+    provided: bool = True
+    statement: str | None = None
+    evidence: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return {"provided": value}
+        if isinstance(value, str):
+            return {"statement": value}
+        if isinstance(value, dict) and isinstance(value.get("evidence"), str):
+            return {**value, "evidence": [value["evidence"]]}
+        return value
+
+    @property
+    def evidenced(self) -> bool:
+        return self.provided and bool(self.evidence)
+
+
+class Source(_Model):
+    """A link or citation backing the facts a proposal states."""
+
+    id: str | None = None
+    title: str
+    url: str | None = None
+    date: dt.date | None = None
+
+
+class Participant(_Model):
+    """A state (or the EU) taking part, and in what role."""
+
+    country: CountryCode
+    role: Role = "member"
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"country": value} if isinstance(value, str) else value
+
+
+class Equipment(_Model):
+    """A system procured or transferred: what, how many, from whom, to whom."""
+
+    system: str
+    category: EquipmentCategory
+    quantity: int | None = Field(default=None, ge=0)
+    supplier: CountryCode | None = None
+    recipient: CountryCode
+    evidence: tuple[str, ...] = ()
+
+
+class Safeguards(_Model):
+    """Normative safeguards the brief asks of defence cooperation."""
+
+    human_security: Claim | None = None
+    democratic_conditionality: Claim | None = None
+    local_consultation: Claim | None = None
+    socio_economic_benefits: Claim | None = None
+
+
+class FormatLink(_Model):
+    """A tie to a regional format (Berlin Process, RACVIAC ...)."""
+
+    format: FormatId
+    how: str | None = None
+    evidence: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"format": value} if isinstance(value, str) else value
+
+
+class Regional(_Model):
+    """How the initiative sits in the region: openness, formats, coordination."""
+
+    open_to_join: Claim | None = None
+    formats: tuple[FormatLink, ...] | None = None
+    coordination: Claim | None = None
+    joint_planning: Claim | None = None
+    interoperability: Claim | None = None
+
+
+class ArmsControl(_Model):
+    """Arms-control and confidence-building commitments."""
+
+    srac_notification: Claim | None = None
+    srac_compliance: Claim | None = None
+    exercise_notification: Claim | None = None
+    observers: Claim | None = None
+    dispute_sensitivity: Claim | None = None
+
+
+class Reporting(_Model):
+    """How often, and to whom, the initiative reports."""
+
+    cadence: Cadence
+    audience: tuple[Audience, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+
+class Transparency(_Model):
+    """Public text, reporting, indicators, oversight and information sharing."""
+
+    public_text: Claim | None = None
+    reporting: Reporting | None = None
+    progress_indicators: Claim | None = None
+    parliamentary_oversight: Claim | None = None
+    neighbour_information_sharing: Claim | None = None
+
+
+class ExternalActor(_Model):
+    """A state outside the EU and the region involved in the initiative."""
+
+    country: CountryCode
+    involvement: Involvement = "other"
+    note: str | None = None
+
+
+class Proposal(_Model):
+    """A proposed or existing defence-cooperation initiative."""
+
+    schema_version: Literal[1]
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)
+    title: str = Field(min_length=1)
+    summary: str | None = None
+    status: Status
+    date: dt.date | None = None
+    sources: tuple[Source, ...] = ()
+    lead: CountryCode | None = None
+    participants: tuple[Participant, ...] = Field(min_length=1)
+    instruments: tuple[InstrumentId, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    equipment: tuple[Equipment, ...] = ()
+    threats: tuple[Threat, ...] = ()
+    horizon_years: int | None = Field(default=None, ge=0, le=100)
+    safeguards: Safeguards = Safeguards()
+    regional: Regional = Regional()
+    arms_control: ArmsControl = ArmsControl()
+    transparency: Transparency = Transparency()
+    external_actors: tuple[ExternalActor, ...] = ()
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """Every state taking part (the lead included), in order of first mention."""
+        seen = dict.fromkeys([*([self.lead] if self.lead else []), *(p.country for p in self.participants)])
+        return tuple(seen)
+
+
+def parse_proposal(doc: Document, context: dict[str, Any] | None = None) -> Proposal:
+    """Validate a loaded document as a ``Proposal``; raise ``InputError`` with every problem."""
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        raise InputError(
+            [Problem(doc.origin, 1, 1, f"a proposal must be a mapping of keys to values, not {kind}")]
+        )
+    try:
+        return Proposal.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        raise InputError([_problem(doc, err) for err in exc.errors()]) from None
+
+
+def _problem(doc: Document, err: Any) -> Problem:
+    loc: tuple[Any, ...] = tuple(err["loc"])
+    kind = err["type"]
+    dotted = ".".join(str(p) for p in loc if isinstance(p, (str, int)))
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        allowed = _fields_at(loc[:-1])
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        line, column = doc.position(loc, key=True)
+        return Problem(doc.origin, line, column, f"unknown key '{dotted}'{hint}")
+    if kind == "missing":
+        line, column = doc.position(loc[:-1])
+        hint = " (add 'schema_version: 1')" if dotted == "schema_version" else ""
+        return Problem(doc.origin, line, column, f"missing required key '{dotted}'{hint}")
+    line, column = doc.position(loc)
+    message = err["msg"].removeprefix("Value error, ")
+    return Problem(doc.origin, line, column, f"{dotted}: {message}" if dotted else message)
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at ``loc``, for did-you-mean suggestions."""
+    model: type[BaseModel] | None = Proposal
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        if part not in model.model_fields:
+            continue
+        model = _model_in(model.model_fields[part].annotation)
+    return sorted(model.model_fields) if model is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType, tuple, list, Annotated):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the proposal format, for editors."""
+    schema = Proposal.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://policycheck.invalid/schema/proposal-1.json"
+    schema["title"] = "policycheck proposal (schema version 1)"
+    return schema

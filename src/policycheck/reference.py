@@ -1,0 +1,323 @@
+"""Reference data: the sourced facts about states, arms control, dyads and formats.
+
+Facts are data, not code. The bundled files live in ``policycheck/reference/``;
+each entry names its sources and an as-of date. A user can override any entry
+by pointing ``--reference DIR`` (or ``POLICYCHECK_REFERENCE``) at a folder
+holding files of the same names: entries are replaced whole, by key (country
+code, SRAC party, dyad pair, format or instrument id), and new entries are
+added. A value left ``null`` is unknown, and checks that need it report
+"insufficient information" rather than guess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+import datetime as dt
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from policycheck.errors import InputError, Problem
+
+EuStatus = Literal["member", "candidate", "potential-candidate", "none"]
+NatoStatus = Literal["member", "partner", "none"]
+Group = Literal["western-balkans", "eu-member", "external", "other"]
+Acuteness = Literal["low", "medium", "high"]
+Verification = Literal["V2", "V", "P", "NV"]
+SracCategory = Literal[
+    "battle-tank",
+    "armoured-combat-vehicle",
+    "artillery",
+    "combat-aircraft",
+    "attack-helicopter",
+]
+SRAC_CATEGORIES: tuple[SracCategory, ...] = (
+    "battle-tank",
+    "armoured-combat-vehicle",
+    "artillery",
+    "combat-aircraft",
+    "attack-helicopter",
+)
+WESTERN_BALKAN_SIX: tuple[str, ...] = ("AL", "BA", "ME", "MK", "RS", "XK")
+DATASETS: tuple[str, ...] = ("iso3166", "countries", "srac", "dyads", "formats", "instruments")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """A citation for a fact: a title and, where there is one, an address."""
+
+    title: str
+    url: str | None = None
+    date: dt.date | None = None
+
+
+class Sourced(_Strict):
+    """Fields every reference entry carries: where it comes from and when."""
+
+    sources: tuple[str, ...] = Field(min_length=1)
+    as_of: dt.date
+    note: str | None = None
+
+
+class Country(Sourced):
+    """A state (or the EU) with the statuses the checks reason over."""
+
+    name: str
+    group: Group
+    eu_status: EuStatus
+    nato: NatoStatus
+    srac_party: bool
+    osce: bool | None = None
+    recognises_kosovo: bool | None = None
+    external_influence: Acuteness | None = None
+    uncertain: tuple[str, ...] = ()
+
+
+class Figure(_Strict):
+    """One number with its verification status; ``value`` is null when unknown."""
+
+    value: int | None
+    status: Verification
+    sources: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    note: str | None = None
+
+
+class SracParty(_Strict):
+    """A party to the Sub-Regional Arms Control Agreement: ceilings and known holdings."""
+
+    ceilings: dict[SracCategory, Figure]
+    holdings: dict[SracCategory, Figure] = Field(default_factory=dict)
+
+
+class SracCategoryInfo(_Strict):
+    title: str
+    definition: str
+    sources: tuple[str, ...] = ()
+
+
+class Srac(Sourced):
+    """The agreement's categories, uncovered capabilities and parties."""
+
+    name: str
+    categories: dict[SracCategory, SracCategoryInfo]
+    uncovered: dict[str, str]
+    parties: dict[str, SracParty]
+
+
+class Dyad(Sourced):
+    """Two states with an unresolved dispute or rivalry, and how acute it is."""
+
+    pair: tuple[str, str]
+    kind: Literal["unresolved-dispute", "rivalry", "tension"]
+    acuteness: Acuteness
+    summary: str
+
+
+class RegionalFormat(Sourced):
+    """A regional forum (Berlin Process, RACVIAC ...) and who takes part."""
+
+    title: str
+    members: tuple[str, ...]
+    observers: tuple[str, ...] = ()
+    purpose: str
+
+
+class Instrument(Sourced):
+    """A framework an initiative can use (PESCO, SAFE, an SDP ...)."""
+
+    title: str
+    level: Literal["eu", "nato", "member-state", "bilateral", "multilateral"]
+    description: str
+
+
+class _File(_Strict):
+    reference: Literal[1]
+    dataset: str
+    as_of: dt.date
+    sources: dict[str, Source] = Field(default_factory=dict)
+
+
+class Iso3166File(_File):
+    codes: dict[str, str]
+
+
+class CountriesFile(_File):
+    countries: dict[str, Country]
+
+
+class SracFile(_File):
+    srac: Srac
+
+
+class DyadsFile(_File):
+    dyads: tuple[Dyad, ...]
+
+
+class FormatsFile(_File):
+    formats: dict[str, RegionalFormat]
+
+
+class InstrumentsFile(_File):
+    instruments: dict[str, Instrument]
+
+
+_FILE_MODELS: dict[str, type[_File]] = {
+    "iso3166": Iso3166File,
+    "countries": CountriesFile,
+    "srac": SracFile,
+    "dyads": DyadsFile,
+    "formats": FormatsFile,
+    "instruments": InstrumentsFile,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceFile:
+    """Where one dataset came from: path and content hash."""
+
+    dataset: str
+    origin: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """All reference datasets, merged from the bundled files and any overrides."""
+
+    codes: Mapping[str, str]
+    countries: Mapping[str, Country]
+    srac: Srac
+    dyads: tuple[Dyad, ...]
+    formats: Mapping[str, RegionalFormat]
+    instruments: Mapping[str, Instrument]
+    sources: Mapping[str, Source]
+    files: tuple[ReferenceFile, ...]
+
+    @cached_property
+    def digest(self) -> str:
+        """A short hash of every file that went into this data."""
+        h = hashlib.sha256()
+        for f in self.files:
+            h.update(f"{f.dataset}:{f.sha256}\n".encode())
+        return h.hexdigest()[:16]
+
+    def country(self, code: str) -> Country | None:
+        return self.countries.get(code)
+
+    def dyads_of(self, code: str) -> Iterable[tuple[str, Dyad]]:
+        """Each (other party, dyad) for the dyads ``code`` belongs to."""
+        for d in self.dyads:
+            if code == d.pair[0]:
+                yield d.pair[1], d
+            elif code == d.pair[1]:
+                yield d.pair[0], d
+
+    def dyad(self, a: str, b: str) -> Dyad | None:
+        for d in self.dyads:
+            if {a, b} == set(d.pair):
+                return d
+        return None
+
+
+def _parse(dataset: str, text: str, origin: str) -> _File:
+    from policycheck.loading import load_yaml_text
+
+    doc = load_yaml_text(text, origin)
+    model = _FILE_MODELS[dataset]
+    try:
+        parsed = model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(
+            [
+                Problem(origin, *doc.position(tuple(err["loc"])), f"{err['msg']}")
+                for err in exc.errors()
+            ]
+        ) from None
+    if parsed.dataset != dataset:
+        raise InputError(
+            [Problem(origin, 1, 1, f"expected dataset '{dataset}', found '{parsed.dataset}'")]
+        )
+    return parsed
+
+
+def _bundled_text(dataset: str) -> str:
+    return (resources.files("policycheck") / "reference" / f"{dataset}.yaml").read_text("utf-8")
+
+
+def load_reference(override_dir: Path | None = None) -> ReferenceData:
+    """Read the bundled datasets, then apply any override files from ``override_dir``."""
+    files: list[ReferenceFile] = []
+    parsed: dict[str, list[_File]] = {}
+    problems: list[Problem] = []
+    for dataset in DATASETS:
+        text = _bundled_text(dataset)
+        origin = f"<bundled>/reference/{dataset}.yaml"
+        parsed[dataset] = [_parse(dataset, text, origin)]
+        files.append(ReferenceFile(dataset, origin, hashlib.sha256(text.encode()).hexdigest()))
+        if override_dir is not None:
+            path = override_dir / f"{dataset}.yaml"
+            if path.is_file():
+                try:
+                    override_text = path.read_text("utf-8")
+                    parsed[dataset].append(_parse(dataset, override_text, str(path)))
+                except InputError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                except (OSError, UnicodeDecodeError) as exc:
+                    problems.append(Problem(str(path), 1, 1, f"cannot read: {exc}"))
+                    continue
+                digest = hashlib.sha256(override_text.encode()).hexdigest()
+                files.append(ReferenceFile(dataset, str(path), digest))
+    if override_dir is not None and not override_dir.is_dir():
+        problems.append(Problem(str(override_dir), 1, 1, "reference folder does not exist"))
+    if problems:
+        raise InputError(problems)
+    return _merge(parsed, tuple(files))
+
+
+def _merge(parsed: dict[str, list[Any]], files: tuple[ReferenceFile, ...]) -> ReferenceData:
+    sources: dict[str, Source] = {}
+    for layers in parsed.values():
+        for layer in layers:
+            sources.update(layer.sources)
+    codes: dict[str, str] = {}
+    for layer in parsed["iso3166"]:
+        codes.update(layer.codes)
+    countries: dict[str, Country] = {}
+    for layer in parsed["countries"]:
+        countries.update(layer.countries)
+    srac: Srac = parsed["srac"][0].srac
+    for layer in parsed["srac"][1:]:
+        override: Srac = layer.srac
+        srac = override.model_copy(update={"parties": {**srac.parties, **override.parties}})
+    dyads: dict[frozenset[str], Dyad] = {}
+    for layer in parsed["dyads"]:
+        for d in layer.dyads:
+            dyads[frozenset(d.pair)] = d
+    formats: dict[str, RegionalFormat] = {}
+    for layer in parsed["formats"]:
+        formats.update(layer.formats)
+    instruments: dict[str, Instrument] = {}
+    for layer in parsed["instruments"]:
+        instruments.update(layer.instruments)
+    for code in countries:
+        codes.setdefault(code, countries[code].name)
+    return ReferenceData(
+        codes=codes,
+        countries=countries,
+        srac=srac,
+        dyads=tuple(sorted(dyads.values(), key=lambda d: d.pair)),
+        formats=formats,
+        instruments=instruments,
+        sources=sources,
+        files=files,
+    )

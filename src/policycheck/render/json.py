@@ -1,0 +1,153 @@
+"""The JSON result (``--format json``): documented, versioned, stable key order.
+
+Schema version 1. Top level: ``schema_version``, ``tool`` {name, version},
+``generated_at``, ``rubric`` {id, version, title, sha256}, ``reference_digest``,
+``grade_bands``, ``summary`` {files, assessed, invalid, grades}, and ``results``:
+one per file, in the order assessed, each either ``status: "assessed"`` with
+``proposal``, ``score``, ``grade``, ``uncapped_grade``, ``cap``, ``criteria``
+(with ``indicators``), ``risks`` and ``improvements``, or ``status: "invalid"``
+with ``problems``. Every piece of evidence has a ``location`` {file, line,
+column, path}. See README "JSON result".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from policycheck.assessment import (
+    Assessment,
+    Evidence,
+    Failure,
+    Location,
+    Report,
+)
+
+RESULT_SCHEMA_VERSION = 1
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _location(loc: Location) -> dict[str, Any]:
+    return {"file": loc.file, "line": loc.line, "column": loc.column, "path": loc.path}
+
+
+def _evidence(items: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+    return [{"note": e.note, "location": _location(e.location)} for e in items]
+
+
+def assessment_dict(a: Assessment) -> dict[str, Any]:
+    return {
+        "status": "assessed",
+        "file": a.file,
+        "file_sha256": a.file_sha256,
+        "proposal": {
+            "id": a.proposal_id,
+            "title": a.title,
+            "status": a.status,
+            "lead": a.lead,
+            "participants": list(a.participants),
+        },
+        "score": _num(a.score),
+        "grade": a.grade,
+        "uncapped_grade": a.uncapped_grade,
+        "cap": None
+        if a.cap is None
+        else {"risk": a.cap.risk_id, "severity": a.cap.severity.value, "max_grade": a.cap.max_grade},
+        "criteria": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "weight": c.weight,
+                "counters": c.counters,
+                "score": _num(c.score),
+                "indicators": [
+                    {
+                        "check_id": i.check_id,
+                        "title": i.title,
+                        "status": i.status.value,
+                        "level": i.level,
+                        "points": _num(i.points),
+                        "weight": i.weight,
+                        "share": _num(i.share),
+                        "contribution": _num(i.contribution),
+                        "evidence": _evidence(i.evidence),
+                        "improve": i.improve,
+                    }
+                    for i in c.indicators
+                ],
+            }
+            for c in a.criteria
+        ],
+        "risks": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "family": r.family.value,
+                "severity": r.severity.value,
+                "finding": r.finding,
+                "evidence": _evidence(r.evidence),
+                "location": _location(r.evidence[0].location) if r.evidence else None,
+                "mitigation": r.mitigation,
+                "brief": r.brief,
+                "check_id": r.check_id,
+            }
+            for r in a.risks
+        ],
+        "improvements": [
+            {
+                "check_id": m.check_id,
+                "title": m.title,
+                "gain": m.gain,
+                "advice": m.advice,
+                "location": _location(m.location),
+            }
+            for m in a.improvements
+        ],
+    }
+
+
+def failure_dict(f: Failure) -> dict[str, Any]:
+    return {
+        "status": "invalid",
+        "file": f.file,
+        "problems": [
+            {"file": p.file, "line": p.line, "column": p.column, "message": p.message}
+            for p in f.problems
+        ],
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    grades: dict[str, int] = {}
+    for a in report.assessments:
+        grades[a.grade] = grades.get(a.grade, 0) + 1
+    return {
+        "schema_version": RESULT_SCHEMA_VERSION,
+        "tool": {"name": "policycheck", "version": report.tool_version},
+        "generated_at": report.generated_at,
+        "rubric": {
+            "id": report.rubric.id,
+            "version": report.rubric.version,
+            "title": report.rubric.title,
+            "sha256": report.rubric.sha256,
+        },
+        "reference_digest": report.reference_digest,
+        "grade_bands": dict(report.grade_bands),
+        "summary": {
+            "files": len(report.results),
+            "assessed": len(report.assessments),
+            "invalid": len(report.failures),
+            "grades": grades,
+        },
+        "results": [
+            assessment_dict(r) if isinstance(r, Assessment) else failure_dict(r)
+            for r in report.results
+        ],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
