@@ -14,7 +14,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from policycheck.assessment import (  # noqa: E402
+from policycheck.assessment import (
     Assessment,
     Failure,
     Report,
@@ -22,8 +22,8 @@ from policycheck.assessment import (  # noqa: E402
     RiskFamily,
     Severity,
 )
-from policycheck.engine import Assessor, expand_paths  # noqa: E402
-from policycheck.errors import ExitCode, InputError, PolicycheckError, Problem  # noqa: E402
+from policycheck.engine import Assessor, expand_paths
+from policycheck.errors import ExitCode, InputError, PolicycheckError, Problem
 
 __all__ = [
     "Assessment",

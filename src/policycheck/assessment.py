@@ -149,7 +149,10 @@ class Assessment:
     @property
     def insufficient(self) -> tuple[IndicatorResult, ...]:
         return tuple(
-            i for c in self.criteria for i in c.indicators if i.status is IndicatorStatus.INSUFFICIENT
+            i
+            for c in self.criteria
+            for i in c.indicators
+            if i.status is IndicatorStatus.INSUFFICIENT
         )
 
 

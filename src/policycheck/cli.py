@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import click
 import typer
@@ -27,11 +26,11 @@ app = typer.Typer(
 )
 
 RubricOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--rubric", help="Rubric file (default: the bundled rubric).", dir_okay=False),
 ]
 ReferenceOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--reference",
         help="Folder of reference-data files overriding the bundled ones "
@@ -41,8 +40,10 @@ ReferenceOpt = Annotated[
     ),
 ]
 OutputOpt = Annotated[
-    Optional[Path],
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False),
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False
+    ),
 ]
 
 
@@ -62,21 +63,34 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
 ) -> None:
     """Score defence-cooperation proposals against a rubric drawn from a policy brief."""
 
 
 @app.command()
 def assess(
-    paths: Annotated[list[str], typer.Argument(help="Proposal files, folders or globs.", show_default=False)],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
-    explain: Annotated[bool, typer.Option("--explain", help="Show the arithmetic behind each score.")] = False,
+    paths: Annotated[
+        list[str], typer.Argument(help="Proposal files, folders or globs.", show_default=False)
+    ],
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format.")
+    ] = Format.TERMINAL,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the arithmetic behind each score.")
+    ] = False,
     rubric: RubricOpt = None,
     reference: ReferenceOpt = None,
     output: OutputOpt = None,
-    width: Annotated[Optional[int], typer.Option("--width", help="Terminal report width.", min=40)] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1)] = None,
+    width: Annotated[
+        int | None, typer.Option("--width", help="Terminal report width.", min=40)
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1),
+    ] = None,
 ) -> None:
     """Assess proposals and print a graded, explained report for each."""
     from policycheck.engine import Assessor, expand_paths
@@ -85,7 +99,9 @@ def assess(
     for arg in unmatched:
         _console(stderr=True).print(f"{arg}: no proposal files found", style="red")
     if unmatched or not files:
-        raise UsageError("no proposals to assess" if not files else "some paths matched no proposal")
+        raise UsageError(
+            "no proposals to assess" if not files else "some paths matched no proposal"
+        )
     assessor = Assessor(rubric, reference)
     progress = _progress(len(files))
     with progress as bar:
@@ -93,7 +109,9 @@ def assess(
         report = assessor.run(
             files,
             jobs=jobs,
-            progress=(lambda n: bar.advance(task, n)) if bar is not None and task is not None else None,
+            progress=(lambda n: bar.advance(task, n))
+            if bar is not None and task is not None
+            else None,
         )
     err = _console(stderr=True)
     for failure in report.failures:
@@ -107,10 +125,7 @@ def assess(
         from policycheck.render import terminal
 
         if output is not None:
-            console = Console(record=True, width=width or 100, file=open(os.devnull, "w"), color_system=None)
-            for part in terminal.render(report, explain=explain):
-                console.print(part)
-            _emit(console.export_text(), output, files)
+            _emit(terminal.render_text(report, explain=explain, width=width or 100), output, files)
         else:
             console = _console(width=width)
             for part in terminal.render(report, explain=explain):
@@ -185,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         err.print(

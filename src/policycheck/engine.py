@@ -182,8 +182,8 @@ def _assess_in_worker(path: Path) -> Assessment | Failure:
 
 
 def _read(path: Path, name: str) -> bytes:
-    from policycheck.loading import MAX_BYTES
     from policycheck.errors import Problem
+    from policycheck.loading import MAX_BYTES
 
     try:
         with path.open("rb") as handle:
@@ -228,9 +228,7 @@ def expand_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
     for arg in arguments:
         path = Path(arg)
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
-            )
+            files = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
         elif path.exists():
             files = [path]
         elif glob.has_magic(arg):

@@ -152,9 +152,10 @@ def derive_facts(proposal: Proposal, ref: ReferenceData) -> Facts:
     for i, p in enumerate(proposal.participants):
         paths.setdefault(p.country, ("participants", i))
     countries = proposal.countries
+    lead = [proposal.lead] if proposal.lead is not None and proposal.lead != "EU" else []
     bloc = tuple(
         dict.fromkeys(
-            [proposal.lead] * (proposal.lead is not None and proposal.lead != "EU")
+            lead
             + [
                 p.country
                 for p in proposal.participants
@@ -185,9 +186,7 @@ def derive_facts(proposal: Proposal, ref: ReferenceData) -> Facts:
         srac_acquisitions=_srac_acquisitions(proposal, ref),
         uncontrolled_transfers=_uncontrolled(proposal, ref),
         external=_external(proposal, ref),
-        disputes=tuple(
-            d for d in ref.dyads if d.pair[0] in countries or d.pair[1] in countries
-        ),
+        disputes=tuple(d for d in ref.dyads if d.pair[0] in countries or d.pair[1] in countries),
         srac_involved=any(
             (c := ref.country(code)) is not None and c.srac_party for code in countries
         )
@@ -262,7 +261,9 @@ def _uncontrolled(proposal: Proposal, ref: ReferenceData) -> tuple[UncontrolledT
             reason = f"'{item.category}' is not a category the arms-control agreement limits"
         dyads = tuple(d for _, d in ref.dyads_of(item.recipient))
         result.append(
-            UncontrolledTransfer(i, item.system, item.category, item.recipient, dyads, reason, ("equipment", i))
+            UncontrolledTransfer(
+                i, item.system, item.category, item.recipient, dyads, reason, ("equipment", i)
+            )
         )
     return tuple(result)
 

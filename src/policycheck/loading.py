@@ -19,7 +19,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import CollectionStartEvent, CollectionEndEvent
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from policycheck.errors import InputError, Problem
@@ -247,7 +247,9 @@ class _Builder:
         if tag == _TAG + "float":
             lowered = text.lower()
             return _FLOATS[lowered] if lowered in _FLOATS else float(text)
-        self.problem(node, f"YAML tag '{_short(tag)}' is not allowed: tags cannot construct objects")
+        self.problem(
+            node, f"YAML tag '{_short(tag)}' is not allowed: tags cannot construct objects"
+        )
         return None
 
 

@@ -10,21 +10,26 @@ agreement, a link) is evidenced and scores higher.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
-import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document
@@ -129,8 +134,21 @@ def _reference_id(kind: str) -> AfterValidator:
 
 CountryCode = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z]{2}$|^.{3,}$", description="ISO 3166-1 alpha-2 (XK, EU)"),
+    Field(
+        description="ISO 3166-1 alpha-2 code (XK for Kosovo, EU for the Union)",
+        json_schema_extra={"pattern": "^[A-Z]{2}$"},
+    ),
     AfterValidator(_country_code),
+]
+EvidenceList = Annotated[
+    tuple[str, ...],
+    BeforeValidator(lambda v: [v] if isinstance(v, str) else v),
+    WithJsonSchema(
+        {
+            "description": "an article of the text, a link or a source id, or a list of them",
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+        }
+    ),
 ]
 FormatId = Annotated[str, _reference_id("formats")]
 InstrumentId = Annotated[str, _reference_id("instruments")]
@@ -138,6 +156,19 @@ InstrumentId = Annotated[str, _reference_id("instruments")]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    #: JSON Schemas of the shorthands a ``mode="before"`` validator accepts.
+    _shorthands: ClassVar[tuple[dict[str, Any], ...]] = ()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        if not cls._shorthands:
+            return schema
+        full = handler.resolve_ref_schema(schema)
+        return {"anyOf": [*cls._shorthands, schema], "description": full.get("description", "")}
 
 
 class Claim(_Model):
@@ -148,9 +179,11 @@ class Claim(_Model):
     of the text, a link, a source id): only the last counts as evidenced.
     """
 
+    _shorthands = ({"type": "boolean"}, {"type": "string"})
+
     provided: bool = True
     statement: str | None = None
-    evidence: tuple[str, ...] = ()
+    evidence: EvidenceList = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -159,8 +192,6 @@ class Claim(_Model):
             return {"provided": value}
         if isinstance(value, str):
             return {"statement": value}
-        if isinstance(value, dict) and isinstance(value.get("evidence"), str):
-            return {**value, "evidence": [value["evidence"]]}
         return value
 
     @property
@@ -180,6 +211,8 @@ class Source(_Model):
 class Participant(_Model):
     """A state (or the EU) taking part, and in what role."""
 
+    _shorthands = ({"type": "string", "pattern": "^[A-Z]{2}$"},)
+
     country: CountryCode
     role: Role = "member"
     note: str | None = None
@@ -198,7 +231,7 @@ class Equipment(_Model):
     quantity: int | None = Field(default=None, ge=0)
     supplier: CountryCode | None = None
     recipient: CountryCode
-    evidence: tuple[str, ...] = ()
+    evidence: EvidenceList = ()
 
 
 class Safeguards(_Model):
@@ -213,9 +246,11 @@ class Safeguards(_Model):
 class FormatLink(_Model):
     """A tie to a regional format (Berlin Process, RACVIAC ...)."""
 
+    _shorthands = ({"type": "string"},)
+
     format: FormatId
     how: str | None = None
-    evidence: tuple[str, ...] = ()
+    evidence: EvidenceList = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -248,7 +283,7 @@ class Reporting(_Model):
 
     cadence: Cadence
     audience: tuple[Audience, ...] = ()
-    evidence: tuple[str, ...] = ()
+    evidence: EvidenceList = ()
 
 
 class Transparency(_Model):
@@ -295,7 +330,9 @@ class Proposal(_Model):
     @property
     def countries(self) -> tuple[str, ...]:
         """Every state taking part (the lead included), in order of first mention."""
-        seen = dict.fromkeys([*([self.lead] if self.lead else []), *(p.country for p in self.participants)])
+        seen = dict.fromkeys(
+            [*([self.lead] if self.lead else []), *(p.country for p in self.participants)]
+        )
         return tuple(seen)
 
 
@@ -304,7 +341,11 @@ def parse_proposal(doc: Document, context: dict[str, Any] | None = None) -> Prop
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
         raise InputError(
-            [Problem(doc.origin, 1, 1, f"a proposal must be a mapping of keys to values, not {kind}")]
+            [
+                Problem(
+                    doc.origin, 1, 1, f"a proposal must be a mapping of keys to values, not {kind}"
+                )
+            ]
         )
     try:
         return Proposal.model_validate(doc.data, context=context)

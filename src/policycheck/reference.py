@@ -11,10 +11,10 @@ added. A value left ``null`` is unknown, and checks that need it report
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-import datetime as dt
 from functools import cached_property
 from importlib import resources
 from pathlib import Path

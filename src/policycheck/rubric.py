@@ -136,16 +136,22 @@ def _validate(doc: Document, registry: Registry) -> Rubric:
         return doc.position(loc, key=True)
 
     if set(rubric.grades) != set(GRADES):
-        problems.append(Problem(doc.origin, *at("grades"), f"grades must set A, B, C, D and F"))
+        problems.append(Problem(doc.origin, *at("grades"), "grades must set A, B, C, D and F"))
     bands = [rubric.grades.get(g, 0) for g in GRADES]
     if bands != sorted(bands, reverse=True) or len(set(bands)) != len(bands):
-        problems.append(Problem(doc.origin, *at("grades"), "grade bands must strictly decrease from A to F"))
+        problems.append(
+            Problem(doc.origin, *at("grades"), "grade bands must strictly decrease from A to F")
+        )
     seen: dict[str, str] = {}
     for cid, criterion in rubric.criteria.items():
         for iid, indicator in criterion.indicators.items():
             where = at("criteria", cid, "indicators", iid)
             if iid in seen:
-                problems.append(Problem(doc.origin, *where, f"check {iid} is already used by criterion {seen[iid]}"))
+                problems.append(
+                    Problem(
+                        doc.origin, *where, f"check {iid} is already used by criterion {seen[iid]}"
+                    )
+                )
             seen[iid] = cid
             if iid not in registry:
                 problems.append(Problem(doc.origin, *where, f"unknown check id '{iid}'"))
@@ -154,12 +160,28 @@ def _validate(doc: Document, registry: Registry) -> Rubric:
             missing = [lv for lv in check.levels if lv not in indicator.levels]
             extra = [lv for lv in indicator.levels if lv not in check.levels]
             if missing:
-                problems.append(Problem(doc.origin, *where, f"{iid}: no points for level(s) {', '.join(missing)}"))
+                problems.append(
+                    Problem(
+                        doc.origin, *where, f"{iid}: no points for level(s) {', '.join(missing)}"
+                    )
+                )
             if extra:
-                problems.append(Problem(doc.origin, *where, f"{iid}: the check never gives level(s) {', '.join(extra)}"))
+                problems.append(
+                    Problem(
+                        doc.origin,
+                        *where,
+                        f"{iid}: the check never gives level(s) {', '.join(extra)}",
+                    )
+                )
             for risk in check.risks:
                 if risk not in rubric.risks:
-                    problems.append(Problem(doc.origin, *where, f"{iid} can raise risk {risk}, which the rubric does not describe"))
+                    problems.append(
+                        Problem(
+                            doc.origin,
+                            *where,
+                            f"{iid} can raise risk {risk}, which the rubric does not describe",
+                        )
+                    )
     if problems:
         raise InputError(problems)
     return rubric

@@ -39,7 +39,9 @@ def score_criteria(
     criteria: list[CriterionResult] = []
     for cid, criterion in rubric.criteria.items():
         applicable = {
-            iid: ind for iid, ind in criterion.indicators.items() if levels[iid][0] != NOT_APPLICABLE
+            iid: ind
+            for iid, ind in criterion.indicators.items()
+            if levels[iid][0] != NOT_APPLICABLE
         }
         total_weight = sum(ind.weight for ind in applicable.values())
         results: list[IndicatorResult] = []
@@ -53,7 +55,11 @@ def score_criteria(
                 points = rubric.insufficient_information.points
                 share = ind.weight / total_weight
             else:
-                status, points, share = IndicatorStatus.SCORED, ind.levels[level].points, ind.weight / total_weight
+                status, points, share = (
+                    IndicatorStatus.SCORED,
+                    ind.levels[level].points,
+                    ind.weight / total_weight,
+                )
             contribution = (points or 0.0) * share
             score_sum += contribution
             results.append(
@@ -92,7 +98,7 @@ def grade(rubric: Rubric, score: float, risks: tuple[Risk, ...]) -> tuple[str, s
     uncapped = rubric.band(round(score, 1))
     final, cap = uncapped, None
     for risk in sorted(risks, key=lambda r: (-r.severity.rank, r.id)):
-        limit = rubric.caps.get(risk.severity.value)  # type: ignore[call-overload]
+        limit = rubric.caps.get(risk.severity.value)
         if limit is not None and GRADES.index(limit) > GRADES.index(final):
             final, cap = limit, Cap(risk.id, Severity(risk.severity), limit)
     return uncapped, final, cap
@@ -111,7 +117,9 @@ def improvements(
                 continue
             gain = (100 - ind.points) * ind.share * c.weight / total
             options.append(
-                Improvement(ind.check_id, ind.title, round(gain, 1), ind.improve, ind.evidence[0].location)
+                Improvement(
+                    ind.check_id, ind.title, round(gain, 1), ind.improve, ind.evidence[0].location
+                )
             )
     options.sort(key=lambda o: (-o.gain, o.check_id))
     return tuple(o for o in options[:limit] if o.gain > 0)

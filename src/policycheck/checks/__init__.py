@@ -5,9 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from policycheck.checks import arms_control, normative, regional, transparency
-from policycheck.checks.base import INSUFFICIENT, NOT_APPLICABLE, Check, Context, Mark, Outcome, RiskHit
+from policycheck.checks.base import (
+    INSUFFICIENT,
+    NOT_APPLICABLE,
+    Check,
+    Context,
+    Mark,
+    Outcome,
+    RiskHit,
+)
 
-__all__ = ["INSUFFICIENT", "NOT_APPLICABLE", "REGISTRY", "Check", "Context", "Mark", "Outcome", "Registry", "RiskHit"]
+__all__ = [
+    "INSUFFICIENT",
+    "NOT_APPLICABLE",
+    "REGISTRY",
+    "Check",
+    "Context",
+    "Mark",
+    "Outcome",
+    "Registry",
+    "RiskHit",
+]
 
 
 class Registry(Mapping[str, Check]):

@@ -30,7 +30,9 @@ def srac_ceilings(ctx: Context) -> Outcome:
     """SRAC-category equipment for an SRAC party, against the headroom left under its ceiling."""
     acquisitions = ctx.facts.srac_acquisitions
     if not acquisitions:
-        return Outcome(NOT_APPLICABLE, (Mark(("equipment",), "no SRAC-category equipment for an SRAC party"),))
+        return Outcome(
+            NOT_APPLICABLE, (Mark(("equipment",), "no SRAC-category equipment for an SRAC party"),)
+        )
     marks: list[Mark] = []
     levels: list[str] = []
     risks: list[RiskHit] = []
@@ -42,10 +44,16 @@ def srac_ceilings(ctx: Context) -> Outcome:
         if acq.exceeds_alone or (headroom is not None and headroom < 0):
             level = "exceeded"
             note = f"{label}: {acq.quantity} more would exceed the ceiling of {ceiling} (holdings {holdings if holdings is not None else 'unknown'})"
-            risks.append(RiskHit("CE02", f"{label} ceiling exceeded", tuple(Mark(p, note) for p in acq.paths)))
+            risks.append(
+                RiskHit(
+                    "CE02", f"{label} ceiling exceeded", tuple(Mark(p, note) for p in acq.paths)
+                )
+            )
         elif headroom is None:
             level = INSUFFICIENT
-            missing = "quantity" if acq.quantity is None else "ceiling" if ceiling is None else "holdings"
+            missing = (
+                "quantity" if acq.quantity is None else "ceiling" if ceiling is None else "holdings"
+            )
             note = f"{label}: {missing} unknown, so the headroom cannot be worked out"
         elif ceiling and headroom < _TIGHT * ceiling:
             level = "tight"
@@ -55,14 +63,21 @@ def srac_ceilings(ctx: Context) -> Outcome:
             note = f"{label}: {headroom} left under a ceiling of {ceiling} after this acquisition"
         marks.extend(Mark(p, note) for p in acq.paths)
         levels.append(level)
-        rivals = [d for _, d in ctx.reference.dyads_of(acq.recipient) if d.kind == "rivalry" and acuteness_rank(d.acuteness) >= 2]
+        rivals = [
+            d
+            for _, d in ctx.reference.dyads_of(acq.recipient)
+            if d.kind == "rivalry" and acuteness_rank(d.acuteness) >= 2
+        ]
         if rivals:
             other = rivals[0].pair[0] if rivals[0].pair[1] == acq.recipient else rivals[0].pair[1]
             risks.append(
                 RiskHit(
                     "CE05",
                     f"{acq.recipient} adds {acq.category.replace('-', ' ')}s amid its rivalry with {other}",
-                    tuple(Mark(p, f"{acq.recipient}–{other} rivalry ({rivals[0].acuteness})") for p in acq.paths),
+                    tuple(
+                        Mark(p, f"{acq.recipient}–{other} rivalry ({rivals[0].acuteness})")
+                        for p in acq.paths
+                    ),
                 )
             )
     order = ("exceeded", INSUFFICIENT, "tight", "within")
@@ -80,16 +95,24 @@ def srac_ceilings(ctx: Context) -> Outcome:
 def uncovered_capabilities(ctx: Context) -> Outcome:
     """Capabilities no arms-control ceiling covers (armed drones ...) going to a party to a dispute."""
     if not ctx.proposal.equipment:
-        return Outcome(NOT_APPLICABLE, (Mark(("equipment",), "no equipment procured or transferred"),))
+        return Outcome(
+            NOT_APPLICABLE, (Mark(("equipment",), "no equipment procured or transferred"),)
+        )
     transfers = ctx.facts.uncontrolled_transfers
     if not transfers:
-        return Outcome("none", (Mark(("equipment",), "all equipment falls under arms-control ceilings"),))
+        return Outcome(
+            "none", (Mark(("equipment",), "all equipment falls under arms-control ceilings"),)
+        )
     marks: list[Mark] = []
     risks: list[RiskHit] = []
     for t in transfers:
         disputes = [d for d in t.dyads if acuteness_rank(d.acuteness) >= 2]
         others = ", ".join(d.pair[0] if d.pair[1] == t.recipient else d.pair[1] for d in disputes)
-        mark = Mark(t.path, f"{t.system} ({t.category}) to {t.recipient}: {t.reason}" + (f"; {t.recipient} is in a dispute with {others}" if disputes else ""))
+        mark = Mark(
+            t.path,
+            f"{t.system} ({t.category}) to {t.recipient}: {t.reason}"
+            + (f"; {t.recipient} is in a dispute with {others}" if disputes else ""),
+        )
         marks.append(mark)
         if disputes:
             worst = max(disputes, key=lambda d: acuteness_rank(d.acuteness))
@@ -116,10 +139,23 @@ def srac_commitments(ctx: Context) -> Outcome:
     parties = ctx.reference.srac.parties
     rival_parties = any(r.rival in parties for r in facts.excluded_rivals)
     if not facts.military or not (facts.srac_involved or rival_parties):
-        return Outcome(NOT_APPLICABLE, (Mark(("participants",), "no SRAC party or SRAC-category equipment involved in military activity"),))
+        return Outcome(
+            NOT_APPLICABLE,
+            (
+                Mark(
+                    ("participants",),
+                    "no SRAC party or SRAC-category equipment involved in military activity",
+                ),
+            ),
+        )
     ac = ctx.proposal.arms_control
-    levels = {"srac_notification": claim_level(ac.srac_notification), "srac_compliance": claim_level(ac.srac_compliance)}
-    marks = tuple(Mark(("arms_control", k), f"{k.replace('_', ' ')}: {v}") for k, v in levels.items())
+    levels = {
+        "srac_notification": claim_level(ac.srac_notification),
+        "srac_compliance": claim_level(ac.srac_compliance),
+    }
+    marks = tuple(
+        Mark(("arms_control", k), f"{k.replace('_', ' ')}: {v}") for k, v in levels.items()
+    )
     known = [v for v in levels.values() if v != INSUFFICIENT]
     if not known:
         return Outcome(INSUFFICIENT, marks)
@@ -174,7 +210,10 @@ def dispute_sensitivity(ctx: Context) -> Outcome:
     """Measures that take account of unresolved disputes and grievances in the region."""
     disputes = ctx.facts.disputes
     if not disputes:
-        return Outcome(NOT_APPLICABLE, (Mark(("participants",), "no participant is party to a recorded dispute or rivalry"),))
+        return Outcome(
+            NOT_APPLICABLE,
+            (Mark(("participants",), "no participant is party to a recorded dispute or rivalry"),),
+        )
     claim = ctx.proposal.arms_control.dispute_sensitivity
     level = claim_level(claim)
     pairs = ", ".join("–".join(d.pair) for d in disputes)

@@ -32,8 +32,13 @@ def human_security(ctx: Context) -> Outcome:
     erosion of the EU's normative power.
     """
     safeguards = ctx.proposal.safeguards
-    outcome = claim_outcome(safeguards.human_security, ("safeguards", "human_security"), "a human-security clause")
-    weak = {claim_level(safeguards.human_security), claim_level(safeguards.democratic_conditionality)}
+    outcome = claim_outcome(
+        safeguards.human_security, ("safeguards", "human_security"), "a human-security clause"
+    )
+    weak = {
+        claim_level(safeguards.human_security),
+        claim_level(safeguards.democratic_conditionality),
+    }
     european = ctx.facts.eu_itself or bool(ctx.facts.member_states)
     if ctx.facts.defence and european and weak <= {"absent", INSUFFICIENT}:
         hit = RiskHit(
@@ -74,7 +79,9 @@ def democratic_conditionality(ctx: Context) -> Outcome:
 def local_consultation(ctx: Context) -> Outcome:
     """Consultation of local communities and civil society, above all where land and resources are at stake."""
     claim = ctx.proposal.safeguards.local_consultation
-    outcome = claim_outcome(claim, ("safeguards", "local_consultation"), "consultation of local communities")
+    outcome = claim_outcome(
+        claim, ("safeguards", "local_consultation"), "consultation of local communities"
+    )
     extractive = sorted(_EXTRACTIVE & set(ctx.proposal.activities))
     if extractive and outcome.level in ("absent", INSUFFICIENT):
         hit = RiskHit(

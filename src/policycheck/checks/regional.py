@@ -38,7 +38,9 @@ def coverage(ctx: Context) -> Outcome:
     if facts.open_to_join:
         marks.append(Mark(("regional", "open_to_join"), "open to other regional states"))
         return Outcome("open", tuple(marks))
-    marks.append(Mark(("regional", "open_to_join"), "not stated to be open to other regional states"))
+    marks.append(
+        Mark(("regional", "open_to_join"), "not stated to be open to other regional states")
+    )
     level = "partial" if len(inside) >= 3 else "narrow"
     regional_members = [c for c in facts.bloc if c in WESTERN_BALKAN_SIX]
     risks: list[RiskHit] = []
@@ -74,24 +76,37 @@ def rivals_left_out(ctx: Context) -> Outcome:
     """Whether a participant's rival, by the dyads data, is left out of the initiative."""
     facts = ctx.facts
     if not facts.bloc:
-        return Outcome(NOT_APPLICABLE, (Mark(("participants",), "no state takes part as a member"),))
+        return Outcome(
+            NOT_APPLICABLE, (Mark(("participants",), "no state takes part as a member"),)
+        )
     if not facts.excluded_rivals:
         return Outcome("none", (Mark(("participants",), "no participant's rival is left out"),))
     marks = tuple(
-        Mark(r.path, f"{r.participant}'s {r.dyad.kind.replace('-', ' ')} with {r.rival} ({r.dyad.acuteness}) — {r.rival} is left out")
+        Mark(
+            r.path,
+            f"{r.participant}'s {r.dyad.kind.replace('-', ' ')} with {r.rival} ({r.dyad.acuteness}) — {r.rival} is left out",
+        )
         for r in facts.excluded_rivals
     )
     worst = facts.excluded_rivals[0]
     risks: tuple[RiskHit, ...] = ()
     if facts.military and len(facts.bloc) >= 2 and acuteness_rank(worst.dyad.acuteness) >= 2:
         severity = _LOWER[worst.dyad.acuteness] if facts.open_to_join else worst.dyad.acuteness
-        rivals = sorted({r.rival for r in facts.excluded_rivals if acuteness_rank(r.dyad.acuteness) >= 2})
+        rivals = sorted(
+            {r.rival for r in facts.excluded_rivals if acuteness_rank(r.dyad.acuteness) >= 2}
+        )
         risks = (
             RiskHit(
                 "CE01",
                 f"military cooperation among {', '.join(facts.bloc)} leaves out {', '.join(rivals)}, "
                 "a rival of a participant",
-                (*marks, Mark(("activities",), "military activities: " + ", ".join(ctx.proposal.activities))),
+                (
+                    *marks,
+                    Mark(
+                        ("activities",),
+                        "military activities: " + ", ".join(ctx.proposal.activities),
+                    ),
+                ),
                 severity=severity,
             ),
         )
@@ -109,11 +124,17 @@ def regional_formats(ctx: Context) -> Outcome:
     links = ctx.proposal.regional.formats
     path = ("regional", "formats")
     if links is None:
-        return Outcome(INSUFFICIENT, (Mark(path, "the file does not say whether it links to a regional format"),))
+        return Outcome(
+            INSUFFICIENT,
+            (Mark(path, "the file does not say whether it links to a regional format"),),
+        )
     if not links:
         return Outcome("absent", (Mark(path, "no link to a regional format"),))
     marks = tuple(
-        Mark((*path, i), f"{link.format}: {'evidence: ' + ', '.join(link.evidence) if link.evidence else 'no evidence given'}")
+        Mark(
+            (*path, i),
+            f"{link.format}: {'evidence: ' + ', '.join(link.evidence) if link.evidence else 'no evidence given'}",
+        )
         for i, link in enumerate(links)
     )
     return Outcome("evidenced" if any(link.evidence for link in links) else "asserted", marks)
@@ -134,7 +155,10 @@ def coordination(ctx: Context) -> Outcome:
         "interoperability": regional.interoperability,
     }
     levels = {name: claim_level(claim) for name, claim in claims.items()}
-    marks = tuple(Mark(("regional", name), f"{name.replace('_', ' ')}: {level}") for name, level in levels.items())
+    marks = tuple(
+        Mark(("regional", name), f"{name.replace('_', ' ')}: {level}")
+        for name, level in levels.items()
+    )
     values = list(levels.values())
     if all(v == INSUFFICIENT for v in values):
         return Outcome(INSUFFICIENT, marks)
@@ -157,7 +181,10 @@ def horizon(ctx: Context) -> Outcome:
     threats = set(proposal.threats)
     single_reactive = len(threats) == 1 and threats <= _REACTIVE_THREATS
     marks = (
-        Mark(("horizon_years",), f"horizon: {proposal.horizon_years if proposal.horizon_years is not None else 'not stated'} years"),
+        Mark(
+            ("horizon_years",),
+            f"horizon: {proposal.horizon_years if proposal.horizon_years is not None else 'not stated'} years",
+        ),
         Mark(("threats",), f"threats answered: {', '.join(proposal.threats) or 'not stated'}"),
     )
     if proposal.horizon_years is None:
@@ -170,7 +197,13 @@ def horizon(ctx: Context) -> Outcome:
         level = "long-term"
     risks: tuple[RiskHit, ...] = ()
     if level == "reactive" and ctx.facts.defence:
-        risks = (RiskHit("RF04", "a short-horizon or single-threat answer rather than a lasting framework", marks),)
+        risks = (
+            RiskHit(
+                "RF04",
+                "a short-horizon or single-threat answer rather than a lasting framework",
+                marks,
+            ),
+        )
     return Outcome(level, marks, risks)
 
 
@@ -214,7 +247,17 @@ def recognition_divide(ctx: Context) -> Outcome:
     if "XK" not in facts.countries:
         return Outcome(NOT_APPLICABLE, (Mark(("participants",), "Kosovo does not take part"),))
     if not facts.non_recognisers_with_kosovo:
-        return Outcome("bridged", (Mark(facts.participant_paths["XK"], "no participant refuses to recognise Kosovo"),))
-    marks = tuple(Mark(path, f"{code} does not recognise Kosovo") for code, path in facts.non_recognisers_with_kosovo)
+        return Outcome(
+            "bridged",
+            (Mark(facts.participant_paths["XK"], "no participant refuses to recognise Kosovo"),),
+        )
+    marks = tuple(
+        Mark(path, f"{code} does not recognise Kosovo")
+        for code, path in facts.non_recognisers_with_kosovo
+    )
     codes = ", ".join(code for code, _ in facts.non_recognisers_with_kosovo)
-    return Outcome("divided", marks, (RiskHit("RF05", f"{codes} take part alongside Kosovo without recognising it", marks),))
+    return Outcome(
+        "divided",
+        marks,
+        (RiskHit("RF05", f"{codes} take part alongside Kosovo without recognising it", marks),),
+    )

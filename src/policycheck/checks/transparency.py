@@ -16,10 +16,14 @@ _REGULAR = frozenset({"annual", "semi-annual", "quarterly", "monthly"})
 _OPEN_AUDIENCES = frozenset({"public", "parliament"})
 
 
-@check("TR01", criterion="transparency", levels=CLAIM_LEVELS, looks_at=("transparency.public_text",))
+@check(
+    "TR01", criterion="transparency", levels=CLAIM_LEVELS, looks_at=("transparency.public_text",)
+)
 def public_text(ctx: Context) -> Outcome:
     """The text of the agreement is public."""
-    return claim_outcome(ctx.proposal.transparency.public_text, ("transparency", "public_text"), "a public text")
+    return claim_outcome(
+        ctx.proposal.transparency.public_text, ("transparency", "public_text"), "a public text"
+    )
 
 
 @check(
@@ -33,7 +37,9 @@ def reporting(ctx: Context) -> Outcome:
     report = ctx.proposal.transparency.reporting
     path = ("transparency", "reporting")
     if report is None:
-        return Outcome(INSUFFICIENT, (Mark(path, "the file does not say how the initiative reports"),))
+        return Outcome(
+            INSUFFICIENT, (Mark(path, "the file does not say how the initiative reports"),)
+        )
     audience = ", ".join(report.audience) or "no audience named"
     if report.cadence == "none":
         level = "none"

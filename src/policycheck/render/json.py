@@ -55,7 +55,11 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
         "uncapped_grade": a.uncapped_grade,
         "cap": None
         if a.cap is None
-        else {"risk": a.cap.risk_id, "severity": a.cap.severity.value, "max_grade": a.cap.max_grade},
+        else {
+            "risk": a.cap.risk_id,
+            "severity": a.cap.severity.value,
+            "max_grade": a.cap.max_grade,
+        },
         "criteria": [
             {
                 "id": c.id,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
@@ -84,10 +85,13 @@ def _insufficient(a: Assessment) -> Iterator[RenderableType]:
     items = a.insufficient
     if not items:
         return
-    yield Text(f"Insufficient information ({len(items)}): counted as set by the rubric", style="bold")
+    yield Text(
+        f"Insufficient information ({len(items)}): the file does not say; each scores {items[0].points:g} of 100",
+        style="bold",
+    )
     for i in items:
-        where = i.evidence[0].location if i.evidence else a.file
-        yield Padding(Text(f"{i.check_id} {i.title} ({where})"), (0, 0, 0, 2))
+        fields = ", ".join(dict.fromkeys(e.location.path for e in i.evidence)) or "—"
+        yield Padding(Text(f"{i.check_id} {i.title}: state {fields}"), (0, 0, 0, 2))
 
 
 def _improvements(a: Assessment) -> Iterator[RenderableType]:
@@ -151,7 +155,13 @@ def _explain(a: Assessment, report: Report) -> Iterator[RenderableType]:
 
 
 def assessment(a: Assessment, report: Report, *, explain: bool = False) -> RenderableType:
-    parts: list[RenderableType] = [Rule(style="dim"), _header(a), Text(""), _criteria_table(a), Text("")]
+    parts: list[RenderableType] = [
+        Rule(style="dim"),
+        _header(a),
+        Text(""),
+        _criteria_table(a),
+        Text(""),
+    ]
     parts.extend(_risks(a))
     insufficient = list(_insufficient(a))
     if insufficient:
@@ -178,17 +188,46 @@ def failure(f: Failure) -> RenderableType:
 
 def summary(report: Report) -> Table:
     table = Table(title="Summary", title_justify="left", show_edge=False)
-    for name in ("Proposal", "Grade", "Score", "Norm.", "Reg.", "Arms", "Transp.", "Risks", "Top risk"):
-        table.add_column(name, overflow="fold", justify="left" if name in ("Proposal", "Top risk") else "right")
+    for name in (
+        "Proposal",
+        "Grade",
+        "Score",
+        "Norm.",
+        "Reg.",
+        "Arms",
+        "Transp.",
+        "Risks",
+        "Top risk",
+    ):
+        table.add_column(
+            name, overflow="fold", justify="left" if name in ("Proposal", "Top risk") else "right"
+        )
     for r in report.results:
         if isinstance(r, Failure):
-            table.add_row(r.file, Text("invalid", style="bold red"), "", "", "", "", "", "", f"{len(r.problems)} problem(s)")
+            table.add_row(
+                r.file,
+                Text("invalid", style="bold red"),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"{len(r.problems)} problem(s)",
+            )
             continue
         scores = [_score(c.score) for c in r.criteria][:4]
         scores += [""] * (4 - len(scores))
         counts = "/".join(str(sum(x.severity is s for x in r.risks)) for s in reversed(Severity))
         top = f"{r.risks[0].id} {r.risks[0].severity.value}" if r.risks else "—"
-        table.add_row(r.proposal_id, Text(r.grade, style=GRADE_STYLE.get(r.grade, "")), f"{r.score:.1f}", *scores, counts, top)
+        table.add_row(
+            r.proposal_id,
+            Text(r.grade, style=GRADE_STYLE.get(r.grade, "")),
+            f"{r.score:.1f}",
+            *scores,
+            counts,
+            top,
+        )
     table.caption = "Risks: critical/high/medium/low"
     return table
 
@@ -203,3 +242,13 @@ def render(report: Report, *, explain: bool = False) -> list[RenderableType]:
         out.append(Rule(style="dim"))
         out.append(summary(report))
     return out
+
+
+def render_text(report: Report, *, explain: bool = False, width: int = 100) -> str:
+    """The report as plain text (no colour) at a fixed width: for files and snapshots."""
+    console = Console(
+        record=True, width=width, file=io.StringIO(), color_system=None, highlight=False
+    )
+    for part in render(report, explain=explain):
+        console.print(part)
+    return console.export_text()

@@ -1,0 +1,146 @@
+"""The sample proposals: snapshots of every report format, and the brief's reading of each case.
+
+The expected flags come from the brief's own reading (``../shared/brief``, section
+"The cases the brief discusses"): Tirana → fragmentation and escalation;
+Serbia–Hungary → fragmentation (a member state's own track) and escalation;
+EU–Serbia raw materials → normative erosion; the SDPs → mild fragmentation;
+Kosovo's armed drones → escalation and fragmentation (external actor);
+Croatia–Serbia arms competition → escalation. The model initiative earns an A
+with no high risk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policycheck import Assessment, Assessor, Report
+from policycheck.render import json as json_render
+from policycheck.render import terminal
+from tests.conftest import PROPOSALS, ROOT
+from tests.snapshots import JsonSnapshot, TextSnapshot
+
+SAMPLES = sorted(p.name for p in PROPOSALS.glob("*.yaml"))
+FIXED_TIME = "2026-01-01T00:00:00Z"
+
+
+def _report(assessor: Assessor, name: str, monkeypatch: pytest.MonkeyPatch) -> Report:
+    monkeypatch.chdir(ROOT)
+    return assessor.run([Path("proposals") / name], generated_at=FIXED_TIME, jobs=1)
+
+
+def _assessment(assessor: Assessor, name: str, monkeypatch: pytest.MonkeyPatch) -> Assessment:
+    result = _report(assessor, name, monkeypatch).results[0]
+    assert isinstance(result, Assessment), result
+    return result
+
+
+def test_there_are_samples_for_every_case_of_the_brief() -> None:
+    assert len(SAMPLES) >= 8
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_terminal_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    report = _report(assessor, name, monkeypatch)
+    text = terminal.render_text(report, width=100)
+    assert text == snapshot(extension_class=TextSnapshot)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_terminal_explain_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    report = _report(assessor, name, monkeypatch)
+    text = terminal.render_text(report, width=120, explain=True)
+    assert text == snapshot(extension_class=TextSnapshot)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_json_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    report = _report(assessor, name, monkeypatch)
+    assert json_render.render(report) == snapshot(extension_class=JsonSnapshot)
+
+
+def test_summary_snapshot(assessor: Assessor, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)
+    report = assessor.run([Path("proposals") / n for n in SAMPLES], generated_at=FIXED_TIME, jobs=1)
+    text = terminal.render_text(report, width=100)
+    summary = text[text.index("Summary") :]
+    assert summary == snapshot(extension_class=TextSnapshot)
+
+
+def _ids(a: Assessment) -> dict[str, str]:
+    return {r.id: r.severity.value for r in a.risks}
+
+
+def _families(a: Assessment) -> set[str]:
+    return {r.family.value for r in a.risks}
+
+
+def test_tirana_declaration_fragments_and_escalates(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    a = _assessment(assessor, "tirana-declaration-2025.yaml", monkeypatch)
+    risks = _ids(a)
+    assert risks["RF01"] == "medium"  # selective grouping
+    assert risks["CE01"] == "high"  # Serbia, a rival, left out
+    assert "CE04" in risks  # joint exercises with no confidence building
+    assert {"regional-fragmentation", "conflict-escalation"} <= _families(a)
+    ce01 = next(r for r in a.risks if r.id == "CE01")
+    assert "RS" in ce01.finding
+    assert a.grade in {"D", "F"}
+
+
+def test_serbia_hungary_is_a_member_states_own_track_that_escalates(
+    assessor: Assessor, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    a = _assessment(assessor, "serbia-hungary-2025.yaml", monkeypatch)
+    risks = _ids(a)
+    assert risks["RF02"] == "medium"  # a member state's bilateral track
+    assert risks["CE01"] == "high"  # Kosovo and Croatia left out
+    finding = next(r for r in a.risks if r.id == "CE01").finding
+    assert "XK" in finding
+    assert "HR" in finding
+    assert {"regional-fragmentation", "conflict-escalation"} <= _families(a)
+
+
+def test_raw_materials_partnership_erodes_normative_power(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    a = _assessment(assessor, "eu-serbia-raw-materials-2024.yaml", monkeypatch)
+    assert _ids(a) == {"NE02": "high"}  # local concerns overlooked
+    assert _families(a) == {"normative-erosion"}
+    normative = next(c for c in a.criteria if c.id == "normative-safeguards")
+    assert normative.score is not None
+    assert normative.score < 25
+
+
+@pytest.mark.parametrize("name", ["eu-albania-sdp-2024.yaml", "eu-north-macedonia-sdp-2024.yaml"])
+def test_sdps_are_mildly_country_tailored(assessor: Assessor, name: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    a = _assessment(assessor, name, monkeypatch)
+    assert _ids(a) == {"RF02": "low"}
+    assert a.grade in {"C", "D"}
+
+
+def test_kosovo_drones_escalate_and_bring_in_an_external_actor(
+    assessor: Assessor, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    a = _assessment(assessor, "kosovo-armed-drones-2023.yaml", monkeypatch)
+    risks = _ids(a)
+    assert risks["CE03"] == "high"  # armed drones outside SRAC to a party to a dispute
+    assert risks["RF03"] == "medium"  # Türkiye
+    assert "normative-erosion" not in _families(a)
+    ce03 = next(r for r in a.risks if r.id == "CE03")
+    assert ce03.evidence[0].location.path == "equipment.0"
+    assert ce03.evidence[0].location.line == 26  # the equipment item
+
+
+def test_serbian_rafale_purchase_feeds_the_arms_competition(
+    assessor: Assessor, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    a = _assessment(assessor, "serbia-rafale-2024.yaml", monkeypatch)
+    assert _ids(a) == {"CE05": "medium"}
+    ceilings = next(i for c in a.criteria for i in c.indicators if i.check_id == "AC01")
+    assert ceilings.level == "insufficient-information"  # Serbia's aircraft ceiling is unverified
+
+
+def test_model_initiative_earns_an_a_with_no_high_risk(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    a = _assessment(assessor, "model-regional-initiative.yaml", monkeypatch)
+    assert a.grade == "A"
+    assert not [r for r in a.risks if r.severity.rank >= 3]
+    assert a.insufficient == ()
