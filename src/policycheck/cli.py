@@ -8,7 +8,6 @@ import traceback
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
@@ -97,7 +96,7 @@ def assess(
 
     files, unmatched = expand_paths(paths)
     for arg in unmatched:
-        _console(stderr=True).print(f"{arg}: no proposal files found", style="red")
+        sys.stderr.write(f"{arg}: no proposal files found\n")
     if unmatched or not files:
         raise UsageError(
             "no proposals to assess" if not files else "some paths matched no proposal"
@@ -113,10 +112,9 @@ def assess(
             if bar is not None and task is not None
             else None,
         )
-    err = _console(stderr=True)
     for failure in report.failures:
         for problem in failure.problems:
-            err.print(str(problem), markup=False)
+            sys.stderr.write(f"{problem}\n")
     if format is Format.JSON:
         from policycheck.render import json as json_render
 
@@ -181,34 +179,24 @@ def new(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user errors exit 2 with a message; bugs exit 3, traceback only with --debug."""
+    """Entry point: user errors exit 2 with a message; bugs exit 3, traceback only with --debug.
+
+    Usage errors (unknown options, bad values) are reported by typer itself, exit 2.
+    """
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
-    err = _console(stderr=True)
     try:
-        code = app(args=args, prog_name="policycheck", standalone_mode=False)
+        app(args=args, prog_name="policycheck")
     except PolicycheckError as exc:
-        err.print(f"error: {exc}", markup=False, style="red")
+        sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(ExitCode.BAD_INPUT)
-    except click.exceptions.Abort:
-        err.print("aborted")
-        sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:
-        if debug:
+        if "--debug" in args:
             traceback.print_exc()
-        err.print(
+        sys.stderr.write(
             f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in policycheck; please report it with the command you ran. "
-            "Run again with --debug for the traceback.",
-            markup=False,
-            style="red",
+            "This is a bug in policycheck; please report it with the command you ran.\n"
+            "Run again with --debug for the traceback.\n"
         )
         sys.exit(ExitCode.INTERNAL_ERROR)
-    sys.exit(code if isinstance(code, int) else ExitCode.OK)

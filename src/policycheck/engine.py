@@ -81,7 +81,7 @@ class Assessor:
 
     def assess_bytes(self, raw: bytes, origin: str) -> Assessment:
         """Assess a proposal given as bytes; raise ``InputError`` when it cannot be used."""
-        doc = load_yaml_bytes(raw, origin)
+        doc = load_yaml_bytes(raw, origin, lenient=True)
         proposal = parse_proposal(doc, self._context)
         return self.assess(proposal, doc, hashlib.sha256(raw).hexdigest())
 

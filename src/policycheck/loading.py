@@ -43,6 +43,8 @@ class Document:
     data: Any
     values: dict[Path_, tuple[int, int]] = field(repr=False)
     keys: dict[Path_, tuple[int, int]] = field(repr=False)
+    #: Problems that did not stop the reading (duplicate keys, tags), when read leniently.
+    problems: tuple[Problem, ...] = ()
 
     def position(self, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
         """The 1-based (line, column) of the deepest known node on ``loc``.
@@ -92,8 +94,8 @@ def read_file(path: Path, origin: str | None = None) -> Document:
     return load_yaml_bytes(raw, name)
 
 
-def load_yaml_bytes(raw: bytes, origin: str) -> Document:
-    """Check the bytes are a small UTF-8 text file, then parse them."""
+def load_yaml_bytes(raw: bytes, origin: str, *, lenient: bool = False) -> Document:
+    """Check the bytes are a small UTF-8 text file, then parse them (see ``load_yaml_text``)."""
     if len(raw) > MAX_BYTES:
         raise InputError(
             [Problem(origin, 1, 1, f"file is larger than {MAX_BYTES // 1024} KiB; not read")]
@@ -108,7 +110,7 @@ def load_yaml_bytes(raw: bytes, origin: str) -> Document:
         raise InputError(
             [Problem(origin, line, column, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
         ) from None
-    return load_yaml_text(text, origin)
+    return load_yaml_text(text, origin, lenient=lenient)
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
@@ -118,8 +120,13 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def load_yaml_text(text: str, origin: str) -> Document:
-    """Parse YAML text into a ``Document``; raise ``InputError`` on any problem."""
+def load_yaml_text(text: str, origin: str, *, lenient: bool = False) -> Document:
+    """Parse YAML text into a ``Document``; raise ``InputError`` on any problem.
+
+    With ``lenient``, problems that leave a usable tree (a duplicate key, a
+    refused tag) are kept in ``Document.problems`` instead, so the caller can
+    report them together with schema problems: every problem at once.
+    """
     if not text.strip():
         raise InputError([Problem(origin, 1, 1, "file is empty")])
     try:
@@ -136,9 +143,9 @@ def load_yaml_text(text: str, origin: str) -> Document:
         raise InputError([Problem(origin, 1, 1, "file holds no YAML document")])
     builder = _Builder(origin)
     data = builder.build(node, (), 0)
-    if builder.problems:
+    if builder.problems and (builder.stopped or not lenient):
         raise InputError(builder.problems)
-    return Document(origin, data, builder.values, builder.keys)
+    return Document(origin, data, builder.values, builder.keys, tuple(builder.problems))
 
 
 def _check_depth(text: str, origin: str) -> None:

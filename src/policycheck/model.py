@@ -337,20 +337,31 @@ class Proposal(_Model):
 
 
 def parse_proposal(doc: Document, context: dict[str, Any] | None = None) -> Proposal:
-    """Validate a loaded document as a ``Proposal``; raise ``InputError`` with every problem."""
+    """Validate a loaded document as a ``Proposal``; raise ``InputError`` with every problem.
+
+    Problems the loader kept (``Document.problems``) are reported with the
+    schema's; a schema problem at the very place of a loader problem is its
+    echo and is dropped.
+    """
+    problems = list(doc.problems)
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
-        raise InputError(
-            [
-                Problem(
-                    doc.origin, 1, 1, f"a proposal must be a mapping of keys to values, not {kind}"
-                )
-            ]
+        problems.append(
+            Problem(doc.origin, 1, 1, f"a proposal must be a mapping of keys to values, not {kind}")
         )
+        raise InputError(problems)
     try:
-        return Proposal.model_validate(doc.data, context=context)
+        proposal = Proposal.model_validate(doc.data, context=context)
     except ValidationError as exc:
-        raise InputError([_problem(doc, err) for err in exc.errors()]) from None
+        seen = {(p.line, p.column) for p in problems}
+        problems.extend(
+            p
+            for p in (_problem(doc, err) for err in exc.errors())
+            if (p.line, p.column) not in seen
+        )
+    if problems:
+        raise InputError(problems)
+    return proposal
 
 
 def _problem(doc: Document, err: Any) -> Problem:
