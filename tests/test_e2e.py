@@ -181,3 +181,15 @@ def test_plain_wheel_install_carries_rubric_and_reference_data(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     assert result.stderr.startswith(str(target))
     assert json.loads(result.stdout)["results"][0]["grade"] == "A"
+
+
+def test_python_api_example_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "python_api.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "model-regional-initiative" in result.stdout
+    assert "with the override: 17.7 -> " in result.stdout
