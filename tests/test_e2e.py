@@ -193,3 +193,39 @@ def test_python_api_example_runs() -> None:
     assert result.returncode == 0, result.stderr
     assert "model-regional-initiative" in result.stdout
     assert "with the override: 17.7 -> " in result.stdout
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    """A long batch shows a progress bar on stderr when stderr is a terminal, and not otherwise."""
+    import pty
+
+    source = (PROPOSALS / "model-regional-initiative.yaml").read_bytes()
+    for i in range(60):
+        (tmp_path / f"p{i:02d}.yaml").write_bytes(source)
+    primary, secondary = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [EXE, "assess", str(tmp_path), "-f", "json"],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            env={**os.environ, "TERM": "xterm"},
+            check=False,
+            timeout=120,
+        )
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                data = os.read(primary, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(primary)
+    assert proc.returncode == 0
+    assert b"assessing" in b"".join(chunks)
+    piped = run("assess", str(tmp_path), "-f", "json")
+    assert piped.returncode == 0
+    assert "assessing" not in piped.stderr
