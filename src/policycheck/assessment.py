@@ -162,6 +162,7 @@ class Failure:
 
     file: str
     problems: tuple[Problem, ...]
+    file_sha256: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +175,10 @@ class Report:
     reference_digest: str
     grade_bands: tuple[tuple[str, float], ...]
     results: tuple[Assessment | Failure, ...]
+    #: (severity, highest grade allowed) for each capping severity.
+    caps: tuple[tuple[str, str], ...] = ()
+    #: How "insufficient information" is counted, in the rubric's words.
+    insufficient_rule: str = ""
 
     @property
     def assessments(self) -> tuple[Assessment, ...]:

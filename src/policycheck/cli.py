@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from policycheck import __version__
+from policycheck.assessment import Report
 from policycheck.errors import ExitCode, PolicycheckError, UsageError
 from policycheck.render import Format
 
@@ -42,6 +43,16 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False
+    ),
+]
+OutputsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Also write a report file: FORMAT=PATH, or PATH with the format taken from its "
+        "suffix (.txt .json .md .html .xlsx). Repeat for several files.",
+        show_default=False,
     ),
 ]
 
@@ -75,14 +86,21 @@ def assess(
         list[str], typer.Argument(help="Proposal files, folders or globs.", show_default=False)
     ],
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format.")
+        Format, typer.Option("--format", "-f", help="Format printed on stdout.")
     ] = Format.TERMINAL,
+    outputs: OutputsOpt = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx", help="Write an Excel workbook (same as --output xlsx=PATH).", dir_okay=False
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout.")] = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show the arithmetic behind each score.")
     ] = False,
     rubric: RubricOpt = None,
     reference: ReferenceOpt = None,
-    output: OutputOpt = None,
     width: Annotated[
         int | None, typer.Option("--width", help="Terminal report width.", min=40)
     ] = None,
@@ -93,7 +111,11 @@ def assess(
 ) -> None:
     """Assess proposals and print a graded, explained report for each."""
     from policycheck.engine import Assessor, expand_paths
+    from policycheck.render import BINARY
 
+    targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], format)
+    if not quiet and format in BINARY:
+        raise UsageError(f"--format {format.value} is binary: write it to a file with --output")
     files, unmatched = expand_paths(paths)
     for arg in unmatched:
         sys.stderr.write(f"{arg}: no proposal files found\n")
@@ -101,9 +123,10 @@ def assess(
         raise UsageError(
             "no proposals to assess" if not files else "some paths matched no proposal"
         )
+    for _, target in targets:
+        _refuse_inputs(target, files)
     assessor = Assessor(rubric, reference)
-    progress = _progress(len(files))
-    with progress as bar:
+    with _progress(len(files)) as bar:
         task = bar.add_task("assessing", total=len(files)) if bar is not None else None
         report = assessor.run(
             files,
@@ -115,21 +138,77 @@ def assess(
     for failure in report.failures:
         for problem in failure.problems:
             sys.stderr.write(f"{problem}\n")
-    if format is Format.JSON:
-        from policycheck.render import json as json_render
-
-        _emit(json_render.render(report), output, files)
-    else:
-        from policycheck.render import terminal
-
-        if output is not None:
-            _emit(terminal.render_text(report, explain=explain, width=width or 100), output, files)
-        else:
-            console = _console(width=width)
-            for part in terminal.render(report, explain=explain):
-                console.print(part)
+    _write_outputs(report, targets, files, explain=explain, width=width)
+    if not quiet:
+        _print(report, format, explain=explain, width=width)
     if report.failures:
         raise typer.Exit(ExitCode.BAD_INPUT)
+
+
+def _targets(specs: list[str], default: Format) -> list[tuple[Format, Path]]:
+    """Parse ``FORMAT=PATH`` or ``PATH`` output specs.
+
+    A bare ``PATH`` takes its format from its suffix (``.json``, ``.md`` ...),
+    or else the ``--format`` given.
+    """
+    from policycheck.render import SUFFIXES
+
+    targets: list[tuple[Format, Path]] = []
+    for spec in specs:
+        name, sep, rest = spec.partition("=")
+        if sep and name in Format.__members__.values():
+            fmt, path = Format(name), Path(rest)
+        elif sep and name and "/" not in name and "." not in name:
+            choices = ", ".join(f.value for f in Format)
+            raise UsageError(f"--output {spec}: unknown format '{name}' (choose from {choices})")
+        else:
+            path = Path(spec)
+            fmt = SUFFIXES.get(path.suffix.lower(), default)
+        if not str(path):
+            raise UsageError(f"--output {spec}: no file name")
+        targets.append((fmt, path))
+    seen: set[Path] = set()
+    for _, path in targets:
+        if path.resolve() in seen:
+            raise UsageError(f"{path}: named by two --output options")
+        seen.add(path.resolve())
+    return targets
+
+
+def _refuse_inputs(target: Path, inputs: list[Path]) -> None:
+    resolved = target.resolve()
+    if any(p.resolve() == resolved for p in inputs):
+        raise UsageError(f"{target}: refusing to overwrite an input file")
+
+
+def _write_outputs(
+    report: Report,
+    targets: list[tuple[Format, Path]],
+    inputs: list[Path],
+    *,
+    explain: bool,
+    width: int | None,
+) -> None:
+    from policycheck.output import write_atomic
+    from policycheck.render import render
+
+    for fmt, path in targets:
+        write_atomic(path, render(report, fmt, explain=explain, width=width or 100), inputs=inputs)
+
+
+def _print(report: Report, fmt: Format, *, explain: bool, width: int | None) -> None:
+    if fmt is Format.TERMINAL:
+        from policycheck.render import terminal
+
+        console = _console(width=width)
+        for part in terminal.render(report, explain=explain):
+            console.print(part)
+        return
+    from policycheck.render import render
+
+    text = render(report, fmt, explain=explain)
+    assert isinstance(text, str)
+    sys.stdout.write(text)
 
 
 class _NoProgress:
@@ -150,6 +229,7 @@ def _progress(total: int):  # type: ignore[no-untyped-def]
 
 
 def _emit(text: str, output: Path | None, inputs: list[Path]) -> None:
+    """Write ``text`` to ``output`` (atomically) or to stdout."""
     if output is None:
         sys.stdout.write(text)
         return

@@ -75,9 +75,12 @@ class Assessor:
         name = origin if origin is not None else str(path)
         try:
             raw = _read(path, name)
-            return self.assess_bytes(raw, name)
         except InputError as exc:
             return Failure(name, tuple(exc.problems))
+        try:
+            return self.assess_bytes(raw, name)
+        except InputError as exc:
+            return Failure(name, tuple(exc.problems), hashlib.sha256(raw).hexdigest())
 
     def assess_bytes(self, raw: bytes, origin: str) -> Assessment:
         """Assess a proposal given as bytes; raise ``InputError`` when it cannot be used."""
@@ -165,6 +168,8 @@ class Assessor:
             reference_digest=self.reference.digest,
             grade_bands=tuple((g, rubric.grades[g]) for g in ("A", "B", "C", "D", "F")),
             results=tuple(results),
+            caps=tuple(sorted(rubric.caps.items(), key=lambda c: c[1])),
+            insufficient_rule=rubric.insufficient_information.rule,
         )
 
 

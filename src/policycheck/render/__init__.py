@@ -1,13 +1,64 @@
-"""Renderers: each takes the same immutable ``Report`` and returns text; adding a format adds a module."""
+"""Renderers: each takes the same immutable ``Report`` and returns text or bytes.
+
+Adding a format adds one module with ``render(report) -> str`` (or bytes) and a
+line in ``render`` below. Renderers do no I/O and read no clock.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import assert_never
+
+from policycheck.assessment import Report
 
 
 class Format(StrEnum):
     TERMINAL = "terminal"
     JSON = "json"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    XLSX = "xlsx"
 
 
-__all__ = ["Format"]
+#: Formats whose output is binary: they need a file, not stdout.
+BINARY = frozenset({Format.XLSX})
+
+#: The format a file suffix implies, for ``--output PATH``.
+SUFFIXES = {
+    ".txt": Format.TERMINAL,
+    ".json": Format.JSON,
+    ".md": Format.MARKDOWN,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".xlsx": Format.XLSX,
+}
+
+
+def render(report: Report, fmt: Format, *, explain: bool = False, width: int = 100) -> str | bytes:
+    """The report in ``fmt``; heavy libraries are imported only for the format that needs them."""
+    match fmt:
+        case Format.TERMINAL:
+            from policycheck.render import terminal
+
+            return terminal.render_text(report, explain=explain, width=width)
+        case Format.JSON:
+            from policycheck.render import json
+
+            return json.render(report)
+        case Format.MARKDOWN:
+            from policycheck.render import markdown
+
+            return markdown.render(report)
+        case Format.HTML:
+            from policycheck.render import html
+
+            return html.render(report)
+        case Format.XLSX:
+            from policycheck.render import xlsx
+
+            return xlsx.render(report)
+        case _:
+            assert_never(fmt)
+
+
+__all__ = ["BINARY", "SUFFIXES", "Format", "render"]
