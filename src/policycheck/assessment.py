@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,6 +22,11 @@ class Severity(StrEnum):
 
 
 _SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+
+
+def fingerprint(risk_id: str, proposal_id: str, path: str) -> str:
+    """The baseline and SARIF fingerprint of a finding: no line numbers, so edits elsewhere keep it."""
+    return hashlib.sha256(f"{risk_id}\x00{proposal_id}\x00{path}".encode()).hexdigest()[:24]
 
 
 class RiskFamily(StrEnum):
@@ -85,6 +92,30 @@ class CriterionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Waiver:
+    """A reviewer's acceptance of one risk (or every risk of one check) for one proposal."""
+
+    target: str
+    proposal: str
+    justification: str
+    owner: str
+    expires: dt.date
+    origin: str
+
+    def active_on(self, today: dt.date) -> bool:
+        """Whether the waiver still holds on ``today`` (the expiry day included; UTC dates)."""
+        return today <= self.expires
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverUse:
+    """A waiver matched to a risk: ``active`` False means it has expired and no longer waives."""
+
+    waiver: Waiver
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Risk:
     """A flagged risk: stable id, the brief's family, severity, why and what to do."""
 
@@ -97,6 +128,13 @@ class Risk:
     mitigation: str
     brief: str
     check_id: str
+    #: Stable across edits elsewhere in the file: risk id, proposal id and logical YAML path.
+    fingerprint: str = ""
+    waiver: WaiverUse | None = None
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None and self.waiver.active
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +204,33 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True)
+class Breach:
+    """One reason the gate fails: a threshold missed, an unwaived risk, an unusable file."""
+
+    kind: str
+    file: str
+    proposal_id: str | None
+    message: str
+    line: int
+    column: int
+    criterion: str | None = None
+    risk_fingerprint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """The gate's verdict with every breach, and what waivers and the baseline did."""
+
+    passed: bool
+    soft: bool
+    breaches: tuple[Breach, ...]
+    expired_waivers: tuple[Waiver, ...]
+    unused_waivers: tuple[Waiver, ...]
+    absorbed_by_baseline: int
+    thresholds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """A run over one or more files, in the order given."""
 
@@ -179,6 +244,8 @@ class Report:
     caps: tuple[tuple[str, str], ...] = ()
     #: How "insufficient information" is counted, in the rubric's words.
     insufficient_rule: str = ""
+    #: The CI gate's verdict, when a gate was asked for.
+    gate: GateResult | None = None
 
     @property
     def assessments(self) -> tuple[Assessment, ...]:

@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from policycheck import __version__
-from policycheck.assessment import Report
+from policycheck.assessment import Report, Severity
 from policycheck.errors import ExitCode, PolicycheckError, UsageError
 from policycheck.render import Format
+
+if TYPE_CHECKING:
+    from policycheck.config import LoadedConfig, Settings
+    from policycheck.engine import Assessor
+    from policycheck.gate import Thresholds
+
+
+class SeverityName(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
 
 app = typer.Typer(
     name="policycheck",
@@ -37,6 +52,12 @@ ReferenceOpt = Annotated[
         "(default: $POLICYCHECK_REFERENCE).",
         envvar="POLICYCHECK_REFERENCE",
         file_okay=False,
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Configuration file (default: discovered; see README).", dir_okay=False
     ),
 ]
 OutputOpt = Annotated[
@@ -83,11 +104,21 @@ def _root(
 @app.command()
 def assess(
     paths: Annotated[
-        list[str], typer.Argument(help="Proposal files, folders or globs.", show_default=False)
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Proposal files, folders or globs (default: the configuration's paths).",
+            show_default=False,
+        ),
+    ] = None,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="Format printed on stdout.")
-    ] = Format.TERMINAL,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Format printed on stdout (default: terminal; github when GITHUB_ACTIONS=true).",
+            show_default=False,
+        ),
+    ] = None,
     outputs: OutputsOpt = None,
     xlsx: Annotated[
         Path | None,
@@ -101,6 +132,47 @@ def assess(
     ] = False,
     rubric: RubricOpt = None,
     reference: ReferenceOpt = None,
+    config: ConfigOpt = None,
+    fail_under: Annotated[
+        str | None,
+        typer.Option("--fail-under", help="Gate: fail below this grade (A-F) or score (0-100)."),
+    ] = None,
+    minimums: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min",
+            help="Gate: CRITERION=SCORE, a minimum score for one criterion (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    fail_on: Annotated[
+        SeverityName | None,
+        typer.Option(
+            "--fail-on", help="Gate: fail on any unwaived risk of this severity or above."
+        ),
+    ] = None,
+    soft_fail: Annotated[
+        bool | None,
+        typer.Option("--soft-fail/--hard-fail", help="Gate: report breaches but exit 0."),
+    ] = None,
+    allow_empty: Annotated[
+        bool | None,
+        typer.Option(
+            "--allow-empty/--no-allow-empty", help="Succeed when there is nothing to assess."
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Gate: fail only on findings new or worse than this baseline.",
+            dir_okay=False,
+        ),
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option("--changed-since", help="Assess only proposals changed since this git ref."),
+    ] = None,
     width: Annotated[
         int | None, typer.Option("--width", help="Terminal report width.", min=40)
     ] = None,
@@ -109,23 +181,48 @@ def assess(
         typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1),
     ] = None,
 ) -> None:
-    """Assess proposals and print a graded, explained report for each."""
+    """Assess proposals and print a graded, explained report for each; optionally gate on it."""
+    from policycheck import config as configuration
     from policycheck.engine import Assessor, expand_paths
     from policycheck.render import BINARY
 
-    targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], format)
-    if not quiet and format in BINARY:
-        raise UsageError(f"--format {format.value} is binary: write it to a file with --output")
-    files, unmatched = expand_paths(paths)
+    loaded = configuration.load(config, Path.cwd())
+    settings = loaded.settings
+    fmt = format or (
+        Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TERMINAL
+    )
+    targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], fmt)
+    if not quiet and fmt in BINARY:
+        raise UsageError(f"--format {fmt.value} is binary: write it to a file with --output")
+    thresholds = _thresholds(settings, fail_under, minimums, fail_on)
+    empty_ok = settings.allow_empty if allow_empty is None else allow_empty
+    if paths:
+        files, unmatched = expand_paths(paths)
+    else:
+        files, unmatched = expand_paths(str(loaded.folder / p) for p in settings.paths)
+        if not settings.paths:
+            raise UsageError("no paths given, and no configuration file sets 'paths'")
     for arg in unmatched:
         sys.stderr.write(f"{arg}: no proposal files found\n")
-    if unmatched or not files:
+    if changed_since is not None:
+        from policycheck.changes import changed_since as changed
+
+        changed_files = changed(changed_since, Path.cwd())
+        files = [f for f in files if f.resolve() in changed_files]
+    if unmatched and not empty_ok:
+        raise UsageError("some paths matched no proposal")
+    if not files:
+        if empty_ok:
+            sys.stderr.write("no proposals to assess; passing because empty runs are allowed\n")
+            return
         raise UsageError(
-            "no proposals to assess" if not files else "some paths matched no proposal"
+            "no proposals to assess (a gate that checks nothing does not pass; see --allow-empty)"
         )
     for _, target in targets:
         _refuse_inputs(target, files)
-    assessor = Assessor(rubric, reference)
+    assessor = Assessor(
+        rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
+    )
     with _progress(len(files)) as bar:
         task = bar.add_task("assessing", total=len(files)) if bar is not None else None
         report = assessor.run(
@@ -135,14 +232,120 @@ def assess(
             if bar is not None and task is not None
             else None,
         )
+    report = _gate(
+        report,
+        assessor,
+        loaded,
+        thresholds,
+        soft=settings.soft_fail if soft_fail is None else soft_fail,
+        baseline=baseline or loaded.resolve(settings.baseline),
+    )
     for failure in report.failures:
         for problem in failure.problems:
             sys.stderr.write(f"{problem}\n")
     _write_outputs(report, targets, files, explain=explain, width=width)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        from policycheck.render import render
+
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(str(render(report, Format.MARKDOWN)))
     if not quiet:
-        _print(report, format, explain=explain, width=width)
+        _print(report, fmt, explain=explain, width=width)
     if report.failures:
         raise typer.Exit(ExitCode.BAD_INPUT)
+    if report.gate is not None:
+        _gate_summary(report)
+        if not report.gate.passed and not report.gate.soft:
+            raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+def _thresholds(
+    settings: Settings,
+    fail_under: str | None,
+    minimums: list[str] | None,
+    fail_on: SeverityName | None,
+) -> Thresholds:
+    from policycheck.config import parse_threshold
+    from policycheck.gate import Thresholds
+
+    try:
+        under = parse_threshold(fail_under) if fail_under is not None else settings.fail_under
+    except ValueError as exc:
+        raise UsageError(f"--fail-under: {exc}") from None
+    mins = dict(settings.minimums)
+    for spec in minimums or []:
+        name, sep, value = spec.partition("=")
+        try:
+            score = float(value)
+        except ValueError:
+            score = -1.0
+        if not sep or not name or not 0 <= score <= 100:
+            raise UsageError(f"--min {spec}: write CRITERION=SCORE with a score from 0 to 100")
+        mins[name] = score
+    severity = fail_on.value if fail_on is not None else settings.fail_on
+    return Thresholds(
+        fail_under=under,
+        minimums=tuple(sorted(mins.items())),
+        fail_on=Severity(severity) if severity else None,
+    )
+
+
+def _gate(
+    report: Report,
+    assessor: Assessor,
+    loaded: LoadedConfig,
+    thresholds: Thresholds,
+    *,
+    soft: bool,
+    baseline: Path | None,
+) -> Report:
+    """Apply waivers always; evaluate the gate when any threshold is set."""
+    import datetime as dt
+
+    from policycheck import gate
+
+    criteria = assessor.loaded.rubric.criteria
+    for name, _ in thresholds.minimums:
+        if name not in criteria and name not in {c.title for c in criteria.values()}:
+            raise UsageError(
+                f"minimum for unknown criterion '{name}' (known: {', '.join(criteria)})"
+            )
+    today = dt.datetime.now(dt.UTC).date()
+    report, expired, unused = gate.apply_waivers(
+        report, loaded.waivers(), today, assessor.loaded.rubric
+    )
+    for w in expired:
+        sys.stderr.write(
+            f"{w.origin}: waiver of {w.target} for {w.proposal} expired on {w.expires}\n"
+        )
+    for w in unused:
+        sys.stderr.write(
+            f"{w.origin}: waiver of {w.target} for {w.proposal} matches no finding (unused)\n"
+        )
+    if not thresholds.active:
+        return report
+    recorded = gate.read_baseline(baseline) if baseline is not None else None
+    return gate.evaluate(
+        report, thresholds, soft=soft, expired=expired, unused=unused, baseline=recorded
+    )
+
+
+def _gate_summary(report: Report) -> None:
+    result = report.gate
+    assert result is not None
+    for b in result.breaches:
+        sys.stderr.write(f"{b.file}:{b.line}:{b.column}: gate: {b.message}\n")
+    verdict = "passed" if result.passed else ("failed (soft: exit 0)" if result.soft else "failed")
+    extra = (
+        f", {result.absorbed_by_baseline} absorbed by the baseline"
+        if result.absorbed_by_baseline
+        else ""
+    )
+    sys.stderr.write(
+        f"gate {verdict}: {len(result.breaches)} breach(es){extra}; "
+        f"requires {'; '.join(result.thresholds)}\n"
+    )
 
 
 def _targets(specs: list[str], default: Format) -> list[tuple[Format, Path]]:

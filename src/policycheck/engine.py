@@ -31,6 +31,7 @@ from policycheck.assessment import (
     RiskFamily,
     RubricInfo,
     Severity,
+    fingerprint,
 )
 from policycheck.checks import REGISTRY, Context, Mark, Registry
 from policycheck.errors import InputError, UsageError
@@ -100,6 +101,8 @@ class Assessor:
                 levels[check_id] = (outcome.level, _evidence(doc, outcome.marks))
                 for hit in outcome.risks:
                     spec = rubric.risks[hit.risk]
+                    evidence = _evidence(doc, hit.marks)
+                    path = evidence[0].location.path if evidence else ""
                     risks.append(
                         Risk(
                             id=hit.risk,
@@ -107,10 +110,11 @@ class Assessor:
                             family=RiskFamily(spec.family),
                             severity=Severity(hit.severity or spec.severity),
                             finding=hit.finding,
-                            evidence=_evidence(doc, hit.marks),
+                            evidence=evidence,
                             mitigation=spec.mitigation,
                             brief=spec.brief,
                             check_id=check_id,
+                            fingerprint=fingerprint(hit.risk, proposal.id, path),
                         )
                     )
         risks.sort(key=lambda r: (-r.severity.rank, r.id, r.finding))

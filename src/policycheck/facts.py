@@ -115,7 +115,7 @@ class ExternalPresence:
     """An external actor involved, how, and where the file says so."""
 
     country: str
-    influence: str
+    influence: str | None
     how: str
     path: YamlPath
 
@@ -129,6 +129,7 @@ class Facts:
     wb6_in: tuple[str, ...]
     wb6_out: tuple[str, ...]
     eu_itself: bool
+    #: Whether the EU itself leads or takes part (not merely observes, funds or supplies).
     #: EU member states in the grouping (suppliers and observers not counted).
     member_states: tuple[str, ...]
     open_to_join: bool | None
@@ -176,7 +177,8 @@ def derive_facts(proposal: Proposal, ref: ReferenceData) -> Facts:
         bloc=bloc,
         wb6_in=wb6_in,
         wb6_out=wb6_out,
-        eu_itself="EU" in countries,
+        eu_itself=proposal.lead == "EU"
+        or any(p.country == "EU" and p.role not in _OUTSIDE_ROLES for p in proposal.participants),
         member_states=member_states,
         open_to_join=None if open_claim is None else open_claim.provided,
         defence=bool(activities & DEFENCE_ACTIVITIES) or bool(proposal.equipment),
@@ -275,7 +277,7 @@ def _external(proposal: Proposal, ref: ReferenceData) -> tuple[ExternalPresence,
         country = ref.country(code)
         if country is None or country.group != "external" or code in found:
             return
-        found[code] = ExternalPresence(code, country.external_influence or "low", how, path)
+        found[code] = ExternalPresence(code, country.external_influence, how, path)
 
     for i, p in enumerate(proposal.participants):
         note(p.country, f"participant ({p.role})", ("participants", i))
@@ -284,7 +286,9 @@ def _external(proposal: Proposal, ref: ReferenceData) -> tuple[ExternalPresence,
             note(item.supplier, f"supplier of {item.system}", ("equipment", i, "supplier"))
     for i, actor in enumerate(proposal.external_actors):
         note(actor.country, actor.involvement, ("external_actors", i))
-    return tuple(sorted(found.values(), key=lambda e: (-_ACUTENESS[e.influence], e.country)))
+    return tuple(
+        sorted(found.values(), key=lambda e: (-_ACUTENESS.get(e.influence or "", 0), e.country))
+    )
 
 
 def acuteness_rank(level: str) -> int:

@@ -113,6 +113,17 @@ def load_yaml_bytes(raw: bytes, origin: str, *, lenient: bool = False) -> Docume
     return load_yaml_text(text, origin, lenient=lenient)
 
 
+def _may_nest_deeply(text: str) -> bool:
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        return True
+    for line in text.splitlines():
+        body = line.lstrip(" ")
+        opened = body.count("- ") + body.count("? ") + body.count(": ")
+        if len(line) - len(body) + opened > MAX_DEPTH:
+            return True
+    return False
+
+
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     before = raw[:offset]
     line = before.count(b"\n") + 1
@@ -151,11 +162,12 @@ def load_yaml_text(text: str, origin: str, *, lenient: bool = False) -> Document
 def _check_depth(text: str, origin: str) -> None:
     """Refuse nesting deeper than ``MAX_DEPTH`` before the (recursive) composer sees it.
 
-    Block nesting is bounded by the file size; only flow collections can nest
-    cheaply, so the event stream is walked (iteratively) only when the text has
-    enough brackets to go deep.
+    Walking the event stream (iteratively) costs a second parse, so it is done
+    only when a cheap upper bound on the depth could exceed the limit: flow
+    brackets anywhere, plus, per line, the indentation and the compact
+    indicators (``- - -``, ``? ? ?``) that open a level without a new line.
     """
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
+    if not _may_nest_deeply(text):
         return
     depth = 0
     for event in _PARSER.parse(text):
@@ -204,7 +216,11 @@ class _Builder:
             self.problem(node, f"nesting deeper than {MAX_DEPTH} levels (recursive alias?)")
             self.stopped = True
             return None
-        self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if path in self.keys and not isinstance(node, ScalarNode):
+            # A block collection starts on the line after its key; point at the key.
+            self.values.setdefault(path, self.keys[path])
+        else:
+            self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if isinstance(node, SequenceNode):
@@ -245,15 +261,23 @@ class _Builder:
         tag, text = node.tag, node.value
         if tag == _TAG + "str" or tag == _TAG + "timestamp":
             return text
-        if tag == _TAG + "null":
+        if tag == _TAG + "null" and text in ("", "~", "null", "Null", "NULL"):
             return None
-        if tag == _TAG + "bool":
+        if tag == _TAG + "bool" and text.lower() in ("true", "false"):
             return text.lower() == "true"
-        if tag == _TAG + "int":
-            return _to_int(text)
+        if tag == _TAG + "int" and isinstance(number := _to_int(text), int):
+            return number
         if tag == _TAG + "float":
             lowered = text.lower()
-            return _FLOATS[lowered] if lowered in _FLOATS else float(text)
+            if lowered in _FLOATS:
+                return _FLOATS[lowered]
+            try:
+                return float(text)
+            except ValueError:
+                pass
+        if tag in _CORE_SCALARS:
+            self.problem(node, f"'{text}' is not a valid {_short(tag)}")
+            return None
         self.problem(
             node, f"YAML tag '{_short(tag)}' is not allowed: tags cannot construct objects"
         )

@@ -219,8 +219,15 @@ def external_actors(ctx: Context) -> Outcome:
     present = ctx.facts.external
     if not present:
         return Outcome("none", (Mark(("external_actors",), "no external actor involved"),))
-    marks = tuple(Mark(e.path, f"{e.country} ({e.influence} influence): {e.how}") for e in present)
+    marks = tuple(
+        Mark(e.path, f"{e.country} ({e.influence or 'unknown'} influence): {e.how}")
+        for e in present
+    )
     worst = present[0]
+    if worst.influence is None or (
+        worst.influence == "low" and any(e.influence is None for e in present)
+    ):
+        return Outcome(INSUFFICIENT, marks)
     risks: tuple[RiskHit, ...] = ()
     if acuteness_rank(worst.influence) >= 2:
         risks = (

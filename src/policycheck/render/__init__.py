@@ -18,6 +18,9 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
     XLSX = "xlsx"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    GITHUB = "github"
 
 
 #: Formats whose output is binary: they need a file, not stdout.
@@ -31,6 +34,8 @@ SUFFIXES = {
     ".html": Format.HTML,
     ".htm": Format.HTML,
     ".xlsx": Format.XLSX,
+    ".sarif": Format.SARIF,
+    ".xml": Format.JUNIT,
 }
 
 
@@ -57,6 +62,18 @@ def render(report: Report, fmt: Format, *, explain: bool = False, width: int = 1
             from policycheck.render import xlsx
 
             return xlsx.render(report)
+        case Format.SARIF:
+            from policycheck.render import sarif
+
+            return sarif.render(report)
+        case Format.JUNIT:
+            from policycheck.render import junit
+
+            return junit.render(report)
+        case Format.GITHUB:
+            from policycheck.render import github
+
+            return github.render(report)
         case _:
             assert_never(fmt)
 

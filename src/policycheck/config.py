@@ -1,0 +1,258 @@
+"""Project configuration: where it is found, what it may say, and which value wins.
+
+Precedence, highest first:
+
+1. command-line flags;
+2. the configuration file: ``--config FILE`` if given, else the first found
+   walking up from the working directory, in each folder checking
+   ``.policycheck.yaml``, then ``policycheck.toml``, then a ``pyproject.toml``
+   with a ``[tool.policycheck]`` table; the walk stops after the folder that
+   holds ``.git`` (the repository root) or at the file-system root. Files are
+   not merged: the first one found is the configuration;
+3. built-in defaults.
+
+Relative paths in a file (rubric, reference, paths, baseline) are relative to
+the file's folder. Unknown keys are errors, located by line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from policycheck.assessment import Waiver
+from policycheck.errors import InputError, Problem
+from policycheck.loading import Document, read_file
+
+CONFIG_NAMES = (".policycheck.yaml", "policycheck.toml", "pyproject.toml")
+GRADES = ("A", "B", "C", "D", "F")
+
+
+class WaiverEntry(BaseModel):
+    """A waiver as written in the configuration file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    risk: str = Field(min_length=1, description="a risk id (CE01) or a check id (AC03)")
+    proposal: str = Field(min_length=1)
+    justification: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    expires: dt.date
+
+
+class Settings(BaseModel):
+    """Everything a configuration file may set (all optional)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rubric: Path | None = None
+    reference: Path | None = None
+    paths: tuple[str, ...] = ()
+    fail_under: str | float | None = None
+    minimums: dict[str, float] = Field(default_factory=dict)
+    fail_on: Literal["low", "medium", "high", "critical"] | None = None
+    soft_fail: bool = False
+    allow_empty: bool = False
+    baseline: Path | None = None
+    waivers: tuple[WaiverEntry, ...] = ()
+
+    @field_validator("fail_under")
+    @classmethod
+    def _threshold(cls, value: str | float | None) -> str | float | None:
+        return parse_threshold(value)
+
+    @field_validator("minimums")
+    @classmethod
+    def _minimums(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, score in value.items():
+            if not 0 <= score <= 100:
+                raise ValueError(f"minimum for '{name}' must be between 0 and 100")
+        return value
+
+
+def parse_threshold(value: str | float | None) -> str | float | None:
+    """A grade letter (A-F) or a score (0-100)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip().upper()
+        if text in GRADES:
+            return text
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"'{value}' is neither a grade (A-F) nor a score (0-100)") from None
+    if not 0 <= value <= 100:
+        raise ValueError(f"score threshold {value} is not between 0 and 100")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """The settings of one file (or the defaults), and where each key was set."""
+
+    settings: Settings
+    path: Path | None
+    origins: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    def waivers(self) -> tuple[Waiver, ...]:
+        return tuple(
+            Waiver(
+                target=w.risk,
+                proposal=w.proposal,
+                justification=w.justification,
+                owner=w.owner,
+                expires=w.expires,
+                origin=self.origins.get(f"waivers.{i}", str(self.path)),
+            )
+            for i, w in enumerate(self.settings.waivers)
+        )
+
+    def resolve(self, value: Path | None) -> Path | None:
+        """A path from the file, made relative to the file's folder."""
+        if value is None or value.is_absolute():
+            return value
+        return self.folder / value
+
+
+def discover(start: Path) -> Path | None:
+    """The configuration file that applies in ``start``, walking up (see module docs)."""
+    folder = start.resolve()
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+        if (folder / ".git").exists() or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # let load() report the problem, located
+    return isinstance(data.get("tool"), dict) and "policycheck" in data["tool"]
+
+
+def load(explicit: Path | None, start: Path) -> LoadedConfig:
+    """Read the explicit file, or the discovered one, or return the defaults."""
+    path = explicit if explicit is not None else discover(start)
+    if path is None:
+        return LoadedConfig(Settings(), None, {})
+    if not path.is_file():
+        raise InputError([Problem(str(path), 1, 1, "configuration file not found")])
+    if path.suffix in (".yaml", ".yml"):
+        return _load_yaml(path)
+    return _load_toml(path)
+
+
+def _load_yaml(path: Path) -> LoadedConfig:
+    doc = read_file(path)
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), 1, 1, "the configuration must be a mapping")])
+    settings = _validate(data, path, lambda loc, key: doc.position(loc, key=key))
+    origins = {
+        ".".join(str(p) for p in loc): f"{path}:{line}"
+        for loc, (line, _) in _positions(doc).items()
+    }
+    return LoadedConfig(settings, path, origins)
+
+
+def _positions(doc: Document) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    return {**doc.values, **doc.keys}
+
+
+def _load_toml(path: Path) -> LoadedConfig:
+    try:
+        text = path.read_text("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), 1, 1, f"cannot read: {exc}")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+), column (\d+)", str(exc))
+        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
+        raise InputError([Problem(str(path), line, column, f"invalid TOML: {exc}")]) from None
+    table = "tool.policycheck" if path.name == "pyproject.toml" else ""
+    if table:
+        data = data.get("tool", {}).get("policycheck", {})
+    locator = _TomlLocator(text, table)
+    settings = _validate(data, path, lambda loc, key: locator.position(loc))
+    origins = {key: f"{path}:{locator.position((key,))[0]}" for key in data}
+    for i, _ in enumerate(data.get("waivers", [])):
+        origins[f"waivers.{i}"] = f"{path}:{locator.position(('waivers', i))[0]}"
+    return LoadedConfig(settings, path, origins)
+
+
+class _TomlLocator:
+    """Best-effort lines for TOML keys (the standard parser keeps no positions)."""
+
+    def __init__(self, text: str, table: str) -> None:
+        self.lines = text.splitlines()
+        self.start = 0
+        if table:
+            for n, line in enumerate(self.lines):
+                if line.strip() == f"[{table}]":
+                    self.start = n
+                    break
+
+    def position(self, loc: tuple[Any, ...]) -> tuple[int, int]:
+        keys = [p for p in loc if isinstance(p, str)]
+        index = next((p for p in loc if isinstance(p, int)), None)
+        best = (self.start + 1, 1)
+        for key in keys:
+            pattern = re.compile(rf"^\s*(\[\[?[\w.]*\b{re.escape(key)}\]\]?|{re.escape(key)}\s*=)")
+            hits = [
+                n for n, line in enumerate(self.lines) if n >= best[0] - 1 and pattern.search(line)
+            ]
+            if not hits:
+                break
+            n = (
+                hits[index]
+                if index is not None and key == "waivers" and index < len(hits)
+                else hits[0]
+            )
+            best = (n + 1, len(self.lines[n]) - len(self.lines[n].lstrip()) + 1)
+        return best
+
+
+def _validate(data: dict[str, Any], path: Path, where: Any) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            dotted = ".".join(str(p) for p in loc)
+            line, column = where(loc, err["type"] == "extra_forbidden")
+            if err["type"] == "extra_forbidden":
+                close = difflib.get_close_matches(str(loc[-1]), _allowed(loc[:-1]), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                message = f"unknown key '{dotted}'{hint}"
+            elif err["type"] == "missing":
+                message = f"missing required key '{dotted}'"
+            else:
+                message = f"{dotted}: {err['msg'].removeprefix('Value error, ')}"
+            problems.append(Problem(str(path), line, column, message))
+        raise InputError(problems) from None
+
+
+def _allowed(loc: tuple[Any, ...]) -> list[str]:
+    if not loc:
+        return list(Settings.model_fields)
+    if loc[0] == "waivers":
+        return list(WaiverEntry.model_fields)
+    return []

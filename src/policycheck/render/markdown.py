@@ -1,0 +1,364 @@
+"""The Markdown report (``--format markdown``): GitHub-flavoured, for pull-request comments and
+CI job summaries.
+
+Concise: a summary table first when there are several files, then per proposal a heading,
+a grade line, the cap if any, the criteria and risks tables, the evidence behind the risks
+(folded), and the changes that would raise the score most; the invalid files last, with
+their ``file:line:col: message`` problems.
+
+Everything that comes from a proposal file (titles, findings, file names, messages) is
+escaped so a proposal cannot inject HTML, links, mentions or table cells into a comment:
+Markdown-active characters are backslash-escaped, bare URLs, e-mail addresses, ``@mentions``
+and ``#references`` are broken with a zero-width space, newlines and control characters are
+removed. File names and locations go in code spans, where nothing is active. Pure and
+deterministic: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from policycheck.assessment import (
+    Assessment,
+    CriterionResult,
+    Failure,
+    IndicatorStatus,
+    Location,
+    Report,
+    Risk,
+    Severity,
+)
+
+#: A plain-text "badge" for each grade: an emoji reads well anywhere, no image is fetched.
+GRADE_EMOJI = {"A": "🟢", "B": "🔵", "C": "🟡", "D": "🟠", "F": "🔴"}
+SEVERITY_EMOJI = {
+    Severity.CRITICAL: "⛔",
+    Severity.HIGH: "🔴",
+    Severity.MEDIUM: "🟠",
+    Severity.LOW: "🟡",
+}
+
+#: Severities from the most to the least severe, as the risk counts are listed.
+SEVERITIES = tuple(sorted(Severity, key=lambda s: -s.rank))
+
+# Characters that are active somewhere in GitHub-flavoured Markdown (emphasis, code, links,
+# raw HTML, entities, tables, strikethrough, math, headings); all are ASCII punctuation, so a
+# backslash escape makes each literal.
+_ACTIVE = frozenset("\\`*_[]<>|~$&#")
+_ZWSP = "&#8203;"
+# C0/C1 control characters (tab and newlines are handled apart) and the bidirectional
+# overrides that can make text read differently from what it is.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NEWLINES = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
+_URL_SCHEME = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
+_WWW = re.compile(r"(?i)\b(www)\.")
+
+
+def clean(value: str, newline: str = " ") -> str:
+    """``value`` without control characters and bidi overrides, its newlines replaced."""
+    value = _INVISIBLE.sub("", value.replace("\t", " "))
+    return _NEWLINES.sub(newline, value).strip()
+
+
+def md_text(value: str, *, table: bool = False) -> str:
+    """``value`` as literal Markdown text: nothing in it formats, links, mentions or breaks out.
+
+    In a table cell (``table``), newlines become ``<br>``; elsewhere, spaces.
+    """
+    value = clean(value, "\n")
+    out: list[str] = []
+    for n, ch in enumerate(value):
+        if ch == "\n":
+            out.append("<br>" if table else " ")
+            continue
+        out.append("\\" + ch if ch in _ACTIVE else ch)
+        # "@name" mentions, "#123" references and e-mail addresses are linked by GitHub
+        # after rendering, whatever the escapes: a zero-width space breaks them.
+        if ch in "@#" and n + 1 < len(value) and value[n + 1].isalnum():
+            out.append(_ZWSP)
+    text = "".join(out)
+    # GFM links bare URLs ("http://x", "www.x") on its own: break "://" and "www.".
+    text = _URL_SCHEME.sub(":" + _ZWSP, text)
+    return _WWW.sub(lambda m: m.group(1) + _ZWSP + ".", text)
+
+
+def md_code(value: str, *, table: bool = False) -> str:
+    """``value`` as a code span (nothing is active inside), with a fence longer than any
+    run of backticks in it."""
+    value = clean(value)
+    runs = [len(r) for r in re.findall(r"`+", value)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") or not value.strip() else ""
+    span = f"{fence}{pad}{value}{pad}{fence}"
+    # A pipe ends a table cell even inside a code span; GFM takes "\|" there as a pipe.
+    return span.replace("|", "\\|") if table else span
+
+
+def score_text(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def insufficient_count(c: CriterionResult) -> int:
+    return sum(i.status is IndicatorStatus.INSUFFICIENT for i in c.indicators)
+
+
+def severity_counts(a: Assessment) -> str:
+    """Risks by severity, most severe first: ``critical/high/medium/low``."""
+    return "/".join(str(sum(r.severity is s for r in a.risks)) for s in SEVERITIES)
+
+
+def risk_location(r: Risk) -> Location | None:
+    return r.evidence[0].location if r.evidence else None
+
+
+def criteria_titles(report: Report) -> tuple[str, ...]:
+    """The criteria of the rubric, in order, as the first assessment has them."""
+    first = report.assessments[:1]
+    return tuple(c.title for c in first[0].criteria) if first else ()
+
+
+def grade_counts(report: Report) -> str:
+    counts: dict[str, int] = {}
+    for a in report.assessments:
+        counts[a.grade] = counts.get(a.grade, 0) + 1
+    order = [g for g, _ in report.grade_bands] + sorted(
+        set(counts) - {g for g, _ in report.grade_bands}
+    )
+    return ", ".join(f"{g} {counts[g]}" for g in order if g in counts)
+
+
+def files_line(report: Report) -> str:
+    n = len(report.results)
+    return (
+        f"{n} file{'s' if n != 1 else ''}: {len(report.assessments)} assessed, "
+        f"{len(report.failures)} invalid"
+    )
+
+
+def insufficient_points(a: Assessment) -> float | None:
+    items = a.insufficient
+    return items[0].points if items else None
+
+
+def insufficient_fields(a: Assessment) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(check id, title, the fields to state) of each indicator the file gives no information on."""
+    for i in a.insufficient:
+        yield i.check_id, i.title, tuple(dict.fromkeys(e.location.path for e in i.evidence))
+
+
+def bands_line(report: Report) -> str:
+    bands = ", ".join(f"{g} ≥ {v:g}" for g, v in report.grade_bands if v > 0)
+    caps = "; ".join(f"a {sev} risk caps the grade at {grade}" for sev, grade in report.caps)
+    return f"Grade bands: {bands}" + (f"; {caps}" if caps else "") + "."
+
+
+def cap_text(a: Assessment) -> str | None:
+    if a.cap is None:
+        return None
+    return (
+        f"Capped at grade {a.cap.max_grade} (the score alone gives {a.uncapped_grade}) "
+        f"by a {a.cap.severity.value} risk, {a.cap.risk_id}."
+    )
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def _row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _table(header: list[tuple[str, str]], rows: Iterable[list[str]]) -> list[str]:
+    """A GFM table; ``header`` is (title, alignment) with alignment ``l`` or ``r``."""
+    rule = {"l": ":--", "r": "--:", "c": ":-:"}
+    lines = [_row(md_text(h, table=True) for h, _ in header), _row(rule[a] for _, a in header)]
+    for row in rows:
+        assert len(row) == len(header)
+        lines.append(_row(cell or "—" for cell in row))
+    return [*lines, ""]
+
+
+def _meta(report: Report) -> str:
+    r = report.rubric
+    return (
+        f"policycheck {md_text(report.tool_version)} · rubric {md_text(r.id)} "
+        f"{md_text(r.version)} · generated {md_text(report.generated_at)} · "
+        f"{files_line(report)}"
+    )
+
+
+def _summary(report: Report) -> list[str]:
+    criteria = criteria_titles(report)
+    header = [
+        ("Proposal", "l"),
+        ("Grade", "l"),
+        ("Score", "r"),
+        *((t, "r") for t in criteria),
+        ("Risks C/H/M/L", "r"),
+        ("Top risk", "l"),
+    ]
+    rows: list[list[str]] = []
+    for res in report.results:
+        if isinstance(res, Failure):
+            n = len(res.problems)
+            rows.append(
+                [
+                    md_code(res.file, table=True),
+                    "❌ invalid",
+                    "",
+                    *([""] * len(criteria)),
+                    "",
+                    f"{n} problem{'s' if n != 1 else ''}",
+                ]
+            )
+            continue
+        scores = [score_text(c.score) for c in res.criteria][: len(criteria)]
+        scores += [""] * (len(criteria) - len(scores))
+        top = res.risks[0] if res.risks else None
+        rows.append(
+            [
+                md_code(res.proposal_id, table=True),
+                f"{GRADE_EMOJI.get(res.grade, '')} {md_text(res.grade, table=True)}".strip(),
+                score_text(res.score),
+                *scores,
+                severity_counts(res),
+                f"{md_text(top.id, table=True)} {top.severity.value}" if top else "",
+            ]
+        )
+    grades = grade_counts(report)
+    return [
+        "## Summary",
+        "",
+        *_table(header, rows),
+        f"Grades given: {grades}." if grades else "No proposal could be assessed.",
+        "",
+    ]
+
+
+def _criteria(a: Assessment) -> list[str]:
+    header = [
+        ("Criterion", "l"),
+        ("Weight", "r"),
+        ("Score", "r"),
+        ("Answers", "l"),
+        ("Insufficient info", "r"),
+    ]
+    rows = [
+        [
+            md_text(c.title, table=True),
+            f"{c.weight:g}",
+            score_text(c.score),
+            md_text(c.counters, table=True),
+            str(insufficient_count(c)),
+        ]
+        for c in a.criteria
+    ]
+    return _table(header, rows)
+
+
+def _risks(a: Assessment) -> list[str]:
+    if not a.risks:
+        return ["✅ No risks flagged.", ""]
+    header = [
+        ("Severity", "l"),
+        ("Id", "l"),
+        ("Risk", "l"),
+        ("Family", "l"),
+        ("Finding", "l"),
+        ("Location", "l"),
+    ]
+    rows = []
+    for r in a.risks:
+        loc = risk_location(r)
+        rows.append(
+            [
+                f"{SEVERITY_EMOJI[r.severity]} {r.severity.value}",
+                md_text(r.id, table=True),
+                md_text(r.title, table=True),
+                md_text(r.family.value, table=True),
+                md_text(r.finding, table=True),
+                md_code(str(loc), table=True) if loc else "",
+            ]
+        )
+    return [f"**Risks flagged ({len(a.risks)})**", "", *_table(header, rows)]
+
+
+def _details(a: Assessment) -> list[str]:
+    """Evidence and mitigation of each risk, and the fields the file does not state (folded)."""
+    body: list[str] = []
+    for r in a.risks:
+        body += [f"**{md_text(r.id)}** {md_text(r.title)}", ""]
+        body += [f"- {md_code(str(e.location))} {md_text(e.note)}" for e in r.evidence]
+        body += [f"- Mitigation: {md_text(r.mitigation)}", f"- Brief: {md_text(r.brief)}", ""]
+    items = list(insufficient_fields(a))
+    if items:
+        points = insufficient_points(a)
+        each = f"; each scores {points:g} of 100" if points is not None else ""
+        body += [f"**Insufficient information ({len(items)})**: the file does not say{each}.", ""]
+        for check_id, title, fields in items:
+            state = ", ".join(md_code(f) for f in fields if f) or "—"
+            body.append(f"- {md_text(check_id)} {md_text(title)}: state {state}")
+        body.append("")
+    if not body:
+        return []
+    if a.risks and items:
+        summary = "Evidence, mitigations and insufficient information"
+    else:
+        summary = "Evidence and mitigations" if a.risks else "Insufficient information"
+    return ["<details>", f"<summary>{summary}</summary>", "", *body, "</details>", ""]
+
+
+def _improvements(a: Assessment) -> list[str]:
+    if not a.improvements:
+        return []
+    lines = ["**Changes that would raise the score most**", ""]
+    for n, m in enumerate(a.improvements, 1):
+        lines.append(
+            f"{n}. **+{m.gain:.1f}** {md_text(m.check_id)} {md_text(m.title)}: "
+            f"{md_text(m.advice)} ({md_code(str(m.location))})"
+        )
+    return [*lines, ""]
+
+
+def _assessment(a: Assessment) -> list[str]:
+    who = ", ".join(md_text(p) for p in a.participants) or "—"
+    meta = (
+        f"{md_code(a.proposal_id)} · {md_text(a.status)} · {md_code(a.file)} · participants: {who}"
+    )
+    if a.lead:
+        meta += f" · lead: {md_text(a.lead)}"
+    badge = f"{GRADE_EMOJI.get(a.grade, '')} **Grade {md_text(a.grade)}** · {a.score:.1f}/100"
+    lines = [f"## {md_text(a.title)}", "", badge.strip(), "", meta, ""]
+    cap = cap_text(a)
+    if cap is not None:
+        lines += [f"⚠️ {md_text(cap)}", ""]
+    lines += _criteria(a)
+    lines += _risks(a)
+    lines += _details(a)
+    lines += _improvements(a)
+    return lines
+
+
+def _failures(failures: tuple[Failure, ...]) -> list[str]:
+    lines = [f"## Invalid files ({len(failures)})", ""]
+    for f in failures:
+        lines.append(f"- ❌ {md_code(f.file)} cannot be assessed:")
+        lines += [
+            f"  - {md_code(f'{p.file}:{p.line}:{p.column}')}: {md_text(p.message)}"
+            for p in f.problems
+        ]
+    return [*lines, ""]
+
+
+def render(report: Report) -> str:
+    """The whole report as GitHub-flavoured Markdown, ending in one newline."""
+    lines = ["# policycheck report", "", _meta(report), ""]
+    if len(report.results) > 1:
+        lines += _summary(report)
+    for a in report.assessments:
+        lines += _assessment(a)
+    if report.failures:
+        lines += _failures(report.failures)
+    lines += ["---", "", f"<sub>{md_text(bands_line(report))}</sub>"]
+    return "\n".join(lines).rstrip("\n") + "\n"
