@@ -461,6 +461,115 @@ def new(
     _console(stderr=True).print(f"wrote {file}: fill it in, then run: policycheck assess {file}")
 
 
+@app.command("config")
+def show_config(config: ConfigOpt = None) -> None:
+    """Show the effective settings and where each comes from."""
+    from policycheck import config as configuration
+
+    loaded = configuration.load(config, Path.cwd())
+    where = str(loaded.path) if loaded.path else "no configuration file found (defaults)"
+    sys.stdout.write(f"configuration: {where}\n")
+    data = loaded.settings.model_dump(mode="json")
+    for key in configuration.Settings.model_fields:
+        origin = loaded.origins.get(key, "default")
+        value = data[key]
+        if key == "waivers":
+            value = f"{len(value)} waiver(s)"
+        sys.stdout.write(
+            f"  {key} = {json.dumps(value) if not isinstance(value, str) else value}  ({origin})\n"
+        )
+    sys.stdout.write("Command-line flags override these; see 'policycheck assess --help'.\n")
+
+
+waivers_app = typer.Typer(
+    help="Waivers: accepted risks with a justification and an expiry date.", no_args_is_help=True
+)
+app.add_typer(waivers_app, name="waivers")
+
+
+@waivers_app.command("list")
+def list_waivers(
+    config: ConfigOpt = None,
+    expiring_in: Annotated[
+        int | None,
+        typer.Option(
+            "--expiring-in", help="Only waivers expiring within DAYS days (or expired).", min=0
+        ),
+    ] = None,
+) -> None:
+    """List the configured waivers, their owners and expiry dates (UTC)."""
+    import datetime as dt
+
+    from policycheck import config as configuration
+
+    loaded = configuration.load(config, Path.cwd())
+    today = dt.datetime.now(dt.UTC).date()
+    shown = 0
+    for w in loaded.waivers():
+        days = (w.expires - today).days
+        if expiring_in is not None and days > expiring_in:
+            continue
+        state = f"expired {-days} day(s) ago" if days < 0 else f"expires in {days} day(s)"
+        sys.stdout.write(
+            f"{w.origin}: {w.target} for {w.proposal} — {state} ({w.expires}), owner {w.owner}: "
+            f"{w.justification}\n"
+        )
+        shown += 1
+    if not shown:
+        sys.stdout.write(
+            "no waivers"
+            + (f" expiring within {expiring_in} days" if expiring_in is not None else "")
+            + "\n"
+        )
+
+
+baseline_app = typer.Typer(
+    help="Baselines: record today's findings so only new or worse ones fail.", no_args_is_help=True
+)
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("write")
+def write_baseline(
+    file: Annotated[
+        Path, typer.Argument(help="The baseline file to write (JSON).", dir_okay=False)
+    ],
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Proposals (default: the configuration's paths).", show_default=False),
+    ] = None,
+    config: ConfigOpt = None,
+    rubric: RubricOpt = None,
+    reference: ReferenceOpt = None,
+) -> None:
+    """Record the current findings and scores of the proposals in FILE."""
+    from policycheck import config as configuration
+    from policycheck import gate
+    from policycheck.engine import Assessor, expand_paths
+    from policycheck.output import write_atomic
+
+    loaded = configuration.load(config, Path.cwd())
+    settings = loaded.settings
+    if paths:
+        files, unmatched = expand_paths(paths)
+    else:
+        files, unmatched = expand_paths(str(loaded.folder / p) for p in settings.paths)
+    if unmatched or not files:
+        raise UsageError("no proposals to record")
+    assessor = Assessor(
+        rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
+    )
+    report = assessor.run(files)
+    for failure in report.failures:
+        for problem in failure.problems:
+            sys.stderr.write(f"{problem}\n")
+    if report.failures:
+        raise typer.Exit(ExitCode.BAD_INPUT)
+    write_atomic(file, gate.baseline_document(report), inputs=files)
+    count = sum(len(a.risks) for a in report.assessments)
+    sys.stderr.write(f"wrote {file}: {count} finding(s) in {len(report.assessments)} proposal(s)\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors exit 2 with a message; bugs exit 3, traceback only with --debug.
 

@@ -19,8 +19,10 @@ from policycheck.assessment import (
     Assessment,
     Evidence,
     Failure,
+    GateResult,
     Location,
     Report,
+    Waiver,
 )
 
 RESULT_SCHEMA_VERSION = 1
@@ -97,6 +99,11 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
                 "mitigation": r.mitigation,
                 "brief": r.brief,
                 "check_id": r.check_id,
+                "fingerprint": r.fingerprint,
+                "waived": r.waived,
+                "waiver": None
+                if r.waiver is None
+                else {**_waiver(r.waiver.waiver), "active": r.waiver.active},
             }
             for r in a.risks
         ],
@@ -110,6 +117,41 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
             }
             for m in a.improvements
         ],
+    }
+
+
+def _waiver(w: Waiver) -> dict[str, Any]:
+    return {
+        "target": w.target,
+        "proposal": w.proposal,
+        "justification": w.justification,
+        "owner": w.owner,
+        "expires": w.expires.isoformat(),
+        "origin": w.origin,
+    }
+
+
+def gate_dict(gate: GateResult) -> dict[str, Any]:
+    return {
+        "passed": gate.passed,
+        "soft": gate.soft,
+        "thresholds": list(gate.thresholds),
+        "breaches": [
+            {
+                "kind": b.kind,
+                "file": b.file,
+                "proposal": b.proposal_id,
+                "message": b.message,
+                "line": b.line,
+                "column": b.column,
+                "criterion": b.criterion,
+                "risk_fingerprint": b.risk_fingerprint,
+            }
+            for b in gate.breaches
+        ],
+        "expired_waivers": [_waiver(w) for w in gate.expired_waivers],
+        "unused_waivers": [_waiver(w) for w in gate.unused_waivers],
+        "absorbed_by_baseline": gate.absorbed_by_baseline,
     }
 
 
@@ -150,6 +192,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             assessment_dict(r) if isinstance(r, Assessment) else failure_dict(r)
             for r in report.results
         ],
+        "gate": None if report.gate is None else gate_dict(report.gate),
     }
 
 

@@ -15,6 +15,7 @@ from policycheck.assessment import (
     Assessment,
     CriterionResult,
     Failure,
+    GateResult,
     IndicatorStatus,
     Report,
     Severity,
@@ -75,6 +76,15 @@ def _risks(a: Assessment) -> Iterator[RenderableType]:
             f" {r.title} [{r.family.value}]: {r.finding}",
         )
         yield Padding(line, (0, 0, 0, 2))
+        if r.waiver is not None:
+            w = r.waiver.waiver
+            state = (
+                f"WAIVED until {w.expires}" if r.waiver.active else f"waiver EXPIRED on {w.expires}"
+            )
+            yield Padding(
+                Text(f"{state} by {w.owner}: {w.justification} ({w.origin})", style="magenta"),
+                (0, 0, 0, 6),
+            )
         for e in r.evidence:
             yield Padding(Text(f"{e.location}  {e.note}", style="dim"), (0, 0, 0, 6))
         yield Padding(Text(f"Mitigation: {r.mitigation}"), (0, 0, 0, 6))
@@ -232,8 +242,41 @@ def summary(report: Report) -> Table:
     return table
 
 
+def gate(result: GateResult) -> RenderableType:
+    verdict = "passed" if result.passed else "FAILED" + (" (soft: exit 0)" if result.soft else "")
+    lines: list[RenderableType] = [
+        Rule(style="dim"),
+        Text.assemble(
+            ("Gate ", "bold"),
+            (verdict, "bold green" if result.passed else "bold red"),
+            f": requires {'; '.join(result.thresholds)}",
+        ),
+    ]
+    lines.extend(
+        Padding(Text(f"{b.file}:{b.line}:{b.column}  {b.message}"), (0, 0, 0, 2))
+        for b in result.breaches
+    )
+    if result.absorbed_by_baseline:
+        lines.append(Text(f"{result.absorbed_by_baseline} breach(es) already in the baseline"))
+    lines.extend(
+        Text(
+            f"Expired waiver: {w.target} for {w.proposal}, expired {w.expires} ({w.origin})",
+            style="yellow",
+        )
+        for w in result.expired_waivers
+    )
+    lines.extend(
+        Text(
+            f"Unused waiver: {w.target} for {w.proposal} matches nothing ({w.origin})",
+            style="yellow",
+        )
+        for w in result.unused_waivers
+    )
+    return Group(*lines)
+
+
 def render(report: Report, *, explain: bool = False) -> list[RenderableType]:
-    """The renderables of a whole report, in order: one per file, then a summary for many."""
+    """The renderables of a whole report, in order: one per file, a summary for many, the gate."""
     out: list[RenderableType] = [
         assessment(r, report, explain=explain) if isinstance(r, Assessment) else failure(r)
         for r in report.results
@@ -241,6 +284,8 @@ def render(report: Report, *, explain: bool = False) -> list[RenderableType]:
     if len(report.results) > 1:
         out.append(Rule(style="dim"))
         out.append(summary(report))
+    if report.gate is not None:
+        out.append(gate(report.gate))
     return out
 
 

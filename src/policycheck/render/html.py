@@ -1,0 +1,477 @@
+"""The HTML report (``--format html``): one self-contained file to open, share or print.
+
+The same content as the Markdown report, plus an inline SVG radar chart of the criteria of
+each proposal. Nothing is fetched: the CSS is inline (with a print style: colours kept, a
+page per proposal) and a Content-Security-Policy forbids any request. Every text that comes
+from a proposal file is escaped with ``html.escape``. Pure and deterministic: no I/O, no
+clock, ids from the order of the files.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+from policycheck.assessment import Assessment, CriterionResult, Failure, Report
+from policycheck.render.markdown import (
+    bands_line,
+    cap_text,
+    clean,
+    criteria_titles,
+    files_line,
+    grade_counts,
+    insufficient_count,
+    insufficient_fields,
+    insufficient_points,
+    risk_location,
+    score_text,
+    severity_counts,
+)
+
+#: Geometry of the radar chart (SVG user units): centre, radius of the 100 ring, canvas.
+RADAR_WIDTH = 440
+RADAR_HEIGHT = 330
+RADAR_CX = 220.0
+RADAR_CY = 165.0
+RADAR_R = 100.0
+RADAR_RINGS = (25, 50, 75, 100)
+
+#: Colours of the grades (badges and the radar's polygon); other grades get GRADE_OTHER.
+GRADE_COLOUR = {"A": "#1a7f37", "B": "#0969da", "C": "#9a6700", "D": "#bc4c00", "F": "#cf222e"}
+GRADE_OTHER = "#59636e"
+
+_LABEL_CHARS = 14
+_LINE = 14
+
+CSS = """\
+:root { --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --soft: #f6f8fa; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0 auto; max-width: 1120px; padding: 24px 28px 40px; color: var(--fg);
+  background: #fff; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto,
+  "Helvetica Neue", Arial, "Noto Sans", sans-serif; }
+h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
+h2 { font-size: 1.35rem; line-height: 1.3; margin: 0 0 .5rem; overflow-wrap: anywhere; }
+h3 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
+p { margin: .4rem 0; }
+a { color: #0969da; }
+code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono",
+  monospace; background: var(--soft); padding: .1em .3em; border-radius: 4px;
+  overflow-wrap: anywhere; }
+.meta { color: var(--muted); font-size: .875rem; overflow-wrap: anywhere; }
+body > section, body > article { border-top: 1px solid var(--border); margin-top: 1.6rem;
+  padding-top: 1.2rem; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .875rem; }
+th, td { border: 1px solid var(--border); padding: .35rem .55rem; text-align: left;
+  vertical-align: top; }
+thead th { background: var(--soft); }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.nowrap { white-space: nowrap; }
+td.text { min-width: 14em; overflow-wrap: anywhere; }
+td.loc { min-width: 12em; overflow-wrap: anywhere; }
+.badge { display: inline-block; padding: .1em .65em; border-radius: 999px; color: #fff;
+  background: #59636e; font-weight: 700; }
+.grade-a { background: #1a7f37; } .grade-b { background: #0969da; }
+.grade-c { background: #9a6700; } .grade-d { background: #bc4c00; }
+.grade-f { background: #cf222e; } .invalid { background: #6e7781; }
+.gradeline { font-size: 1.05rem; margin: .5rem 0; }
+.gradeline .badge { font-size: 1.05rem; margin-right: .4rem; }
+.sev { display: inline-block; padding: 0 .5em; border-radius: 4px; font-size: .8rem;
+  font-weight: 700; text-transform: uppercase; white-space: nowrap; }
+.sev-critical { background: #82071e; color: #fff; } .sev-high { background: #cf222e; color: #fff; }
+.sev-medium { background: #ffd8b5; color: #762c00; } .sev-low { background: #fff8c5; color: #4d2d00; }
+.cap { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: .4rem .7rem; }
+.ok { color: #1a7f37; font-weight: 600; }
+.overview { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem 2rem; }
+.overview > svg { flex: 0 0 auto; max-width: 100%; height: auto; }
+.overview > .scroll { flex: 1 1 420px; min-width: 0; }
+svg.radar { overflow: visible; }
+svg.radar text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  fill: #1f2328; }
+svg.radar text.ring { font-size: 9px; fill: #6e7781; }
+ul.evidence { margin: .2rem 0 .8rem; padding-left: 1.3rem; }
+ul.evidence li, ol.changes li { margin: .15rem 0; }
+.risk-head { margin: .8rem 0 .2rem; font-weight: 600; }
+footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--border);
+  padding-top: .6rem; }
+@media print {
+  @page { margin: 14mm 12mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  body > section, body > article { border-top: none; margin-top: 0; padding-top: 0; }
+  body > article.proposal { break-before: page; }
+  body > header + article.proposal { break-before: auto; }
+  body > section.invalid-files { break-before: page; }
+  .scroll { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+  h2, h3, .risk-head { break-after: avoid; }
+  tr, li, svg, .gradeline, .cap { break-inside: avoid; }
+  thead { display: table-header-group; }
+  footer { break-inside: avoid; }
+}
+"""
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def esc(value: str) -> str:
+    """Text from anywhere (a proposal file first of all) made inert HTML."""
+    return html.escape(clean(value), quote=True)
+
+
+def _grade_class(grade: str) -> str:
+    return "grade-" + re.sub(r"[^a-z0-9]", "", grade.lower())
+
+
+def _num(value: float) -> str:
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+def _wrap(title: str) -> list[str]:
+    lines: list[str] = []
+    for word in clean(title).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= _LABEL_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def radar_points(scores: list[float | None]) -> list[tuple[float, float]]:
+    """The polygon's corners: each criterion on its axis (clockwise from the top), at its score."""
+    n = len(scores)
+    out = []
+    for k, score in enumerate(scores):
+        angle = -math.pi / 2 + 2 * math.pi * k / n
+        r = RADAR_R * max(0.0, min(100.0, score or 0.0)) / 100
+        out.append((RADAR_CX + r * math.cos(angle), RADAR_CY + r * math.sin(angle)))
+    return out
+
+
+def _points(points: list[tuple[float, float]]) -> str:
+    return " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
+
+
+def radar(a: Assessment, ident: str) -> str:
+    """An SVG radar chart of the criteria of ``a``: an axis each, rings at 25/50/75/100."""
+    criteria = a.criteria
+    n = len(criteria)
+    colour = GRADE_COLOUR.get(a.grade, GRADE_OTHER)
+    described = "; ".join(f"{c.title} {score_text(c.score)}" for c in criteria)
+    parts = [
+        f'<svg class="radar" width="{RADAR_WIDTH}" '
+        f'height="{RADAR_HEIGHT}" viewBox="0 0 {RADAR_WIDTH} {RADAR_HEIGHT}" role="img" '
+        f'aria-labelledby="{ident}-title {ident}-desc">',
+        f'<title id="{ident}-title">Criterion scores of {esc(a.title)} (0–100)</title>',
+        f'<desc id="{ident}-desc">{esc(described)}</desc>',
+    ]
+    for ring in RADAR_RINGS:
+        corners = radar_points([float(ring)] * n)
+        parts.append(
+            f'<polygon class="ring" points="{_points(corners)}" fill="none" '
+            f'stroke="#d1d9e0" stroke-width="1"/>'
+        )
+    for x, y in radar_points([100.0] * n):
+        parts.append(
+            f'<line x1="{_num(RADAR_CX)}" y1="{_num(RADAR_CY)}" x2="{_num(x)}" y2="{_num(y)}" '
+            f'stroke="#afb8c1" stroke-width="1"/>'
+        )
+    if n:
+        # ring values between the first two axes, where no label sits
+        mid = -math.pi / 2 + math.pi / n
+        inner = math.cos(math.pi / n)
+        for ring in RADAR_RINGS:
+            r = RADAR_R * ring / 100 * inner
+            parts.append(
+                f'<text class="ring" x="{_num(RADAR_CX + r * math.cos(mid) + 3)}" '
+                f'y="{_num(RADAR_CY + r * math.sin(mid) - 2)}">{ring}</text>'
+            )
+    corners = radar_points([c.score for c in criteria])
+    parts.append(
+        f'<polygon class="score" points="{_points(corners)}" fill="{colour}" '
+        f'fill-opacity="0.22" stroke="{colour}" stroke-width="2" stroke-linejoin="round"/>'
+    )
+    parts += [f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3" fill="{colour}"/>' for x, y in corners]
+    for k, c in enumerate(criteria):
+        parts.append(_label(c, k, n))
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _label(c: CriterionResult, k: int, n: int) -> str:
+    angle = -math.pi / 2 + 2 * math.pi * k / n
+    cos, sin = math.cos(angle), math.sin(angle)
+    x = RADAR_CX + (RADAR_R + 12) * cos
+    y = RADAR_CY + (RADAR_R + 12) * sin
+    anchor = "middle" if abs(cos) < 0.35 else ("start" if cos > 0 else "end")
+    lines = [esc(line) for line in _wrap(c.title)]
+    lines.append(f'<tspan font-weight="700">{score_text(c.score)}</tspan>')
+    count = len(lines)
+    if sin < -0.35:  # above the chart: the last line just over the axis' end
+        first = y - (count - 1) * _LINE - 2
+    elif sin > 0.35:  # below: the first line just under it
+        first = y + 10
+    else:  # beside: centred on it
+        first = y - (count - 1) * _LINE / 2 + 4
+    spans = "".join(
+        f'<tspan x="{_num(x)}" {"y" if i == 0 else "dy"}="{_num(first) if i == 0 else _LINE}">'
+        f"{line}</tspan>"
+        for i, line in enumerate(lines)
+    )
+    return f'<text text-anchor="{anchor}">{spans}</text>'
+
+
+def _table(header: list[tuple[str, str]], rows: list[list[str]]) -> list[str]:
+    """An HTML table; ``header`` is (title, class); cells are already HTML."""
+    out = ['<div class="scroll">', "<table>"]
+    heads = "".join(f'<th scope="col"{_class(cls)}>{esc(h)}</th>' for h, cls in header)
+    out += ["<thead>", f"<tr>{heads}</tr>", "</thead>", "<tbody>"]
+    for row in rows:
+        cells = "".join(
+            f"<td{_class(cls)}>{cell or '—'}</td>"
+            for cell, (_, cls) in zip(row, header, strict=True)
+        )
+        out.append(f"<tr>{cells}</tr>")
+    out += ["</tbody>", "</table>", "</div>"]
+    return out
+
+
+def _class(name: str) -> str:
+    return f' class="{name}"' if name else ""
+
+
+def _code(value: str) -> str:
+    return f"<code>{esc(value)}</code>"
+
+
+def _summary(report: Report, ids: dict[int, str]) -> list[str]:
+    criteria = criteria_titles(report)
+    header = [
+        ("Proposal", "nowrap"),
+        ("Grade", ""),
+        ("Score", "num"),
+        *((t, "num") for t in criteria),
+        ("Risks C/H/M/L", "num"),
+        ("Top risk", "nowrap"),
+    ]
+    rows: list[list[str]] = []
+    for n, res in enumerate(report.results):
+        link = f'<a href="#{ids[n]}">{_code(res.file if isinstance(res, Failure) else res.proposal_id)}</a>'
+        if isinstance(res, Failure):
+            count = len(res.problems)
+            rows.append(
+                [
+                    link,
+                    '<span class="badge invalid">invalid</span>',
+                    "",
+                    *([""] * len(criteria)),
+                    "",
+                    f"{count} problem{'s' if count != 1 else ''}",
+                ]
+            )
+            continue
+        scores = [score_text(c.score) for c in res.criteria][: len(criteria)]
+        scores += [""] * (len(criteria) - len(scores))
+        top = res.risks[0] if res.risks else None
+        rows.append(
+            [
+                link,
+                f'<span class="badge {_grade_class(res.grade)}">{esc(res.grade)}</span>',
+                score_text(res.score),
+                *scores,
+                severity_counts(res),
+                f"{esc(top.id)} {top.severity.value}" if top else "",
+            ]
+        )
+    grades = grade_counts(report)
+    return [
+        '<section class="summary">',
+        "<h2>Summary</h2>",
+        *_table(header, rows),
+        f"<p>Grades given: {esc(grades)}.</p>"
+        if grades
+        else "<p>No proposal could be assessed.</p>",
+        "</section>",
+    ]
+
+
+def _criteria(a: Assessment) -> list[str]:
+    header = [
+        ("Criterion", ""),
+        ("Weight", "num"),
+        ("Score", "num"),
+        ("Answers", ""),
+        ("Insufficient info", "num"),
+    ]
+    rows = [
+        [
+            esc(c.title),
+            f"{c.weight:g}",
+            score_text(c.score),
+            esc(c.counters),
+            str(insufficient_count(c)),
+        ]
+        for c in a.criteria
+    ]
+    return _table(header, rows)
+
+
+def _risks(a: Assessment) -> list[str]:
+    if not a.risks:
+        return ['<p class="ok">✓ No risks flagged.</p>']
+    header = [
+        ("Severity", ""),
+        ("Id", "nowrap"),
+        ("Risk", ""),
+        ("Family", "nowrap"),
+        ("Finding", "text"),
+        ("Location", "loc"),
+    ]
+    rows = []
+    for r in a.risks:
+        loc = risk_location(r)
+        rows.append(
+            [
+                f'<span class="sev sev-{r.severity.value}">{r.severity.value}</span>',
+                esc(r.id),
+                esc(r.title),
+                esc(r.family.value),
+                esc(r.finding),
+                _code(str(loc)) if loc else "",
+            ]
+        )
+    return [f"<h3>Risks flagged ({len(a.risks)})</h3>", *_table(header, rows)]
+
+
+def _details(a: Assessment) -> list[str]:
+    out: list[str] = []
+    if a.risks:
+        out.append("<h3>Evidence and mitigations</h3>")
+        for r in a.risks:
+            out.append(f'<p class="risk-head">{esc(r.id)} {esc(r.title)}</p>')
+            out.append('<ul class="evidence">')
+            out += [f"<li>{_code(str(e.location))} {esc(e.note)}</li>" for e in r.evidence]
+            out.append(f"<li>Mitigation: {esc(r.mitigation)}</li>")
+            out.append(f"<li>Brief: {esc(r.brief)}</li>")
+            out.append("</ul>")
+    items = list(insufficient_fields(a))
+    if items:
+        points = insufficient_points(a)
+        each = f"; each scores {points:g} of 100" if points is not None else ""
+        out.append(f"<h3>Insufficient information ({len(items)})</h3>")
+        out.append(f"<p>The file does not say{each}.</p>")
+        out.append('<ul class="evidence">')
+        for check_id, title, fields in items:
+            state = ", ".join(_code(f) for f in fields if f) or "—"
+            out.append(f"<li>{esc(check_id)} {esc(title)}: state {state}</li>")
+        out.append("</ul>")
+    return out
+
+
+def _improvements(a: Assessment) -> list[str]:
+    if not a.improvements:
+        return []
+    out = ["<h3>Changes that would raise the score most</h3>", '<ol class="changes">']
+    out += [
+        f"<li><strong>+{m.gain:.1f}</strong> {esc(m.check_id)} {esc(m.title)}: "
+        f"{esc(m.advice)} ({_code(str(m.location))})</li>"
+        for m in a.improvements
+    ]
+    return [*out, "</ol>"]
+
+
+def _assessment(a: Assessment, ident: str) -> list[str]:
+    who = ", ".join(esc(p) for p in a.participants) or "—"
+    meta = f"{_code(a.proposal_id)} · {esc(a.status)} · {_code(a.file)} · participants: {who}"
+    if a.lead:
+        meta += f" · lead: {esc(a.lead)}"
+    out = [
+        f'<article class="proposal" id="{ident}">',
+        f"<h2>{esc(a.title)}</h2>",
+        f'<p class="gradeline"><span class="badge {_grade_class(a.grade)}">Grade {esc(a.grade)}</span> '
+        f"<strong>{a.score:.1f}</strong>/100</p>",
+        f'<p class="meta">{meta}</p>',
+    ]
+    cap = cap_text(a)
+    if cap is not None:
+        out.append(f'<p class="cap">⚠ {esc(cap)}</p>')
+    out.append('<div class="overview">')
+    if a.criteria:
+        out.append(radar(a, f"{ident}-radar"))
+    out += _criteria(a)
+    out.append("</div>")
+    out += _risks(a)
+    out += _details(a)
+    out += _improvements(a)
+    out.append("</article>")
+    return out
+
+
+def _failures(report: Report, ids: dict[int, str]) -> list[str]:
+    failures = report.failures
+    out = [
+        '<section class="invalid-files">',
+        f"<h2>Invalid files ({len(failures)})</h2>",
+        "<ul>",
+    ]
+    for n, res in enumerate(report.results):
+        if not isinstance(res, Failure):
+            continue
+        out.append(f'<li id="{ids[n]}">{_code(res.file)} cannot be assessed:<ul>')
+        out += [
+            f"<li>{_code(f'{p.file}:{p.line}:{p.column}')}: {esc(p.message)}</li>"
+            for p in res.problems
+        ]
+        out.append("</ul></li>")
+    return [*out, "</ul>", "</section>"]
+
+
+def render(report: Report) -> str:
+    """The whole report as one self-contained HTML document, ending in one newline."""
+    ids = {n: f"p{n + 1}" for n in range(len(report.results))}
+    assessments = report.assessments
+    title = "policycheck report"
+    if len(report.results) == 1 and assessments:
+        title += f": {assessments[0].title}"
+    r = report.rubric
+    meta = (
+        f"policycheck {esc(report.tool_version)} · rubric {esc(r.id)} {esc(r.version)} "
+        f"({esc(r.title)}) · generated {esc(report.generated_at)} · {esc(files_line(report))}"
+    )
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="policycheck {esc(report.tool_version)}">',
+        f"<title>{esc(title)}</title>",
+        "<style>",
+        CSS.rstrip("\n"),
+        "</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        "<h1>policycheck report</h1>",
+        f'<p class="meta">{meta}</p>',
+        "</header>",
+    ]
+    if len(report.results) > 1:
+        out += _summary(report, ids)
+    for n, res in enumerate(report.results):
+        if isinstance(res, Assessment):
+            out += _assessment(res, ids[n])
+    if report.failures:
+        out += _failures(report, ids)
+    out += [
+        "<footer>",
+        f"<p>{esc(bands_line(report))} Rubric sha256 {esc(r.sha256[:12])} · reference data "
+        f"{esc(report.reference_digest)}.</p>",
+        "</footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(out) + "\n"
