@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/generate.py OUT_DIR [--count N] [--seed S] [--shorthand] [--no-verify]
+    python benchmarks/generate.py OUT_DIR [--count N] [--seed S] [--long-form] [--no-verify]
 
 Each file is a fictional initiative of about 100 lines: a varied mix of
 participants (Western Balkan six, EU member states, outside powers), activities,
@@ -13,12 +13,12 @@ check of the rubric has real work to do and the grades spread out.
 Output is deterministic: file ``i`` depends only on ``(seed, i)``, so the first
 1,000 files of a 10,000-file corpus are the 1,000-file corpus.
 
-By default every claim and participant is written as a mapping, the form the
-JSON Schema printed by ``policycheck schema`` accepts, so that
-``check-jsonschema`` validates the same files without errors (a fair timing
-comparison). ``--shorthand`` also uses the short forms policycheck accepts
-(``true``/``false``/a sentence for a claim, a bare country code for a
-participant).
+Claims, participants and format links mix the long (mapping) forms with the
+short forms the format allows (``true``/``false``/a sentence for a claim, a
+bare country code for a participant or format), as analysts write them.
+``--long-form`` writes mappings only, for a JSON Schema that lacks the short
+forms. The files are meant to be valid under ``policycheck schema`` too, so
+that ``check-jsonschema`` can be timed on the same files (``run.py`` checks).
 
 After writing, the files are assessed with ``policycheck assess --format json``
 (unless ``--no-verify``); the script fails if any file is not assessed.
@@ -230,7 +230,7 @@ class _Writer:
                         self.add(f"{indent}    - {item}")
 
 
-def proposal_text(index: int, seed: int = 0, *, shorthand: bool = False) -> str:
+def proposal_text(index: int, seed: int = 0, *, shorthand: bool = True) -> str:
     """The YAML text of synthetic proposal ``index`` (deterministic in ``seed`` and ``index``)."""
     rng = random.Random(f"policycheck-bench:{seed}:{index}")
     theme = rng.choice(THEMES)
@@ -360,7 +360,7 @@ def generate(
     count: int,
     seed: int = 0,
     *,
-    shorthand: bool = False,
+    shorthand: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
     """Write ``count`` proposals into ``out_dir`` (created if needed); return their paths."""
@@ -407,9 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", "-n", type=int, default=100, help="how many (default 100)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
-        "--shorthand",
+        "--long-form",
         action="store_true",
-        help="also use the short claim/participant forms (not accepted by the JSON Schema)",
+        help="write claims, participants and formats as mappings only (no short forms)",
     )
     parser.add_argument(
         "--no-verify", action="store_true", help="do not run policycheck assess on the result"
@@ -419,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out_dir,
         args.count,
         args.seed,
-        shorthand=args.shorthand,
+        shorthand=not args.long_form,
         progress=lambda n: print(f"  {n} written", file=sys.stderr),
     )
     lines = [p.read_text(encoding="utf-8").count("\n") for p in paths]

@@ -1,4 +1,4 @@
-"""syrupy extensions: one readable file per snapshot (text, JSON)."""
+"""syrupy extensions: one readable file per snapshot (text, JSON, Markdown, HTML)."""
 
 from __future__ import annotations
 
@@ -13,3 +13,23 @@ class TextSnapshot(SingleFileSnapshotExtension):
 class JsonSnapshot(SingleFileSnapshotExtension):
     _write_mode = WriteMode.TEXT
     file_extension = "json"
+
+
+class MarkdownSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "md"
+
+
+class HtmlSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "html"
+
+
+class SarifSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "sarif"
+
+
+class XmlSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "xml"

@@ -17,7 +17,6 @@ import glob
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from policycheck import __version__
@@ -149,6 +148,8 @@ class Assessor:
         results: list[Assessment | Failure] = []
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if workers > 1 and len(paths) >= PARALLEL_THRESHOLD:
+            from concurrent.futures import ProcessPoolExecutor
+
             chunk = max(16, len(paths) // (workers * 8))
             with ProcessPoolExecutor(
                 max_workers=workers,

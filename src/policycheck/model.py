@@ -354,11 +354,17 @@ def parse_proposal(doc: Document, context: dict[str, Any] | None = None) -> Prop
         proposal = Proposal.model_validate(doc.data, context=context)
     except ValidationError as exc:
         seen = {(p.line, p.column) for p in problems}
-        problems.extend(
-            p
-            for p in (_problem(doc, err) for err in exc.errors())
-            if (p.line, p.column) not in seen
-        )
+        errors = exc.errors()
+        locs = [tuple(e["loc"]) for e in errors]
+        for err in errors:
+            loc = tuple(err["loc"])
+            if err["type"] == "too_short" and any(
+                other[: len(loc)] == loc and other != loc for other in locs
+            ):
+                continue  # an echo of its items' own errors
+            problem = _problem(doc, err)
+            if (problem.line, problem.column) not in seen:
+                problems.append(problem)
     if problems:
         raise InputError(problems)
     return proposal

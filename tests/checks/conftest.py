@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import pytest
 
@@ -19,8 +19,6 @@ from policycheck import Assessment, Assessor
 from policycheck.assessment import Evidence, IndicatorResult, IndicatorStatus, Risk
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, REGISTRY
 from tests.conftest import MINIMAL, assess_yaml
-
-Run = Callable[[str], "Case"]
 
 
 def build(body: str = "") -> str:
@@ -71,6 +69,12 @@ class Case:
         while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
             end += 1
         return range(start, end + 1)
+
+
+class Run(Protocol):
+    """The ``run`` fixture: assess MINIMAL plus a snippet."""
+
+    def __call__(self, body: str = "") -> Case: ...
 
 
 def at(evidence: tuple[Evidence, ...], path: str) -> list[int]:

@@ -13,13 +13,15 @@ import html
 import math
 import re
 
-from policycheck.assessment import Assessment, CriterionResult, Failure, Report
+from policycheck.assessment import Assessment, CriterionResult, Failure, GateResult, Report
 from policycheck.render.markdown import (
     bands_line,
     cap_text,
     clean,
     criteria_titles,
     files_line,
+    gate_notes,
+    gate_verdict,
     grade_counts,
     insufficient_count,
     insufficient_fields,
@@ -27,12 +29,14 @@ from policycheck.render.markdown import (
     risk_location,
     score_text,
     severity_counts,
+    waiver_mark,
+    waiver_text,
 )
 
 #: Geometry of the radar chart (SVG user units): centre, radius of the 100 ring, canvas.
-RADAR_WIDTH = 440
+RADAR_WIDTH = 400
 RADAR_HEIGHT = 330
-RADAR_CX = 220.0
+RADAR_CX = 200.0
 RADAR_CY = 165.0
 RADAR_R = 100.0
 RADAR_RINGS = (25, 50, 75, 100)
@@ -68,6 +72,7 @@ th, td { border: 1px solid var(--border); padding: .35rem .55rem; text-align: le
   vertical-align: top; }
 thead th { background: var(--soft); }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { white-space: normal; }
 .nowrap { white-space: nowrap; }
 td.text { min-width: 14em; overflow-wrap: anywhere; }
 td.loc { min-width: 12em; overflow-wrap: anywhere; }
@@ -84,13 +89,16 @@ td.loc { min-width: 12em; overflow-wrap: anywhere; }
 .sev-medium { background: #ffd8b5; color: #762c00; } .sev-low { background: #fff8c5; color: #4d2d00; }
 .cap { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: .4rem .7rem; }
 .ok { color: #1a7f37; font-weight: 600; }
+.waiver { color: #8250df; font-size: .85em; }
+.gate h2 .badge { font-size: 1rem; vertical-align: middle; }
 .overview { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem 2rem; }
 .overview > svg { flex: 0 0 auto; max-width: 100%; height: auto; }
-.overview > .scroll { flex: 1 1 420px; min-width: 0; }
+.overview > .scroll { flex: 1 1 460px; min-width: 0; }
 svg.radar { overflow: visible; }
 svg.radar text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
   fill: #1f2328; }
-svg.radar text.ring { font-size: 9px; fill: #6e7781; }
+svg.radar text.ring { font-size: 9px; fill: #6e7781; paint-order: stroke; stroke: #fff;
+  stroke-width: 3px; stroke-linejoin: round; }
 ul.evidence { margin: .2rem 0 .8rem; padding-left: 1.3rem; }
 ul.evidence li, ol.changes li { margin: .15rem 0; }
 .risk-head { margin: .8rem 0 .2rem; font-weight: 600; }
@@ -98,7 +106,7 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; border-top: 1p
   padding-top: .6rem; }
 @media print {
   @page { margin: 14mm 12mm; }
-  body { max-width: none; padding: 0; font-size: 10pt; }
+  body { max-width: none; padding: 0 2px; font-size: 10pt; }
   body > section, body > article { border-top: none; margin-top: 0; padding-top: 0; }
   body > article.proposal { break-before: page; }
   body > header + article.proposal { break-before: auto; }
@@ -332,9 +340,11 @@ def _risks(a: Assessment) -> list[str]:
     rows = []
     for r in a.risks:
         loc = risk_location(r)
+        mark = waiver_mark(r)
         rows.append(
             [
-                f'<span class="sev sev-{r.severity.value}">{r.severity.value}</span>',
+                f'<span class="sev sev-{r.severity.value}">{r.severity.value}</span>'
+                + (f' <span class="waiver">{mark}</span>' if mark else ""),
                 esc(r.id),
                 esc(r.title),
                 esc(r.family.value),
@@ -352,6 +362,9 @@ def _details(a: Assessment) -> list[str]:
         for r in a.risks:
             out.append(f'<p class="risk-head">{esc(r.id)} {esc(r.title)}</p>')
             out.append('<ul class="evidence">')
+            waiver = waiver_text(r)
+            if waiver is not None:
+                out.append(f'<li class="waiver">{esc(waiver)}</li>')
             out += [f"<li>{_code(str(e.location))} {esc(e.note)}</li>" for e in r.evidence]
             out.append(f"<li>Mitigation: {esc(r.mitigation)}</li>")
             out.append(f"<li>Brief: {esc(r.brief)}</li>")
@@ -428,6 +441,33 @@ def _failures(report: Report, ids: dict[int, str]) -> list[str]:
     return [*out, "</ul>", "</section>"]
 
 
+def _gate(g: GateResult) -> list[str]:
+    state = "passed" if g.passed else "failed"
+    out = [
+        f'<section class="gate gate-{state}">',
+        f'<h2>Gate: <span class="badge {"grade-a" if g.passed else "grade-f"}">'
+        f"{esc(gate_verdict(g))}</span></h2>",
+    ]
+    if g.thresholds:
+        out.append(f"<p>Requires {esc('; '.join(g.thresholds))}.</p>")
+    if g.breaches:
+        out += [f"<h3>Breaches ({len(g.breaches)})</h3>", "<ul>"]
+        out += [
+            f"<li>{_code(f'{b.file}:{b.line}:{b.column}')}: {esc(b.message)}</li>"
+            for b in g.breaches
+        ]
+        out.append("</ul>")
+    notes = gate_notes(g)
+    if notes:
+        out += [
+            "<h3>Baseline and waivers</h3>",
+            "<ul>",
+            *(f'<li class="waiver">{esc(n)}</li>' for n in notes),
+            "</ul>",
+        ]
+    return [*out, "</section>"]
+
+
 def render(report: Report) -> str:
     """The whole report as one self-contained HTML document, ending in one newline."""
     ids = {n: f"p{n + 1}" for n in range(len(report.results))}
@@ -437,9 +477,11 @@ def render(report: Report) -> str:
         title += f": {assessments[0].title}"
     r = report.rubric
     meta = (
-        f"policycheck {esc(report.tool_version)} · rubric {esc(r.id)} {esc(r.version)} "
-        f"({esc(r.title)}) · generated {esc(report.generated_at)} · {esc(files_line(report))}"
+        f"policycheck {esc(report.tool_version)} · rubric {esc(r.id)} {esc(r.version)}, "
+        f"{esc(r.title)} · generated {esc(report.generated_at)} · {esc(files_line(report))}"
     )
+    if report.gate is not None:
+        meta += f" · gate {esc(gate_verdict(report.gate))}"
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -466,6 +508,8 @@ def render(report: Report) -> str:
             out += _assessment(res, ids[n])
     if report.failures:
         out += _failures(report, ids)
+    if report.gate is not None:
+        out += _gate(report.gate)
     out += [
         "<footer>",
         f"<p>{esc(bands_line(report))} Rubric sha256 {esc(r.sha256[:12])} · reference data "

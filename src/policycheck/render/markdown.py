@@ -23,6 +23,7 @@ from policycheck.assessment import (
     Assessment,
     CriterionResult,
     Failure,
+    GateResult,
     IndicatorStatus,
     Location,
     Report,
@@ -153,6 +154,42 @@ def bands_line(report: Report) -> str:
     return f"Grade bands: {bands}" + (f"; {caps}" if caps else "") + "."
 
 
+def waiver_mark(r: Risk) -> str:
+    """A short mark for the risks table: waived, its waiver expired, or nothing."""
+    if r.waiver is None:
+        return ""
+    return "waived" if r.waiver.active else "waiver expired"
+
+
+def waiver_text(r: Risk) -> str | None:
+    """The waiver of ``r``, in the terminal report's words."""
+    if r.waiver is None:
+        return None
+    w = r.waiver.waiver
+    state = f"Waived until {w.expires}" if r.waiver.active else f"Waiver expired on {w.expires}"
+    return f"{state} by {w.owner}: {w.justification} ({w.origin})"
+
+
+def gate_verdict(g: GateResult) -> str:
+    return "passed" if g.passed else "failed" + (" (soft: exit 0)" if g.soft else "")
+
+
+def gate_notes(g: GateResult) -> list[str]:
+    """What the baseline and the waivers did, one sentence each."""
+    notes = []
+    if g.absorbed_by_baseline:
+        notes.append(f"{g.absorbed_by_baseline} breach(es) already in the baseline.")
+    notes += [
+        f"Expired waiver: {w.target} for {w.proposal}, expired {w.expires} ({w.origin})."
+        for w in g.expired_waivers
+    ]
+    notes += [
+        f"Unused waiver: {w.target} for {w.proposal} matches nothing ({w.origin})."
+        for w in g.unused_waivers
+    ]
+    return notes
+
+
 def cap_text(a: Assessment) -> str | None:
     if a.cap is None:
         return None
@@ -185,6 +222,7 @@ def _meta(report: Report) -> str:
         f"policycheck {md_text(report.tool_version)} · rubric {md_text(r.id)} "
         f"{md_text(r.version)} · generated {md_text(report.generated_at)} · "
         f"{files_line(report)}"
+        + ("" if report.gate is None else f" · gate {gate_verdict(report.gate)}")
     )
 
 
@@ -271,9 +309,10 @@ def _risks(a: Assessment) -> list[str]:
     rows = []
     for r in a.risks:
         loc = risk_location(r)
+        mark = waiver_mark(r)
         rows.append(
             [
-                f"{SEVERITY_EMOJI[r.severity]} {r.severity.value}",
+                f"{SEVERITY_EMOJI[r.severity]} {r.severity.value}" + (f" ({mark})" if mark else ""),
                 md_text(r.id, table=True),
                 md_text(r.title, table=True),
                 md_text(r.family.value, table=True),
@@ -289,6 +328,9 @@ def _details(a: Assessment) -> list[str]:
     body: list[str] = []
     for r in a.risks:
         body += [f"**{md_text(r.id)}** {md_text(r.title)}", ""]
+        waiver = waiver_text(r)
+        if waiver is not None:
+            body.append(f"- {md_text(waiver)}")
         body += [f"- {md_code(str(e.location))} {md_text(e.note)}" for e in r.evidence]
         body += [f"- Mitigation: {md_text(r.mitigation)}", f"- Brief: {md_text(r.brief)}", ""]
     items = list(insufficient_fields(a))
@@ -351,6 +393,24 @@ def _failures(failures: tuple[Failure, ...]) -> list[str]:
     return [*lines, ""]
 
 
+def _gate(g: GateResult) -> list[str]:
+    icon = "✅" if g.passed else "❌"
+    lines = [f"## Gate: {icon} {gate_verdict(g)}", ""]
+    if g.thresholds:
+        lines += [f"Requires {md_text('; '.join(g.thresholds))}.", ""]
+    if g.breaches:
+        lines += [f"**Breaches ({len(g.breaches)})**", ""]
+        lines += [
+            f"- {md_code(f'{b.file}:{b.line}:{b.column}')}: {md_text(b.message)}"
+            for b in g.breaches
+        ]
+        lines.append("")
+    notes = gate_notes(g)
+    if notes:
+        lines += ["**Baseline and waivers**", "", *(f"- ⚠️ {md_text(n)}" for n in notes), ""]
+    return lines
+
+
 def render(report: Report) -> str:
     """The whole report as GitHub-flavoured Markdown, ending in one newline."""
     lines = ["# policycheck report", "", _meta(report), ""]
@@ -360,5 +420,7 @@ def render(report: Report) -> str:
         lines += _assessment(a)
     if report.failures:
         lines += _failures(report.failures)
+    if report.gate is not None:
+        lines += _gate(report.gate)
     lines += ["---", "", f"<sub>{md_text(bands_line(report))}</sub>"]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -33,7 +33,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from policycheck.assessment import (
     Assessment,
@@ -87,6 +87,10 @@ HEADER_COLOURS = ("1F4E78", "FFFFFF")
 INSUFFICIENT_FILL = "FFF2CC"
 INVALID_FILL = "E7E6E6"
 MUTED_FONT = "808080"
+FONT = "Calibri"
+#: Points per line of 11-point text, and Excel's highest row.
+LINE_HEIGHT = 15.0
+MAX_ROW_HEIGHT = 409.0
 
 SCORING_STEPS = (
     "Indicator points: each indicator's level gets the rubric's points (0–100); an indicator "
@@ -182,19 +186,19 @@ def _criteria(report: Report) -> list[tuple[str, str]]:
 
 def _summary(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
     columns = (
-        Column("ID", "text", 10, 32),
-        Column("Title", "wrap", 20, 45),
-        Column("Status", "text", 9, 14),
-        Column("Lead", "text", 6, 8),
-        Column("Participants", "wrap", 12, 28),
+        Column("ID", "wrap", 10, 26),
+        Column("Title", "wrap", 20, 34),
+        Column("Status", "text", 9, 12),
+        Column("Lead", "text", 6, 6),
+        Column("Participants", "wrap", 12, 16),
         Column("Grade", "grade", 7, 7),
         Column("Score", "score", 8, 8),
-        *(Column(text(title), "score", 12, 16) for _, title in criteria),
-        *(Column(f"{s.value.capitalize()} risks", "int", 9, 9) for s in SEVERITIES),
-        Column("Top risk", "wrap", 16, 40),
-        Column("Top risk severity", "severity", 10, 10),
-        Column("Notes", "wrap", 16, 50),
-        Column("File", "wrap", 16, 40),
+        *(Column(text(title), "score", 13, 13) for _, title in criteria),
+        *(Column(f"{s.value.capitalize()} risks", "int", 8, 8) for s in SEVERITIES),
+        Column("Top risk", "wrap", 16, 28),
+        Column("Top risk severity", "severity", 9, 9),
+        Column("Notes", "wrap", 16, 28),
+        Column("File", "wrap", 16, 28),
     )
     rows: list[tuple[Any, ...]] = []
     for a in report.assessments:
@@ -289,7 +293,7 @@ def _indicators(report: Report) -> Table:
         Column("Indicator", "wrap", 16, 36),
         Column("Status", "text", 12, 23),
         Column("Level", "text", 10, 24),
-        Column("Points", "int", 7, 7),
+        Column("Points", "number", 7, 7),
         Column("Weight", "number", 7, 7),
         Column("Share", "share", 7, 7),
         Column("Contribution", "score", 12, 12),
@@ -367,14 +371,25 @@ def _about(report: Report) -> Table:
 def _frame(table: Table) -> pd.DataFrame:
     import pandas as pd
 
-    headers = [c.header for c in table.columns]
-    frame = pd.DataFrame.from_records(table.rows, columns=headers) if table.rows else None
-    if frame is None:
-        frame = pd.DataFrame({h: pd.Series([], dtype="object") for h in headers})
-    for index, column in enumerate(table.columns):
-        if column.kind in _NUMBER_FORMATS:
-            frame.isetitem(index, pd.to_numeric(frame.iloc[:, index], errors="coerce"))
+    frame = pd.DataFrame(
+        {
+            index: pd.Series(
+                [row[index] for row in table.rows], dtype=_DTYPES.get(column.kind, "object")
+            )
+            for index, column in enumerate(table.columns)
+        }
+    )
+    frame.columns = pd.Index([c.header for c in table.columns])
     return frame
+
+
+#: pandas dtypes of the numeric columns; text stays as Python objects (str or None).
+_DTYPES: dict[Kind, str] = {
+    "score": "float64",
+    "number": "float64",
+    "share": "float64",
+    "int": "Int64",
+}
 
 
 def _width(column: Column, values: Iterable[object]) -> float:
@@ -387,121 +402,227 @@ def _width(column: Column, values: Iterable[object]) -> float:
     return max(column.min_width, min(column.max_width, longest + 2))
 
 
-class _Styles:
-    """The styles of the workbook, made once."""
+@dataclass(frozen=True, slots=True)
+class Look:
+    """A cell's look beyond its column's: a label (naming the cell style), a fill colour or "",
+    and a font: "", "bold", "muted" or the colour of bold text."""
 
-    def __init__(self) -> None:
+    label: str = ""
+    fill: str = ""
+    font: str = ""
+
+
+PLAIN = Look()
+BOLD = Look("label", font="bold")
+NOT_APPLICABLE = Look("not applicable", font="muted")
+INSUFFICIENT = Look("insufficient", INSUFFICIENT_FILL)
+INSUFFICIENT_STATUS = Look("insufficient status", INSUFFICIENT_FILL, "bold")
+INVALID = Look("invalid", INVALID_FILL)
+INVALID_STATUS = Look("invalid status", INVALID_FILL, "bold")
+SEVERITY_LOOKS: dict[object, Look] = {
+    s.value: Look(s.value, fill, font) for s, (fill, font) in SEVERITY_COLOURS.items()
+}
+
+
+class _Styles:
+    """Named cell styles, made on first use: assigning a name to a cell is cheap, unlike
+    assigning fonts, fills and alignments one by one (which hashes each of them)."""
+
+    def __init__(self, wb: Workbook) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        self.top = Alignment(vertical="top")
-        self.wrap = Alignment(vertical="top", wrap_text=True)
-        self.centre = Alignment(horizontal="center", vertical="top")
-        fill, font = HEADER_COLOURS
-        self.header_fill = PatternFill("solid", fgColor=fill)
-        self.header_font = Font(bold=True, color=font)
-        self.header_alignment = Alignment(vertical="center", wrap_text=True)
-        self.header_border = Border(bottom=Side(style="thin", color="000000"))
-        self.grade = {
-            g: (PatternFill("solid", fgColor=f), Font(bold=True, color=c))
-            for g, (f, c) in GRADE_COLOURS.items()
-        }
-        self.severity = {
-            s.value: (PatternFill("solid", fgColor=f), Font(bold=True, color=c))
-            for s, (f, c) in SEVERITY_COLOURS.items()
-        }
-        self.insufficient = PatternFill("solid", fgColor=INSUFFICIENT_FILL)
-        self.invalid = PatternFill("solid", fgColor=INVALID_FILL)
-        self.bold = Font(bold=True)
-        self.italic_muted = Font(italic=True, color=MUTED_FONT)
-        self.muted = Font(color=MUTED_FONT)
+        self._wb = wb
+        self._names: dict[tuple[str, Look], str] = {}
+        self._Font = Font
+        self._PatternFill = PatternFill
+        self._Alignment = Alignment
+        self._border = Border(bottom=Side(style="thin", color="000000"))
+
+    def font(self, *, size: float = 11, **kw: Any) -> Any:
+        return self._Font(name=FONT, size=size, **kw)
+
+    def fill(self, colour: str) -> Any:
+        return self._PatternFill("solid", fgColor=colour)
+
+    def name(self, kind: str, look: Look = PLAIN) -> str:
+        """The name of the style for a cell of ``kind`` (a column kind, or "header") with ``look``."""
+        found = self._names.get((kind, look))
+        if found is not None:
+            return found
+        from openpyxl.styles import NamedStyle
+
+        fill, font = look.fill, look.font
+        name = " ".join(part for part in ("policycheck", kind, look.label) if part)
+        style = NamedStyle(name=name)
+        if kind == "header":
+            background, colour = HEADER_COLOURS
+            style.font = self.font(bold=True, color=colour)
+            style.fill = self.fill(background)
+            style.alignment = self._Alignment(vertical="center", wrap_text=True)
+            style.border = self._border
+        else:
+            if font == "bold":
+                style.font = self.font(bold=True)
+            elif font == "muted":
+                style.font = self.font(italic=True, color=MUTED_FONT)
+            elif font:
+                style.font = self.font(bold=True, color=font)
+            else:
+                style.font = self.font()
+            if fill:
+                style.fill = self.fill(fill)
+            style.alignment = self._Alignment(
+                horizontal="center" if kind in ("grade", "severity", "int") else None,
+                vertical="top",
+                wrap_text=kind == "wrap" or None,
+            )
+            style.number_format = _NUMBER_FORMATS.get(cast(Kind, kind), "General")
+        self._wb.add_named_style(style)
+        self._names[kind, look] = name
+        return name
+
+
+def _summary_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+    if column.kind == "severity":
+        return SEVERITY_LOOKS.get(row[index], PLAIN)
+    if row[status] == "invalid":
+        return INVALID_STATUS if index == status else INVALID
+    return PLAIN
+
+
+def _risks_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+    return SEVERITY_LOOKS.get(row[index], PLAIN) if column.kind == "severity" else PLAIN
+
+
+def _indicators_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+    if row[status] == STATUS_TEXT[IndicatorStatus.INSUFFICIENT]:
+        return INSUFFICIENT_STATUS if index == status else INSUFFICIENT
+    if row[status] == STATUS_TEXT[IndicatorStatus.NOT_APPLICABLE]:
+        return NOT_APPLICABLE
+    return PLAIN
+
+
+def _about_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+    return BOLD if index == 0 else PLAIN
+
+
+_LOOKS = {
+    SUMMARY: _summary_look,
+    RISKS: _risks_look,
+    INDICATORS: _indicators_look,
+    ABOUT: _about_look,
+}
 
 
 def _style_table(ws: Worksheet, table: Table, styles: _Styles) -> None:
-    """Header row, alignment, number formats, text-not-formula, widths, filter, frozen panes."""
+    """Styles, text-not-formula, widths, heights, filter and frozen panes of a table sheet."""
     from openpyxl.utils import get_column_letter
 
+    header = styles.name("header")
     for cell in ws[1]:
-        cell.fill = styles.header_fill
-        cell.font = styles.header_font
-        cell.alignment = styles.header_alignment
-        cell.border = styles.header_border
-        cell.data_type = "s"
-    for index, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(index)
-        number_format = _NUMBER_FORMATS.get(column.kind)
-        alignment = {
-            "wrap": styles.wrap,
-            "grade": styles.centre,
-            "severity": styles.centre,
-        }.get(column.kind, styles.top)
-        for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+        cell.style = header
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            cell.quotePrefix = cell.value[:1] in _FORMULA_START
+    look = _LOOKS[table.name]
+    columns = table.columns
+    headers = [c.header for c in columns]
+    status = headers.index("Status") if "Status" in headers else 0
+    plain = [styles.name(c.kind) for c in columns]
+    for row, cells in zip(table.rows, ws.iter_rows(min_row=2), strict=False):
+        for index, cell in enumerate(cells):
+            special = look(row, index, columns[index], status)
+            cell.style = (
+                plain[index] if special == PLAIN else styles.name(columns[index].kind, special)
+            )
             value = cell.value
             if isinstance(value, str):
-                if value == "":
+                if not value:
                     cell.value = None
                 elif value[0] in _FORMULA_START:
                     # openpyxl takes a str starting with "=" for a formula: keep it text,
-                    # and tell Excel to keep it text when the cell is edited.
+                    # and have Excel keep it text when the cell is edited.
                     cell.data_type = "s"
                     cell.quotePrefix = True
-            cell.alignment = alignment
-            if number_format is not None:
-                cell.number_format = number_format
-        values = (row[index - 1] for row in table.rows)
-        ws.column_dimensions[letter].width = _width(column, values)
-    last = get_column_letter(max(1, len(table.columns)))
+    widths = [
+        _width(column, (row[index] for row in table.rows)) for index, column in enumerate(columns)
+    ]
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(max(1, len(columns)))
     ws.auto_filter.ref = f"A1:{last}{max(1, len(table.rows) + 1)}"
     ws.freeze_panes = "B2" if table.name != ABOUT else "A2"
-    ws.row_dimensions[1].height = 30
+    _row_heights(ws, table, widths)
 
 
-def _colour_column(
-    ws: Worksheet, index: int, colours: dict[str, tuple[Any, Any]], *, rows: int
-) -> None:
-    for (cell,) in ws.iter_rows(min_row=2, max_row=rows + 1, min_col=index, max_col=index):
-        style = colours.get(cell.value) if isinstance(cell.value, str) else None
-        if style is not None:
-            cell.fill, cell.font = style
+def _lines(value: object, width: float) -> int:
+    """How many lines ``value`` takes, wrapped in a column ``width`` characters wide."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * 1.15) - 1)
+    return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
 
 
-def _style_summary(ws: Worksheet, table: Table, report: Report, styles: _Styles) -> None:
+def _row_heights(ws: Worksheet, table: Table, widths: Sequence[float]) -> None:
+    """Heights that show wrapped text whole: spreadsheets do not grow rows written by a program."""
+    wrapped = [
+        (index, widths[index])
+        for index, column in enumerate(table.columns)
+        if column.kind == "wrap"
+    ]
+    header = max(_lines(c.header, w) for c, w in zip(table.columns, widths, strict=True))
+    ws.row_dimensions[1].height = min(MAX_ROW_HEIGHT, max(2, header) * LINE_HEIGHT)
+    if not wrapped:
+        return
+    for number, row in enumerate(table.rows, start=2):
+        lines = max(_lines(row[index], width) for index, width in wrapped)
+        if lines > 1:
+            ws.row_dimensions[number].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
+
+
+def _conditional_formats(ws: Worksheet, table: Table, report: Report, styles: _Styles) -> None:
+    """Summary: grade and score coloured by grade band, data bars and colour scales on scores."""
     from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule, FormulaRule
     from openpyxl.utils import get_column_letter
 
     headers = [c.header for c in table.columns]
-    n = len(table.rows)
-    last_row = max(2, n + 1)
-    grade_col = headers.index("Grade") + 1
+    last_row = max(2, len(table.rows) + 1)
+    grade_letter = get_column_letter(headers.index("Grade") + 1)
     score_col = headers.index("Score") + 1
-    grade_letter = get_column_letter(grade_col)
     score_letter = get_column_letter(score_col)
     grade_range = f"{grade_letter}2:{grade_letter}{last_row}"
     score_range = f"{score_letter}2:{score_letter}{last_row}"
-    bands = sorted(report.grade_bands, key=lambda band: -band[1])
     upper: float | None = None
-    for grade, floor in bands:
-        fill, font = styles.grade.get(grade, (styles.invalid, styles.bold))
+    for grade, floor in sorted(report.grade_bands, key=lambda band: -band[1]):
+        background, colour = GRADE_COLOURS.get(grade, (INVALID_FILL, "000000"))
+        fill, font = styles.fill(background), styles.font(bold=True, color=colour)
         ws.conditional_formatting.add(
             grade_range,
-            CellIsRule(operator="equal", formula=[f'"{grade}"'], fill=fill, font=font),
+            CellIsRule(  # type: ignore[no-untyped-call]
+                operator="equal", formula=[f'"{grade}"'], fill=fill, font=font
+            ),
         )
         cell = f"{score_letter}2"
         test = f"{cell}>={floor:g}" if upper is None else f"{cell}>={floor:g},{cell}<{upper:g}"
         ws.conditional_formatting.add(
             score_range,
-            FormulaRule(formula=[f"AND(ISNUMBER({cell}),{test})"], fill=fill, font=font),
+            FormulaRule(  # type: ignore[no-untyped-call]
+                formula=[f"AND(ISNUMBER({cell}),{test})"], fill=fill, font=font
+            ),
         )
         upper = floor
     ws.conditional_formatting.add(
         score_range,
-        DataBarRule(start_type="num", start_value=0, end_type="num", end_value=100, color="5B9BD5"),
+        DataBarRule(  # type: ignore[no-untyped-call]
+            start_type="num", start_value=0, end_type="num", end_value=100, color="5B9BD5"
+        ),
     )
     for index, column in enumerate(table.columns, start=1):
         if column.kind == "score" and index != score_col:
             letter = get_column_letter(index)
             ws.conditional_formatting.add(
                 f"{letter}2:{letter}{last_row}",
-                ColorScaleRule(
+                ColorScaleRule(  # type: ignore[no-untyped-call]
                     start_type="num",
                     start_value=0,
                     start_color="F8696B",
@@ -513,61 +634,33 @@ def _style_summary(ws: Worksheet, table: Table, report: Report, styles: _Styles)
                     end_color="63BE7B",
                 ),
             )
-        elif column.kind == "severity":
-            _colour_column(ws, index, styles.severity, rows=n)
-    status_col = headers.index("Status") + 1
-    for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=status_col, max_col=status_col):
-        if cell.value == "invalid":
-            for other in ws[cell.row]:
-                other.fill = styles.invalid
-            cell.font = styles.bold
-
-
-def _style_risks(ws: Worksheet, table: Table, styles: _Styles) -> None:
-    headers = [c.header for c in table.columns]
-    _colour_column(ws, headers.index("Severity") + 1, styles.severity, rows=len(table.rows))
-
-
-def _style_indicators(ws: Worksheet, table: Table, styles: _Styles) -> None:
-    headers = [c.header for c in table.columns]
-    status_col = headers.index("Status") + 1
-    insufficient = STATUS_TEXT[IndicatorStatus.INSUFFICIENT]
-    not_applicable = STATUS_TEXT[IndicatorStatus.NOT_APPLICABLE]
-    for row in ws.iter_rows(min_row=2, max_row=len(table.rows) + 1):
-        status = row[status_col - 1].value
-        if status == insufficient:
-            for cell in row:
-                cell.fill = styles.insufficient
-            row[status_col - 1].font = styles.bold
-        elif status == not_applicable:
-            for cell in row:
-                cell.font = styles.italic_muted
 
 
 def _charts(
     wb: Workbook,
+    styles: _Styles,
     summary: Worksheet,
     table: Table,
     assessed: int,
     criteria: Sequence[tuple[str, str]],
-) -> Worksheet:
+) -> None:
     from openpyxl.chart import BarChart, RadarChart, Reference, Series
-    from openpyxl.chart.data_source import StrRef
+    from openpyxl.chart.data_source import AxDataSource, StrRef
     from openpyxl.chart.label import DataLabelList
     from openpyxl.chart.series import SeriesLabel
-    from openpyxl.styles import Font
     from openpyxl.utils import quote_sheetname
+    from openpyxl.worksheet.pagebreak import Break
 
     ws = wb.create_sheet(sheet_name(CHARTS))
     headers = [c.header for c in table.columns]
     if assessed == 0:
         ws["A1"] = "No proposal was assessed: nothing to chart."
-        ws["A1"].font = Font(bold=True)
-        return ws
+        ws["A1"].font = styles.font(bold=True, size=12)
+        return
     ws["A1"] = text(
         f"Charts of the {assessed} assessed proposal(s), drawn live from the {SUMMARY} sheet"
     )
-    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].font = styles.font(bold=True, size=12)
     score_col = headers.index("Score") + 1
     first_criterion = score_col + 1
 
@@ -579,7 +672,8 @@ def _charts(
         Reference(summary, min_col=score_col, min_row=1, max_row=assessed + 1),
         titles_from_data=True,
     )
-    bar.set_categories(Reference(summary, min_col=1, min_row=2, max_row=assessed + 1))
+    ids = Reference(summary, min_col=1, min_row=2, max_row=assessed + 1)
+    bar.series[0].cat = AxDataSource(strRef=StrRef(str(ids)))  # text labels, not numbers
     bar.legend = None
     bar.x_axis.scaling.orientation = "maxMin"  # first proposal at the top
     bar.x_axis.delete = False
@@ -588,15 +682,17 @@ def _charts(
     bar.y_axis.scaling.max = 100
     bar.y_axis.majorUnit = 10
     bar.y_axis.title = "Score (0–100)"
-    bar.dataLabels = DataLabelList()
-    bar.dataLabels.showVal = True
+    bar.y_axis.number_format = "0"
+    bar.dataLabels = DataLabelList(
+        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
+    )
+    bar.dataLabels.position = "outEnd"
     bar.width = 24
     bar.height = min(120.0, max(8.0, 3.0 + 0.6 * assessed))
     ws.add_chart(bar, "A3")
 
     radar = RadarChart()
     radar.type = "marker"
-    radar.style = 26
     shown = min(assessed, RADAR_MAX_SERIES)
     radar.title = (
         "Criterion scores by proposal"
@@ -613,20 +709,24 @@ def _charts(
         )
         series.tx = SeriesLabel(strRef=StrRef(f"{sheet}!$A${row}"))
         radar.series.append(series)
-    radar.set_categories(
-        Reference(summary, min_col=first_criterion, max_col=last_criterion, min_row=1, max_row=1)
+    titles = Reference(
+        summary, min_col=first_criterion, max_col=last_criterion, min_row=1, max_row=1
     )
+    for series in radar.series:
+        series.cat = AxDataSource(strRef=StrRef(str(titles)))
     radar.y_axis.scaling.min = 0
     radar.y_axis.scaling.max = 100
     radar.y_axis.majorUnit = 25
+    radar.y_axis.number_format = "0"
     radar.y_axis.delete = False
     radar.x_axis.delete = False
     radar.width = 24
     radar.height = 14
-    rows_used = int(bar.height / 0.53) + 2  # a default row is about 0.53 cm high
-    ws.add_chart(radar, f"A{3 + rows_used + 1}")
+    # Each chart on its own printed page: a default row is about 0.53 cm high.
+    radar_row = 3 + int(bar.height / 0.53) + 2
+    ws.row_breaks.append(Break(id=radar_row - 1))
+    ws.add_chart(radar, f"A{radar_row}")
     ws.column_dimensions["A"].width = 12
-    return ws
 
 
 def _print_setup(ws: Worksheet, title: str, date: str, rubric: str) -> None:
@@ -645,14 +745,17 @@ def _print_setup(ws: Worksheet, title: str, date: str, rubric: str) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.7
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_options.gridLines = ws.title != CHARTS
-    ws.oddHeader.left.text = _header_text(f"{title} — {ws.title}")
-    ws.oddHeader.left.size = 9
-    ws.oddHeader.right.text = _header_text(date)
-    ws.oddHeader.right.size = 9
-    ws.oddFooter.left.text = _header_text(rubric)
-    ws.oddFooter.left.size = 8
-    ws.oddFooter.right.text = "Page &P of &N"
-    ws.oddFooter.right.size = 8
+    header, footer = ws.oddHeader, ws.oddFooter
+    assert header is not None
+    assert footer is not None
+    header.left.text = _header_text(f"{title} — {ws.title}")
+    header.left.size = 9
+    header.right.text = _header_text(date)
+    header.right.size = 9
+    footer.left.text = _header_text(rubric)
+    footer.left.size = 8
+    footer.right.text = "Page &P of &N"
+    footer.right.size = 8
 
 
 def _properties(wb: Workbook, report: Report, moment: dt.datetime) -> None:
@@ -709,23 +812,18 @@ def render(report: Report) -> bytes:
         INDICATORS: _indicators(report),
         ABOUT: _about(report),
     }
-    styles = _Styles()
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         wb = writer.book
+        styles = _Styles(wb)
         for name in (SUMMARY, RISKS, INDICATORS):
             _frame(tables[name]).to_excel(writer, sheet_name=sheet_name(name), index=False)
         summary = writer.sheets[SUMMARY]
-        _charts(wb, summary, tables[SUMMARY], len(report.assessments), criteria)
+        _charts(wb, styles, summary, tables[SUMMARY], len(report.assessments), criteria)
         _frame(tables[ABOUT]).to_excel(writer, sheet_name=sheet_name(ABOUT), index=False)
         for name, table in tables.items():
             _style_table(writer.sheets[name], table, styles)
-        _style_summary(summary, tables[SUMMARY], report, styles)
-        _style_risks(writer.sheets[RISKS], tables[RISKS], styles)
-        _style_indicators(writer.sheets[INDICATORS], tables[INDICATORS], styles)
-        about = writer.sheets[ABOUT]
-        for (cell,) in about.iter_rows(min_row=2, min_col=1, max_col=1):
-            cell.font = styles.bold
+        _conditional_formats(summary, tables[SUMMARY], report, styles)
         for ws in wb.worksheets:
             _print_setup(ws, title, date, rubric)
         wb.active = 0

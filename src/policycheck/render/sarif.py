@@ -1,0 +1,426 @@
+"""SARIF 2.1.0 (``--format sarif``): for GitHub code scanning and other SARIF viewers.
+
+One run. ``tool.driver.rules`` holds one rule per risk id present in the report (its title,
+mitigation, the brief's section, family; its default level and ``security-severity`` from the
+highest severity the risk has in the report), then ``PC0000`` (a file that
+cannot be assessed) and ``PCGATE`` (a grade, score or criterion below the gate's threshold).
+
+Results, in report order: one per risk (level from its severity: critical and high →
+``error``, medium → ``warning``, low → ``note``), located at its first piece of evidence
+(the file path as given, relative paths against ``%SRCROOT%``; 1-based line and column),
+the rest of the evidence as related locations, the YAML path as a logical location and
+``partialFingerprints["policycheck/v1"]`` the risk's line-free fingerprint. A risk waived by an
+active waiver carries an accepted external suppression; an expired waiver suppresses nothing
+and is mentioned in the message. Then one result per problem of each unusable file (PC0000),
+then one per gate breach of kind grade, score or criterion (PCGATE); a risk that breaches the
+gate is its own result, marked ``properties.gateBreach``.
+
+Pure and deterministic: no I/O, no clock; ``json.dumps(indent=2, sort_keys=True)``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import quote
+
+from policycheck.assessment import (
+    Assessment,
+    Breach,
+    Failure,
+    Location,
+    Report,
+    Risk,
+    Severity,
+    fingerprint,
+)
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+#: Where to read about the tool. The project has no published home page yet.
+INFORMATION_URI = "https://policycheck.invalid/"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "policycheck/v1"
+
+INVALID_RULE = "PC0000"
+GATE_RULE = "PCGATE"
+#: Gate breaches that get a result of their own (risk breaches are the risks' results,
+#: invalid-file breaches the PC0000 results).
+GATE_KINDS = frozenset({"grade", "score", "criterion"})
+
+LEVELS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+}
+#: GitHub code scanning's 0-10 scale: critical > 9, high 7-8.9, medium 4-6.9, low < 4.
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "2.0",
+}
+
+_FIXED_RULES: tuple[dict[str, Any], ...] = (
+    {
+        "id": INVALID_RULE,
+        "name": "UnusableInput",
+        "shortDescription": {"text": "Proposal cannot be assessed"},
+        "fullDescription": {
+            "text": "The file is not a usable proposal (YAML syntax, unknown keys, wrong types or "
+            "values, unknown country codes, size or encoding), so it was not assessed."
+        },
+        "help": {
+            "text": "Fix every problem reported at its file:line:column and run again; "
+            "'policycheck new FILE' writes a commented template.",
+            "markdown": "Fix every problem reported at its `file:line:column` and run again; "
+            "`policycheck new FILE` writes a commented template.",
+        },
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["policycheck", "invalid-input"]},
+    },
+    {
+        "id": GATE_RULE,
+        "name": "GateThreshold",
+        "shortDescription": {"text": "Gate threshold missed"},
+        "fullDescription": {
+            "text": "The proposal's grade, overall score or a criterion's score is below what "
+            "the CI gate requires (--fail-under, --min)."
+        },
+        "help": {
+            "text": "Raise the score with the changes the report lists first, or review the "
+            "gate's thresholds.",
+            "markdown": "Raise the score with the changes the report lists first (*Changes "
+            "that would raise the score most*), or review the gate's thresholds "
+            "(`--fail-under`, `--min`).",
+        },
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["policycheck", "gate"]},
+    },
+)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _pascal(title: str) -> str:
+    words = re.split(r"[^\w]+", title.replace("'", "").replace("’", ""))
+    return "".join(w[:1].upper() + w[1:] for w in words if w) or "Risk"
+
+
+def artifact_uri(file: str) -> tuple[str, str | None]:
+    """The URI of ``file`` and its base id: relative paths against ``%SRCROOT%``, forward
+    slashes, percent-encoded; absolute paths as ``file://`` URIs with no base."""
+    posix = file.replace("\\", "/")
+    if PureWindowsPath(file).drive and PureWindowsPath(file).is_absolute():
+        return "file:///" + quote(posix, safe="/:"), None
+    if PurePosixPath(posix).is_absolute():
+        return "file://" + quote(posix, safe="/"), None
+    while posix.startswith("./"):
+        posix = posix[2:]
+    return quote(posix, safe="/"), SRCROOT
+
+
+class _Artifacts:
+    """The run's artifacts, indexed in the order they are first referred to."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self.index: dict[str, int] = {}
+        self.relative = False
+
+    def add(self, file: str, sha256: str = "") -> int:
+        if file in self.index:
+            known = self.items[self.index[file]]
+            if sha256 and "hashes" not in known:
+                known["hashes"] = {"sha-256": sha256}
+            return self.index[file]
+        item: dict[str, Any] = {"location": self.location(file), "roles": ["analysisTarget"]}
+        if sha256:
+            item["hashes"] = {"sha-256": sha256}
+        self.index[file] = len(self.items)
+        self.items.append(item)
+        return self.index[file]
+
+    def location(self, file: str) -> dict[str, Any]:
+        uri, base = artifact_uri(file)
+        loc: dict[str, Any] = {"uri": uri}
+        if base is not None:
+            loc["uriBaseId"] = base
+            self.relative = True
+        return loc
+
+    def physical(self, file: str, line: int | None, column: int | None) -> dict[str, Any]:
+        loc = self.location(file)
+        loc["index"] = self.add(file)
+        physical: dict[str, Any] = {"artifactLocation": loc}
+        if line is not None:
+            region: dict[str, Any] = {"startLine": max(1, line)}
+            if column is not None:
+                region["startColumn"] = max(1, column)
+            physical["region"] = region
+        return physical
+
+
+def _rule(risk: Risk) -> dict[str, Any]:
+    return {
+        "id": risk.id,
+        "name": _pascal(risk.title),
+        "shortDescription": {"text": risk.title},
+        "fullDescription": {"text": risk.mitigation},
+        "help": {
+            "text": f"{_sentence(risk.mitigation)}\n\nBrief: {risk.brief}",
+            "markdown": f"**Mitigation.** {_sentence(risk.mitigation)}\n\n**Brief:** {risk.brief}",
+        },
+        "defaultConfiguration": {"level": LEVELS[risk.severity]},
+        "properties": {
+            "family": risk.family.value,
+            "check": risk.check_id,
+            "security-severity": SECURITY_SEVERITY[risk.severity],
+            "tags": ["policycheck", risk.family.value],
+        },
+    }
+
+
+def _location(artifacts: _Artifacts, loc: Location, note: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"physicalLocation": artifacts.physical(loc.file, loc.line, loc.column)}
+    if loc.path:
+        out["logicalLocations"] = [
+            {"name": loc.path.rsplit(".", 1)[-1], "fullyQualifiedName": loc.path}
+        ]
+    if note:
+        out["message"] = {"text": note}
+    return out
+
+
+def _risk_result(
+    artifacts: _Artifacts,
+    a: Assessment,
+    risk: Risk,
+    rule_index: int,
+    breaching: frozenset[str],
+) -> dict[str, Any]:
+    text = f"{risk.title}: {_sentence(risk.finding)} Mitigation: {_sentence(risk.mitigation)}"
+    properties: dict[str, Any] = {
+        "proposal": a.proposal_id,
+        "severity": risk.severity.value,
+        "family": risk.family.value,
+        "check": risk.check_id,
+    }
+    result: dict[str, Any] = {
+        "ruleId": risk.id,
+        "ruleIndex": rule_index,
+        "level": LEVELS[risk.severity],
+        "partialFingerprints": {FINGERPRINT_KEY: risk.fingerprint},
+        "properties": properties,
+    }
+    if risk.evidence:
+        first, *rest = risk.evidence
+        result["locations"] = [_location(artifacts, first.location, first.note)]
+        if rest:
+            result["relatedLocations"] = [
+                {"id": n, **_location(artifacts, e.location, e.note)}
+                for n, e in enumerate(rest, start=1)
+            ]
+    else:
+        result["locations"] = [{"physicalLocation": artifacts.physical(a.file, 1, None)}]
+    if risk.fingerprint in breaching:
+        properties["gateBreach"] = True
+    use = risk.waiver
+    if use is not None:
+        w = use.waiver
+        waiver = {
+            "owner": w.owner,
+            "expires": w.expires.isoformat(),
+            "origin": w.origin,
+            "target": w.target,
+        }
+        if use.active:
+            result["suppressions"] = [
+                {
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": f"{w.justification} (waived by {w.owner} until "
+                    f"{w.expires.isoformat()}; {w.origin})",
+                    "properties": waiver,
+                }
+            ]
+        else:
+            text += (
+                f" The waiver by {w.owner} expired on {w.expires.isoformat()} "
+                f"({w.justification.strip().rstrip('.')}): the risk is no longer waived."
+            )
+            properties["expiredWaiver"] = waiver
+    result["message"] = {"text": text}
+    return result
+
+
+def _failure_results(artifacts: _Artifacts, f: Failure) -> list[dict[str, Any]]:
+    artifacts.add(f.file, f.file_sha256)
+    problems = f.problems or ()
+    results: list[dict[str, Any]] = []
+    for p in problems:
+        results.append(
+            {
+                "ruleId": INVALID_RULE,
+                "ruleIndex": -1,  # set by the caller
+                "level": "error",
+                "message": {"text": _sentence(p.message)},
+                "locations": [{"physicalLocation": artifacts.physical(p.file, p.line, p.column)}],
+                "partialFingerprints": {
+                    FINGERPRINT_KEY: fingerprint(INVALID_RULE, p.file, p.message)
+                },
+            }
+        )
+    if not results:
+        results.append(
+            {
+                "ruleId": INVALID_RULE,
+                "ruleIndex": -1,
+                "level": "error",
+                "message": {"text": "The file cannot be assessed."},
+                "locations": [{"physicalLocation": artifacts.physical(f.file, 1, 1)}],
+                "partialFingerprints": {FINGERPRINT_KEY: fingerprint(INVALID_RULE, f.file, "")},
+            }
+        )
+    return results
+
+
+def _gate_result(artifacts: _Artifacts, b: Breach) -> dict[str, Any]:
+    who = f"{b.proposal_id}: " if b.proposal_id else ""
+    key = f"{b.kind}:{b.criterion or ''}"
+    properties: dict[str, Any] = {"kind": b.kind}
+    if b.proposal_id:
+        properties["proposal"] = b.proposal_id
+    if b.criterion:
+        properties["criterion"] = b.criterion
+    return {
+        "ruleId": GATE_RULE,
+        "ruleIndex": -1,
+        "level": "error",
+        "message": {"text": f"{who}{_sentence(b.message)}"},
+        "locations": [{"physicalLocation": artifacts.physical(b.file, b.line, b.column)}],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: fingerprint(GATE_RULE, b.proposal_id or b.file, key)
+        },
+        "properties": properties,
+    }
+
+
+def sarif_dict(report: Report) -> dict[str, Any]:
+    """The SARIF log of ``report`` as a JSON-ready dictionary."""
+    artifacts = _Artifacts()
+    # A check may raise a risk above its usual severity for one proposal: the rule's default
+    # level is the highest severity the risk has in this report.
+    worst: dict[str, Risk] = {}
+    for a in report.assessments:
+        for risk in a.risks:
+            seen = worst.get(risk.id)
+            if seen is None or risk.severity.rank > seen.severity.rank:
+                worst[risk.id] = risk
+    ordered = [_rule(worst[k]) for k in sorted(worst)] + [dict(r) for r in _FIXED_RULES]
+    index = {rule["id"]: n for n, rule in enumerate(ordered)}
+
+    gate = report.gate
+    breaching = frozenset(
+        b.risk_fingerprint
+        for b in (gate.breaches if gate is not None else ())
+        if b.kind == "risk" and b.risk_fingerprint
+    )
+    results: list[dict[str, Any]] = []
+    for result in report.results:
+        if isinstance(result, Assessment):
+            artifacts.add(result.file, result.file_sha256)
+            results.extend(
+                _risk_result(artifacts, result, risk, index[risk.id], breaching)
+                for risk in result.risks
+            )
+        else:
+            for item in _failure_results(artifacts, result):
+                item["ruleIndex"] = index[INVALID_RULE]
+                results.append(item)
+    if gate is not None:
+        for b in gate.breaches:
+            if b.kind in GATE_KINDS:
+                item = _gate_result(artifacts, b)
+                item["ruleIndex"] = index[GATE_RULE]
+                results.append(item)
+
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if gate is not None:
+        invocation["properties"] = {
+            "gate": {
+                "passed": gate.passed,
+                "soft": gate.soft,
+                "thresholds": list(gate.thresholds),
+                "breaches": len(gate.breaches),
+                "absorbedByBaseline": gate.absorbed_by_baseline,
+            }
+        }
+        notifications = [
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"{w.origin}: the waiver of {w.target} for {w.proposal} "
+                    f"(owner {w.owner}) expired on {w.expires.isoformat()}."
+                },
+            }
+            for w in gate.expired_waivers
+        ] + [
+            {
+                "level": "note",
+                "message": {
+                    "text": f"{w.origin}: the waiver of {w.target} for {w.proposal} "
+                    f"(owner {w.owner}) matches no finding."
+                },
+            }
+            for w in gate.unused_waivers
+        ]
+        if notifications:
+            invocation["toolConfigurationNotifications"] = notifications
+
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "policycheck",
+                "version": report.tool_version,
+                "semanticVersion": report.tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": ordered,
+                "properties": {
+                    "rubric": {
+                        "id": report.rubric.id,
+                        "version": report.rubric.version,
+                        "title": report.rubric.title,
+                        "sha256": report.rubric.sha256,
+                    },
+                    "referenceDigest": report.reference_digest,
+                },
+            }
+        },
+        "invocations": [invocation],
+        "columnKind": "unicodeCodePoints",
+        "artifacts": artifacts.items,
+        "results": results,
+        "properties": {"generatedAt": report.generated_at},
+    }
+    if artifacts.relative:
+        run["originalUriBaseIds"] = {
+            SRCROOT: {
+                "description": {
+                    "text": "The folder policycheck ran in; proposal paths are relative to it."
+                }
+            }
+        }
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def render(report: Report) -> str:
+    return json.dumps(sarif_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,687 @@
+"""The Excel workbook (issue 3): rendered from a real run, read back with openpyxl and pandas."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart, RadarChart
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from policycheck import Assessment, Assessor, Failure, Report, Severity
+from policycheck.assessment import IndicatorStatus
+from policycheck.cli import main
+from policycheck.render import Format, render, xlsx
+from tests.conftest import MINIMAL, PROPOSALS, ROOT
+
+GENERATED_AT = "2026-01-01T00:00:00Z"
+SAMPLES = sorted(PROPOSALS.glob("*.yaml"))
+INJECTIONS = ('=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)")
+SUMMARY_HEADERS_START = ["ID", "Title", "Status", "Lead", "Participants", "Grade", "Score"]
+RISK_HEADERS = [
+    "Proposal ID",
+    "Risk ID",
+    "Risk",
+    "Family",
+    "Severity",
+    "Finding",
+    "Evidence",
+    "Location",
+    "Mitigation",
+    "Brief reference",
+]
+INDICATOR_HEADERS = [
+    "Proposal ID",
+    "Criterion",
+    "Check ID",
+    "Indicator",
+    "Status",
+    "Level",
+    "Points",
+    "Weight",
+    "Share",
+    "Contribution",
+    "Evidence",
+]
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def runner() -> Assessor:
+    return Assessor()
+
+
+@pytest.fixture(scope="module")
+def report(runner: Assessor, tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """The samples and one invalid file, assessed."""
+    folder = tmp_path_factory.mktemp("inputs")
+    broken = folder / "broken.yaml"
+    broken.write_text("schema_version: 1\nid: Not Valid\ntitle: [unclosed\n", encoding="utf-8")
+    return runner.run([*SAMPLES, broken], generated_at=GENERATED_AT, jobs=1)
+
+
+@pytest.fixture(scope="module")
+def data(report: Report) -> bytes:
+    return xlsx.render(report)
+
+
+@pytest.fixture(scope="module")
+def path(data: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("workbook") / "report.xlsx"
+    target.write_bytes(data)
+    return target
+
+
+@pytest.fixture(scope="module")
+def wb(path: Path) -> Workbook:
+    return load_workbook(path)
+
+
+def headers(ws: Worksheet) -> list[Any]:
+    return [cell.value for cell in ws[1]]
+
+
+def column(ws: Worksheet, header: str) -> int:
+    """The 1-based index of the column headed ``header``."""
+    return headers(ws).index(header) + 1
+
+
+def letter(ws: Worksheet, header: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column(ws, header))
+
+
+def rgb(colour: Any) -> str:
+    """An openpyxl colour as RRGGBB (it reads ARGB back)."""
+    return str(colour.rgb)[-6:]
+
+
+def assessment_with(runner: Assessor, title: str, proposal_id: str = "test") -> Assessment:
+    text = MINIMAL.replace("id: test", f"id: {proposal_id}").replace(
+        "title: Test initiative", f"title: '{title.replace(chr(39), chr(39) * 2)}'"
+    )
+    return runner.assess_bytes(text.encode(), f"{proposal_id}.yaml")
+
+
+# --- structure -------------------------------------------------------------------------------
+
+
+def test_sheets_in_order(wb: Workbook) -> None:
+    assert wb.sheetnames == ["Summary", "Risks", "Indicators", "Charts", "About"]
+    assert list(xlsx.SHEETS) == wb.sheetnames
+    assert wb.active is not None
+    assert wb.active.title == "Summary"
+
+
+def test_summary_headers_and_rows(wb: Workbook, report: Report) -> None:
+    ws = wb["Summary"]
+    criteria = [c.title for c in report.assessments[0].criteria]
+    assert len(criteria) == 4
+    assert headers(ws) == [
+        *SUMMARY_HEADERS_START,
+        *criteria,
+        "Critical risks",
+        "High risks",
+        "Medium risks",
+        "Low risks",
+        "Top risk",
+        "Top risk severity",
+        "Notes",
+        "File",
+    ]
+    assert ws.max_row == 1 + len(report.results)
+
+
+def test_summary_values_equal_the_assessments(wb: Workbook, report: Report) -> None:
+    ws = wb["Summary"]
+    head = headers(ws)
+    rows = {row[0]: dict(zip(head, row, strict=True)) for row in ws.iter_rows(2, values_only=True)}
+    for a in report.assessments:
+        row = rows[a.proposal_id]
+        assert row["Title"] == a.title
+        assert row["Status"] == a.status
+        assert row["Grade"] == a.grade
+        assert row["Score"] == pytest.approx(a.score)
+        assert row["Participants"] == ", ".join(a.participants)
+        for c in a.criteria:
+            if c.score is None:
+                assert row[c.title] is None
+            else:
+                assert row[c.title] == pytest.approx(c.score)
+        for severity in Severity:
+            count = sum(r.severity is severity for r in a.risks)
+            assert row[f"{severity.value.capitalize()} risks"] == count
+        if a.risks:
+            top = a.risks[0]
+            assert row["Top risk"] == f"{top.id} {top.title}"
+            assert row["Top risk severity"] == top.severity.value
+        else:
+            assert row["Top risk"] is None
+        if a.cap is not None:
+            assert a.cap.risk_id in row["Notes"]
+    assert rows["tirana-declaration-2025"]["Top risk"].startswith("CE01")
+
+
+def test_summary_marks_invalid_files(wb: Workbook, report: Report) -> None:
+    ws = wb["Summary"]
+    (failure,) = report.failures
+    status = column(ws, "Status")
+    invalid = [row for row in ws.iter_rows(min_row=2) if row[status - 1].value == "invalid"]
+    assert len(invalid) == 1
+    row = invalid[0]
+    assert row[column(ws, "File") - 1].value == failure.file
+    assert row[column(ws, "Grade") - 1].value is None
+    assert row[column(ws, "Score") - 1].value is None
+    assert failure.problems[0].message in row[column(ws, "Notes") - 1].value
+    assert rgb(row[status - 1].fill.fgColor) == xlsx.INVALID_FILL
+    assert row[status - 1].font.bold
+    # assessed rows first, in the order assessed; the charts draw on them
+    ids = [c.value for c in ws["A"][1 : 1 + len(report.assessments)]]
+    assert ids == [a.proposal_id for a in report.assessments]
+
+
+def test_summary_number_formats_and_numbers(wb: Workbook) -> None:
+    ws = wb["Summary"]
+    for header in ("Score", "Normative safeguards", "Transparency"):
+        cell = ws[f"{letter(ws, header)}2"]
+        assert cell.number_format == "0.0"
+        assert isinstance(cell.value, int | float)
+    count = ws[f"{letter(ws, 'High risks')}2"]
+    assert count.number_format == "0"
+    assert isinstance(count.value, int)
+
+
+def test_summary_conditional_formatting(wb: Workbook, report: Report) -> None:
+    ws = wb["Summary"]
+    last = 1 + len(report.results)
+    rules = {str(cf.sqref): [r.type for r in cf.rules] for cf in ws.conditional_formatting}
+    score = f"{letter(ws, 'Score')}2:{letter(ws, 'Score')}{last}"
+    grade = f"{letter(ws, 'Grade')}2:{letter(ws, 'Grade')}{last}"
+    assert rules[score].count("expression") == len(report.grade_bands)  # a fill per grade band
+    assert "dataBar" in rules[score]
+    assert rules[grade] == ["cellIs"] * len(report.grade_bands)
+    for c in report.assessments[0].criteria:
+        assert rules[f"{letter(ws, c.title)}2:{letter(ws, c.title)}{last}"] == ["colorScale"]
+    # A green ... F red
+    fills = {}
+    for cf in ws.conditional_formatting:
+        if str(cf.sqref) == grade:
+            for rule in cf.rules:
+                fills[rule.formula[0].strip('"')] = rgb(rule.dxf.fill.fgColor)
+    assert fills["A"] == xlsx.GRADE_COLOURS["A"][0]
+    assert fills["F"] == xlsx.GRADE_COLOURS["F"][0]
+
+
+def test_table_sheets_are_frozen_filtered_and_sized(wb: Workbook, report: Report) -> None:
+    expected_rows = {
+        "Summary": len(report.results),
+        "Risks": sum(len(a.risks) for a in report.assessments),
+        "Indicators": sum(len(c.indicators) for a in report.assessments for c in a.criteria),
+    }
+    for name, rows in expected_rows.items():
+        ws = wb[name]
+        assert ws.freeze_panes == "B2"
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{rows + 1}"
+        assert ws.max_row == rows + 1
+        for index in range(1, ws.max_column + 1):
+            width = ws.column_dimensions[ws.cell(1, index).column_letter].width
+            assert 6 <= width <= 70
+        assert ws["A1"].font.bold
+    assert wb["About"].freeze_panes == "A2"
+
+
+def test_wrapped_text_and_row_heights(wb: Workbook) -> None:
+    ws = wb["Risks"]
+    evidence = ws[f"{letter(ws, 'Evidence')}2"]
+    assert evidence.alignment.wrap_text
+    tall = [ws.row_dimensions[r].height for r in range(2, ws.max_row + 1)]
+    assert any(h is not None and h > 15 for h in tall)  # multi-line rows are given room
+
+
+def test_risks_sorted_by_severity_and_coloured(wb: Workbook, report: Report) -> None:
+    ws = wb["Risks"]
+    assert headers(ws) == RISK_HEADERS
+    severity = column(ws, "Severity")
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    ranks = [Severity(row[severity - 1]).rank for row in rows]
+    assert ranks == sorted(ranks, reverse=True)
+    for rank in set(ranks):
+        ids = [row[0] for row, r in zip(rows, ranks, strict=True) if r == rank]
+        assert ids == sorted(ids)
+    for cell in ws[letter(ws, "Severity")][1:]:
+        fill, font = xlsx.SEVERITY_COLOURS[Severity(cell.value)]
+        assert rgb(cell.fill.fgColor) == fill
+        assert rgb(cell.font.color) == font
+    kosovo = next(a for a in report.assessments if a.proposal_id == "kosovo-armed-drones-2023")
+    ce03 = next(r for r in kosovo.risks if r.id == "CE03")
+    row = next(r for r in rows if r[0] == kosovo.proposal_id and r[1] == "CE03")
+    record = dict(zip(RISK_HEADERS, row, strict=True))
+    assert record["Finding"] == ce03.finding
+    assert record["Evidence"] == "\n".join(e.note for e in ce03.evidence)
+    assert record["Location"] == str(ce03.evidence[0].location)
+    assert re.fullmatch(r".+\.yaml:\d+", record["Location"])
+    assert record["Mitigation"] == ce03.mitigation
+    assert record["Brief reference"] == ce03.brief
+    assert record["Family"] == "conflict-escalation"
+
+
+def test_indicators_rows_and_insufficient_marked(wb: Workbook, report: Report) -> None:
+    ws = wb["Indicators"]
+    assert headers(ws) == INDICATOR_HEADERS
+    rows = list(ws.iter_rows(min_row=2))
+    expected = [(a, c, i) for a in report.assessments for c in a.criteria for i in c.indicators]
+    assert len(rows) == len(expected)
+    status_col = column(ws, "Status")
+    seen = set()
+    for row, (a, c, i) in zip(rows, expected, strict=True):
+        values = dict(zip(INDICATOR_HEADERS, (cell.value for cell in row), strict=True))
+        assert values["Proposal ID"] == a.proposal_id
+        assert values["Criterion"] == c.title
+        assert values["Check ID"] == i.check_id
+        assert values["Weight"] == pytest.approx(i.weight)
+        assert values["Share"] == pytest.approx(i.share)
+        assert values["Contribution"] == pytest.approx(i.contribution)
+        status = row[status_col - 1]
+        seen.add(i.status)
+        if i.status is IndicatorStatus.NOT_APPLICABLE:
+            assert values["Points"] is None
+            assert status.value == "not applicable"
+        else:
+            assert values["Points"] == pytest.approx(i.points)
+        if i.status is IndicatorStatus.INSUFFICIENT:
+            assert status.value == "insufficient information"
+            assert rgb(status.fill.fgColor) == xlsx.INSUFFICIENT_FILL
+            assert status.font.bold
+            assert all(rgb(cell.fill.fgColor) == xlsx.INSUFFICIENT_FILL for cell in row)
+        if i.evidence:
+            assert str(i.evidence[0].location) in values["Evidence"]
+    assert seen == set(IndicatorStatus)
+    assert ws[f"{letter(ws, 'Share')}2"].number_format == "0.0%"
+
+
+def test_charts_are_native_and_drawn_from_summary(wb: Workbook, report: Report) -> None:
+    charts = wb["Charts"]._charts
+    kinds = {type(chart) for chart in charts}
+    assert kinds == {BarChart, RadarChart}
+    bar = next(c for c in charts if isinstance(c, BarChart))
+    radar = next(c for c in charts if isinstance(c, RadarChart))
+    summary_rows = len(report.assessments) + 1
+    (series,) = bar.series
+
+    def ref(formula: str) -> str:
+        return formula.replace("'", "")
+
+    assert ref(series.val.numRef.f) == f"Summary!$G$2:$G${summary_rows}"
+    assert ref(series.cat.strRef.f) == f"Summary!$A$2:$A${summary_rows}"
+    assert len(radar.series) == min(len(report.assessments), xlsx.RADAR_MAX_SERIES)
+    assert ref(radar.series[0].val.numRef.f) == "Summary!$H$2:$K$2"
+    assert ref(radar.series[0].tx.strRef.f) == "Summary!$A$2"
+    assert ref(radar.series[-1].tx.strRef.f) == f"Summary!$A${len(radar.series) + 1}"
+
+
+def test_about_sheet(wb: Workbook, report: Report) -> None:
+    ws = wb["About"]
+    assert headers(ws) == ["Section", "Item", "Value", "Detail"]
+    rows = [tuple(row) for row in ws.iter_rows(min_row=2, values_only=True)]
+    values = {(s, i): v for s, i, v, _ in rows}
+    assert values["Tool", "policycheck"] == report.tool_version
+    assert values["Tool", "Generated at"] == GENERATED_AT
+    assert values["Rubric", "ID"] == report.rubric.id
+    assert values["Rubric", "Version"] == report.rubric.version
+    assert values["Rubric", "Title"] == report.rubric.title
+    assert values["Rubric", "SHA-256"] == report.rubric.sha256
+    assert values["Reference data", "Digest"] == report.reference_digest
+    for result in report.results:
+        assert values["Input", result.file] == (result.file_sha256 or "—")
+    assert all(len(r.file_sha256) == 64 for r in report.results)  # the invalid one too
+    for grade, floor in report.grade_bands:
+        assert values["Grade band", grade] == f"score ≥ {floor:g}"
+    for severity, grade in report.caps:
+        assert grade in values["Cap", severity]
+    assert values["Scoring", "Insufficient information"] == report.insufficient_rule
+    assert sum(s == "Scoring" for s, *_ in rows) >= 5
+
+
+def test_print_setup_on_every_sheet(wb: Workbook) -> None:
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr is not None
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$1"
+        header = ws.oddHeader
+        assert header is not None
+        assert header.left.text == f"policycheck assessment — {ws.title}"
+        assert header.right.text == "2026-01-01"
+        assert ws.oddFooter is not None
+        assert "&P" in (ws.oddFooter.right.text or "")
+
+
+def test_document_properties(wb: Workbook, report: Report) -> None:
+    props = wb.properties
+    assert props.title == "policycheck assessment"
+    assert props.subject is not None
+    assert report.rubric.title in props.subject
+    assert props.creator == "policycheck"
+    assert props.created == dt.datetime(2026, 1, 1)  # noqa: DTZ001 - xlsx dates are naive UTC
+    assert props.modified == dt.datetime(2026, 1, 1)  # noqa: DTZ001
+
+
+def test_zip_entries_have_fixed_times_and_content_types_first(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        assert archive.testzip() is None
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {i.date_time for i in infos} == {(2026, 1, 1, 0, 0, 0)}
+    assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
+
+
+def test_pandas_reads_every_sheet(path: Path, report: Report) -> None:
+    frames = pd.read_excel(path, sheet_name=None)
+    assert list(frames) == ["Summary", "Risks", "Indicators", "Charts", "About"]
+    summary = frames["Summary"]
+    assert list(summary.columns[:7]) == SUMMARY_HEADERS_START
+    assessed = summary[summary["Status"] != "invalid"]
+    assert list(assessed["ID"]) == [a.proposal_id for a in report.assessments]
+    assert list(assessed["Grade"]) == [a.grade for a in report.assessments]
+    assert list(assessed["Score"]) == pytest.approx([a.score for a in report.assessments])
+    assert summary["Score"].dtype.kind == "f"
+    assert list(frames["Risks"].columns) == RISK_HEADERS
+    assert list(frames["Indicators"].columns) == INDICATOR_HEADERS
+    assert len(frames["Indicators"]) == sum(
+        len(c.indicators) for a in report.assessments for c in a.criteria
+    )
+
+
+# --- safety ----------------------------------------------------------------------------------
+
+
+def test_formula_like_text_stays_text(runner: Assessor, report: Report, tmp_path: Path) -> None:
+    injected = tuple(
+        assessment_with(runner, title, f"inject-{n}") for n, title in enumerate(INJECTIONS)
+    )
+    assert [a.title for a in injected] == list(INJECTIONS)
+    data = xlsx.render(dataclasses.replace(report, results=injected))
+    target = tmp_path / "inject.xlsx"
+    target.write_bytes(data)
+    ws = load_workbook(target)["Summary"]
+    titles = ws[letter(ws, "Title")][1:]
+    assert [c.value for c in titles] == list(INJECTIONS)
+    for cell in titles:
+        assert cell.data_type == "s"
+        assert cell.quotePrefix  # Excel keeps it text when the cell is edited
+    with zipfile.ZipFile(target) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    frame = pd.read_excel(target, sheet_name="Summary")
+    assert list(frame["Title"]) == list(INJECTIONS)
+
+
+def test_formula_like_text_in_every_sheet(runner: Assessor, report: Report) -> None:
+    a = report.assessments[-1]
+    risk = dataclasses.replace(a.risks[0], finding="=1+1", mitigation="@cmd")
+    tricky = dataclasses.replace(a, title="=2+2", proposal_id="=id", risks=(risk,))
+    broken = Failure(file="=evil.yaml", problems=(), file_sha256="")
+    data = xlsx.render(dataclasses.replace(report, results=(tricky, broken)))
+    wb = load_workbook(io.BytesIO(data))
+    formulas = [
+        (ws.title, cell.coordinate)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
+    assert wb["Risks"]["F2"].value == "=1+1"
+    assert wb["Indicators"]["A2"].value == "=id"
+
+
+def test_long_text_is_truncated_with_a_marker(runner: Assessor, report: Report) -> None:
+    long = assessment_with(runner, "x" * 40_000, "long")
+    data = xlsx.render(dataclasses.replace(report, results=(long,)))
+    ws = load_workbook(io.BytesIO(data))["Summary"]
+    value = ws[f"{letter(ws, 'Title')}2"].value
+    assert isinstance(value, str)
+    assert len(value) == xlsx.EXCEL_CELL_LIMIT
+    assert value.endswith(xlsx.TRUNCATION_MARKER)
+    assert value.startswith("x" * 1000)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("short", "short"),
+        ("a\x00b\x1fc", "a\ufffdb\ufffdc"),
+        ("tab\tand\nnewline", "tab\tand\nnewline"),
+        ("y" * xlsx.EXCEL_CELL_LIMIT, "y" * xlsx.EXCEL_CELL_LIMIT),
+    ],
+)
+def test_text_helper(value: str, expected: str) -> None:
+    assert xlsx.text(value) == expected
+
+
+def test_text_helper_cuts_at_the_limit() -> None:
+    cut = xlsx.text("z" * (xlsx.EXCEL_CELL_LIMIT + 1))
+    assert len(cut) == xlsx.EXCEL_CELL_LIMIT
+    assert cut.endswith("… [truncated]")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Summary", "Summary"),
+        ("A" * 40, "A" * 31),
+        ("Risks: [high]/low?*\\", "Risks_ _high__low___"),
+        ("'quoted'", "quoted"),
+        ("", "Sheet"),
+        ("'" * 5, "Sheet"),
+        ("x" * 30 + "'y", "x" * 30),
+    ],
+)
+def test_sheet_name_helper(name: str, expected: str) -> None:
+    result = xlsx.sheet_name(name)
+    assert result == expected
+    assert 1 <= len(result) <= 31
+    assert not set(result) & set("[]:*?/\\")
+
+
+def test_every_sheet_name_is_valid() -> None:
+    assert all(xlsx.sheet_name(name) == name for name in xlsx.SHEETS)
+
+
+# --- reproducibility and shapes --------------------------------------------------------------
+
+
+def test_same_report_gives_same_bytes(report: Report, data: bytes) -> None:
+    again = xlsx.render(report)
+    assert again == data
+    assert render(report, Format.XLSX) == data
+
+
+def test_same_bytes_across_processes(tmp_path: Path) -> None:
+    """Nothing depends on hash randomisation or the clock: two interpreters agree."""
+    script = (
+        "import hashlib, sys\n"
+        "from pathlib import Path\n"
+        "from policycheck import Assessor\n"
+        "from policycheck.render import xlsx\n"
+        f"paths = sorted(Path({str(PROPOSALS)!r}).glob('*.yaml'))\n"
+        f"report = Assessor().run(paths, generated_at={GENERATED_AT!r}, jobs=1)\n"
+        "print(hashlib.sha256(xlsx.render(report)).hexdigest())\n"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            cwd=tmp_path,
+        )
+        digests.add(result.stdout.strip())
+    assert len(digests) == 1
+
+
+def test_generated_at_changes_only_dates(report: Report, data: bytes) -> None:
+    later = xlsx.render(dataclasses.replace(report, generated_at="2027-06-30T12:34:56Z"))
+    assert later != data
+    wb = load_workbook(io.BytesIO(later))
+    assert wb.properties.created == dt.datetime(2027, 6, 30, 12, 34, 56)  # noqa: DTZ001
+    with zipfile.ZipFile(io.BytesIO(later)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2027, 6, 30, 12, 34, 56)}
+
+
+def test_single_proposal_gives_one_row(runner: Assessor) -> None:
+    one = runner.run([PROPOSALS / "tirana-declaration-2025.yaml"], generated_at=GENERATED_AT)
+    wb = load_workbook(io.BytesIO(xlsx.render(one)))
+    assert wb.sheetnames == list(xlsx.SHEETS)
+    ws = wb["Summary"]
+    assert ws.max_row == 2
+    assert ws["A2"].value == "tirana-declaration-2025"
+    assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}2"
+    charts = wb["Charts"]._charts
+    assert {type(c) for c in charts} == {BarChart, RadarChart}
+
+
+def test_only_invalid_files_still_render(report: Report) -> None:
+    only = dataclasses.replace(report, results=report.failures)
+    wb = load_workbook(io.BytesIO(xlsx.render(only)))
+    assert wb.sheetnames == list(xlsx.SHEETS)
+    assert wb["Summary"].max_row == 2
+    assert wb["Risks"].max_row == 1
+    assert wb["Charts"]._charts == []
+    assert "nothing to chart" in wb["Charts"]["A1"].value
+
+
+def test_many_proposals_cap_the_radar(runner: Assessor, report: Report) -> None:
+    raw = (PROPOSALS / "serbia-rafale-2024.yaml").read_bytes()
+    many = tuple(runner.assess_bytes(raw, f"copy-{n}.yaml") for n in range(15))
+    wb = load_workbook(io.BytesIO(xlsx.render(dataclasses.replace(report, results=many))))
+    radar = next(c for c in wb["Charts"]._charts if isinstance(c, RadarChart))
+    assert len(radar.series) == xlsx.RADAR_MAX_SERIES
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def run_cli(*args: str) -> int:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    code = exit_info.value.code
+    return code if isinstance(code, int) else 0
+
+
+def test_cli_writes_the_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "assessment.xlsx"
+    assert run_cli("assess", "proposals/", "--xlsx", str(target)) == 0
+    capsys.readouterr()
+    wb = load_workbook(target)
+    assert wb.sheetnames == list(xlsx.SHEETS)
+    assert wb["Summary"].max_row == 1 + len(SAMPLES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["assessment.xlsx"]  # no temp files
+
+
+def test_cli_output_option_writes_the_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.xlsx"
+    code = run_cli("assess", str(PROPOSALS / "serbia-rafale-2024.yaml"), "-q", "-o", str(target))
+    assert code == 0
+    assert capsys.readouterr().out == ""
+    assert load_workbook(target)["Summary"]["A2"].value == "serbia-rafale-2024"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+
+def test_cli_refuses_to_overwrite_an_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "proposal.yaml"
+    shutil.copyfile(PROPOSALS / "serbia-rafale-2024.yaml", source)
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert run_cli("assess", str(source), "--xlsx", str(source)) == 2
+    assert "refusing to overwrite an input file" in capsys.readouterr().err
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proposal.yaml"]
+
+
+def test_assess_without_a_workbook_imports_neither_pandas_nor_openpyxl(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from policycheck.cli import main\n"
+        "import policycheck.render.xlsx\n"
+        "try:\n"
+        f"    main(['assess', {str(PROPOSALS)!r}, '-f', 'json', '-q'])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        "print(sorted(m for m in ('pandas', 'openpyxl') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.stdout.strip() == "[]"
+
+
+# --- LibreOffice -----------------------------------------------------------------------------
+
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(
+    OFFICE is None,
+    reason="LibreOffice (soffice/libreoffice) is not on PATH: cannot open the workbook",
+)
+def test_libreoffice_opens_and_prints_the_workbook(path: Path, tmp_path: Path) -> None:
+    assert OFFICE is not None
+    workbook = tmp_path / "report.xlsx"
+    shutil.copyfile(path, workbook)
+    result = subprocess.run(
+        [
+            OFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    pdf = tmp_path / "report.pdf"
+    assert result.returncode == 0, result.stderr
+    assert pdf.exists(), result.stdout + result.stderr
+    content = pdf.read_bytes()
+    assert content.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", content)
+    assert boxes, "no pages in the PDF"
+    assert all(float(w) > float(h) for w, h in boxes)  # every page landscape
