@@ -126,6 +126,30 @@ def test_horizon_years_out_of_range(assessor: Assessor) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("horizon_years: true", "horizon_years"),
+        (
+            "equipment: [{system: x, category: missile, recipient: AL, quantity: true}]",
+            "equipment.0.quantity",
+        ),
+    ],
+)
+def test_boolean_is_not_a_number(assessor: Assessor, line: str, field: str) -> None:
+    # YAML 1.2 reads ``true`` as a boolean; a boolean is no count of years or items
+    # (it must not become 1).
+    [problem] = problems(assessor, MINIMAL + line + "\n")
+    column = line.index("true") + 1
+    assert problem.startswith(f"test.yaml:6:{column}: {field}: ")
+    assert "integer" in problem
+
+
+def test_boolean_is_not_a_schema_version(assessor: Assessor) -> None:
+    text = MINIMAL.replace("schema_version: 1", "schema_version: true")
+    assert problems(assessor, text) == ["test.yaml:1:17: schema_version: Input should be 1"]
+
+
 def test_participants_as_a_string(assessor: Assessor) -> None:
     assert problems(assessor, with_participants("AL")) == [
         "test.yaml:5:15: participants: Input should be a valid tuple"
@@ -277,7 +301,13 @@ def test_known_format_and_instrument_ids(assessor: Assessor) -> None:
     [
         ("true", True, None, (), "asserted"),
         ("false", False, None, (), "absent"),
-        ("A human-security clause in article 4", True, "A human-security clause in article 4", (), "asserted"),
+        (
+            "A human-security clause in article 4",
+            True,
+            "A human-security clause in article 4",
+            (),
+            "asserted",
+        ),
         ("{statement: Article 4, evidence: Art. 4}", True, "Article 4", ("Art. 4",), "evidenced"),
         (
             "{statement: Article 4, evidence: [Art. 4, 'https://example.org/text']}",
@@ -305,6 +335,22 @@ def test_claim_shorthands(
     assert claim == Claim(provided=provided, statement=statement, evidence=evidence)
     assert claim_level(claim) == level
     assert claim.evidenced is (level == "evidenced")
+
+
+@pytest.mark.parametrize("word", ["no", "NO", "off"])
+def test_a_claim_written_no_is_not_an_assertion(assessor: Assessor, word: str) -> None:
+    # In YAML 1.2 ``no`` is a string, and a string claim is an asserted sentence:
+    # "human_security: no" must not earn the points of a claimed clause. It
+    # should read as absent, or be refused where it stands with a hint.
+    text = MINIMAL + f"safeguards:\n  human_security: {word}\n"
+    try:
+        proposal = parse(assessor, text)
+    except InputError as exc:
+        [problem] = exc.problems
+        assert (problem.line, problem.column) == (7, 19)
+        assert "false" in problem.message
+    else:
+        assert claim_level(proposal.safeguards.human_security) == "absent"
 
 
 def test_missing_claim_is_insufficient_information(assessor: Assessor) -> None:

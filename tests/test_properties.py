@@ -171,7 +171,7 @@ SCALAR_TEXT = st.one_of(
     _PLAIN,
     _PLAIN.map(_single_quoted),
     st.text(_READABLE, max_size=10).map(lambda t: json.dumps(t, ensure_ascii=False)),
-    st.text(st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)), max_size=6).map(
+    st.text(st.characters(max_codepoint=0xFFFF, exclude_categories=["Cs"]), max_size=6).map(
         json.dumps
     ),
     st.integers().map(str),
@@ -244,8 +244,9 @@ class Renderer:
             return self.alias(node[1])
         name = self.anchor(node)
         prefix = name + " " if name else ""
+        text: str
         if kind == "scalar":
-            text = prefix + node[1]
+            text = prefix + str(node[1])
         elif kind == "seq":
             text = prefix + "[" + ", ".join(self.flow(c) for c in node[1]) + "]"
         else:
@@ -324,7 +325,7 @@ def test_generated_yaml_only_raises_input_error(node: Any) -> None:
     try:
         doc = load_yaml_bytes(text.encode("utf-8", "surrogatepass"), ORIGIN)
     except InputError as exc:
-        check_problems(exc)
+        check_problems(exc, text)
     else:
         check_document(doc, text)
 
@@ -344,17 +345,20 @@ def test_yaml_punctuation_soup_only_raises_input_error(text: str) -> None:
 @FUZZ
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes_only_raise_input_error(raw: bytes) -> None:
+    text = raw.decode("utf-8-sig", errors="replace")
     try:
-        load_yaml_bytes(raw, ORIGIN)
+        doc = load_yaml_bytes(raw, ORIGIN)
     except InputError as exc:
-        check_problems(exc)
+        check_problems(exc, text)
+    else:
+        check_document(doc, text)
 
 
 def assess_or_problems(assessor: Assessor, raw: bytes) -> Assessment | None:
     try:
         result = assessor.assess_bytes(raw, ORIGIN)
     except InputError as exc:
-        check_problems(exc)
+        check_problems(exc, raw.decode("utf-8-sig", errors="replace"))
         return None
     assert 0 <= result.score <= 100
     assert result.grade in GRADES
@@ -443,7 +447,7 @@ CLAIM_NODE = _mostly(
 
 
 def _claims(*names: str) -> st.SearchStrategy[Any]:
-    return _map_of({name: CLAIM_NODE for name in names})
+    return _map_of(dict.fromkeys(names, CLAIM_NODE))
 
 
 FIELD_NODE: dict[str, st.SearchStrategy[Any]] = {

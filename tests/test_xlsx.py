@@ -189,7 +189,7 @@ def test_summary_marks_invalid_files(wb: Workbook, report: Report) -> None:
     assert row[column(ws, "Grade") - 1].value is None
     assert row[column(ws, "Score") - 1].value is None
     assert failure.problems[0].message in row[column(ws, "Notes") - 1].value
-    assert rgb(row[status - 1].fill.fgColor) == xlsx.INVALID_FILL
+    assert all(rgb(cell.fill.fgColor) == xlsx.INVALID_FILL for cell in row)  # the whole row
     assert row[status - 1].font.bold
     # assessed rows first, in the order assessed; the charts draw on them
     ids = [c.value for c in ws["A"][1 : 1 + len(report.assessments)]]
@@ -332,6 +332,7 @@ def test_charts_are_native_and_drawn_from_summary(wb: Workbook, report: Report) 
     assert len(radar.series) == min(len(report.assessments), xlsx.RADAR_MAX_SERIES)
     assert ref(radar.series[0].val.numRef.f) == "Summary!$H$2:$K$2"
     assert ref(radar.series[0].tx.strRef.f) == "Summary!$A$2"
+    assert ref(radar.series[0].cat.strRef.f) == "Summary!$H$1:$K$1"
     assert ref(radar.series[-1].tx.strRef.f) == f"Summary!$A${len(radar.series) + 1}"
 
 

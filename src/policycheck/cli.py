@@ -213,11 +213,12 @@ def assess(
         raise UsageError("some paths matched no proposal")
     if not files:
         if empty_ok:
+            # Still write the requested files (empty reports), so CI artifacts exist.
             sys.stderr.write("no proposals to assess; passing because empty runs are allowed\n")
-            return
-        raise UsageError(
-            "no proposals to assess (a gate that checks nothing does not pass; see --allow-empty)"
-        )
+        else:
+            raise UsageError(
+                "no proposals to assess (a gate that checks nothing does not pass; see --allow-empty)"
+            )
     for _, target in targets:
         _refuse_inputs(target, files)
     assessor = Assessor(

@@ -200,6 +200,14 @@ def _location(artifacts: _Artifacts, loc: Location, note: str | None) -> dict[st
     return out
 
 
+def _fingerprint(a: Assessment, risk: Risk) -> str:
+    """The risk's own fingerprint; worked out the same way should a risk come without one."""
+    if risk.fingerprint:
+        return risk.fingerprint
+    path = risk.evidence[0].location.path if risk.evidence else ""
+    return fingerprint(risk.id, a.proposal_id, path)
+
+
 def _risk_result(
     artifacts: _Artifacts,
     a: Assessment,
@@ -218,7 +226,7 @@ def _risk_result(
         "ruleId": risk.id,
         "ruleIndex": rule_index,
         "level": LEVELS[risk.severity],
-        "partialFingerprints": {FINGERPRINT_KEY: risk.fingerprint},
+        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(a, risk)},
         "properties": properties,
     }
     if risk.evidence:
@@ -262,15 +270,14 @@ def _risk_result(
     return result
 
 
-def _failure_results(artifacts: _Artifacts, f: Failure) -> list[dict[str, Any]]:
+def _failure_results(artifacts: _Artifacts, f: Failure, rule_index: int) -> list[dict[str, Any]]:
     artifacts.add(f.file, f.file_sha256)
-    problems = f.problems or ()
     results: list[dict[str, Any]] = []
-    for p in problems:
+    for p in f.problems:
         results.append(
             {
                 "ruleId": INVALID_RULE,
-                "ruleIndex": -1,  # set by the caller
+                "ruleIndex": rule_index,
                 "level": "error",
                 "message": {"text": _sentence(p.message)},
                 "locations": [{"physicalLocation": artifacts.physical(p.file, p.line, p.column)}],
@@ -283,7 +290,7 @@ def _failure_results(artifacts: _Artifacts, f: Failure) -> list[dict[str, Any]]:
         results.append(
             {
                 "ruleId": INVALID_RULE,
-                "ruleIndex": -1,
+                "ruleIndex": rule_index,
                 "level": "error",
                 "message": {"text": "The file cannot be assessed."},
                 "locations": [{"physicalLocation": artifacts.physical(f.file, 1, 1)}],
@@ -293,7 +300,7 @@ def _failure_results(artifacts: _Artifacts, f: Failure) -> list[dict[str, Any]]:
     return results
 
 
-def _gate_result(artifacts: _Artifacts, b: Breach) -> dict[str, Any]:
+def _gate_result(artifacts: _Artifacts, b: Breach, rule_index: int) -> dict[str, Any]:
     who = f"{b.proposal_id}: " if b.proposal_id else ""
     key = f"{b.kind}:{b.criterion or ''}"
     properties: dict[str, Any] = {"kind": b.kind}
@@ -303,7 +310,7 @@ def _gate_result(artifacts: _Artifacts, b: Breach) -> dict[str, Any]:
         properties["criterion"] = b.criterion
     return {
         "ruleId": GATE_RULE,
-        "ruleIndex": -1,
+        "ruleIndex": rule_index,
         "level": "error",
         "message": {"text": f"{who}{_sentence(b.message)}"},
         "locations": [{"physicalLocation": artifacts.physical(b.file, b.line, b.column)}],
@@ -343,15 +350,11 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                 for risk in result.risks
             )
         else:
-            for item in _failure_results(artifacts, result):
-                item["ruleIndex"] = index[INVALID_RULE]
-                results.append(item)
+            results.extend(_failure_results(artifacts, result, index[INVALID_RULE]))
     if gate is not None:
         for b in gate.breaches:
             if b.kind in GATE_KINDS:
-                item = _gate_result(artifacts, b)
-                item["ruleIndex"] = index[GATE_RULE]
-                results.append(item)
+                results.append(_gate_result(artifacts, b, index[GATE_RULE]))
 
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if gate is not None:

@@ -284,6 +284,8 @@ def render(report: Report, *, explain: bool = False) -> list[RenderableType]:
     if len(report.results) > 1:
         out.append(Rule(style="dim"))
         out.append(summary(report))
+    if not report.results:
+        out.append(Text("No proposals assessed."))
     if report.gate is not None:
         out.append(gate(report.gate))
     return out

@@ -27,6 +27,7 @@ pandas and openpyxl are imported inside ``render`` so that assessing without
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -45,6 +46,8 @@ from policycheck.assessment import (
 
 if TYPE_CHECKING:
     import pandas as pd
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -265,8 +268,6 @@ def _risks(report: Report) -> Table:
         Column("Mitigation", "wrap", 20, 45),
         Column("Brief reference", "wrap", 16, 30),
     )
-    flagged = [(index, a, r) for index, a in enumerate(report.assessments) for r in a.risks]
-    flagged.sort(key=lambda item: (-item[2].severity.rank, item[1].proposal_id, item[0]))
     rows: list[tuple[Any, ...]] = [
         (
             text(a.proposal_id),
@@ -280,7 +281,8 @@ def _risks(report: Report) -> Table:
             text(r.mitigation),
             text(r.brief),
         )
-        for _, a, r in flagged
+        for a in report.assessments
+        for r in a.risks
     ]
     return Table(RISKS, columns, rows)
 
@@ -369,6 +371,7 @@ def _about(report: Report) -> Table:
 
 
 def _frame(table: Table) -> pd.DataFrame:
+    """The table as a DataFrame: numbers as numbers (missing ones NaN/NA), text as ``str``."""
     import pandas as pd
 
     frame = pd.DataFrame(
@@ -381,6 +384,31 @@ def _frame(table: Table) -> pd.DataFrame:
     )
     frame.columns = pd.Index([c.header for c in table.columns])
     return frame
+
+
+def _sort_risks(frame: pd.DataFrame) -> pd.DataFrame:
+    """The most severe first, then by proposal id, keeping the order assessed among equals."""
+    rank = frame["Severity"].map({s.value: s.rank for s in Severity})
+    keys = frame.assign(_rank=rank, _proposal=frame["Proposal ID"].astype(str))
+    ordered = keys.sort_values(["_rank", "_proposal"], ascending=[False, True], kind="stable")
+    return frame.loc[ordered.index].reset_index(drop=True)
+
+
+def _records(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """The rows of ``frame`` as Python values, missing ones as ``None``, empty text as ``None``."""
+    columns: list[list[Any]] = []
+    for _, series in frame.items():
+        values = series.astype(object).where(series.notna(), None).tolist()
+        columns.append([None if value == "" else value for value in values])
+    return list(zip(*columns, strict=True)) if columns else []
+
+
+def _tabulate(table: Table) -> Table:
+    """``table`` passed through pandas: typed columns, risks sorted."""
+    frame = _frame(table)
+    if table.name == RISKS and len(frame):
+        frame = _sort_risks(frame)
+    return dataclasses.replace(table, rows=_records(frame))
 
 
 #: pandas dtypes of the numeric columns; text stays as Python objects (str or None).
@@ -425,14 +453,17 @@ SEVERITY_LOOKS: dict[object, Look] = {
 
 
 class _Styles:
-    """Named cell styles, made on first use: assigning a name to a cell is cheap, unlike
-    assigning fonts, fills and alignments one by one (which hashes each of them)."""
+    """Named cell styles ("policycheck score", ...), made on first use.
+
+    Cells are made with their style's array of ids: far cheaper than setting fonts, fills
+    and alignments on each cell (openpyxl hashes each one to find its id).
+    """
 
     def __init__(self, wb: Workbook) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self._wb = wb
-        self._names: dict[tuple[str, Look], str] = {}
+        self._arrays: dict[tuple[str, Look], StyleArray] = {}
         self._Font = Font
         self._PatternFill = PatternFill
         self._Alignment = Alignment
@@ -444,9 +475,9 @@ class _Styles:
     def fill(self, colour: str) -> Any:
         return self._PatternFill("solid", fgColor=colour)
 
-    def name(self, kind: str, look: Look = PLAIN) -> str:
-        """The name of the style for a cell of ``kind`` (a column kind, or "header") with ``look``."""
-        found = self._names.get((kind, look))
+    def array(self, kind: str, look: Look = PLAIN) -> StyleArray:
+        """The style of a cell of ``kind`` (a column kind, or "header") with ``look``."""
+        found = self._arrays.get((kind, look))
         if found is not None:
             return found
         from openpyxl.styles import NamedStyle
@@ -478,15 +509,15 @@ class _Styles:
             )
             style.number_format = _NUMBER_FORMATS.get(cast(Kind, kind), "General")
         self._wb.add_named_style(style)
-        self._names[kind, look] = name
-        return name
+        array = self._arrays[kind, look] = style.as_tuple()
+        return array
 
 
 def _summary_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
-    if column.kind == "severity":
-        return SEVERITY_LOOKS.get(row[index], PLAIN)
     if row[status] == "invalid":
         return INVALID_STATUS if index == status else INVALID
+    if column.kind == "severity":
+        return SEVERITY_LOOKS.get(row[index], PLAIN)
     return PLAIN
 
 
@@ -514,36 +545,36 @@ _LOOKS = {
 }
 
 
-def _style_table(ws: Worksheet, table: Table, styles: _Styles) -> None:
-    """Styles, text-not-formula, widths, heights, filter and frozen panes of a table sheet."""
+def _cell(ws: Worksheet, row: int, column: int, value: Any, style: StyleArray) -> Cell:
+    from openpyxl.cell.cell import Cell
+
+    cell = Cell(ws, row=row, column=column, value=value, style_array=style)
+    if isinstance(value, str) and value and value[0] in _FORMULA_START:
+        # openpyxl takes a str starting with "=" for a formula: keep it text, and have
+        # Excel keep it text when the cell is edited.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> None:
+    """Cells (styled as they are made), widths, heights, filter and frozen panes of a table."""
     from openpyxl.utils import get_column_letter
 
-    header = styles.name("header")
-    for cell in ws[1]:
-        cell.style = header
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-            cell.quotePrefix = cell.value[:1] in _FORMULA_START
-    look = _LOOKS[table.name]
     columns = table.columns
+    header = styles.array("header")
+    ws.append([_cell(ws, 1, i, c.header, header) for i, c in enumerate(columns, start=1)])
+    look = _LOOKS[table.name]
     headers = [c.header for c in columns]
     status = headers.index("Status") if "Status" in headers else 0
-    plain = [styles.name(c.kind) for c in columns]
-    for row, cells in zip(table.rows, ws.iter_rows(min_row=2), strict=False):
-        for index, cell in enumerate(cells):
+    plain = [styles.array(c.kind) for c in columns]
+    for number, row in enumerate(table.rows, start=2):
+        cells = []
+        for index, value in enumerate(row):
             special = look(row, index, columns[index], status)
-            cell.style = (
-                plain[index] if special == PLAIN else styles.name(columns[index].kind, special)
-            )
-            value = cell.value
-            if isinstance(value, str):
-                if not value:
-                    cell.value = None
-                elif value[0] in _FORMULA_START:
-                    # openpyxl takes a str starting with "=" for a formula: keep it text,
-                    # and have Excel keep it text when the cell is edited.
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+            style = plain[index] if special == PLAIN else styles.array(columns[index].kind, special)
+            cells.append(_cell(ws, number, index + 1, value, style))
+        ws.append(cells)
     widths = [
         _width(column, (row[index] for row in table.rows)) for index, column in enumerate(columns)
     ]
@@ -559,7 +590,7 @@ def _lines(value: object, width: float) -> int:
     """How many lines ``value`` takes, wrapped in a column ``width`` characters wide."""
     if not isinstance(value, str) or not value:
         return 1
-    per_line = max(1, int(width * 1.15) - 1)
+    per_line = max(1, int(width * 1.2) - 1)
     return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
 
 
@@ -798,7 +829,7 @@ def _normalise_zip(data: bytes, moment: dt.datetime, replace: dict[str, bytes]) 
 
 def render(report: Report) -> bytes:
     """The workbook of ``report`` as the bytes of an .xlsx file."""
-    import pandas as pd
+    from openpyxl import Workbook
     from openpyxl.xml.functions import tostring
 
     moment = _moment(report.generated_at)
@@ -807,28 +838,29 @@ def render(report: Report) -> bytes:
     rubric = f"{report.rubric.title} ({report.rubric.id} {report.rubric.version})"
     criteria = _criteria(report)
     tables = {
-        SUMMARY: _summary(report, criteria),
-        RISKS: _risks(report),
-        INDICATORS: _indicators(report),
-        ABOUT: _about(report),
+        table.name: _tabulate(table)
+        for table in (
+            _summary(report, criteria),
+            _risks(report),
+            _indicators(report),
+            _about(report),
+        )
     }
+    wb = Workbook()
+    wb.remove(wb.worksheets[0])
+    styles = _Styles(wb)
+    for name in SHEETS:
+        if name == CHARTS:
+            _charts(wb, styles, wb[SUMMARY], tables[SUMMARY], len(report.assessments), criteria)
+        else:
+            _write_table(wb.create_sheet(sheet_name(name)), tables[name], styles)
+    _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
+    for ws in wb.worksheets:
+        _print_setup(ws, title, date, rubric)
+    wb.active = 0
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        wb = writer.book
-        styles = _Styles(wb)
-        for name in (SUMMARY, RISKS, INDICATORS):
-            _frame(tables[name]).to_excel(writer, sheet_name=sheet_name(name), index=False)
-        summary = writer.sheets[SUMMARY]
-        _charts(wb, styles, summary, tables[SUMMARY], len(report.assessments), criteria)
-        _frame(tables[ABOUT]).to_excel(writer, sheet_name=sheet_name(ABOUT), index=False)
-        for name, table in tables.items():
-            _style_table(writer.sheets[name], table, styles)
-        _conditional_formats(summary, tables[SUMMARY], report, styles)
-        for ws in wb.worksheets:
-            _print_setup(ws, title, date, rubric)
-        wb.active = 0
-        _properties(wb, report, moment)
-    # Saving stamped the workbook's "modified" time with the clock: put generated_at back.
+    wb.save(buffer)
+    # Saving stamps the workbook's "modified" time with the clock: put generated_at back.
     _properties(wb, report, moment)
     core = tostring(wb.properties.to_tree())
     return _normalise_zip(buffer.getvalue(), moment, {"docProps/core.xml": core})
