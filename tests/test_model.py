@@ -107,7 +107,7 @@ def test_missing_key_in_a_list_item_is_located_at_the_item(assessor: Assessor) -
 
 def test_wrong_schema_version(assessor: Assessor) -> None:
     text = MINIMAL.replace("schema_version: 1", "schema_version: 2")
-    assert problems(assessor, text) == ["test.yaml:1:17: schema_version: Input should be 1"]
+    assert problems(assessor, text) == ["test.yaml:1:17: schema_version: must be the number 1"]
 
 
 # --- wrong types --------------------------------------------------------------
@@ -147,7 +147,7 @@ def test_boolean_is_not_a_number(assessor: Assessor, line: str, field: str) -> N
 
 def test_boolean_is_not_a_schema_version(assessor: Assessor) -> None:
     text = MINIMAL.replace("schema_version: 1", "schema_version: true")
-    assert problems(assessor, text) == ["test.yaml:1:17: schema_version: Input should be 1"]
+    assert problems(assessor, text) == ["test.yaml:1:17: schema_version: must be the number 1"]
 
 
 def test_participants_as_a_string(assessor: Assessor) -> None:
@@ -243,9 +243,9 @@ def test_single_bad_participant_gives_one_problem(assessor: Assessor) -> None:
 
 
 def test_empty_participants(assessor: Assessor) -> None:
-    [problem] = problems(assessor, with_participants("[]"))
-    assert problem.startswith("test.yaml:5:1: participants: ")
-    assert "at least 1 item" in problem
+    assert problems(assessor, with_participants("[]")) == [
+        "test.yaml:5:1: participants: Tuple should have at least 1 item after validation, not 0"
+    ]
 
 
 def test_norway_and_kosovo_are_known(assessor: Assessor) -> None:
@@ -400,7 +400,7 @@ def test_every_problem_is_reported_sorted_by_line(assessor: Assessor) -> None:
         ORIGIN,
         6,
         16,
-        "horizon_years: Input should be a valid integer, unable to parse string as an integer",
+        "horizon_years: Input should be a valid integer",
     )
     assert found[3] == Problem(
         ORIGIN, 8, 3, "unknown key 'safeguards.human_secuirty'; did you mean 'human_security'?"

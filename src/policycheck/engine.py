@@ -56,9 +56,9 @@ class Assessor:
     ) -> None:
         self.rubric_path = rubric
         self.reference_path = reference
-        self.registry = registry
         self.loaded: LoadedRubric = load_rubric(rubric, registry)
-        self.reference: ReferenceData = load_reference(reference)
+        self.registry = self.loaded.registry
+        self.reference: ReferenceData = load_reference(reference or self.loaded.reference)
         self._context = {
             "codes": self.reference.codes,
             "formats": self.reference.formats,

@@ -292,6 +292,8 @@ def _to_int(text: str) -> int | str:
             return sign * int(body[2:], 16)
         if body.startswith("0o"):
             return sign * int(body[2:], 8)
+        if body.startswith("0b"):
+            return sign * int(body[2:], 2)
         return sign * int(body, 10)
     except ValueError:
         return text

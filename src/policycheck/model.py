@@ -26,6 +26,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -35,6 +36,8 @@ from policycheck.errors import InputError, Problem
 from policycheck.loading import Document
 
 SCHEMA_VERSION = 1
+#: Words YAML 1.1 read as booleans; YAML 1.2 reads them as text, a trap in a claim.
+_YAML11_BOOLEANS = frozenset({"yes", "no", "y", "n", "on", "off"})
 
 Status = Literal["idea", "proposed", "negotiating", "signed", "in-force", "suspended", "ended"]
 Role = Literal[
@@ -181,7 +184,7 @@ class Claim(_Model):
 
     _shorthands = ({"type": "boolean"}, {"type": "string"})
 
-    provided: bool = True
+    provided: bool = Field(default=True, strict=True)
     statement: str | None = None
     evidence: EvidenceList = ()
 
@@ -191,6 +194,12 @@ class Claim(_Model):
         if isinstance(value, bool):
             return {"provided": value}
         if isinstance(value, str):
+            if value.strip().lower() in _YAML11_BOOLEANS:
+                raise ValueError(
+                    f"'{value}' is text in YAML 1.2, not a yes/no answer: write true or false"
+                )
+            if not value.strip():
+                raise ValueError("an empty claim: write false, a sentence, or leave the key out")
             return {"statement": value}
         return value
 
@@ -228,7 +237,7 @@ class Equipment(_Model):
 
     system: str
     category: EquipmentCategory
-    quantity: int | None = Field(default=None, ge=0)
+    quantity: int | None = Field(default=None, ge=0, strict=True)
     supplier: CountryCode | None = None
     recipient: CountryCode
     evidence: EvidenceList = ()
@@ -320,12 +329,27 @@ class Proposal(_Model):
     activities: tuple[Activity, ...] = ()
     equipment: tuple[Equipment, ...] = ()
     threats: tuple[Threat, ...] = ()
-    horizon_years: int | None = Field(default=None, ge=0, le=100)
+    horizon_years: int | None = Field(default=None, ge=0, le=100, strict=True)
     safeguards: Safeguards = Safeguards()
     regional: Regional = Regional()
     arms_control: ArmsControl = ArmsControl()
     transparency: Transparency = Transparency()
     external_actors: tuple[ExternalActor, ...] = ()
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("must be the number 1")
+        return value
+
+    @model_validator(mode="after")
+    def _no_repeated_participants(self) -> Proposal:
+        codes = [p.country for p in self.participants]
+        repeated = sorted({c for c in codes if codes.count(c) > 1})
+        if repeated:
+            raise ValueError(f"participants: {', '.join(repeated)} listed more than once")
+        return self
 
     @property
     def countries(self) -> tuple[str, ...]:

@@ -2,25 +2,37 @@
 
 A rubric is data. It selects checks from the registry by id, weights them and
 describes them in words citing the brief; the code only computes levels.
+
+A custom rubric may stand alone or ``extends`` another (``default``, the
+bundled one, or a path relative to it). Extending merges by id: a criterion,
+indicator or risk named again has the fields given replaced (so
+``indicators: {NS01: {weight: 5}}`` re-weights one indicator), new ones are
+added, ``disable`` removes indicators, and top-level settings (grade bands,
+caps, the insufficient-information rule) are replaced when given. A rubric can
+replace the reference data (``reference: FOLDER``, relative to the file) and
+declare its own checks as safe JMESPath expressions (``checks:``; see
+``policycheck.declarative``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, Registry
+from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, REGISTRY, Check, Registry
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document, load_yaml_text, read_file
 
 Grade = Literal["A", "B", "C", "D", "F"]
 GRADES: tuple[Grade, ...] = ("A", "B", "C", "D", "F")
 BUNDLED = "default"
+MAX_EXTENDS = 8
 
 
 class _Strict(BaseModel):
@@ -29,33 +41,33 @@ class _Strict(BaseModel):
 
 class Level(_Strict):
     points: float = Field(ge=0, le=100)
-    means: str
+    means: str = Field(min_length=1)
 
 
 class Indicator(_Strict):
     weight: float = Field(gt=0)
-    title: str
-    rationale: str
-    brief: str
+    title: str = Field(min_length=1)
+    rationale: str = Field(min_length=1)
+    brief: str = Field(min_length=1)
     levels: dict[str, Level]
-    improve: str
+    improve: str = Field(min_length=1)
 
 
 class Criterion(_Strict):
-    title: str
+    title: str = Field(min_length=1)
     weight: float = Field(gt=0)
     counters: Literal["normative-erosion", "regional-fragmentation", "conflict-escalation", "all"]
-    brief: str
-    description: str
-    indicators: dict[str, Indicator]
+    brief: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    indicators: dict[str, Indicator] = Field(min_length=1)
 
 
 class RiskSpec(_Strict):
-    title: str
+    title: str = Field(min_length=1)
     family: Literal["normative-erosion", "regional-fragmentation", "conflict-escalation"]
     severity: Literal["low", "medium", "high", "critical"]
-    mitigation: str
-    brief: str
+    mitigation: str = Field(min_length=1)
+    brief: str = Field(min_length=1)
 
 
 class InsufficientRule(_Strict):
@@ -70,19 +82,49 @@ class Source(_Strict):
     url: str | None = None
 
 
+class LevelRule(_Strict):
+    """A declarative check's level, given when its expression is true."""
+
+    level: str = Field(min_length=1)
+    when: str = Field(min_length=1, max_length=2000)
+
+
+class RiskRule(_Strict):
+    """A risk a declarative check raises when its expression is true."""
+
+    risk: str = Field(min_length=1)
+    when: str = Field(min_length=1, max_length=2000)
+    finding: str = Field(min_length=1)
+    severity: Literal["low", "medium", "high", "critical"] | None = None
+
+
+class DeclaredCheck(_Strict):
+    """A check written in the rubric: JMESPath expressions over the proposal and its facts."""
+
+    description: str = Field(min_length=1)
+    looks_at: tuple[str, ...] = Field(min_length=1)
+    not_applicable_when: str | None = Field(default=None, max_length=2000)
+    insufficient_when: str | None = Field(default=None, max_length=2000)
+    levels: tuple[LevelRule, ...] = Field(min_length=1)
+    otherwise: str = Field(min_length=1)
+    risks: tuple[RiskRule, ...] = ()
+
+
 class Rubric(_Strict):
-    """A rubric file (format version 1)."""
+    """A rubric file (format version 1), after any ``extends`` is resolved."""
 
     rubric: Literal[1]
-    id: str
-    version: str
-    title: str
+    id: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
     source: Source
     grades: dict[Grade, float]
     caps: dict[Literal["low", "medium", "high", "critical"], Grade]
     insufficient_information: InsufficientRule
-    criteria: dict[str, Criterion]
+    criteria: dict[str, Criterion] = Field(min_length=1)
     risks: dict[str, RiskSpec]
+    checks: dict[str, DeclaredCheck] = Field(default_factory=dict)
+    reference: str | None = None
 
     def band(self, score: float) -> Grade:
         for grade in GRADES:
@@ -90,101 +132,324 @@ class Rubric(_Strict):
                 return grade
         return "F"
 
+    def indicator(self, check_id: str) -> tuple[str, Indicator] | None:
+        """The criterion id and indicator entry of ``check_id``, if the rubric uses it."""
+        for cid, criterion in self.criteria.items():
+            if check_id in criterion.indicators:
+                return cid, criterion.indicators[check_id]
+        return None
+
 
 @dataclass(frozen=True)
 class LoadedRubric:
-    """A validated rubric with where it came from and the hash of its bytes."""
+    """A validated rubric, its registry (built-in plus declared checks), origin and hash."""
 
     rubric: Rubric
     origin: str
     sha256: str
+    registry: Registry
+    #: The reference folder the rubric names, resolved against its file.
+    reference: Path | None = None
+    #: Every file that went into it (the rubric first, then what it extends).
+    chain: tuple[str, ...] = field(default=())
 
 
 def bundled_path() -> str:
     return f"<bundled>/rubrics/{BUNDLED}.yaml"
 
 
-def load_rubric(path: Path | None, registry: Registry) -> LoadedRubric:
-    """Read and validate a rubric (the bundled default when ``path`` is None)."""
-    if path is None:
-        text = (resources.files("policycheck") / "rubrics" / f"{BUNDLED}.yaml").read_text("utf-8")
-        doc = load_yaml_text(text, bundled_path())
-        raw = text.encode()
-    else:
-        doc = read_file(path)
-        raw = path.read_bytes()
-    rubric = _validate(doc, registry)
-    return LoadedRubric(rubric, doc.origin, hashlib.sha256(raw).hexdigest())
+def bundled_names() -> tuple[str, ...]:
+    """Names of the rubrics shipped with the package."""
+    folder = resources.files("policycheck") / "rubrics"
+    return tuple(
+        sorted(
+            p.name.removesuffix(".yaml")
+            for p in folder.iterdir()
+            if p.name.endswith(".yaml") and not p.name.endswith(".tests.yaml")
+        )
+    )
 
 
-def _validate(doc: Document, registry: Registry) -> Rubric:
+def _read(spec: str | Path | None, base: Path | None) -> tuple[Document, bytes, Path | None]:
+    """A rubric document by bundled name or path (relative to ``base``)."""
+    if spec is None or (isinstance(spec, str) and spec in bundled_names()):
+        name = BUNDLED if spec is None else str(spec)
+        text = (resources.files("policycheck") / "rubrics" / f"{name}.yaml").read_text("utf-8")
+        return load_yaml_text(text, f"<bundled>/rubrics/{name}.yaml"), text.encode(), None
+    path = Path(spec)
+    if base is not None and not path.is_absolute():
+        path = base / path
+    doc = read_file(path)
+    return doc, path.read_bytes(), path
+
+
+def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> LoadedRubric:
+    """Read, merge (``extends``) and validate a rubric; the bundled default when ``path`` is None.
+
+    Every problem is reported at once, located in the file it comes from.
+    """
+    doc, raw, real = _read(path, None)
+    docs = [doc]
+    digest = hashlib.sha256(raw)
+    data = _mapping(doc)
+    layers = [data]
+    base_dir = real.parent if real is not None else None
+    while (parent := layers[-1].get("extends")) is not None:
+        if len(docs) > MAX_EXTENDS:
+            raise InputError(
+                [Problem(docs[-1].origin, 1, 1, "'extends' chain is too long (a loop?)")]
+            )
+        if not isinstance(parent, str):
+            line, column = docs[-1].position(("extends",))
+            raise InputError(
+                [Problem(docs[-1].origin, line, column, "'extends' must be a rubric name or path")]
+            )
+        try:
+            parent_doc, parent_raw, parent_real = _read(parent, base_dir)
+        except InputError as exc:
+            line, column = docs[-1].position(("extends",))
+            raise InputError(
+                [
+                    Problem(docs[-1].origin, line, column, f"cannot extend '{parent}': {p.message}")
+                    for p in exc.problems
+                ]
+            ) from None
+        docs.append(parent_doc)
+        digest.update(parent_raw)
+        layers.append(_mapping(parent_doc))
+        base_dir = parent_real.parent if parent_real is not None else base_dir
+    merged: dict[str, Any] = {}
+    for layer in reversed(layers):
+        merged = _merge(merged, layer) if merged else dict(layer)
+    merged.pop("extends", None)
+    locate = _locator(docs)
+    merged = _disable(merged, locate)
+    rubric = _validate(merged, locate)
+    declared = _declared(rubric, locate)
+    full = Registry((*registry.values(), *declared))
+    _check_against(rubric, full, locate)
+    reference = None
+    if rubric.reference is not None:
+        owner = next((d for d in docs if "reference" in _mapping(d)), docs[0])
+        folder = (
+            Path(owner.origin).parent if not owner.origin.startswith("<bundled>") else Path.cwd()
+        )
+        reference = folder / rubric.reference
+    return LoadedRubric(
+        rubric=rubric,
+        origin=doc.origin,
+        sha256=digest.hexdigest(),
+        registry=full,
+        reference=reference,
+        chain=tuple(d.origin for d in docs),
+    )
+
+
+def _mapping(doc: Document) -> dict[str, Any]:
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.origin, 1, 1, "a rubric must be a mapping")])
+    return doc.data
+
+
+_BY_ID = ("criteria", "risks", "checks")
+
+
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``base``: criteria, indicators, risks and checks merged by id."""
+    merged = dict(base)
+    for key, value in child.items():
+        if key in _BY_ID and isinstance(value, dict) and isinstance(base.get(key), dict):
+            table = dict(base[key])
+            for item_id, item in value.items():
+                old = table.get(item_id)
+                if isinstance(old, dict) and isinstance(item, dict):
+                    new = {**old, **item}
+                    if key == "criteria" and isinstance(item.get("indicators"), dict):
+                        indicators = dict(old.get("indicators") or {})
+                        for iid, ind in item["indicators"].items():
+                            prior = indicators.get(iid)
+                            indicators[iid] = (
+                                {**prior, **ind}
+                                if isinstance(prior, dict) and isinstance(ind, dict)
+                                else ind
+                            )
+                        new["indicators"] = indicators
+                    table[item_id] = new
+                else:
+                    table[item_id] = item
+            merged[key] = table
+        else:
+            merged[key] = value
+    return merged
+
+
+Locate = Callable[[tuple[Any, ...], bool], tuple[str, int, int]]
+
+
+def _locator(docs: list[Document]) -> Locate:
+    """Where a merged value came from: the first file (child first) that has the path."""
+
+    def locate(loc: tuple[Any, ...], key: bool = False) -> tuple[str, int, int]:
+        path = tuple(p for p in loc if isinstance(p, (str, int)))
+        for length in range(len(path), -1, -1):
+            prefix = path[:length]
+            for doc in docs:
+                if prefix in doc.values or prefix in doc.keys:
+                    line, column = doc.position(prefix, key=key)
+                    return doc.origin, line, column
+        return docs[0].origin, 1, 1
+
+    return locate
+
+
+def _disable(data: dict[str, Any], locate: Locate) -> dict[str, Any]:
+    disabled = data.pop("disable", None) or []
+    if not isinstance(disabled, list):
+        raise InputError(
+            [Problem(*locate(("disable",), False), "'disable' must be a list of check ids")]
+        )
+    criteria = data.get("criteria")
+    if not isinstance(criteria, dict):
+        return data
+    problems = []
+    remaining = {cid: dict(c) if isinstance(c, dict) else c for cid, c in criteria.items()}
+    for n, check_id in enumerate(disabled):
+        hit = False
+        for criterion in remaining.values():
+            if (
+                isinstance(criterion, dict)
+                and isinstance(criterion.get("indicators"), dict)
+                and check_id in criterion["indicators"]
+            ):
+                criterion["indicators"] = {
+                    k: v for k, v in criterion["indicators"].items() if k != check_id
+                }
+                hit = True
+        if not hit:
+            problems.append(
+                Problem(
+                    *locate(("disable", n), False),
+                    f"cannot disable '{check_id}': no such indicator",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return {**data, "criteria": remaining}
+
+
+def _validate(data: dict[str, Any], locate: Locate) -> Rubric:
     try:
-        rubric = Rubric.model_validate(doc.data)
+        rubric = Rubric.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            line, column = doc.position(loc, key=err["type"] == "extra_forbidden")
             dotted = ".".join(str(p) for p in loc)
-            problems.append(Problem(doc.origin, line, column, f"{dotted}: {err['msg']}"))
+            if err["type"] == "extra_forbidden":
+                message = f"unknown key '{dotted}'"
+            elif err["type"] == "missing":
+                message = f"missing required key '{dotted}'"
+            else:
+                message = f"{dotted}: {err['msg']}"
+            problems.append(Problem(*locate(loc, err["type"] == "extra_forbidden"), message))
         raise InputError(problems) from None
     problems = []
-
-    def at(*loc: str | int) -> tuple[int, int]:
-        return doc.position(loc, key=True)
-
     if set(rubric.grades) != set(GRADES):
-        problems.append(Problem(doc.origin, *at("grades"), "grades must set A, B, C, D and F"))
+        problems.append(Problem(*locate(("grades",), True), "grades must set A, B, C, D and F"))
     bands = [rubric.grades.get(g, 0) for g in GRADES]
     if bands != sorted(bands, reverse=True) or len(set(bands)) != len(bands):
         problems.append(
-            Problem(doc.origin, *at("grades"), "grade bands must strictly decrease from A to F")
+            Problem(*locate(("grades",), True), "grade bands must strictly decrease from A to F")
         )
+    if problems:
+        raise InputError(problems)
+    return rubric
+
+
+def _declared(rubric: Rubric, locate: Locate) -> tuple[Check, ...]:
+    if not rubric.checks:
+        return ()
+    from policycheck.declarative import build
+
+    checks: list[Check] = []
+    problems: list[Problem] = []
+    for check_id, spec in rubric.checks.items():
+        where = rubric.indicator(check_id)
+        if where is None:
+            problems.append(
+                Problem(
+                    *locate(("checks", check_id), True),
+                    f"check {check_id} is declared but no criterion uses it",
+                )
+            )
+            continue
+        try:
+            checks.append(build(check_id, where[0], spec, _within(locate, ("checks", check_id))))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return tuple(checks)
+
+
+def _within(
+    locate: Locate, prefix: tuple[str, ...]
+) -> Callable[[tuple[Any, ...]], tuple[str, int, int]]:
+    return lambda loc: locate((*prefix, *loc), False)
+
+
+def _check_against(rubric: Rubric, registry: Registry, locate: Locate) -> None:
+    """Every indicator names a known check with points for each level it gives; risks exist."""
+    problems = []
     seen: dict[str, str] = {}
     for cid, criterion in rubric.criteria.items():
         for iid, indicator in criterion.indicators.items():
-            where = at("criteria", cid, "indicators", iid)
+            where = locate(("criteria", cid, "indicators", iid), True)
             if iid in seen:
                 problems.append(
-                    Problem(
-                        doc.origin, *where, f"check {iid} is already used by criterion {seen[iid]}"
-                    )
+                    Problem(*where, f"check {iid} is already used by criterion {seen[iid]}")
                 )
             seen[iid] = cid
             if iid not in registry:
-                problems.append(Problem(doc.origin, *where, f"unknown check id '{iid}'"))
+                problems.append(
+                    Problem(*where, f"unknown check id '{iid}' (see 'policycheck rules')")
+                )
                 continue
             check = registry[iid]
             missing = [lv for lv in check.levels if lv not in indicator.levels]
             extra = [lv for lv in indicator.levels if lv not in check.levels]
             if missing:
                 problems.append(
-                    Problem(
-                        doc.origin, *where, f"{iid}: no points for level(s) {', '.join(missing)}"
-                    )
+                    Problem(*where, f"{iid}: no points for level(s) {', '.join(missing)}")
                 )
             if extra:
                 problems.append(
-                    Problem(
-                        doc.origin,
-                        *where,
-                        f"{iid}: the check never gives level(s) {', '.join(extra)}",
-                    )
+                    Problem(*where, f"{iid}: the check never gives level(s) {', '.join(extra)}")
                 )
             for risk in check.risks:
                 if risk not in rubric.risks:
                     problems.append(
                         Problem(
-                            doc.origin,
                             *where,
                             f"{iid} can raise risk {risk}, which the rubric does not describe",
                         )
                     )
+    for cid, criterion in rubric.criteria.items():
+        if not criterion.indicators:
+            problems.append(
+                Problem(*locate(("criteria", cid), True), f"criterion {cid} has no indicators left")
+            )
     if problems:
         raise InputError(problems)
-    return rubric
 
 
-__all__ = ["GRADES", "INSUFFICIENT", "NOT_APPLICABLE", "LoadedRubric", "Rubric", "load_rubric"]
+__all__ = [
+    "GRADES",
+    "INSUFFICIENT",
+    "NOT_APPLICABLE",
+    "DeclaredCheck",
+    "LoadedRubric",
+    "Rubric",
+    "bundled_names",
+    "load_rubric",
+]
