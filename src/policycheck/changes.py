@@ -24,6 +24,9 @@ def changed_since(ref: str, cwd: Path) -> set[Path]:
     """Files added, copied, modified or renamed since ``ref`` (working tree included), and untracked ones."""
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
     _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
-    names = _git(["diff", "--name-only", "--no-renames", "--diff-filter=ACMR", ref, "--"], cwd)
-    untracked = _git(["ls-files", "--others", "--exclude-standard"], top)
-    return {(top / line).resolve() for line in (names + untracked).splitlines() if line.strip()}
+    # -z: names NUL-separated and unquoted (non-ASCII and odd characters included)
+    names = _git(
+        ["diff", "-z", "--name-only", "--no-renames", "--diff-filter=ACMR", ref, "--"], top
+    )
+    untracked = _git(["ls-files", "-z", "--others", "--exclude-standard"], top)
+    return {(top / name).resolve() for name in (names + untracked).split("\0") if name}

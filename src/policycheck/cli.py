@@ -571,6 +571,16 @@ def write_baseline(
     sys.stderr.write(f"wrote {file}: {count} finding(s) in {len(report.assessments)} proposal(s)\n")
 
 
+def _register_commands() -> None:
+    from policycheck.commands import compare, rubrics, rules
+
+    for module in (rules, rubrics, compare):
+        module.register(app)
+
+
+_register_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors exit 2 with a message; bugs exit 3, traceback only with --debug.
 

@@ -57,7 +57,8 @@ EXCEL_CELL_LIMIT = 32_767
 TRUNCATION_MARKER = "… [truncated]"
 #: Excel's limit on the length of a sheet name.
 SHEET_NAME_LIMIT = 31
-#: Radar series beyond this many would be unreadable (and slow Excel down).
+#: Proposals charted at most: more bars or radar series would be unreadable on a page.
+BAR_MAX_PROPOSALS = 30
 RADAR_MAX_SERIES = 12
 
 SUMMARY, RISKS, INDICATORS, CHARTS, ABOUT = "Summary", "Risks", "Indicators", "Charts", "About"
@@ -688,8 +689,12 @@ def _charts(
         ws["A1"] = "No proposal was assessed: nothing to chart."
         ws["A1"].font = styles.font(bold=True, size=12)
         return
-    ws["A1"] = text(
+    bars = min(assessed, BAR_MAX_PROPOSALS)
+    ws["A1"] = (
         f"Charts of the {assessed} assessed proposal(s), drawn live from the {SUMMARY} sheet"
+        if bars == assessed
+        else f"Charts of the first {bars} rows of the {SUMMARY} sheet ({assessed} assessed "
+        "proposals): sort it to choose which"
     )
     ws["A1"].font = styles.font(bold=True, size=12)
     score_col = headers.index("Score") + 1
@@ -698,16 +703,21 @@ def _charts(
     bar = BarChart()
     bar.type = "bar"
     bar.style = 10
-    bar.title = "Overall score by proposal"
+    bar.title = (
+        "Overall score by proposal"
+        if bars == assessed
+        else f"Overall score, first {bars} of {assessed} proposals"
+    )
     bar.add_data(
-        Reference(summary, min_col=score_col, min_row=1, max_row=assessed + 1),
+        Reference(summary, min_col=score_col, min_row=1, max_row=bars + 1),
         titles_from_data=True,
     )
-    ids = Reference(summary, min_col=1, min_row=2, max_row=assessed + 1)
+    ids = Reference(summary, min_col=1, min_row=2, max_row=bars + 1)
     bar.series[0].cat = AxDataSource(strRef=StrRef(str(ids)))  # text labels, not numbers
     bar.legend = None
     bar.x_axis.scaling.orientation = "maxMin"  # first proposal at the top
     bar.x_axis.delete = False
+    bar.x_axis.tickLblSkip = 1  # a label on every bar
     bar.y_axis.delete = False
     bar.y_axis.scaling.min = 0
     bar.y_axis.scaling.max = 100
@@ -719,7 +729,7 @@ def _charts(
     )
     bar.dataLabels.position = "outEnd"
     bar.width = 24
-    bar.height = min(120.0, max(8.0, 3.0 + 0.6 * assessed))
+    bar.height = max(8.0, 3.0 + 0.42 * bars)  # at most one printed page
     ws.add_chart(bar, "A3")
 
     radar = RadarChart()
