@@ -999,6 +999,7 @@ def test_action_gate_step_builds_its_arguments_safely(example: Repo, tmp_path: P
     )
     assert hostile.returncode == 2, hostile.stdout + hostile.stderr
     assert "exit-code=2" in outputs.read_text()
+    assert "sarif=" not in outputs.read_text()  # out.sarif is left from the first run: not new
     assert not list(example.root.glob("pwned-*"))
     assert not list(Path.cwd().glob("pwned-*"))
 

@@ -579,6 +579,19 @@ def test_many_proposals_cap_the_radar(runner: Assessor, report: Report) -> None:
     wb = load_workbook(io.BytesIO(xlsx.render(dataclasses.replace(report, results=many))))
     radar = next(c for c in wb["Charts"]._charts if isinstance(c, RadarChart))
     assert len(radar.series) == xlsx.RADAR_MAX_SERIES
+    assert radar.title is not None
+
+
+def test_many_proposals_cap_the_bar_chart(runner: Assessor, report: Report) -> None:
+    raw = (PROPOSALS / "serbia-rafale-2024.yaml").read_bytes()
+    count = xlsx.BAR_MAX_PROPOSALS + 5
+    many = tuple(runner.assess_bytes(raw, f"copy-{n}.yaml") for n in range(count))
+    wb = load_workbook(io.BytesIO(xlsx.render(dataclasses.replace(report, results=many))))
+    bar = next(c for c in wb["Charts"]._charts if isinstance(c, BarChart))
+    last = xlsx.BAR_MAX_PROPOSALS + 1
+    assert bar.series[0].val.numRef.f.replace("'", "") == f"Summary!$G$2:$G${last}"
+    assert f"first {xlsx.BAR_MAX_PROPOSALS} rows" in wb["Charts"]["A1"].value
+    assert wb["Summary"].max_row == count + 1  # the table itself keeps every proposal
 
 
 # --- the command line ------------------------------------------------------------------------

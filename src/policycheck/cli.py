@@ -199,7 +199,7 @@ def assess(
     if paths:
         files, unmatched = expand_paths(paths)
     else:
-        files, unmatched = expand_paths(str(loaded.folder / p) for p in settings.paths)
+        files, unmatched = expand_paths(_config_paths(loaded))
         if not settings.paths:
             raise UsageError("no paths given, and no configuration file sets 'paths'")
     for arg in unmatched:
@@ -259,6 +259,22 @@ def assess(
         _gate_summary(report)
         if not report.gate.passed and not report.gate.soft:
             raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+def _config_paths(loaded: LoadedConfig) -> list[str]:
+    """The configuration's paths, relative to the working directory when they can be.
+
+    Reports, SARIF and annotations then name files as a reviewer sees them in
+    the repository rather than by absolute path.
+    """
+    result = []
+    for p in loaded.settings.paths:
+        full = loaded.folder / p
+        try:
+            result.append(os.path.relpath(full))
+        except ValueError:  # another drive on Windows
+            result.append(str(full))
+    return result
 
 
 def _thresholds(
@@ -554,7 +570,7 @@ def write_baseline(
     if paths:
         files, unmatched = expand_paths(paths)
     else:
-        files, unmatched = expand_paths(str(loaded.folder / p) for p in settings.paths)
+        files, unmatched = expand_paths(_config_paths(loaded))
     if unmatched or not files:
         raise UsageError("no proposals to record")
     assessor = Assessor(

@@ -213,11 +213,10 @@ class _TomlLocator:
         keys = [p for p in loc if isinstance(p, str)]
         index = next((p for p in loc if isinstance(p, int)), None)
         best = (self.start + 1, 1)
+        end = len(self.lines)
         for key in keys:
             pattern = re.compile(rf"^\s*(\[\[?[\w.]*\b{re.escape(key)}\]\]?|{re.escape(key)}\s*=)")
-            hits = [
-                n for n, line in enumerate(self.lines) if n >= best[0] - 1 and pattern.search(line)
-            ]
+            hits = [n for n in range(best[0] - 1, end) if pattern.search(self.lines[n])]
             if not hits:
                 break
             n = (
@@ -226,6 +225,16 @@ class _TomlLocator:
                 else hits[0]
             )
             best = (n + 1, len(self.lines[n]) - len(self.lines[n].lstrip()) + 1)
+            if self.lines[n].lstrip().startswith("["):
+                # Keys of a table end where the next table header starts.
+                end = next(
+                    (
+                        m
+                        for m in range(n + 1, len(self.lines))
+                        if self.lines[m].lstrip().startswith("[")
+                    ),
+                    len(self.lines),
+                )
         return best
 
 
@@ -237,7 +246,8 @@ def _validate(data: dict[str, Any], path: Path, where: Any) -> Settings:
         for err in exc.errors():
             loc = tuple(err["loc"])
             dotted = ".".join(str(p) for p in loc)
-            line, column = where(loc, err["type"] == "extra_forbidden")
+            at = loc[:-1] if err["type"] == "missing" else loc
+            line, column = where(at, err["type"] == "extra_forbidden")
             if err["type"] == "extra_forbidden":
                 close = difflib.get_close_matches(str(loc[-1]), _allowed(loc[:-1]), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""

@@ -1,4 +1,4 @@
-"""The Excel workbook (``--xlsx FILE``, ``--output xlsx=FILE``): five sheets, styled for screen and paper.
+"""The Excel workbook (``--xlsx FILE``, ``--output xlsx=FILE``): five sheets, for screen and paper.
 
 Sheets, in order:
 
@@ -11,7 +11,8 @@ Sheets, in order:
 3. **Indicators** — one row per proposal × indicator, "insufficient
    information" rows highlighted.
 4. **Charts** — native (live) charts drawn from the Summary sheet: overall
-   score by proposal, and the criteria of each proposal on a radar.
+   score by proposal, and the criteria of each proposal on a radar (the first
+   ``BAR_MAX_PROPOSALS`` / ``RADAR_MAX_SERIES`` rows of a long Summary).
 5. **About** — tool, rubric and reference versions, inputs and their SHA-256,
    grade bands, caps and how scores are made.
 
@@ -21,8 +22,11 @@ Excel's 32,767-character limit with a visible marker. The workbook depends
 only on the ``Report``: document dates and zip timestamps come from
 ``report.generated_at``, so the same report gives the same bytes.
 
-pandas and openpyxl are imported inside ``render`` so that assessing without
-``--xlsx`` never pays for them.
+The tables are built as pandas DataFrames (typed columns, risks sorted) and
+written with openpyxl, each cell made with its named style ("policycheck
+score", "policycheck wrap insufficient", ...); conditional formats, charts,
+print setup and document properties follow. pandas and openpyxl are imported
+inside ``render`` so that assessing without ``--xlsx`` never pays for them.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from policycheck.assessment import (
 if TYPE_CHECKING:
     import pandas as pd
     from openpyxl.cell.cell import Cell
+    from openpyxl.chart.text import RichText
     from openpyxl.styles.cell_style import StyleArray
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
@@ -197,7 +202,7 @@ def _summary(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
         Column("Participants", "wrap", 12, 16),
         Column("Grade", "grade", 7, 7),
         Column("Score", "score", 8, 8),
-        *(Column(text(title), "score", 13, 13) for _, title in criteria),
+        *(Column(title, "score", 13, 13) for _, title in criteria),
         *(Column(f"{s.value.capitalize()} risks", "int", 8, 8) for s in SEVERITIES),
         Column("Top risk", "wrap", 16, 28),
         Column("Top risk severity", "severity", 9, 9),
@@ -219,19 +224,19 @@ def _summary(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
         )
         rows.append(
             (
-                text(a.proposal_id),
-                text(a.title),
-                text(a.status),
-                text(a.lead or ""),
-                text(", ".join(a.participants)),
+                a.proposal_id,
+                a.title,
+                a.status,
+                a.lead or "",
+                ", ".join(a.participants),
                 a.grade,
                 a.score,
                 *(scores.get(cid) for cid, _ in criteria),
                 *(counts[s] for s in SEVERITIES),
-                "" if top is None else text(f"{top.id} {top.title}"),
+                "" if top is None else f"{top.id} {top.title}",
                 "" if top is None else top.severity.value,
-                text(note),
-                text(a.file),
+                note,
+                a.file,
             )
         )
     for f in report.failures:
@@ -249,8 +254,8 @@ def _summary(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
                 *(None for _ in SEVERITIES),
                 "",
                 "",
-                text(problems),
-                text(f.file),
+                problems,
+                f.file,
             )
         )
     return Table(SUMMARY, columns, rows)
@@ -271,16 +276,16 @@ def _risks(report: Report) -> Table:
     )
     rows: list[tuple[Any, ...]] = [
         (
-            text(a.proposal_id),
-            text(r.id),
-            text(r.title),
+            a.proposal_id,
+            r.id,
+            r.title,
             r.family.value,
             r.severity.value,
-            text(r.finding),
-            text("\n".join(e.note for e in r.evidence)),
-            text("\n".join(dict.fromkeys(str(e.location) for e in r.evidence))),
-            text(r.mitigation),
-            text(r.brief),
+            r.finding,
+            "\n".join(e.note for e in r.evidence),
+            "\n".join(dict.fromkeys(str(e.location) for e in r.evidence)),
+            r.mitigation,
+            r.brief,
         )
         for a in report.assessments
         for r in a.risks
@@ -305,21 +310,21 @@ def _indicators(report: Report) -> Table:
     rows: list[tuple[Any, ...]] = []
     for a in report.assessments:
         for c in a.criteria:
-            title = text(c.title)
+            title = c.title
             for i in c.indicators:
                 rows.append(
                     (
-                        text(a.proposal_id),
+                        a.proposal_id,
                         title,
-                        text(i.check_id),
-                        text(i.title),
+                        i.check_id,
+                        i.title,
                         STATUS_TEXT[i.status],
-                        text(i.level),
+                        i.level,
                         i.points,
                         i.weight,
                         i.share,
                         i.contribution,
-                        text(_evidence_lines(i.evidence)),
+                        _evidence_lines(i.evidence),
                     )
                 )
     return Table(INDICATORS, columns, rows)
@@ -334,27 +339,27 @@ def _about(report: Report) -> Table:
     )
     rubric = report.rubric
     rows: list[tuple[Any, ...]] = [
-        ("Tool", "policycheck", text(report.tool_version), ""),
-        ("Tool", "Generated at", text(report.generated_at), "UTC"),
-        ("Rubric", "ID", text(rubric.id), ""),
-        ("Rubric", "Version", text(rubric.version), ""),
-        ("Rubric", "Title", text(rubric.title), ""),
-        ("Rubric", "SHA-256", text(rubric.sha256), ""),
-        ("Reference data", "Digest", text(report.reference_digest), ""),
+        ("Tool", "policycheck", report.tool_version, ""),
+        ("Tool", "Generated at", report.generated_at, "UTC"),
+        ("Rubric", "ID", rubric.id, ""),
+        ("Rubric", "Version", rubric.version, ""),
+        ("Rubric", "Title", rubric.title, ""),
+        ("Rubric", "SHA-256", rubric.sha256, ""),
+        ("Reference data", "Digest", report.reference_digest, ""),
     ]
     for result in report.results:
         if isinstance(result, Assessment):
             detail = f"assessed: grade {result.grade}, score {result.score:.1f}"
         else:
             detail = f"invalid: {len(result.problems)} problem(s)"
-        rows.append(("Input", text(result.file), text(result.file_sha256 or "—"), text(detail)))
+        rows.append(("Input", result.file, result.file_sha256 or "—", detail))
     bands = sorted(report.grade_bands, key=lambda band: -band[1])
     for grade, floor in bands:
         rows.append(("Grade band", grade, f"score ≥ {floor:g}", ""))
     for severity, grade in report.caps:
-        rows.append(("Cap", text(severity), f"a {severity} risk caps the grade at {grade}", ""))
+        rows.append(("Cap", severity, f"a {severity} risk caps the grade at {grade}", ""))
     if report.insufficient_rule:
-        rows.append(("Scoring", "Insufficient information", text(report.insufficient_rule), ""))
+        rows.append(("Scoring", "Insufficient information", report.insufficient_rule, ""))
     for number, step in enumerate(SCORING_STEPS, start=1):
         rows.append(("Scoring", f"Step {number}", step, ""))
     guide = (
@@ -549,6 +554,8 @@ _LOOKS = {
 def _cell(ws: Worksheet, row: int, column: int, value: Any, style: StyleArray) -> Cell:
     from openpyxl.cell.cell import Cell
 
+    if isinstance(value, str):
+        value = text(value)  # every string, once, here
     cell = Cell(ws, row=row, column=column, value=value, style_array=style)
     if isinstance(value, str) and value and value[0] in _FORMULA_START:
         # openpyxl takes a str starting with "=" for a formula: keep it text, and have
@@ -668,6 +675,21 @@ def _conditional_formats(ws: Worksheet, table: Table, report: Report, styles: _S
             )
 
 
+def _chart_text(size: int) -> RichText:
+    """Chart text properties: ``size`` in hundredths of a point."""
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    return RichText(
+        p=[
+            Paragraph(
+                pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)),
+                endParaRPr=CharacterProperties(sz=size),
+            )
+        ]
+    )
+
+
 def _charts(
     wb: Workbook,
     styles: _Styles,
@@ -717,7 +739,8 @@ def _charts(
     bar.legend = None
     bar.x_axis.scaling.orientation = "maxMin"  # first proposal at the top
     bar.x_axis.delete = False
-    bar.x_axis.tickLblSkip = 1  # a label on every bar
+    bar.x_axis.tickLblSkip = 1  # a label on every bar, small enough to fit
+    bar.x_axis.txPr = _chart_text(800)
     bar.y_axis.delete = False
     bar.y_axis.scaling.min = 0
     bar.y_axis.scaling.max = 100
@@ -728,6 +751,8 @@ def _charts(
         showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
     )
     bar.dataLabels.position = "outEnd"
+    bar.dataLabels.txPr = _chart_text(800)
+    bar.gapWidth = 60
     bar.width = 24
     bar.height = max(8.0, 3.0 + 0.42 * bars)  # at most one printed page
     ws.add_chart(bar, "A3")
