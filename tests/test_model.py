@@ -107,7 +107,9 @@ def test_missing_key_in_a_list_item_is_located_at_the_item(assessor: Assessor) -
 
 def test_wrong_schema_version(assessor: Assessor) -> None:
     text = MINIMAL.replace("schema_version: 1", "schema_version: 2")
-    assert problems(assessor, text) == ["test.yaml:1:17: schema_version: must be the number 1"]
+    assert problems(assessor, text) == [
+        "test.yaml:1:17: schema_version: unsupported format version 2: write 'schema_version: 1'"
+    ]
 
 
 # --- wrong types --------------------------------------------------------------
@@ -115,8 +117,7 @@ def test_wrong_schema_version(assessor: Assessor) -> None:
 
 def test_horizon_years_not_a_number(assessor: Assessor) -> None:
     assert problems(assessor, MINIMAL + "horizon_years: soon\n") == [
-        "test.yaml:6:16: horizon_years: Input should be a valid integer, "
-        "unable to parse string as an integer"
+        "test.yaml:6:16: horizon_years: Input should be a valid integer"
     ]
 
 
@@ -147,7 +148,9 @@ def test_boolean_is_not_a_number(assessor: Assessor, line: str, field: str) -> N
 
 def test_boolean_is_not_a_schema_version(assessor: Assessor) -> None:
     text = MINIMAL.replace("schema_version: 1", "schema_version: true")
-    assert problems(assessor, text) == ["test.yaml:1:17: schema_version: must be the number 1"]
+    assert problems(assessor, text) == [
+        "test.yaml:1:17: schema_version: unsupported format version True: write 'schema_version: 1'"
+    ]
 
 
 def test_participants_as_a_string(assessor: Assessor) -> None:
@@ -411,8 +414,7 @@ def test_loader_and_schema_problems_are_reported_together(assessor: Assessor) ->
     text = MINIMAL + "status: idea\nhorizon_years: soon\n"
     assert problems(assessor, text) == [
         "test.yaml:6:1: duplicate key 'status' (first defined on line 4)",
-        "test.yaml:7:16: horizon_years: Input should be a valid integer, "
-        "unable to parse string as an integer",
+        "test.yaml:7:16: horizon_years: Input should be a valid integer",
     ]
 
 

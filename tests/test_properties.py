@@ -612,7 +612,14 @@ def _claim_fields() -> list[tuple[str, str]]:
 
 CLAIM_FIELDS = _claim_fields()
 SENTENCES = st.sampled_from(
-    ["Article 4 sets this out.", "Planned.", "yes", "NO", "A commitment: see annex #2"]
+    # Not "yes"/"no": YAML 1.1 booleans are refused as claims (they are text in YAML 1.2).
+    [
+        "Article 4 sets this out.",
+        "Planned.",
+        "Agreed in principle",
+        "NO 2",
+        "A commitment: see annex #2",
+    ]
 )
 EVIDENCE = st.one_of(
     st.sampled_from(["Art. 5", "https://example.org/text", "annex II"]),

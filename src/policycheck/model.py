@@ -338,9 +338,9 @@ class Proposal(_Model):
 
     @field_validator("schema_version", mode="before")
     @classmethod
-    def _not_a_boolean(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError("must be the number 1")
+    def _version_one(cls, value: Any) -> Any:
+        if isinstance(value, bool) or value != 1:
+            raise ValueError(f"unsupported format version {value!r}: write 'schema_version: 1'")
         return value
 
     @model_validator(mode="after")

@@ -1,0 +1,706 @@
+"""Test cases for a rubric: small proposals and the levels, risks, score and grade they must get.
+
+A rubric's cases live beside it, in ``NAME.tests.yaml`` (``default.yaml`` →
+``default.tests.yaml``; a rubric file cannot carry them, it refuses unknown
+keys)::
+
+    rubric_tests: 1
+    cases:
+      - name: human-security clause with evidence
+        extends_minimal:                 # merged over a minimal valid proposal
+          safeguards: {human_security: {statement: Art. 4, evidence: [Art. 4]}}
+        expect:
+          levels: {NS01: evidenced}      # check id → level, or a list of levels
+          risks: [NE01]                  # the exact set of risks (or {NE01: medium})
+          risks_include: [NE01]          # at least these (ids, or id → severity)
+          risks_exclude: [CE01]          # none of these
+          score: [40, 60]                # inclusive range, or one number
+          grade: B                       # or a list: [A, B]
+
+A case gives its proposal in exactly one way: ``proposal`` (a whole proposal,
+inline), ``extends_minimal`` (keys merged over ``schema_version``, ``id``,
+``title``, ``status: proposed`` and ``participants: [AL]``) or ``file`` (a
+proposal file, relative to the case file; not in case files bundled with the
+package, which must not depend on anything outside it).
+
+``load_cases`` reads and validates a case file against its rubric and raises
+``InputError`` with every problem located (``file:line:col``); ``run_cases``
+assesses each case and describes every mismatch. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
+
+from policycheck.assessment import Assessment, Evidence, IndicatorResult
+from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE
+from policycheck.engine import Assessor
+from policycheck.errors import InputError, Problem
+from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_file
+from policycheck.model import Proposal, parse_proposal
+from policycheck.rubric import GRADES, BUNDLED, bundled_names
+
+FORMAT_VERSION = 1
+SUFFIX = ".tests.yaml"
+_SUFFIXES = (".tests.yaml", ".tests.yml")
+
+SeverityName = Literal["low", "medium", "high", "critical"]
+GradeName = Literal["A", "B", "C", "D", "F"]
+_SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _as_range(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [value, value]
+    return value
+
+
+def _as_risk_map(value: Any) -> Any:
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return dict.fromkeys(value)
+    return value
+
+
+_Number = Annotated[float, Strict()]
+_Levels = Annotated[tuple[str, ...], BeforeValidator(_as_list), Field(min_length=1)]
+_Risks = Annotated[dict[str, SeverityName | None], BeforeValidator(_as_risk_map)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Expect(_Strict):
+    """What a case expects of the assessment; every part is optional, but one is needed."""
+
+    levels: dict[str, _Levels] = Field(default_factory=dict)
+    risks: _Risks | None = None
+    risks_include: _Risks = Field(default_factory=dict)
+    risks_exclude: Annotated[tuple[str, ...], BeforeValidator(_as_list)] = ()
+    score: Annotated[tuple[_Number, _Number], BeforeValidator(_as_range)] | None = None
+    grade: Annotated[tuple[GradeName, ...], BeforeValidator(_as_list), Field(min_length=1)] | None = (
+        None
+    )
+
+    @property
+    def empty(self) -> bool:
+        return (
+            not self.levels
+            and self.risks is None
+            and not self.risks_include
+            and not self.risks_exclude
+            and self.score is None
+            and self.grade is None
+        )
+
+
+class _CaseSpec(_Strict):
+    name: str = Field(min_length=1)
+    description: str | None = None
+    proposal: dict[str, Any] | None = None
+    file: str | None = Field(default=None, min_length=1)
+    extends_minimal: dict[str, Any] | None = None
+    expect: Expect
+
+
+class _Header(_Strict):
+    rubric_tests: Literal[1]
+    description: str | None = None
+    cases: list[Any] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One validated case: its proposal (located in the file it came from) and what it expects."""
+
+    name: str
+    origin: str
+    line: int
+    column: int
+    proposal: Proposal
+    document: Document
+    expect: Expect
+
+    @property
+    def location(self) -> str:
+        return f"{self.origin}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A validated case file, the assessor built from its rubric, and its cases in file order."""
+
+    origin: str
+    rubric_origin: str
+    assessor: Assessor
+    cases: tuple[Case, ...]
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One expectation a case did not meet: what, expected and actual, and the evidence why."""
+
+    what: str
+    expected: str
+    actual: str
+    notes: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.what}: expected {self.expected}, got {self.actual}"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: Case
+    mismatches: tuple[Mismatch, ...]
+    assessment: Assessment | None
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Every case's result, in file order."""
+
+    origin: str
+    rubric_origin: str
+    results: tuple[CaseResult, ...]
+    deselected: int = 0
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        return len(self.results) - self.passed
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    @property
+    def summary(self) -> str:
+        extra = f" ({self.deselected} deselected)" if self.deselected else ""
+        return f"{self.passed} passed, {self.failed} failed{extra}"
+
+
+# --- finding and reading the case file ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Where:
+    rubric: Path | str | None
+    tests_path: Path | None
+    bundled: str | None
+
+
+def case_file_for(rubric: Path) -> Path:
+    """``x.yaml`` → ``x.tests.yaml`` (beside it)."""
+    return rubric.with_name(rubric.name.removesuffix(rubric.suffix) + SUFFIX)
+
+
+def _where(spec: str | Path | None) -> _Where:
+    if spec is None:
+        return _Where(None, None, BUNDLED)
+    path = Path(spec)
+    if not path.exists() and str(spec) in bundled_names():
+        return _Where(str(spec), None, str(spec))
+    name = path.name
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix):
+            stem = name.removesuffix(suffix)
+            candidates = [path.with_name(stem + ".yaml"), path.with_name(stem + ".yml")]
+            rubric = next((c for c in candidates if c.is_file()), candidates[0])
+            return _Where(rubric, path, None)
+    if not path.exists():
+        known = ", ".join(bundled_names())
+        raise InputError(
+            [Problem(str(path), 1, 1, f"no such rubric file (bundled rubrics: {known})")]
+        )
+    tests = case_file_for(path)
+    if not tests.exists() and path.suffix == ".yml":
+        tests = path.with_name(path.name.removesuffix(".yml") + ".tests.yml")
+    if not tests.exists():
+        raise InputError(
+            [
+                Problem(
+                    str(tests),
+                    1,
+                    1,
+                    f"no test cases for {path}: write them in {tests} (see 'rubric_tests: 1')",
+                )
+            ]
+        )
+    return _Where(path, tests, None)
+
+
+def _read_cases(where: _Where) -> Document:
+    if where.bundled is not None:
+        resource = resources.files("policycheck") / "rubrics" / f"{where.bundled}{SUFFIX}"
+        origin = f"<bundled>/rubrics/{where.bundled}{SUFFIX}"
+        if not resource.is_file():
+            raise InputError([Problem(origin, 1, 1, "this bundled rubric has no test cases")])
+        return load_yaml_text(resource.read_text("utf-8"), origin)
+    assert where.tests_path is not None
+    return read_file(where.tests_path)
+
+
+def load_cases(rubric_or_cases: str | Path | None, *, reference: Path | None = None) -> CaseFile:
+    """Read and validate the cases of a rubric.
+
+    ``rubric_or_cases`` is a rubric file (its cases are read from ``NAME.tests.yaml``
+    beside it), a case file itself (``NAME.tests.yaml``; the rubric is ``NAME.yaml``
+    beside it), a bundled rubric's name, or None for the bundled default.
+    Raises ``InputError`` listing every problem of the rubric or the case file.
+    """
+    where = _where(rubric_or_cases)
+    assessor = Assessor(where.rubric if not isinstance(where.rubric, str) else None, reference)
+    if isinstance(where.rubric, str) and where.rubric != BUNDLED:
+        # A bundled rubric other than the default, by name.
+        from policycheck.rubric import load_rubric
+
+        assessor = _assessor_for(load_rubric(where.rubric), reference)
+    doc = _read_cases(where)
+    return _validate(doc, assessor, where)
+
+
+def _assessor_for(loaded: Any, reference: Path | None) -> Assessor:  # pragma: no cover - no second bundled rubric yet
+    assessor = Assessor.__new__(Assessor)
+    Assessor.__init__(assessor, None, reference)
+    assessor.loaded = loaded
+    assessor.registry = loaded.registry
+    return assessor
+
+
+def _validate(doc: Document, assessor: Assessor, where: _Where) -> CaseFile:
+    problems: list[Problem] = []
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InputError([Problem(doc.origin, 1, 1, "a case file must be a mapping")])
+    try:
+        header = _Header.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_problems(doc, (), exc)) from None
+    cases: list[Case] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(header.cases):
+        loc = ("cases", i)
+        line, column = doc.position(loc)
+        if not isinstance(raw, dict):
+            problems.append(Problem(doc.origin, line, column, "a case must be a mapping"))
+            continue
+        try:
+            spec = _CaseSpec.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_problems(doc, loc, exc, raw.get("name")))
+            continue
+        label = f"case '{spec.name}'"
+        if spec.name in seen:
+            problems.append(
+                Problem(
+                    *_at(doc, (*loc, "name")),
+                    f"{label}: the name is already used by the case on line {seen[spec.name]}",
+                )
+            )
+        seen.setdefault(spec.name, line)
+        problems.extend(_check_expect(doc, loc, spec, assessor, label))
+        given = [k for k in ("proposal", "extends_minimal", "file") if getattr(spec, k) is not None]
+        if len(given) != 1:
+            what = "gives none" if not given else f"gives {', '.join(given)}"
+            problems.append(
+                Problem(
+                    doc.origin,
+                    line,
+                    column,
+                    f"{label}: give the proposal in exactly one way "
+                    f"(proposal, extends_minimal or file); this case {what}",
+                )
+            )
+            continue
+        try:
+            sub = _proposal_document(doc, loc, spec, i, where)
+            proposal = parse_proposal(sub, _context(assessor))
+        except InputError as exc:
+            problems.extend(
+                Problem(p.file, p.line, p.column, f"{label}: {p.message}") for p in exc.problems
+            )
+            continue
+        cases.append(Case(spec.name, doc.origin, line, column, proposal, sub, spec.expect))
+    if problems:
+        raise InputError(problems)
+    return CaseFile(doc.origin, assessor.loaded.origin, assessor, tuple(cases))
+
+
+def _at(doc: Document, loc: tuple[Any, ...], *, key: bool = False) -> tuple[str, int, int]:
+    line, column = doc.position(loc, key=key)
+    return doc.origin, line, column
+
+
+def _problems(
+    doc: Document, prefix: tuple[Any, ...], exc: ValidationError, name: Any = None
+) -> list[Problem]:
+    label = f"case '{name}': " if isinstance(name, str) and name else ""
+    found: dict[tuple[int, int, str], Problem] = {}
+    for err in exc.errors():
+        loc = (*prefix, *err["loc"])
+        dotted = ".".join(str(p) for p in loc if isinstance(p, (str, int)))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            message, key = f"unknown key '{dotted}'", True
+        elif kind == "missing":
+            message, key = f"missing required key '{dotted}'", False
+            loc = loc[:-1]
+        else:
+            message, key = f"{dotted}: {err['msg']}", False
+        file, line, column = _at(doc, loc, key=key)
+        found.setdefault((line, column, message), Problem(file, line, column, label + message))
+    return list(found.values())
+
+
+def _context(assessor: Assessor) -> dict[str, Any]:
+    ref = assessor.reference
+    return {"codes": ref.codes, "formats": ref.formats, "instruments": ref.instruments}
+
+
+def _check_expect(
+    doc: Document, loc: tuple[Any, ...], spec: _CaseSpec, assessor: Assessor, label: str
+) -> list[Problem]:
+    """Known check ids and their levels, known risk ids, sane score ranges; something expected."""
+    rubric = assessor.loaded.rubric
+    registry = assessor.loaded.registry
+    expect = spec.expect
+    at = (*loc, "expect")
+    problems: list[Problem] = []
+    if expect.empty:
+        problems.append(Problem(*_at(doc, at, key=True), f"{label}: expects nothing"))
+    for check_id, levels in expect.levels.items():
+        where = (*at, "levels", check_id)
+        if rubric.indicator(check_id) is None:
+            used = ", ".join(i for c in rubric.criteria.values() for i in c.indicators)
+            problems.append(
+                Problem(
+                    *_at(doc, where, key=True),
+                    f"{label}: unknown check id '{check_id}' (the rubric's checks: {used})",
+                )
+            )
+            continue
+        allowed = (*registry[check_id].levels, NOT_APPLICABLE, INSUFFICIENT)
+        for level in levels:
+            if level not in allowed:
+                problems.append(
+                    Problem(
+                        *_at(doc, where),
+                        f"{label}: {check_id} never gives level '{level}' "
+                        f"(it gives: {', '.join(allowed)})",
+                    )
+                )
+    for key in ("risks", "risks_include", "risks_exclude"):
+        ids: Sequence[str] | Mapping[str, Any] = getattr(expect, key) or ()
+        for risk_id in ids:
+            if risk_id not in rubric.risks:
+                problems.append(
+                    Problem(
+                        *_at(doc, (*at, key)),
+                        f"{label}: unknown risk id '{risk_id}' "
+                        f"(the rubric's risks: {', '.join(rubric.risks)})",
+                    )
+                )
+    if expect.score is not None:
+        low, high = expect.score
+        if not 0 <= low <= high <= 100:
+            problems.append(
+                Problem(
+                    *_at(doc, (*at, "score")),
+                    f"{label}: score must be [min, max] with 0 <= min <= max <= 100",
+                )
+            )
+    return problems
+
+
+_MINIMAL: dict[str, Any] = {
+    "schema_version": 1,
+    "status": "proposed",
+    "participants": ["AL"],
+}
+
+
+def _proposal_document(
+    doc: Document, loc: tuple[Any, ...], spec: _CaseSpec, index: int, where: _Where
+) -> Document:
+    """The case's proposal as a ``Document`` whose positions point into the file it came from."""
+    if spec.file is not None:
+        file_at = _at(doc, (*loc, "file"))
+        if where.tests_path is None:
+            raise InputError(
+                [
+                    Problem(
+                        *file_at,
+                        "a case file bundled with the package must inline its proposals "
+                        "(proposal or extends_minimal), not refer to files",
+                    )
+                ]
+            )
+        path = where.tests_path.parent / spec.file
+        try:
+            with path.open("rb") as handle:
+                raw = handle.read(2_000_000)
+        except OSError as exc:
+            raise InputError(
+                [Problem(*file_at, f"cannot read proposal file {path}: {exc.strerror}")]
+            ) from None
+        return load_yaml_bytes(raw, str(path), lenient=True)
+    key = "proposal" if spec.proposal is not None else "extends_minimal"
+    prefix = (*loc, key)
+    values = _reroot(doc.values, prefix)
+    keys = _reroot(doc.keys, prefix)
+    data: dict[str, Any]
+    if spec.proposal is not None:
+        data = spec.proposal
+    else:
+        assert spec.extends_minimal is not None
+        base = {**_MINIMAL, "id": f"case-{index + 1}", "title": spec.name}
+        data = {**base, **spec.extends_minimal}
+        anchor = doc.position(prefix, key=True)
+        for name, value in base.items():
+            if name in spec.extends_minimal:
+                continue
+            keys[(name,)] = anchor
+            values[(name,)] = anchor
+            if isinstance(value, list):
+                for n in range(len(value)):
+                    values[(name, n)] = anchor
+    return Document(doc.origin, data, values, keys)
+
+
+def _reroot(
+    positions: Mapping[tuple[str | int, ...], tuple[int, int]], prefix: tuple[Any, ...]
+) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    size = len(prefix)
+    return {path[size:]: pos for path, pos in positions.items() if path[:size] == prefix}
+
+
+# --- running ---------------------------------------------------------------------------
+
+
+def run_cases(case_file: CaseFile, select: str | None = None) -> RunResult:
+    """Assess every case (or those whose name contains ``select``) and compare."""
+    chosen = [c for c in case_file.cases if select is None or select in c.name]
+    results = tuple(_run(case_file.assessor, case) for case in chosen)
+    return RunResult(
+        case_file.origin,
+        case_file.rubric_origin,
+        results,
+        deselected=len(case_file.cases) - len(chosen),
+    )
+
+
+def _run(assessor: Assessor, case: Case) -> CaseResult:
+    digest = hashlib.sha256(case.name.encode()).hexdigest()
+    try:
+        assessment = assessor.assess(case.proposal, case.document, digest)
+    except InputError as exc:
+        return CaseResult(
+            case,
+            (
+                Mismatch(
+                    "assessment",
+                    "an assessment",
+                    "an error of the rubric",
+                    tuple(str(p) for p in exc.problems),
+                ),
+            ),
+            None,
+        )
+    return CaseResult(case, tuple(compare(case.expect, assessment)), assessment)
+
+
+def compare(expect: Expect, a: Assessment) -> list[Mismatch]:
+    """Every way ``a`` differs from ``expect``."""
+    found: list[Mismatch] = []
+    indicators = {i.check_id: i for c in a.criteria for i in c.indicators}
+    for check_id, levels in expect.levels.items():
+        ind = indicators[check_id]
+        if ind.level not in levels:
+            found.append(Mismatch(check_id, _either(levels), ind.level, _notes(ind.evidence)))
+    actual: dict[str, list[str]] = {}
+    for risk in a.risks:
+        actual.setdefault(risk.id, []).append(risk.severity.value)
+    if expect.risks is not None:
+        wanted = set(expect.risks)
+        have = set(actual)
+        if wanted != have:
+            missing = sorted(wanted - have)
+            extra = sorted(have - wanted)
+            detail = "; ".join(
+                part
+                for part in (
+                    f"missing {', '.join(missing)}" if missing else "",
+                    f"unexpected {', '.join(extra)}" if extra else "",
+                )
+                if part
+            )
+            found.append(
+                Mismatch(
+                    "risks",
+                    f"exactly [{', '.join(sorted(wanted))}]",
+                    f"[{', '.join(sorted(have))}] ({detail})",
+                    _risk_notes(a, extra) + _missing_notes(a, missing),
+                )
+            )
+        found.extend(_severities(expect.risks, actual, a))
+    if expect.risks_include:
+        missing = sorted(set(expect.risks_include) - set(actual))
+        if missing:
+            found.append(
+                Mismatch(
+                    "risks_include",
+                    f"at least [{', '.join(sorted(expect.risks_include))}]",
+                    f"[{', '.join(sorted(actual))}] (missing {', '.join(missing)})",
+                    _missing_notes(a, missing),
+                )
+            )
+        found.extend(_severities(expect.risks_include, actual, a))
+    unwanted = sorted(set(expect.risks_exclude) & set(actual))
+    if unwanted:
+        found.append(
+            Mismatch(
+                "risks_exclude",
+                f"none of [{', '.join(expect.risks_exclude)}]",
+                f"[{', '.join(unwanted)}] flagged",
+                _risk_notes(a, unwanted),
+            )
+        )
+    if expect.score is not None:
+        low, high = expect.score
+        if not low <= a.score <= high:
+            wanted_score = f"{low:g}" if low == high else f"a score from {low:g} to {high:g}"
+            found.append(
+                Mismatch(
+                    "score",
+                    wanted_score,
+                    f"{a.score:g}",
+                    tuple(
+                        f"{c.title}: {'n/a' if c.score is None else f'{c.score:.1f}'}"
+                        for c in a.criteria
+                    ),
+                )
+            )
+    if expect.grade is not None and a.grade not in expect.grade:
+        notes = [f"score {a.score:g}"]
+        if a.cap is not None:
+            notes.append(
+                f"capped from {a.uncapped_grade} to {a.cap.max_grade} by {a.cap.risk_id} "
+                f"({a.cap.severity.value})"
+            )
+        found.append(Mismatch("grade", _either(expect.grade), a.grade, tuple(notes)))
+    return found
+
+
+def _either(values: Sequence[str]) -> str:
+    return values[0] if len(values) == 1 else "one of " + ", ".join(values)
+
+
+def _notes(evidence: Sequence[Evidence]) -> tuple[str, ...]:
+    return tuple(f"{e.location}: {e.note}" for e in evidence)
+
+
+def _risk_notes(a: Assessment, ids: Sequence[str]) -> tuple[str, ...]:
+    notes: list[str] = []
+    for risk in a.risks:
+        if risk.id in ids:
+            where = f"{risk.evidence[0].location}: " if risk.evidence else ""
+            notes.append(f"{where}{risk.id} ({risk.severity.value}, {risk.check_id}): {risk.finding}")
+    return tuple(notes)
+
+
+def _missing_notes(a: Assessment, ids: Sequence[str]) -> tuple[str, ...]:
+    """For a risk that was not flagged: the level and evidence of the checks that can raise it."""
+    if not ids:
+        return ()
+    notes: list[str] = []
+    indicators: dict[str, IndicatorResult] = {
+        i.check_id: i for c in a.criteria for i in c.indicators
+    }
+    return tuple(notes) + tuple(
+        f"{check_id} gave {ind.level}: " + "; ".join(e.note for e in ind.evidence)
+        for check_id, ind in indicators.items()
+        if _raises(check_id, ids)
+    )
+
+
+_RAISES: dict[str, tuple[str, ...]] = {}
+
+
+def _raises(check_id: str, ids: Sequence[str]) -> bool:
+    from policycheck.checks import REGISTRY
+
+    check = REGISTRY.get(check_id)
+    return check is not None and any(r in check.risks for r in ids)
+
+
+def _severities(
+    expected: Mapping[str, SeverityName | None], actual: Mapping[str, list[str]], a: Assessment
+) -> list[Mismatch]:
+    found = []
+    for risk_id, severity in expected.items():
+        if severity is None or risk_id not in actual:
+            continue
+        if severity not in actual[risk_id]:
+            found.append(
+                Mismatch(
+                    f"{risk_id} severity",
+                    severity,
+                    ", ".join(actual[risk_id]),
+                    _risk_notes(a, [risk_id]),
+                )
+            )
+    return found
+
+
+def format_results(run: RunResult, *, verbose: bool = False) -> str:
+    """The plain-text report: each failing case (every passing one too with ``verbose``)."""
+    lines: list[str] = []
+    for result in run.results:
+        case = result.case
+        if result.passed:
+            if verbose:
+                lines.append(f"{case.location}: pass: {case.name}")
+            continue
+        lines.append(f"{case.location}: FAIL: {case.name}")
+        for mismatch in result.mismatches:
+            lines.append(f"    {mismatch}")
+            lines.extend(f"        {note}" for note in mismatch.notes)
+    lines.append(run.summary)
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "GRADES",
+    "Case",
+    "CaseFile",
+    "CaseResult",
+    "Expect",
+    "Mismatch",
+    "RunResult",
+    "case_file_for",
+    "compare",
+    "format_results",
+    "load_cases",
+    "run_cases",
+]
