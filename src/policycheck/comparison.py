@@ -273,7 +273,7 @@ class Comparison:
 
 def _grade_rank(grade: str) -> int:
     """Position of a grade from the best (A is 0); an unknown grade sorts after F."""
-    return GRADES.index(grade) if grade in GRADES else len(GRADES)  # type: ignore[arg-type]
+    return GRADES.index(grade) if grade in GRADES else len(GRADES)
 
 
 def _criteria(

@@ -39,13 +39,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
 
-from policycheck.assessment import Assessment, Evidence, IndicatorResult
-from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE
+from policycheck.assessment import Assessment, Evidence
+from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, Check
 from policycheck.engine import Assessor
 from policycheck.errors import InputError, Problem
-from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_file
+from policycheck.loading import MAX_BYTES, Document, load_yaml_bytes, load_yaml_text, read_file
 from policycheck.model import Proposal, parse_proposal
-from policycheck.rubric import GRADES, BUNDLED, bundled_names
+from policycheck.rubric import BUNDLED, bundled_names
 
 FORMAT_VERSION = 1
 SUFFIX = ".tests.yaml"
@@ -53,7 +53,6 @@ _SUFFIXES = (".tests.yaml", ".tests.yml")
 
 SeverityName = Literal["low", "medium", "high", "critical"]
 GradeName = Literal["A", "B", "C", "D", "F"]
-_SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
 def _as_list(value: Any) -> Any:
@@ -91,9 +90,9 @@ class Expect(_Strict):
     risks_include: _Risks = Field(default_factory=dict)
     risks_exclude: Annotated[tuple[str, ...], BeforeValidator(_as_list)] = ()
     score: Annotated[tuple[_Number, _Number], BeforeValidator(_as_range)] | None = None
-    grade: Annotated[tuple[GradeName, ...], BeforeValidator(_as_list), Field(min_length=1)] | None = (
-        None
-    )
+    grade: (
+        Annotated[tuple[GradeName, ...], BeforeValidator(_as_list), Field(min_length=1)] | None
+    ) = None
 
     @property
     def empty(self) -> bool:
@@ -270,22 +269,16 @@ def load_cases(rubric_or_cases: str | Path | None, *, reference: Path | None = N
     Raises ``InputError`` listing every problem of the rubric or the case file.
     """
     where = _where(rubric_or_cases)
-    assessor = Assessor(where.rubric if not isinstance(where.rubric, str) else None, reference)
     if isinstance(where.rubric, str) and where.rubric != BUNDLED:
-        # A bundled rubric other than the default, by name.
-        from policycheck.rubric import load_rubric
-
-        assessor = _assessor_for(load_rubric(where.rubric), reference)
+        # Another rubric shipped with the package, by name (read from the installed file).
+        rubric: Path | None = Path(str(resources.files("policycheck") / "rubrics")) / (
+            where.rubric + ".yaml"
+        )
+    else:
+        rubric = where.rubric if isinstance(where.rubric, Path) else None
+    assessor = Assessor(rubric, reference)
     doc = _read_cases(where)
     return _validate(doc, assessor, where)
-
-
-def _assessor_for(loaded: Any, reference: Path | None) -> Assessor:  # pragma: no cover - no second bundled rubric yet
-    assessor = Assessor.__new__(Assessor)
-    Assessor.__init__(assessor, None, reference)
-    assessor.loaded = loaded
-    assessor.registry = loaded.registry
-    return assessor
 
 
 def _validate(doc: Document, assessor: Assessor, where: _Where) -> CaseFile:
@@ -337,9 +330,10 @@ def _validate(doc: Document, assessor: Assessor, where: _Where) -> CaseFile:
             sub = _proposal_document(doc, loc, spec, i, where)
             proposal = parse_proposal(sub, _context(assessor))
         except InputError as exc:
-            problems.extend(
-                Problem(p.file, p.line, p.column, f"{label}: {p.message}") for p in exc.problems
-            )
+            for p in exc.problems:
+                # A problem in a proposal file also names the case that uses it.
+                case_at = "" if p.file == doc.origin else f" ({doc.origin}:{line}:{column})"
+                problems.append(Problem(p.file, p.line, p.column, f"{label}{case_at}: {p.message}"))
             continue
         cases.append(Case(spec.name, doc.origin, line, column, proposal, sub, spec.expect))
     if problems:
@@ -378,6 +372,18 @@ def _context(assessor: Assessor) -> dict[str, Any]:
     return {"codes": ref.codes, "formats": ref.formats, "instruments": ref.instruments}
 
 
+def _item(doc: Document, loc: tuple[Any, ...], item: str) -> tuple[str, int, int]:
+    """Where ``item`` is written under ``loc``: a key of a mapping, or an entry of a list."""
+    node: Any = doc.data
+    for part in loc:
+        node = node[part] if isinstance(node, (dict, list)) else None
+    if isinstance(node, dict) and item in node:
+        return _at(doc, (*loc, item), key=True)
+    if isinstance(node, list) and item in node:
+        return _at(doc, (*loc, node.index(item)))
+    return _at(doc, loc)
+
+
 def _check_expect(
     doc: Document, loc: tuple[Any, ...], spec: _CaseSpec, assessor: Assessor, label: str
 ) -> list[Problem]:
@@ -390,12 +396,12 @@ def _check_expect(
     if expect.empty:
         problems.append(Problem(*_at(doc, at, key=True), f"{label}: expects nothing"))
     for check_id, levels in expect.levels.items():
-        where = (*at, "levels", check_id)
+        where = (*at, "levels")
         if rubric.indicator(check_id) is None:
             used = ", ".join(i for c in rubric.criteria.values() for i in c.indicators)
             problems.append(
                 Problem(
-                    *_at(doc, where, key=True),
+                    *_item(doc, where, check_id),
                     f"{label}: unknown check id '{check_id}' (the rubric's checks: {used})",
                 )
             )
@@ -405,7 +411,7 @@ def _check_expect(
             if level not in allowed:
                 problems.append(
                     Problem(
-                        *_at(doc, where),
+                        *_item(doc, (*where, check_id), level),
                         f"{label}: {check_id} never gives level '{level}' "
                         f"(it gives: {', '.join(allowed)})",
                     )
@@ -416,7 +422,7 @@ def _check_expect(
             if risk_id not in rubric.risks:
                 problems.append(
                     Problem(
-                        *_at(doc, (*at, key)),
+                        *_item(doc, (*at, key), risk_id),
                         f"{label}: unknown risk id '{risk_id}' "
                         f"(the rubric's risks: {', '.join(rubric.risks)})",
                     )
@@ -459,7 +465,7 @@ def _proposal_document(
         path = where.tests_path.parent / spec.file
         try:
             with path.open("rb") as handle:
-                raw = handle.read(2_000_000)
+                raw = handle.read(MAX_BYTES + 1)
         except OSError as exc:
             raise InputError(
                 [Problem(*file_at, f"cannot read proposal file {path}: {exc.strerror}")]
@@ -527,11 +533,12 @@ def _run(assessor: Assessor, case: Case) -> CaseResult:
             ),
             None,
         )
-    return CaseResult(case, tuple(compare(case.expect, assessment)), assessment)
+    registry = assessor.loaded.registry
+    return CaseResult(case, tuple(compare(case.expect, assessment, registry)), assessment)
 
 
-def compare(expect: Expect, a: Assessment) -> list[Mismatch]:
-    """Every way ``a`` differs from ``expect``."""
+def compare(expect: Expect, a: Assessment, registry: Mapping[str, Check]) -> list[Mismatch]:
+    """Every way ``a`` differs from ``expect``; ``registry`` tells which check raises which risk."""
     found: list[Mismatch] = []
     indicators = {i.check_id: i for c in a.criteria for i in c.indicators}
     for check_id, levels in expect.levels.items():
@@ -560,7 +567,7 @@ def compare(expect: Expect, a: Assessment) -> list[Mismatch]:
                     "risks",
                     f"exactly [{', '.join(sorted(wanted))}]",
                     f"[{', '.join(sorted(have))}] ({detail})",
-                    _risk_notes(a, extra) + _missing_notes(a, missing),
+                    _risk_notes(a, extra) + _missing_notes(a, missing, registry),
                 )
             )
         found.extend(_severities(expect.risks, actual, a))
@@ -572,7 +579,7 @@ def compare(expect: Expect, a: Assessment) -> list[Mismatch]:
                     "risks_include",
                     f"at least [{', '.join(sorted(expect.risks_include))}]",
                     f"[{', '.join(sorted(actual))}] (missing {', '.join(missing)})",
-                    _missing_notes(a, missing),
+                    _missing_notes(a, missing, registry),
                 )
             )
         found.extend(_severities(expect.risks_include, actual, a))
@@ -625,33 +632,23 @@ def _risk_notes(a: Assessment, ids: Sequence[str]) -> tuple[str, ...]:
     for risk in a.risks:
         if risk.id in ids:
             where = f"{risk.evidence[0].location}: " if risk.evidence else ""
-            notes.append(f"{where}{risk.id} ({risk.severity.value}, {risk.check_id}): {risk.finding}")
+            notes.append(
+                f"{where}{risk.id} ({risk.severity.value}, {risk.check_id}): {risk.finding}"
+            )
     return tuple(notes)
 
 
-def _missing_notes(a: Assessment, ids: Sequence[str]) -> tuple[str, ...]:
-    """For a risk that was not flagged: the level and evidence of the checks that can raise it."""
-    if not ids:
-        return ()
-    notes: list[str] = []
-    indicators: dict[str, IndicatorResult] = {
-        i.check_id: i for c in a.criteria for i in c.indicators
-    }
-    return tuple(notes) + tuple(
-        f"{check_id} gave {ind.level}: " + "; ".join(e.note for e in ind.evidence)
-        for check_id, ind in indicators.items()
-        if _raises(check_id, ids)
+def _missing_notes(
+    a: Assessment, ids: Sequence[str], registry: Mapping[str, Check]
+) -> tuple[str, ...]:
+    """For risks not flagged: the level and evidence of each check that can raise them."""
+    return tuple(
+        f"{ind.check_id} gave {ind.level}: "
+        + "; ".join(f"{e.location}: {e.note}" for e in ind.evidence)
+        for c in a.criteria
+        for ind in c.indicators
+        if ind.check_id in registry and set(ids) & set(registry[ind.check_id].risks)
     )
-
-
-_RAISES: dict[str, tuple[str, ...]] = {}
-
-
-def _raises(check_id: str, ids: Sequence[str]) -> bool:
-    from policycheck.checks import REGISTRY
-
-    check = REGISTRY.get(check_id)
-    return check is not None and any(r in check.risks for r in ids)
 
 
 def _severities(
@@ -691,7 +688,6 @@ def format_results(run: RunResult, *, verbose: bool = False) -> str:
 
 
 __all__ = [
-    "GRADES",
     "Case",
     "CaseFile",
     "CaseResult",

@@ -1,9 +1,292 @@
-"""The `rules` commands."""
+"""The `rules` and `explain` commands: which checks a rubric uses, and what one check or risk means."""
 
 from __future__ import annotations
 
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from policycheck.commands.rubrics import FormatOpt, TextOrJson
+
+if TYPE_CHECKING:
+    from policycheck.describe import Example
+    from policycheck.rubric import LoadedRubric
+
+RubricNameOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rubric", help="Rubric: a bundled name or a file (default: the bundled rubric)."
+    ),
+]
+
+WIDTH = 100
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+
+    @app.command()
+    def rules(rubric: RubricNameOpt = None, format: FormatOpt = TextOrJson.TEXT) -> None:
+        """List the checks the rubric uses (built-in and declared) and the built-in ones it does not."""
+        from policycheck.commands.rubrics import load
+        from policycheck.describe import rules_document
+
+        loaded = load(rubric)
+        document = rules_document(loaded)
+        if format is TextOrJson.JSON:
+            sys.stdout.write(
+                json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            )
+            return
+        _rules_text(loaded, document)
+
+    @app.command()
+    def explain(
+        id: Annotated[str, typer.Argument(help="A check id (e.g. AC01) or a risk id (e.g. CE01).")],
+        rubric: RubricNameOpt = None,
+        format: FormatOpt = TextOrJson.TEXT,
+    ) -> None:
+        """Explain a check (what it looks at, why, its levels, examples, its risks) or a risk."""
+        from policycheck.commands.rubrics import load
+        from policycheck.describe import check_document, known_ids, risk_document, suggest
+        from policycheck.errors import UsageError
+
+        loaded = load(rubric)
+        known = known_ids(loaded)
+        match = next((k for k in known if k.upper() == id.strip().upper()), None)
+        if match is None:
+            near = suggest(id.strip(), known)
+            hint = (
+                f"; did you mean {' or '.join(near)}?" if near else f" (known: {', '.join(known)})"
+            )
+            raise UsageError(f"unknown check or risk id '{id}'{hint}")
+        if match in loaded.registry:
+            document = check_document(loaded, match, _examples(loaded, match))
+        else:
+            document = risk_document(loaded, match)
+        if format is TextOrJson.JSON:
+            sys.stdout.write(
+                json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            )
+        elif document["type"] == "check":
+            sys.stdout.write(_check_text(document))
+        else:
+            sys.stdout.write(_risk_text(document))
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """Left-aligned columns two spaces apart; the last column is not padded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "  ".join(
+            [*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _risks_cell(risks: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{r['id']} {r['severity'] or '(not described)'}" for r in risks) or "-"
+
+
+def _rules_text(loaded: LoadedRubric, document: dict[str, Any]) -> None:
+    from policycheck.describe import fmt, used_checks
+
+    ref = document["rubric"]
+    out = [f"Checks of rubric {ref['id']} {ref['version']} ({ref['origin']}): {ref['title']}", ""]
+    rows = [["ID", "CRITERION", "WEIGHT", "KIND", "TITLE", "RISKS (DEFAULT SEVERITY)"]]
+    for row in used_checks(loaded):
+        rows.append(
+            [
+                row["id"],
+                row["criterion"],
+                fmt(row["weight"]),
+                row["kind"],
+                row["title"],
+                _risks_cell(row["risks"]),
+            ]
+        )
+    out += _table(rows)
+    unused = document["unused"]
+    if unused:
+        out += ["", f"Built-in checks this rubric does not use ({len(unused)}):"]
+        out += _table(
+            [["ID", "CRITERION", "KIND", "WHAT IT CHECKS"]]
+            + [[u["id"], u["criterion"], "unused", u["summary"]] for u in unused]
+        )
+    out += ["", "Details of one check or risk: policycheck explain ID"]
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+# --- explain --------------------------------------------------------------------------------
+
+
+def _tests_document(origin: str) -> tuple[Any, str] | None:
+    """The test cases kept next to a rubric (``NAME.tests.yaml``), if there are readable ones."""
+    from importlib import resources
+
+    from policycheck.errors import InputError
+    from policycheck.loading import load_yaml_text, read_file
+
+    prefix = "<bundled>/rubrics/"
+    try:
+        if origin.startswith(prefix):
+            name = origin[len(prefix) :].removesuffix(".yaml") + ".tests.yaml"
+            resource = resources.files("policycheck") / "rubrics" / name
+            if not resource.is_file():
+                return None
+            return load_yaml_text(resource.read_text("utf-8"), prefix + name).data, prefix + name
+        path = Path(origin)
+        tests = path.with_name(path.name.removesuffix(".yaml") + ".tests.yaml")
+        if not tests.is_file():
+            return None
+        return read_file(tests).data, str(tests)
+    except InputError:
+        return None
+
+
+def _examples(loaded: LoadedRubric, check_id: str) -> tuple[Example | None, Example | None]:
+    """A passing and a failing example: from the rubric's test cases, else the built-in table."""
+    from policycheck.describe import EXAMPLES, examples_from_cases, is_declared
+
+    check = loaded.registry[check_id]
+    where = loaded.rubric.indicator(check_id)
+    points = {lv: spec.points for lv, spec in where[1].levels.items()} if where else {}
+    passes: Example | None = None
+    fails: Example | None = None
+    for origin in loaded.chain:
+        found = _tests_document(origin)
+        if found is None:
+            continue
+        p, f = examples_from_cases(found[0], check, points, found[1])
+        passes, fails = passes or p, fails or f
+        if passes and fails:
+            break
+    if not is_declared(loaded, check_id) and check_id in EXAMPLES:
+        builtin = EXAMPLES[check_id]
+        passes, fails = passes or builtin[0], fails or builtin[1]
+    return passes, fails
+
+
+def _wrap(text: str, indent: str = "  ") -> list[str]:
+    return textwrap.wrap(
+        " ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent
+    ) or [indent.rstrip()]
+
+
+def _example_lines(label: str, example: dict[str, Any] | None, levels: dict[str, Any]) -> list[str]:
+    if example is None:
+        return [f"{label}: no example recorded"]
+    points = levels.get(example["level"])
+    score = f", {points} points" if points is not None else ""
+    raises = f"; raises {', '.join(example['risks'])}" if example["risks"] else ""
+    source = "" if example["source"] == "built-in" else f"  [{example['source']}]"
+    lines = [f"{label} (level {example['level']}{score}{raises}){source}"]
+    lines += [f"  | {line}" for line in example["yaml"].rstrip("\n").splitlines()]
+    return lines
+
+
+def _check_text(doc: dict[str, Any]) -> str:
+    from policycheck.describe import fmt, pct
+
+    out: list[str] = []
+    if doc["used"]:
+        out.append(f"{doc['id']}  {doc['title']}")
+        out.append(
+            f"  {doc['kind']} check; criterion {doc['criterion']} ({doc['criterion_title']}); "
+            f"weight {fmt(doc['weight'])}, {pct(doc['share_of_criterion'])} of the criterion, "
+            f"{pct(doc['share_of_total'])} of the total"
+        )
+    else:
+        out.append(f"{doc['id']}  {doc['doc'].splitlines()[0] if doc['doc'] else ''}")
+        out.append(
+            f"  built-in check of criterion {doc['criterion']}, unused: this rubric does not score it"
+        )
+    out += ["", "What it looks at"]
+    out += [f"  {path}" for path in doc["looks_at"]]
+    out += ["", "Why"]
+    if doc["used"]:
+        out += _wrap(doc["rationale"])
+        out += _wrap(f"Brief: {doc['brief']}")
+    else:
+        out.append("  (the rubric gives no rationale for a check it does not use)")
+    out += ["", "How each level is reached"]
+    out += _wrap(doc["doc"]) if doc["doc"] else []
+    rules = doc.get("rules")
+    if rules:
+        for rule in rules["levels"]:
+            out += _wrap(f"{rule['level']} when {rule['when']}", "    ")
+        out += _wrap(f"otherwise {rules['otherwise']}", "    ")
+        if rules["insufficient_when"]:
+            out += _wrap(f"insufficient information when {rules['insufficient_when']}", "    ")
+        if rules["not_applicable_when"]:
+            out += _wrap(f"not applicable when {rules['not_applicable_when']}", "    ")
+    levels: dict[str, Any] = {}
+    if doc["used"]:
+        width = max(len(lv["level"]) for lv in doc["levels"])
+        for lv in doc["levels"]:
+            levels[lv["level"]] = fmt(lv["points"])
+            out.append(
+                f"  {lv['level'].ljust(width)}  {fmt(lv['points']):>3} points  {lv['means']}"
+            )
+        rule = doc["insufficient_information"]
+        out += _wrap(
+            f"When the file does not say: insufficient information, {fmt(rule['points'])} points. "
+            "When it does not apply: left out, the other indicators share its weight."
+        )
+        out += ["", "To improve"]
+        out += _wrap(doc["improve"])
+    else:
+        out.append(f"  levels: {', '.join(lv['level'] for lv in doc['levels'])}")
+    out.append("")
+    examples = doc["examples"]
+    out += _example_lines("Example that passes", examples["passes"], levels)
+    out += _example_lines("Example that fails", examples["fails"], levels)
+    if any(e and e["source"] == "built-in" for e in examples.values()):
+        out += _wrap(
+            "(Examples are added to a minimal proposal: schema_version: 1, id, title, status and "
+            "participants: [AL]; a participants line in the example replaces the minimal one.)"
+        )
+    out += ["", "Risks it can raise"]
+    if not doc["risks"]:
+        out.append("  none")
+    for risk in doc["risks"]:
+        if risk["severity"] is None:
+            out.append(f"  {risk['id']}  (not described by this rubric)")
+            continue
+        out.append(
+            f"  {risk['id']}  {risk['title']}  (default severity {risk['severity']}; {risk['family']})"
+        )
+        out += _wrap(f"Mitigation: {risk['mitigation']}", "    ")
+        out += _wrap(f"Brief: {risk['brief']}", "    ")
+    return "\n".join(out) + "\n"
+
+
+def _risk_text(doc: dict[str, Any]) -> str:
+    out = [
+        f"{doc['id']}  {doc['title']}",
+        f"  risk; family {doc['family']}; default severity {doc['severity']}",
+        "",
+        "Mitigation",
+        *_wrap(doc["mitigation"]),
+        "",
+        "Brief",
+        *_wrap(doc["brief"]),
+        "",
+        "Raised by",
+    ]
+    for check in doc["raised_by"]:
+        what = check["title"] or "not used by this rubric"
+        out.append(
+            f"  {check['id']}  {what} ({check['kind']}{'' if check['used'] else ', unused'})"
+        )
+    if not doc["raised_by"]:
+        out.append("  no check (the rubric describes it, but nothing raises it)")
+    return "\n".join(out) + "\n"
