@@ -8,6 +8,7 @@ documents (for JSON and text), examples, suggestions and lint findings.
 from __future__ import annotations
 
 import difflib
+import inspect
 import io
 import itertools
 import math
@@ -42,8 +43,10 @@ class Example:
     level: str
     yaml: str
     risks: tuple[str, ...] = ()
-    #: ``built-in`` (added to ``MINIMAL``) or where it comes from (a rubric test case).
+    #: ``built-in`` or where it comes from (a rubric test case).
     source: str = "built-in"
+    #: The fragment is added to ``MINIMAL`` (else it is a whole proposal, identity keys left out).
+    minimal: bool = True
 
 
 def _ex(level: str, yaml: str, *risks: str) -> Example:
@@ -225,7 +228,12 @@ def fmt(value: float) -> str:
 
 
 def pct(share: float) -> str:
-    return f"{share * 100:.1f}%"
+    """A share as a percentage with one decimal, halves rounded up (6.25 → 6.3%)."""
+    return f"{math.floor(share * 1000 + 0.5) / 10:.1f}%"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def suggest(word: str, candidates: Iterable[str]) -> list[str]:
@@ -356,6 +364,7 @@ def _example_doc(example: Example | None) -> dict[str, Any] | None:
         "yaml": example.yaml,
         "risks": list(example.risks),
         "source": example.source,
+        "minimal": example.minimal,
     }
 
 
@@ -375,7 +384,7 @@ def check_document(
         "used": where is not None,
         "criterion": check.criterion,
         "looks_at": list(check.looks_at),
-        "doc": check.doc,
+        "doc": inspect.cleandoc(check.doc),
         "risks": [
             {
                 **ref,
@@ -467,12 +476,14 @@ def risk_document(loaded: LoadedRubric, risk_id: str) -> dict[str, Any]:
 
 
 def dump_yaml(data: Any) -> str:
-    """Plain values as block YAML (for showing a test case's proposal)."""
+    """Plain values as YAML, keys in their order, short lists inline (a test case's proposal)."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
+    yaml.default_flow_style = None
     yaml.allow_unicode = True
+    yaml.width = 96
+    yaml.representer.sort_base_mapping_type_on_output = False
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     return buffer.getvalue()
@@ -481,61 +492,66 @@ def dump_yaml(data: Any) -> str:
 _IDENTITY = ("schema_version", "id", "title", "summary", "status", "date", "sources")
 
 
+def _case_risks(expect: Mapping[str, Any]) -> list[str]:
+    """The risk ids a case expects (``risks`` or ``risks_include``: ids, or id → severity)."""
+    ids: list[str] = []
+    for key in ("risks", "risks_include"):
+        value = expect.get(key)
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, (list, dict)):
+            ids += [str(r.get("id") if isinstance(r, dict) else r) for r in value]
+    return list(dict.fromkeys(ids))
+
+
 def examples_from_cases(
     data: Any, check: Check, points: Mapping[str, float], origin: str
 ) -> tuple[Example | None, Example | None]:
-    """The best- and worst-scoring cases of a rubric test file that state ``check``'s level.
+    """Cases of a rubric test file that reach ``check``'s best and its worst level.
 
-    The file holds ``cases: [{name, check?, proposal: {...}, expect: {levels: {ID: level},
-    risks: [...]}}]``; anything else in it is ignored. A case made for the check (``check:
-    ID``) is preferred at equal points.
+    A case (``{name, check?, extends_minimal | proposal, expect: {levels: {ID: level},
+    risks | risks_include}}``) counts when it expects one level of the check. Cases made
+    for the check (``check: ID``, or a name that starts with the id) come first, then
+    short ones (``extends_minimal``), then the file's order. Anything else is ignored.
     """
     cases = data.get("cases") if isinstance(data, dict) else None
     if not isinstance(cases, list) or not points:
         return None, None
-    found: list[tuple[float, int, int, Example]] = []
+    top, bottom = max(points.values()), min(points.values())
+    found: list[tuple[float, tuple[int, int, int, int], Example]] = []
     for n, case in enumerate(cases):
-        if not isinstance(case, dict):
+        if not isinstance(case, dict) or not isinstance(case.get("expect"), dict):
             continue
-        expect, proposal = case.get("expect"), case.get("proposal")
-        levels = expect.get("levels") if isinstance(expect, dict) else None
-        if not isinstance(levels, dict) or levels.get(check.id) not in points:
+        expect = case["expect"]
+        levels = expect.get("levels")
+        level = levels.get(check.id) if isinstance(levels, dict) else None
+        if isinstance(level, list) and len(level) == 1:
+            level = level[0]
+        if not isinstance(level, str) or level not in points:
             continue
-        if isinstance(proposal, dict):
-            shown = {k: v for k, v in proposal.items() if k not in _IDENTITY}
-            text = dump_yaml(shown) if shown else ""
-        elif isinstance(proposal, str):
-            text = proposal if proposal.endswith("\n") else proposal + "\n"
+        minimal, body = case.get("extends_minimal"), case.get("proposal")
+        if isinstance(minimal, dict):
+            text, short = dump_yaml(minimal) if minimal else "", 0
+        elif isinstance(body, dict):
+            shown = {k: v for k, v in body.items() if k not in _IDENTITY}
+            text, short = dump_yaml(shown) if shown else "", 1
         else:
             continue
-        raw_risks = expect.get("risks") if isinstance(expect, dict) else None
-        risks = tuple(
-            str(r.get("id") if isinstance(r, dict) else r)
-            for r in (raw_risks if isinstance(raw_risks, list) else [])
+        name = str(case.get("name", f"#{n + 1}"))
+        focused = case.get("check") == check.id or name.split(" ", 1)[0] == check.id
+        example = Example(
+            level,
+            text,
+            tuple(r for r in _case_risks(expect) if r in check.risks),
+            f"test case '{name}' of {origin}",
+            minimal=short == 0,
         )
-        level = str(levels[check.id])
-        name = case.get("name", f"#{n + 1}")
-        found.append(
-            (
-                points[level],
-                0 if case.get("check") == check.id else 1,
-                n,
-                Example(
-                    level,
-                    text,
-                    tuple(r for r in risks if r in check.risks),
-                    f"test case '{name}' of {origin}",
-                ),
-            )
-        )
-    if not found:
-        return None, None
-    top, bottom = max(points.values()), min(points.values())
-    best = min(found, key=lambda f: (-f[0], f[1], f[2]))
-    worst = min(found, key=lambda f: (f[0], f[1], f[2]))
+        found.append((points[level], (0 if focused else 1, short, text.count("\n"), n), example))
+    best = [f for f in found if f[0] == top]
+    worst = [f for f in found if f[0] == bottom and bottom < top]
     return (
-        best[3] if best[0] > bottom else None,
-        worst[3] if worst[0] < top else None,
+        min(best, key=lambda f: f[1])[2] if best else None,
+        min(worst, key=lambda f: f[1])[2] if worst else None,
     )
 
 
@@ -704,7 +720,7 @@ def _warnings(loaded: LoadedRubric, where: Located) -> list[Problem]:
             top = path.split(".", 1)[0]
             if top not in fields:
                 near = suggest(top, fields)
-                hint = f" (did you mean '{near[0].lower()}'?)" if near else ""
+                hint = f" (did you mean '{near[0]}'?)" if near else ""
                 warnings.append(
                     where.at(
                         ("checks", xid, "looks_at", n),

@@ -113,7 +113,7 @@ class Assessor:
                             mitigation=spec.mitigation,
                             brief=spec.brief,
                             check_id=check_id,
-                            fingerprint=fingerprint(hit.risk, proposal.id, path),
+                            fingerprint=fingerprint(hit.risk, proposal.id, hit.subject or path),
                         )
                     )
         risks.sort(key=lambda r: (-r.severity.rank, r.id, r.finding))

@@ -298,20 +298,22 @@ def _validate(doc: Document, assessor: Assessor, where: _Where) -> CaseFile:
         if not isinstance(raw, dict):
             problems.append(Problem(doc.origin, line, column, "a case must be a mapping"))
             continue
-        try:
-            spec = _CaseSpec.model_validate(raw)
-        except ValidationError as exc:
-            problems.extend(_problems(doc, loc, exc, raw.get("name")))
-            continue
-        label = f"case '{spec.name}'"
-        if spec.name in seen:
+        name = raw.get("name")
+        if isinstance(name, str) and name in seen:
             problems.append(
                 Problem(
                     *_at(doc, (*loc, "name")),
-                    f"{label}: the name is already used by the case on line {seen[spec.name]}",
+                    f"case '{name}': the name is already used by the case on line {seen[name]}",
                 )
             )
-        seen.setdefault(spec.name, line)
+        if isinstance(name, str):
+            seen.setdefault(name, line)
+        try:
+            spec = _CaseSpec.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_problems(doc, loc, exc, name))
+            continue
+        label = f"case '{spec.name}'"
         problems.extend(_check_expect(doc, loc, spec, assessor, label))
         given = [k for k in ("proposal", "extends_minimal", "file") if getattr(spec, k) is not None]
         if len(given) != 1:
@@ -491,7 +493,18 @@ def _proposal_document(
             if isinstance(value, list):
                 for n in range(len(value)):
                     values[(name, n)] = anchor
-    return Document(doc.origin, data, values, keys)
+    return _CaseDocument(doc.origin, data, values, keys)
+
+
+@dataclass(frozen=True)
+class _CaseDocument(Document):
+    """A proposal inside a case file: what it does not state is located at the case's proposal."""
+
+    def position(self, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
+        first = next((p for p in loc if isinstance(p, (str, int))), None)
+        if first is None or ((first,) not in self.values and (first,) not in self.keys):
+            return self.values.get((), (1, 1))
+        return super().position(loc, key=key)
 
 
 def _reroot(

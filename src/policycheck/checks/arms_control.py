@@ -46,7 +46,10 @@ def srac_ceilings(ctx: Context) -> Outcome:
             note = f"{label}: {acq.quantity} more would exceed the ceiling of {ceiling} (holdings {holdings if holdings is not None else 'unknown'})"
             risks.append(
                 RiskHit(
-                    "CE02", f"{label} ceiling exceeded", tuple(Mark(p, note) for p in acq.paths)
+                    "CE02",
+                    f"{label} ceiling exceeded",
+                    tuple(Mark(p, note) for p in acq.paths),
+                    subject=f"{acq.recipient}:{acq.category}",
                 )
             )
         elif headroom is None:
@@ -78,6 +81,7 @@ def srac_ceilings(ctx: Context) -> Outcome:
                         Mark(p, f"{acq.recipient}–{other} rivalry ({rivals[0].acuteness})")
                         for p in acq.paths
                     ),
+                    subject=f"{acq.recipient}:{acq.category}:{other}",
                 )
             )
     order = ("exceeded", INSUFFICIENT, "tight", "within")
@@ -122,6 +126,7 @@ def uncovered_capabilities(ctx: Context) -> Outcome:
                     f"{t.system} ({t.category.replace('-', ' ')}) for {t.recipient}, a party to a dispute with {others}, outside any arms-control ceiling",
                     (mark,),
                     severity=worst.acuteness,
+                    subject=f"{t.recipient}:{t.category}:{t.system}",
                 )
             )
     return Outcome("to-disputant" if risks else "outside-disputes", tuple(marks), tuple(risks))

@@ -30,6 +30,9 @@ class RiskHit:
     finding: str
     marks: tuple[Mark, ...]
     severity: str | None = None
+    #: What the risk is about, when a YAML path is not a stable identity (states, systems):
+    #: the fingerprint uses it, so reordering a list does not make a finding look new.
+    subject: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,7 @@ def rivals_left_out(ctx: Context) -> Outcome:
                     ),
                 ),
                 severity=severity,
+                subject="left-out:" + ",".join(rivals),
             ),
         )
     return Outcome(worst.dyad.acuteness, marks, risks)
@@ -236,6 +237,7 @@ def external_actors(ctx: Context) -> Outcome:
                 f"{worst.country} involved as {worst.how}: an external actor that can deepen the region's divides",
                 marks,
                 severity=worst.influence,
+                subject=f"external:{worst.country}",
             ),
         )
     return Outcome(worst.influence, marks, risks)
@@ -266,5 +268,12 @@ def recognition_divide(ctx: Context) -> Outcome:
     return Outcome(
         "divided",
         marks,
-        (RiskHit("RF05", f"{codes} take part alongside Kosovo without recognising it", marks),),
+        (
+            RiskHit(
+                "RF05",
+                f"{codes} take part alongside Kosovo without recognising it",
+                marks,
+                subject=f"non-recognisers:{codes}",
+            ),
+        ),
     )

@@ -179,6 +179,11 @@ def _points(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
 
 
+def _points_change(old: float | None, new: float | None, delta: float | None) -> str:
+    change = "" if delta is None else f" ({'±0' if delta == 0 else f'{delta:+g}'})"
+    return f"{_points(old)} → {_points(new)}{change}"
+
+
 def _steps(steps: int) -> str:
     if steps == 0:
         return "unchanged"
@@ -441,6 +446,8 @@ def render_markdown(c: Comparison, meta: Meta) -> str:
         where,
         "",
     ]
+    if old.title != new.title:
+        lines += [f"Title was: {md_text(old.title)}", ""]
     for side, a in (("Before", old), ("After", new)):
         cap = _cap(a)
         if cap is not None:
@@ -475,7 +482,7 @@ def render_markdown(c: Comparison, meta: Meta) -> str:
                     md_text(i.title, table=True),
                     md_text(_level(i.old_level), table=True),
                     md_text(_level(i.new_level), table=True),
-                    f"{_points(i.old_points)} → {_points(i.new_points)} ({_signed(i.delta)})",
+                    _points_change(i.old_points, i.new_points, i.delta),
                 ]
                 for i in c.indicators
             ],
@@ -583,6 +590,8 @@ def render_terminal(c: Comparison, meta: Meta) -> list[RenderableType]:
     out: list[RenderableType] = []
     ids = old.proposal_id if not c.proposal_id_changed else f"{old.proposal_id} → {new.proposal_id}"
     out.append(Text.assemble((new.title, "bold"), f"  ({ids})"))
+    if old.title != new.title:
+        out.append(Text(f"was: {old.title}", style="dim"))
     out.append(Text(f"{old.file}  →  {new.file}", style="dim"))
     if meta.revision is not None:
         out.append(Text(f"{meta.revision.ref} is commit {meta.revision.commit[:12]}", style="dim"))
@@ -608,7 +617,9 @@ def render_terminal(c: Comparison, meta: Meta) -> list[RenderableType]:
     for name in ("Weight", "Old", "New", "Change"):
         table.add_column(name, justify="right")
     for d in c.criteria:
-        table.add_row(d.title, f"{d.weight:g}", _score(d.old), _score(d.new), _signed(d.delta))
+        table.add_row(
+            Text(d.title), f"{d.weight:g}", _score(d.old), _score(d.new), _signed(d.delta)
+        )
     out += [table, Text("")]
 
     if c.indicators:
@@ -624,11 +635,11 @@ def render_terminal(c: Comparison, meta: Meta) -> list[RenderableType]:
         table.add_column("Points", justify="right")
         for i in c.indicators:
             table.add_row(
-                i.check_id,
-                i.title,
-                _level(i.old_level),
-                _level(i.new_level),
-                f"{_points(i.old_points)} → {_points(i.new_points)} ({_signed(i.delta)})",
+                Text(i.check_id),
+                Text(i.title),
+                Text(_level(i.old_level)),
+                Text(_level(i.new_level)),
+                _points_change(i.old_points, i.new_points, i.delta),
             )
         out.append(table)
     else:

@@ -164,7 +164,7 @@ def register(app: typer.Typer) -> None:
         rubric: Annotated[str, typer.Argument(help="The rubric file (or a bundled name).")],
     ) -> None:
         """Check a rubric file and report every problem as file:line:col: message (exit 2 if any)."""
-        from policycheck.describe import lint
+        from policycheck.describe import lint, plural
         from policycheck.errors import ExitCode, InputError
 
         try:
@@ -183,14 +183,14 @@ def register(app: typer.Typer) -> None:
         r = loaded.rubric
         indicators = sum(len(c.indicators) for c in r.criteria.values())
         parts = [
-            f"{len(r.criteria)} criteria",
-            f"{indicators} indicators ({len(r.checks)} declared)",
-            f"{len(r.risks)} risks",
+            plural(len(r.criteria), "criterion", "criteria"),
+            f"{plural(indicators, 'indicator')} ({len(r.checks)} declared)",
+            plural(len(r.risks), "risk"),
         ]
         extends = f", extends {', '.join(loaded.chain[1:])}" if len(loaded.chain) > 1 else ""
         sys.stdout.write(
             f"{loaded.origin}: OK: rubric {r.id} {r.version}{extends}: {', '.join(parts)}; "
-            f"{len(warnings)} warning(s)\n"
+            f"{plural(len(warnings), 'warning')}\n"
         )
 
 
@@ -200,7 +200,9 @@ def _report(errors: list[Any], warnings: list[Any]) -> None:
     for w in sorted(warnings):
         sys.stderr.write(f"{w.file}:{w.line}:{w.column}: warning: {w.message}\n")
     if errors:
-        sys.stderr.write(f"{len(errors)} problem(s); the rubric cannot be used\n")
+        from policycheck.describe import plural
+
+        sys.stderr.write(f"{plural(len(errors), 'problem')}: the rubric cannot be used\n")
 
 
 def _duplicate_check(spec: str, message: str) -> Any:
@@ -263,10 +265,8 @@ def _show_text(doc: dict[str, Any]) -> None:
     for grade, minimum in doc["grades"].items():
         bands.add_row(grade, fmt(minimum))
     console.print(bands)
-    caps = Table(
-        title="Caps (the most severe risk caps the grade)", title_justify="left", show_edge=False
-    )
-    caps.add_column("Risk severity")
+    caps = Table(title="Caps", title_justify="left", show_edge=False)
+    caps.add_column("Most severe risk")
     caps.add_column("Grade at most")
     for severity, grade in doc["caps"].items():
         caps.add_row(severity, grade)

@@ -46,7 +46,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def explain(
-        id: Annotated[str, typer.Argument(help="A check id (e.g. AC01) or a risk id (e.g. CE01).")],
+        wanted: Annotated[
+            str,
+            typer.Argument(metavar="ID", help="A check id (e.g. AC01) or a risk id (e.g. CE01)."),
+        ],
         rubric: RubricNameOpt = None,
         format: FormatOpt = TextOrJson.TEXT,
     ) -> None:
@@ -57,13 +60,13 @@ def register(app: typer.Typer) -> None:
 
         loaded = load(rubric)
         known = known_ids(loaded)
-        match = next((k for k in known if k.upper() == id.strip().upper()), None)
+        match = next((k for k in known if k.upper() == wanted.strip().upper()), None)
         if match is None:
-            near = suggest(id.strip(), known)
+            near = suggest(wanted.strip(), known)
             hint = (
                 f"; did you mean {' or '.join(near)}?" if near else f" (known: {', '.join(known)})"
             )
-            raise UsageError(f"unknown check or risk id '{id}'{hint}")
+            raise UsageError(f"unknown check or risk id '{wanted}'{hint}")
         if match in loaded.registry:
             document = check_document(loaded, match, _examples(loaded, match))
         else:
@@ -218,7 +221,8 @@ def _check_text(doc: dict[str, Any]) -> str:
     else:
         out.append("  (the rubric gives no rationale for a check it does not use)")
     out += ["", "How each level is reached"]
-    out += _wrap(doc["doc"]) if doc["doc"] else []
+    for paragraph in doc["doc"].split("\n\n") if doc["doc"] else []:
+        out += _wrap(paragraph)
     rules = doc.get("rules")
     if rules:
         for rule in rules["levels"]:
@@ -249,11 +253,13 @@ def _check_text(doc: dict[str, Any]) -> str:
     examples = doc["examples"]
     out += _example_lines("Example that passes", examples["passes"], levels)
     out += _example_lines("Example that fails", examples["fails"], levels)
-    if any(e and e["source"] == "built-in" for e in examples.values()):
+    if any(e and e["minimal"] for e in examples.values()):
         out += _wrap(
-            "(Examples are added to a minimal proposal: schema_version: 1, id, title, status and "
-            "participants: [AL]; a participants line in the example replaces the minimal one.)"
+            "(An example shows what it adds to a minimal proposal: schema_version: 1, id, title, "
+            "status and participants: [AL], which a participants key replaces.)"
         )
+    if any(e and not e["minimal"] for e in examples.values()):
+        out += _wrap("(Whole proposals are shown without their identity keys: id, title, status.)")
     out += ["", "Risks it can raise"]
     if not doc["risks"]:
         out.append("  none")
