@@ -121,19 +121,19 @@ def test_sample_cases_match_the_sample_files(bundled, name: str, assessor: Asses
 
 def test_cli_runs_the_bundled_cases(capsys) -> None:  # type: ignore[no-untyped-def]
     for args in ((), ("default",), (str(ROOT / "src/policycheck/rubrics/default.yaml"),)):
-        code, out, err = run_ok(capsys, "rubric-test", *args)
+        code, out, err = run_ok(capsys, "rubric", "test", *args)
         assert code == 0, out + err
         assert re.search(r"^\d+ passed, 0 failed$", out, re.MULTILINE), out
         assert "FAIL" not in out
 
 
 def test_cli_verbose_and_select(capsys) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = run_ok(capsys, "rubric-test", "-v", "-k", "RI07")
+    code, out, _ = run_ok(capsys, "rubric", "test", "-v", "-k", "RI07")
     assert code == 0
     assert out.count(": pass: RI07") == 3
     total = len(load_cases(None).cases)
     assert out.rstrip().endswith(f"3 passed, 0 failed ({total - 3} deselected)")
-    code, _, err = run(capsys, "rubric-test", "-k", "no such case")
+    code, _, err = run(capsys, "rubric", "test", "-k", "no such case")
     assert code == 2
     assert "no case name contains 'no such case'" in err
 
@@ -248,7 +248,7 @@ def test_a_failing_case_is_reported_with_its_line_expected_actual_and_evidence(
 ) -> None:
     rubric = _write(tmp_path, FAILING)
     tests = case_file_for(rubric)
-    code, out, _ = run(capsys, "rubric-test", str(rubric))
+    code, out, _ = run(capsys, "rubric", "test", str(rubric))
     assert code == 1
     line = _line(tests, "name: wrong level")
     assert f"{tests}:{line}:5: FAIL: wrong level, risks, score and grade" in out
@@ -311,6 +311,7 @@ cases:
     expect: {levels: {NS01: absent}, level: {NS02: absent}}
     colour: blue
   - name: unknown check, level and risk
+    check: XX98
     extends_minimal: {}
     expect:
       levels: {XX99: absent, RI01: evidenced, NS01: [absent, maybe]}
@@ -373,6 +374,7 @@ def test_an_invalid_case_file_lists_every_problem_located(
     assert "unknown check id 'XX99'" in at("XX99", "XX99")
     assert "RI01 never gives level 'evidenced'" in at("XX99", "evidenced")
     assert "NS01 never gives level 'maybe'" in at("XX99", "maybe")
+    assert "unknown check id 'XX98'" in at("check: XX98", "XX98")
     assert "unknown risk id 'ZZ01'" in at("ZZ01", "ZZ01")
     assert "unknown risk id 'YY01'" in at("risks_exclude: YY01", "YY01")
     invalid = at("participants: [AL, QQ]", "QQ")
@@ -395,7 +397,7 @@ def test_an_invalid_case_file_lists_every_problem_located(
     assert "case 'inline proposal': missing required key 'title'" in inline
     assert "case 'inline proposal': id: String should match pattern" in at("id: Bad Id", "Bad Id")
     assert "cannot read proposal file" in at("file: nowhere.yaml")
-    code, _, err = run(capsys, "rubric-test", str(rubric))
+    code, _, err = run(capsys, "rubric", "test", str(rubric))
     assert code == 2
     located = LOCATED.findall(err)
     assert len(located) == len(info.value.problems)
@@ -428,7 +430,7 @@ def test_malformed_case_files(tmp_path: Path, text: str, message: str) -> None:
 def test_a_rubric_without_a_case_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rubric = tmp_path / "lonely.yaml"
     rubric.write_text(RUBRIC)
-    code, _, err = run(capsys, "rubric-test", str(rubric))
+    code, _, err = run(capsys, "rubric", "test", str(rubric))
     assert code == 2
     assert f"{tmp_path / 'lonely.tests.yaml'}:1:1: no test cases for {rubric}" in err
 
@@ -437,7 +439,7 @@ def test_an_invalid_rubric_is_reported_before_its_cases(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rubric = _write(tmp_path, FAILING, rubric=RUBRIC + "colour: blue\n")
-    code, _, err = run(capsys, "rubric-test", str(rubric))
+    code, _, err = run(capsys, "rubric", "test", str(rubric))
     assert code == 2
     assert f"{rubric}:6:1: unknown key 'colour'" in err
 
@@ -666,7 +668,7 @@ def test_a_malformed_expression_is_located_at_file_line_col(
     case_file_for(rubric).write_text(
         "rubric_tests: 1\ncases:\n  - {name: x, extends_minimal: {}, expect: {grade: F}}\n"
     )
-    code, _, err = run(capsys, "rubric-test", str(rubric))
+    code, _, err = run(capsys, "rubric", "test", str(rubric))
     assert code == 2
     assert f"{rubric}:{line}:{column}: invalid expression" in err
 
@@ -692,7 +694,7 @@ def test_an_expression_failing_on_a_case_fails_that_case_located(
         "rubric_tests: 1\ncases:\n  - {name: x, extends_minimal: {}, expect: {grade: F}}\n",
         rubric=_declared("abs(proposal.id) > `1`"),
     )
-    code, out, _ = run(capsys, "rubric-test", str(rubric))
+    code, out, _ = run(capsys, "rubric", "test", str(rubric))
     assert code == 1
     assert "assessment: expected an assessment, got an error of the rubric" in out
     line = _line(rubric, "when: 'abs(proposal.id)")
@@ -734,7 +736,7 @@ def test_wheel_carries_the_bundled_cases_and_runs_them(tmp_path: Path) -> None:
     )
     assert install.returncode == 0, install.stderr
     result = subprocess.run(
-        [sys.executable, "-c", "from policycheck.cli import main; main()", "rubric-test"],
+        [sys.executable, "-c", "from policycheck.cli import main; main()", "rubric", "test"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -378,14 +378,14 @@ MALFORMED = [
         _sub("        weight: 1\n", "        weight: '3'\n"),
         "weight: '3'",
         17,
-        "TR01: weight must be a number, not the string '3'",
+        "criteria.transparency.indicators.TR01.weight: Input should be a valid number",
     ),
     (
         "infinite-weight",
         _sub("    weight: 1\n    counters", "    weight: .inf\n    counters"),
         "weight: .inf",
         13,
-        "criterion transparency: weight must be a finite number, not inf",
+        "criteria.transparency.weight: Input should be a finite number",
     ),
     (
         "missing-title",
@@ -399,7 +399,7 @@ MALFORMED = [
         _sub("        title: Public text\n", "        title: '   '\n"),
         "title: '   '",
         16,
-        "'title' is blank: write the text",
+        "criteria.transparency.indicators.TR01.title: String should have at least 1 character",
     ),
     (
         "level-without-points",
@@ -460,7 +460,7 @@ MALFORMED = [
         DECLARED.replace("X01", "NS01").replace("      NS01:\n", "      NS01x:\n", 1),
         "  NS01:",
         3,
-        "check NS01 is declared, but a built-in check has that id",
+        "check NS01 is built in; give a declared check its own id",
     ),
     (
         "extends-missing-file",

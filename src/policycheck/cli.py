@@ -592,7 +592,6 @@ def _register_commands() -> None:
 
     for module in (rules, rubrics, compare):
         module.register(app)
-    __import__("policycheck.commands.rubric_test", fromlist=["register"]).register(app)
 
 
 _register_commands()

@@ -11,7 +11,7 @@ access to files, imports, attributes or the network. A check is::
       X01:
         description: The initiative uses NATO frameworks.
         looks_at: [instruments]
-        not_applicable_when: "!proposal.activities"      # optional
+        not_applicable_when: "!(proposal.activities)"    # optional; ! binds tighter than .
         insufficient_when: "proposal.instruments == `[]`" # optional
         levels:                                           # first true wins
           - {level: yes, when: "contains(proposal.instruments, 'nato')"}
@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jmespath
+import jmespath.functions
 from jmespath.exceptions import JMESPathError
 
 from policycheck.checks.base import (
@@ -47,7 +48,22 @@ Locate = Callable[[tuple[Any, ...]], tuple[str, int, int]]
 
 
 def _truthy(value: Any) -> bool:
-    return value not in (False, None, "", [], {})
+    """JMESPath truth: false, null and empty strings, lists and objects are false; numbers are true."""
+    return not (value is None or value is False or value in ("", [], {}))
+
+
+_FUNCTIONS = frozenset(jmespath.functions.Functions().FUNCTION_TABLE)
+
+
+def _unknown_functions(node: Any) -> list[str]:
+    """Names of functions the expression calls that JMESPath does not have."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "function_expression" and node.get("value") not in _FUNCTIONS:
+            found.append(str(node.get("value")))
+        for child in node.get("children", []):
+            found.extend(_unknown_functions(child))
+    return found
 
 
 def facts_document(facts: Facts) -> dict[str, Any]:
@@ -131,14 +147,29 @@ def build(check_id: str, criterion: str, spec: Any, locate: Locate) -> Check:
             return None
         where = locate(loc)
         try:
-            return _Compiled(text, jmespath.compile(text), where)
+            compiled = jmespath.compile(text)
         except JMESPathError as exc:
             file, line, column = where
-            message = str(exc).splitlines()[0]
+            lines = [line.strip() for line in str(exc).splitlines()]
+            message = " ".join(line for line in lines if line and set(line) != {"^"})
             offset = getattr(exc, "lex_position", None)
             at = f" at character {offset + 1}" if isinstance(offset, int) else ""
             problems.append(Problem(file, line, column, f"invalid expression{at}: {message}"))
             return None
+        unknown = _unknown_functions(compiled.parsed)
+        if unknown:
+            file, line, column = where
+            known = ", ".join(sorted(_FUNCTIONS))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    f"invalid expression: unknown function {', '.join(unknown)}() (JMESPath has: {known})",
+                )
+            )
+            return None
+        return _Compiled(text, compiled, where)
 
     not_applicable = compile_(spec.not_applicable_when, "not_applicable_when")
     insufficient = compile_(spec.insufficient_when, "insufficient_when")

@@ -595,59 +595,12 @@ class Located:
         return Problem(hit[0].origin, line, column, message)
 
 
-def _number_problem(raw: Any, what: str) -> str | None:
-    if isinstance(raw, bool):
-        return f"{what} must be a number, not the boolean {str(raw).lower()}"
-    if isinstance(raw, str):
-        return f"{what} must be a number, not the string '{raw}'"
-    if isinstance(raw, float) and not math.isfinite(raw):
-        return f"{what} must be a finite number, not {raw}"
-    return None
+def lint(loaded: LoadedRubric, docs: Sequence[Document]) -> list[Problem]:
+    """Doubtful choices in a rubric that loads (warnings, located); see ``_warnings``.
 
-
-def lint(loaded: LoadedRubric, docs: Sequence[Document]) -> tuple[list[Problem], list[Problem]]:
-    """Problems the loader lets through (errors) and doubtful choices (warnings), located.
-
-    Errors: numbers written as strings or booleans (the loader converts them),
-    infinite weights or bands, texts that are only blanks. Warnings: see ``_warnings``.
+    Problems that make a rubric unusable are the loader's to find (``load_rubric``).
     """
-    rubric = loaded.rubric
-    where = Located(docs)
-    errors: list[Problem] = []
-    numbers: list[tuple[tuple[str | int, ...], str]] = [
-        (("insufficient_information", "points"), "insufficient_information.points"),
-        *((("grades", g), f"grade band {g}") for g in rubric.grades),
-    ]
-    texts: list[tuple[str | int, ...]] = [
-        ("title",),
-        ("source", "title"),
-        ("source", "authors"),
-        ("insufficient_information", "rule"),
-    ]
-    for cid, criterion in rubric.criteria.items():
-        numbers.append((("criteria", cid, "weight"), f"criterion {cid}: weight"))
-        texts += [("criteria", cid, k) for k in ("title", "brief", "description")]
-        for iid, ind in criterion.indicators.items():
-            base: tuple[str | int, ...] = ("criteria", cid, "indicators", iid)
-            numbers.append(((*base, "weight"), f"{iid}: weight"))
-            texts += [(*base, k) for k in ("title", "rationale", "brief", "improve")]
-            for lv in ind.levels:
-                numbers.append(((*base, "levels", lv, "points"), f"{iid}: points of level {lv}"))
-                texts.append((*base, "levels", lv, "means"))
-    for rid in rubric.risks:
-        texts += [("risks", rid, k) for k in ("title", "mitigation", "brief")]
-    for xid in rubric.checks:
-        texts.append(("checks", xid, "description"))
-    for path, what in numbers:
-        hit = where.find(path)
-        message = _number_problem(hit[1], what) if hit is not None else None
-        if message:
-            errors.append(where.at(path, message))
-    for path in texts:
-        hit = where.find(path)
-        if hit is not None and isinstance(hit[1], str) and not hit[1].strip():
-            errors.append(where.at(path, f"'{path[-1]}' is blank: write the text"))
-    return errors, _warnings(loaded, where)
+    return _warnings(loaded, Located(docs))
 
 
 def _warnings(loaded: LoadedRubric, where: Located) -> list[Problem]:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -36,16 +36,20 @@ MAX_EXTENDS = 8
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+#: A number written as a number (not "3", not true), finite.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class Level(_Strict):
-    points: float = Field(ge=0, le=100)
+    points: Number = Field(ge=0, le=100)
     means: str = Field(min_length=1)
 
 
 class Indicator(_Strict):
-    weight: float = Field(gt=0)
+    weight: Number = Field(gt=0)
     title: str = Field(min_length=1)
     rationale: str = Field(min_length=1)
     brief: str = Field(min_length=1)
@@ -55,7 +59,7 @@ class Indicator(_Strict):
 
 class Criterion(_Strict):
     title: str = Field(min_length=1)
-    weight: float = Field(gt=0)
+    weight: Number = Field(gt=0)
     counters: Literal["normative-erosion", "regional-fragmentation", "conflict-escalation", "all"]
     brief: str = Field(min_length=1)
     description: str = Field(min_length=1)
@@ -71,14 +75,14 @@ class RiskSpec(_Strict):
 
 
 class InsufficientRule(_Strict):
-    points: float = Field(ge=0, le=100)
-    rule: str
+    points: Number = Field(ge=0, le=100)
+    rule: str = Field(min_length=1)
 
 
 class Source(_Strict):
-    title: str
-    authors: str
-    date: str
+    title: str = Field(min_length=1)
+    authors: str = Field(min_length=1)
+    date: str = Field(min_length=1)
     url: str | None = None
 
 
@@ -118,7 +122,7 @@ class Rubric(_Strict):
     version: str = Field(min_length=1)
     title: str = Field(min_length=1)
     source: Source
-    grades: dict[Grade, float]
+    grades: dict[Grade, Number]
     caps: dict[Literal["low", "medium", "high", "critical"], Grade]
     insufficient_information: InsufficientRule
     criteria: dict[str, Criterion] = Field(min_length=1)
@@ -342,8 +346,12 @@ def _validate(data: dict[str, Any], locate: Locate) -> Rubric:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for err in exc.errors():
+        errors = exc.errors()
+        locs = [tuple(e["loc"]) for e in errors]
+        for err in errors:
             loc = tuple(err["loc"])
+            if err["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in locs):
+                continue  # an echo of its items' own errors
             dotted = ".".join(str(p) for p in loc)
             if err["type"] == "extra_forbidden":
                 message = f"unknown key '{dotted}'"
@@ -374,6 +382,14 @@ def _declared(rubric: Rubric, locate: Locate) -> tuple[Check, ...]:
     checks: list[Check] = []
     problems: list[Problem] = []
     for check_id, spec in rubric.checks.items():
+        if check_id in REGISTRY:
+            problems.append(
+                Problem(
+                    *locate(("checks", check_id), True),
+                    f"check {check_id} is built in; give a declared check its own id",
+                )
+            )
+            continue
         where = rubric.indicator(check_id)
         if where is None:
             problems.append(

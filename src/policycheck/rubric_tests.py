@@ -16,6 +16,7 @@ keys)::
           risks_exclude: [CE01]          # none of these
           score: [40, 60]                # inclusive range, or one number
           grade: B                       # or a list: [A, B]
+        check: NS01                      # optional: the check the case is about
 
 A case gives its proposal in exactly one way: ``proposal`` (a whole proposal,
 inline), ``extends_minimal`` (keys merged over ``schema_version``, ``id``,
@@ -47,7 +48,6 @@ from policycheck.loading import MAX_BYTES, Document, load_yaml_bytes, load_yaml_
 from policycheck.model import Proposal, parse_proposal
 from policycheck.rubric import BUNDLED, bundled_names
 
-FORMAT_VERSION = 1
 SUFFIX = ".tests.yaml"
 _SUFFIXES = (".tests.yaml", ".tests.yml")
 
@@ -109,6 +109,8 @@ class Expect(_Strict):
 class _CaseSpec(_Strict):
     name: str = Field(min_length=1)
     description: str | None = None
+    #: The check the case is about (optional; ``policycheck explain`` shows such cases first).
+    check: str | None = None
     proposal: dict[str, Any] | None = None
     file: str | None = Field(default=None, min_length=1)
     extends_minimal: dict[str, Any] | None = None
@@ -397,6 +399,10 @@ def _check_expect(
     problems: list[Problem] = []
     if expect.empty:
         problems.append(Problem(*_at(doc, at, key=True), f"{label}: expects nothing"))
+    if spec.check is not None and rubric.indicator(spec.check) is None:
+        problems.append(
+            Problem(*_at(doc, (*loc, "check")), f"{label}: unknown check id '{spec.check}'")
+        )
     for check_id, levels in expect.levels.items():
         where = (*at, "levels")
         if rubric.indicator(check_id) is None:

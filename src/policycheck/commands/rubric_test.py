@@ -1,4 +1,4 @@
-"""The `rubric-test` command: run a rubric's test cases (``NAME.tests.yaml``).
+"""The `rubric test` command: run a rubric's test cases (``NAME.tests.yaml``).
 
 ``test_command`` does the work and returns the exit code, so the ``rubric``
 command group can mount it as ``rubric test`` too.
@@ -69,10 +69,10 @@ def test_command(
 test_command.__test__ = False  # type: ignore[attr-defined]  # pytest must not collect it
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``rubric-test`` to ``app``."""
+def attach(rubric_app: typer.Typer) -> None:
+    """Add ``test`` to the ``rubric`` command group (``policycheck rubric test``)."""
 
-    @app.command("rubric-test")
+    @rubric_app.command("test")
     def rubric_test(
         file: FileArg = None,
         reference: ReferenceOpt = None,
