@@ -26,7 +26,8 @@ def main() -> None:
     calmer = Assessor(reference=HERE / "reference-override")
     before = assessor.assess_file(PROPOSALS / "kosovo-armed-drones-2023.yaml")
     after = calmer.assess_file(PROPOSALS / "kosovo-armed-drones-2023.yaml")
-    assert isinstance(before, Assessment) and isinstance(after, Assessment)
+    assert isinstance(before, Assessment)
+    assert isinstance(after, Assessment)
     print(f"with the override: {before.score} -> {after.score}")
 
 
