@@ -16,6 +16,7 @@ from rich.console import Console
 from policycheck import __version__
 from policycheck.assessment import Report, Severity
 from policycheck.errors import ExitCode, PolicycheckError, UsageError
+from policycheck.options import ConfigOpt, ReferenceOpt, RubricOpt
 from policycheck.render import Format
 
 if TYPE_CHECKING:
@@ -40,26 +41,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-RubricOpt = Annotated[
-    Path | None,
-    typer.Option("--rubric", help="Rubric file (default: the bundled rubric).", dir_okay=False),
-]
-ReferenceOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--reference",
-        help="Folder of reference-data files overriding the bundled ones "
-        "(default: $POLICYCHECK_REFERENCE).",
-        envvar="POLICYCHECK_REFERENCE",
-        file_okay=False,
-    ),
-]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", help="Configuration file (default: discovered; see README).", dir_okay=False
-    ),
-]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(

@@ -35,7 +35,7 @@ from policycheck.assessment import (
 from policycheck.checks import REGISTRY, Context, Mark, Registry
 from policycheck.errors import InputError, UsageError
 from policycheck.facts import derive_facts
-from policycheck.loading import Document, load_yaml_bytes
+from policycheck.loading import Document, load_yaml_bytes, read_bytes
 from policycheck.model import Proposal, parse_proposal
 from policycheck.reference import ReferenceData, load_reference
 from policycheck.rubric import LoadedRubric, load_rubric
@@ -74,7 +74,7 @@ class Assessor:
         """Assess one file; problems come back as a ``Failure``, never raised."""
         name = origin if origin is not None else str(path)
         try:
-            raw = _read(path, name)
+            raw = read_bytes(path, name)
         except InputError as exc:
             return Failure(name, tuple(exc.problems))
         try:
@@ -189,21 +189,6 @@ def _init_worker(rubric: Path | None, reference: Path | None) -> None:
 def _assess_in_worker(path: Path) -> Assessment | Failure:
     assert _WORKER is not None
     return _WORKER.assess_file(path)
-
-
-def _read(path: Path, name: str) -> bytes:
-    from policycheck.errors import Problem
-    from policycheck.loading import MAX_BYTES
-
-    try:
-        with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise InputError([Problem(name, 1, 1, "is a directory, not a file")]) from None
-    except FileNotFoundError:
-        raise InputError([Problem(name, 1, 1, "no such file")]) from None
-    except OSError as exc:
-        raise InputError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
 
 
 def _evidence(doc: Document, marks: Iterable[Mark]) -> tuple[Evidence, ...]:

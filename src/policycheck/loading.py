@@ -79,19 +79,24 @@ def _yaml() -> YAML:
 _PARSER = _yaml()
 
 
-def read_file(path: Path, origin: str | None = None) -> Document:
-    """Read and parse ``path``; raise ``InputError`` listing every problem."""
+def read_bytes(path: Path, origin: str | None = None) -> bytes:
+    """The first ``MAX_BYTES + 1`` bytes of ``path`` (enough to tell it is too large)."""
     name = origin if origin is not None else str(path)
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1)
     except IsADirectoryError:
         raise InputError([Problem(name, 1, 1, "is a directory, not a file")]) from None
     except FileNotFoundError:
         raise InputError([Problem(name, 1, 1, "no such file")]) from None
     except OSError as exc:
         raise InputError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
-    return load_yaml_bytes(raw, name)
+
+
+def read_file(path: Path, origin: str | None = None) -> Document:
+    """Read and parse ``path``; raise ``InputError`` listing every problem."""
+    name = origin if origin is not None else str(path)
+    return load_yaml_bytes(read_bytes(path, name), name)
 
 
 def load_yaml_bytes(raw: bytes, origin: str, *, lenient: bool = False) -> Document:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from policycheck.errors import ExitCode, UsageError
+from policycheck.options import ConfigOpt, ReferenceOpt, RubricOpt
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -220,13 +221,15 @@ def _cap(a: Assessment) -> str | None:
 
 
 def _location_dict(loc: Location | None) -> dict[str, Any] | None:
-    if loc is None:
-        return None
-    return {"file": loc.file, "line": loc.line, "column": loc.column, "path": loc.path}
+    from policycheck.render.json import location
+
+    return None if loc is None else location(loc)
 
 
 def _num(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    from policycheck.render.json import num
+
+    return num(value)
 
 
 def _side(a: Assessment) -> dict[str, Any]:
@@ -747,28 +750,9 @@ def compare_command(
             "--format", "-f", help="terminal, json, or markdown (for a pull-request comment)."
         ),
     ] = CompareFormat.TERMINAL,
-    rubric: Annotated[
-        Path | None,
-        typer.Option("--rubric", help="Rubric file (default: the bundled rubric).", dir_okay=False),
-    ] = None,
-    reference: Annotated[
-        Path | None,
-        typer.Option(
-            "--reference",
-            help="Folder of reference-data files overriding the bundled ones "
-            "(default: $POLICYCHECK_REFERENCE).",
-            envvar="POLICYCHECK_REFERENCE",
-            file_okay=False,
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            help="Configuration file, for its rubric and reference (default: discovered).",
-            dir_okay=False,
-        ),
-    ] = None,
+    rubric: RubricOpt = None,
+    reference: ReferenceOpt = None,
+    config: ConfigOpt = None,
     width: Annotated[
         int | None, typer.Option("--width", help="Terminal report width.", min=40)
     ] = None,

@@ -28,16 +28,18 @@ from policycheck.assessment import (
 RESULT_SCHEMA_VERSION = 1
 
 
-def _num(value: float | None) -> float | None:
+def num(value: float | None) -> float | None:
+    """A score or share as stored in JSON: two decimals."""
     return None if value is None else round(value, 2)
 
 
-def _location(loc: Location) -> dict[str, Any]:
+def location(loc: Location) -> dict[str, Any]:
+    """A location as stored in JSON."""
     return {"file": loc.file, "line": loc.line, "column": loc.column, "path": loc.path}
 
 
 def _evidence(items: tuple[Evidence, ...]) -> list[dict[str, Any]]:
-    return [{"note": e.note, "location": _location(e.location)} for e in items]
+    return [{"note": e.note, "location": location(e.location)} for e in items]
 
 
 def assessment_dict(a: Assessment) -> dict[str, Any]:
@@ -52,7 +54,7 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
             "lead": a.lead,
             "participants": list(a.participants),
         },
-        "score": _num(a.score),
+        "score": num(a.score),
         "grade": a.grade,
         "uncapped_grade": a.uncapped_grade,
         "cap": None
@@ -68,17 +70,17 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
                 "title": c.title,
                 "weight": c.weight,
                 "counters": c.counters,
-                "score": _num(c.score),
+                "score": num(c.score),
                 "indicators": [
                     {
                         "check_id": i.check_id,
                         "title": i.title,
                         "status": i.status.value,
                         "level": i.level,
-                        "points": _num(i.points),
+                        "points": num(i.points),
                         "weight": i.weight,
-                        "share": _num(i.share),
-                        "contribution": _num(i.contribution),
+                        "share": num(i.share),
+                        "contribution": num(i.contribution),
                         "evidence": _evidence(i.evidence),
                         "improve": i.improve,
                     }
@@ -95,7 +97,7 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
                 "severity": r.severity.value,
                 "finding": r.finding,
                 "evidence": _evidence(r.evidence),
-                "location": _location(r.evidence[0].location) if r.evidence else None,
+                "location": location(r.evidence[0].location) if r.evidence else None,
                 "mitigation": r.mitigation,
                 "brief": r.brief,
                 "check_id": r.check_id,
@@ -113,7 +115,7 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
                 "title": m.title,
                 "gain": m.gain,
                 "advice": m.advice,
-                "location": _location(m.location),
+                "location": location(m.location),
             }
             for m in a.improvements
         ],
