@@ -11,6 +11,7 @@ with no high risk.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,20 @@ def test_terminal_explain_snapshot(assessor: Assessor, name: str, snapshot, monk
 @pytest.mark.parametrize("name", SAMPLES)
 def test_json_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     report = _report(assessor, name, monkeypatch)
-    assert json_render.render(report) == snapshot(extension_class=JsonSnapshot)
+    output = json_render.render(report)
+    # The output is compact (the fast encoder); the snapshot is indented to review diffs.
+    assert (
+        output
+        == json.dumps(
+            json_render.report_dict(report),
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        + "\n"
+    )
+    pretty = json.dumps(json.loads(output), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert pretty == snapshot(extension_class=JsonSnapshot)
 
 
 def test_summary_snapshot(assessor: Assessor, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from policycheck import __version__
 from policycheck.assessment import (
@@ -148,14 +149,21 @@ class Assessor:
         results: list[Assessment | Failure] = []
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if workers > 1 and len(paths) >= PARALLEL_THRESHOLD:
+            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             chunk = max(16, len(paths) // (workers * 8))
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                initializer=_init_worker,
-                initargs=(self.rubric_path, self.reference_path),
-            ) as pool:
+            if "fork" in multiprocessing.get_all_start_methods():
+                # Forked workers inherit this assessor: no rubric or reference to read again.
+                global _WORKER
+                _WORKER = self
+                options: dict[str, Any] = {"mp_context": multiprocessing.get_context("fork")}
+            else:
+                options = {
+                    "initializer": _init_worker,
+                    "initargs": (self.rubric_path, self.reference_path),
+                }
+            with ProcessPoolExecutor(max_workers=workers, **options) as pool:
                 for result in pool.map(_assess_in_worker, paths, chunksize=chunk):
                     results.append(result)
                     if progress:

@@ -12,7 +12,9 @@ column, path}. See README "JSON result".
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from policycheck.assessment import (
@@ -168,7 +170,8 @@ def failure_dict(f: Failure) -> dict[str, Any]:
     }
 
 
-def report_dict(report: Report) -> dict[str, Any]:
+def _head(report: Report) -> dict[str, Any]:
+    """Every top-level key but ``results``."""
     grades: dict[str, int] = {}
     for a in report.assessments:
         grades[a.grade] = grades.get(a.grade, 0) + 1
@@ -190,13 +193,41 @@ def report_dict(report: Report) -> dict[str, Any]:
             "invalid": len(report.failures),
             "grades": grades,
         },
-        "results": [
-            assessment_dict(r) if isinstance(r, Assessment) else failure_dict(r)
-            for r in report.results
-        ],
         "gate": None if report.gate is None else gate_dict(report.gate),
     }
 
 
+def _result(r: Assessment | Failure) -> dict[str, Any]:
+    return assessment_dict(r) if isinstance(r, Assessment) else failure_dict(r)
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The whole document as one dict (``chunks`` writes the same without building it)."""
+    return {**_head(report), "results": [_result(r) for r in report.results]}
+
+
+_dumps = functools.partial(json.dumps, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The document, compact, a result at a time: a batch of 10,000 is never held as one string.
+
+    The bytes are those of ``json.dumps(report_dict(report), sort_keys=True,
+    separators=(",", ":"))`` plus a newline.
+    """
+    head = _head(report)
+    yield "{"
+    for n, key in enumerate(sorted([*head, "results"])):
+        yield ("," if n else "") + _dumps(key) + ":"
+        if key == "results":
+            yield "["
+            for i, result in enumerate(report.results):
+                yield ("," if i else "") + _dumps(_result(result))
+            yield "]"
+        else:
+            yield _dumps(head[key])
+    yield "}\n"
+
+
 def render(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return "".join(chunks(report))
