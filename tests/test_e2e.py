@@ -118,8 +118,12 @@ def test_parallel_batch_equals_serial(tmp_path: Path) -> None:
     env = {"SOURCE_DATE_EPOCH": "0"}
     parallel = run("assess", str(tmp_path), "-f", "json", "-j", "2", env=env)
     serial = run("assess", str(tmp_path), "-f", "json", "-j", "1", env=env)
-    assert parallel.returncode == serial.returncode == 2  # the one invalid file
-    assert parallel.stdout == serial.stdout
+    # Written with another output file, the JSON is built whole rather than streamed.
+    buffered = run(
+        "assess", str(tmp_path), "-f", "json", "-o", f"markdown={tmp_path.parent / 'r.md'}", env=env
+    )
+    assert parallel.returncode == serial.returncode == buffered.returncode == 2  # the invalid file
+    assert parallel.stdout == serial.stdout == buffered.stdout
     doc = json.loads(parallel.stdout)
     assert doc["summary"] == {**doc["summary"], "files": 211, "assessed": 210, "invalid": 1}
 

@@ -19,8 +19,11 @@ from policycheck.options import ConfigOpt, ReferenceOpt, RubricOpt
 from policycheck.render import Format
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from rich.console import Console
 
+    from policycheck.assessment import Assessment
     from policycheck.config import LoadedConfig, Settings
     from policycheck.engine import Assessor
     from policycheck.gate import Thresholds
@@ -212,15 +215,22 @@ def assess(
         rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
     )
     _tune_gc()
+    streamable = (
+        fmt is Format.JSON
+        and not quiet
+        and not targets
+        and not thresholds.active
+        and not loaded.settings.waivers
+        and not os.environ.get("GITHUB_STEP_SUMMARY")
+    )
     with _progress(len(files)) as bar:
         task = bar.add_task("assessing", total=len(files)) if bar is not None else None
-        report = assessor.run(
-            files,
-            jobs=jobs,
-            progress=(lambda n: bar.advance(task, n))
-            if bar is not None and task is not None
-            else None,
-        )
+        advance = (lambda n: bar.advance(task, n)) if bar is not None and task is not None else None
+        if streamable:
+            # Nothing needs the whole batch first: write each result as it arrives.
+            _stream_json(assessor, files, jobs, advance)
+            return
+        report = assessor.run(files, jobs=jobs, progress=advance)
     report = _gate(
         report,
         assessor,
@@ -247,6 +257,34 @@ def assess(
         _gate_summary(report)
         if not report.gate.passed and not report.gate.soft:
             raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+def _stream_json(
+    assessor: Assessor, files: list[Path], jobs: int | None, progress: Callable[[int], None] | None
+) -> None:
+    """``--format json`` with no gate, waivers or other outputs: results written as they come.
+
+    The bytes are those of the buffered path (a test holds them equal).
+    """
+    from policycheck.assessment import Failure
+    from policycheck.render import json as json_render
+
+    failures: list[Failure] = []
+
+    def results() -> Iterator[Assessment | Failure]:
+        for result in assessor.iter_results(files, jobs=jobs):
+            if isinstance(result, Failure):
+                failures.append(result)
+            if progress:
+                progress(1)
+            yield result
+
+    sys.stdout.writelines(json_render.chunks(assessor.report(), results()))
+    for failure in failures:
+        for problem in failure.problems:
+            sys.stderr.write(f"{problem}\n")
+    if failures:
+        raise typer.Exit(ExitCode.BAD_INPUT)
 
 
 def _tune_gc() -> None:
@@ -452,7 +490,9 @@ def _progress(total: int):  # type: ignore[no-untyped-def]
         return _NoProgress()
     from rich.progress import Progress
 
-    return Progress(console=_console(stderr=True), transient=True)
+    return Progress(
+        console=_console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False
+    )
 
 
 def _emit(text: str, output: Path | None, inputs: list[Path]) -> None:

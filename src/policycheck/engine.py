@@ -16,7 +16,7 @@ import datetime as dt
 import glob
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,42 +137,36 @@ class Assessor:
             improvements=improvements(criteria),
         )
 
-    def run(
-        self,
-        paths: Sequence[Path],
-        *,
-        generated_at: str | None = None,
-        jobs: int | None = None,
-        progress: Callable[[int], None] | None = None,
-    ) -> Report:
-        """Assess many files (in parallel when there are many) into one ``Report``."""
-        results: list[Assessment | Failure] = []
+    def iter_results(
+        self, paths: Sequence[Path], *, jobs: int | None = None
+    ) -> Iterator[Assessment | Failure]:
+        """Assess files one by one, in order, as they are done (in parallel when many)."""
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        if workers > 1 and len(paths) >= PARALLEL_THRESHOLD:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            chunk = max(16, len(paths) // (workers * 8))
-            if "fork" in multiprocessing.get_all_start_methods():
-                # Forked workers inherit this assessor: no rubric or reference to read again.
-                global _WORKER
-                _WORKER = self
-                options: dict[str, Any] = {"mp_context": multiprocessing.get_context("fork")}
-            else:
-                options = {
-                    "initializer": _init_worker,
-                    "initargs": (self.rubric_path, self.reference_path),
-                }
-            with ProcessPoolExecutor(max_workers=workers, **options) as pool:
-                for result in pool.map(_assess_in_worker, paths, chunksize=chunk):
-                    results.append(result)
-                    if progress:
-                        progress(1)
-        else:
+        if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
             for path in paths:
-                results.append(self.assess_file(path))
-                if progress:
-                    progress(1)
+                yield self.assess_file(path)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunk = max(16, len(paths) // (workers * 8))
+        if "fork" in multiprocessing.get_all_start_methods():
+            # Forked workers inherit this assessor: no rubric or reference to read again.
+            global _WORKER
+            _WORKER = self
+            options: dict[str, Any] = {"mp_context": multiprocessing.get_context("fork")}
+        else:
+            options = {
+                "initializer": _init_worker,
+                "initargs": (self.rubric_path, self.reference_path),
+            }
+        with ProcessPoolExecutor(max_workers=workers, **options) as pool:
+            yield from pool.map(_assess_in_worker, paths, chunksize=chunk)
+
+    def report(
+        self, results: Iterable[Assessment | Failure] = (), *, generated_at: str | None = None
+    ) -> Report:
+        """A ``Report`` of ``results`` with this assessor's rubric and reference data."""
         rubric = self.loaded.rubric
         return Report(
             tool_version=__version__,
@@ -184,6 +178,22 @@ class Assessor:
             caps=tuple(sorted(rubric.caps.items(), key=lambda c: c[1])),
             insufficient_rule=rubric.insufficient_information.rule,
         )
+
+    def run(
+        self,
+        paths: Sequence[Path],
+        *,
+        generated_at: str | None = None,
+        jobs: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Report:
+        """Assess many files (in parallel when there are many) into one ``Report``."""
+        results: list[Assessment | Failure] = []
+        for result in self.iter_results(paths, jobs=jobs):
+            results.append(result)
+            if progress:
+                progress(1)
+        return self.report(results, generated_at=generated_at)
 
 
 _WORKER: Assessor | None = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from policycheck.assessment import (
@@ -171,10 +171,7 @@ def failure_dict(f: Failure) -> dict[str, Any]:
 
 
 def _head(report: Report) -> dict[str, Any]:
-    """Every top-level key but ``results``."""
-    grades: dict[str, int] = {}
-    for a in report.assessments:
-        grades[a.grade] = grades.get(a.grade, 0) + 1
+    """Every top-level key but ``results`` and ``summary``."""
     return {
         "schema_version": RESULT_SCHEMA_VERSION,
         "tool": {"name": "policycheck", "version": report.tool_version},
@@ -187,14 +184,33 @@ def _head(report: Report) -> dict[str, Any]:
         },
         "reference_digest": report.reference_digest,
         "grade_bands": dict(report.grade_bands),
-        "summary": {
-            "files": len(report.results),
-            "assessed": len(report.assessments),
-            "invalid": len(report.failures),
-            "grades": grades,
-        },
         "gate": None if report.gate is None else gate_dict(report.gate),
     }
+
+
+class _Tally:
+    """The ``summary`` of the results seen so far."""
+
+    def __init__(self) -> None:
+        self.files = self.assessed = self.invalid = 0
+        self.grades: dict[str, int] = {}
+
+    def add(self, result: Assessment | Failure) -> Assessment | Failure:
+        self.files += 1
+        if isinstance(result, Assessment):
+            self.assessed += 1
+            self.grades[result.grade] = self.grades.get(result.grade, 0) + 1
+        else:
+            self.invalid += 1
+        return result
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "assessed": self.assessed,
+            "invalid": self.invalid,
+            "grades": self.grades,
+        }
 
 
 def _result(r: Assessment | Failure) -> dict[str, Any]:
@@ -203,27 +219,34 @@ def _result(r: Assessment | Failure) -> dict[str, Any]:
 
 def report_dict(report: Report) -> dict[str, Any]:
     """The whole document as one dict (``chunks`` writes the same without building it)."""
-    return {**_head(report), "results": [_result(r) for r in report.results]}
+    tally = _Tally()
+    results = [_result(tally.add(r)) for r in report.results]
+    return {**_head(report), "results": results, "summary": tally.summary()}
 
 
 _dumps = functools.partial(json.dumps, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def chunks(report: Report) -> Iterator[str]:
+def chunks(report: Report, results: Iterable[Assessment | Failure] | None = None) -> Iterator[str]:
     """The document, compact, a result at a time: a batch of 10,000 is never held as one string.
 
-    The bytes are those of ``json.dumps(report_dict(report), sort_keys=True,
-    separators=(",", ":"))`` plus a newline.
+    ``results`` (default: the report's) may be a live iterator, written as each
+    result arrives. The bytes are those of ``json.dumps(report_dict(report),
+    sort_keys=True, separators=(",", ":"))`` plus a newline.
     """
     head = _head(report)
+    tally = _Tally()
+    source = report.results if results is None else results
     yield "{"
-    for n, key in enumerate(sorted([*head, "results"])):
+    for n, key in enumerate(sorted([*head, "results", "summary"])):
         yield ("," if n else "") + _dumps(key) + ":"
         if key == "results":
             yield "["
-            for i, result in enumerate(report.results):
-                yield ("," if i else "") + _dumps(_result(result))
+            for i, result in enumerate(source):
+                yield ("," if i else "") + _dumps(_result(tally.add(result)))
             yield "]"
+        elif key == "summary":
+            yield _dumps(tally.summary())
         else:
             yield _dumps(head[key])
     yield "}\n"
