@@ -14,7 +14,7 @@ import typer
 
 from policycheck import __version__
 from policycheck.assessment import Report, Severity
-from policycheck.errors import ExitCode, PolicycheckError, UsageError
+from policycheck.errors import ExitCode, PolicycheckError, Problem, UsageError
 from policycheck.options import ConfigOpt, ReferenceOpt, RubricOpt
 from policycheck.render import Format
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from policycheck.assessment import Assessment
     from policycheck.config import LoadedConfig, Settings
     from policycheck.engine import Assessor
     from policycheck.gate import Thresholds
@@ -266,24 +265,25 @@ def _stream_json(
 
     The bytes are those of the buffered path (a test holds them equal).
     """
-    from policycheck.assessment import Failure
     from policycheck.render import json as json_render
 
-    failures: list[Failure] = []
+    problems: list[Problem] = []
+    invalid = 0
 
-    def results() -> Iterator[Assessment | Failure]:
-        for result in assessor.iter_results(files, jobs=jobs):
-            if isinstance(result, Failure):
-                failures.append(result)
+    def results() -> Iterator[json_render.RenderedResult]:
+        nonlocal invalid
+        # Workers write each result as JSON: text crosses the process boundary, not objects.
+        for item in assessor.iter_mapped(files, json_render.rendered, jobs=jobs):
+            problems.extend(item.problems)
+            invalid += item.grade is None
             if progress:
                 progress(1)
-            yield result
+            yield item
 
-    sys.stdout.writelines(json_render.chunks(assessor.report(), results()))
-    for failure in failures:
-        for problem in failure.problems:
-            sys.stderr.write(f"{problem}\n")
-    if failures:
+    sys.stdout.writelines(json_render.chunks(assessor.report(), prerendered=results()))
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+    if invalid:
         raise typer.Exit(ExitCode.BAD_INPUT)
 
 

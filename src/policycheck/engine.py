@@ -13,12 +13,13 @@ Nothing here prints or exits; a file that cannot be used becomes a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import glob
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from policycheck import __version__
 from policycheck.assessment import (
@@ -43,6 +44,7 @@ from policycheck.rubric import LoadedRubric, load_rubric
 from policycheck.scoring import grade, improvements, score_criteria
 
 PARALLEL_THRESHOLD = 200
+T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -141,10 +143,25 @@ class Assessor:
         self, paths: Sequence[Path], *, jobs: int | None = None
     ) -> Iterator[Assessment | Failure]:
         """Assess files one by one, in order, as they are done (in parallel when many)."""
+        return self.iter_mapped(paths, _identity, jobs=jobs)
+
+    def iter_mapped(
+        self,
+        paths: Sequence[Path],
+        transform: Callable[[Assessment | Failure], T],
+        *,
+        jobs: int | None = None,
+    ) -> Iterator[T]:
+        """``transform`` of each file's result, in order; in parallel, workers apply it.
+
+        A worker that returns, say, rendered text instead of the result object
+        saves sending every object back to this process. ``transform`` must be
+        a module-level function (it may cross a process boundary).
+        """
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
             for path in paths:
-                yield self.assess_file(path)
+                yield transform(self.assess_file(path))
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -161,7 +178,8 @@ class Assessor:
                 "initargs": (self.rubric_path, self.reference_path),
             }
         with ProcessPoolExecutor(max_workers=workers, **options) as pool:
-            yield from pool.map(_assess_in_worker, paths, chunksize=chunk)
+            work = functools.partial(_assess_in_worker, transform=transform)
+            yield from pool.map(work, paths, chunksize=chunk)
 
     def report(
         self, results: Iterable[Assessment | Failure] = (), *, generated_at: str | None = None
@@ -204,9 +222,13 @@ def _init_worker(rubric: Path | None, reference: Path | None) -> None:
     _WORKER = Assessor(rubric, reference)
 
 
-def _assess_in_worker(path: Path) -> Assessment | Failure:
+def _assess_in_worker(path: Path, transform: Callable[[Assessment | Failure], T]) -> T:
     assert _WORKER is not None
-    return _WORKER.assess_file(path)
+    return transform(_WORKER.assess_file(path))
+
+
+def _identity(result: Assessment | Failure) -> Assessment | Failure:
+    return result
 
 
 def _evidence(doc: Document, marks: Iterable[Mark]) -> tuple[Evidence, ...]:

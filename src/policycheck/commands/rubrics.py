@@ -29,13 +29,19 @@ LOCAL_FOLDER = "rubrics"
 
 
 def load(spec: str | None) -> LoadedRubric:
-    """A rubric by bundled name or file (the bundled default for None); unknown names are usage errors."""
+    """A rubric by bundled name or file; unknown names are usage errors.
+
+    Without one: the rubric of the discovered configuration file, else the bundled default.
+    """
     from policycheck.describe import suggest
     from policycheck.errors import UsageError
     from policycheck.rubric import bundled_names, load_rubric
 
     if spec is None:
-        return load_rubric(None)
+        from policycheck import config
+
+        configured = config.load(None, Path.cwd())
+        return load_rubric(configured.resolve(configured.settings.rubric))
     names = bundled_names()
     looks_like_name = "/" not in spec and "\\" not in spec and not Path(spec).suffix
     if spec not in names and looks_like_name and not Path(spec).exists():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from policycheck.assessment import (
@@ -26,6 +27,7 @@ from policycheck.assessment import (
     Report,
     Waiver,
 )
+from policycheck.errors import Problem
 
 RESULT_SCHEMA_VERSION = 1
 
@@ -195,14 +197,14 @@ class _Tally:
         self.files = self.assessed = self.invalid = 0
         self.grades: dict[str, int] = {}
 
-    def add(self, result: Assessment | Failure) -> Assessment | Failure:
+    def add(self, grade: str | None) -> None:
+        """Count one result: its grade, or None for a file that could not be assessed."""
         self.files += 1
-        if isinstance(result, Assessment):
+        if grade is not None:
             self.assessed += 1
-            self.grades[result.grade] = self.grades.get(result.grade, 0) + 1
+            self.grades[grade] = self.grades.get(grade, 0) + 1
         else:
             self.invalid += 1
-        return result
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -220,30 +222,56 @@ def _result(r: Assessment | Failure) -> dict[str, Any]:
 def report_dict(report: Report) -> dict[str, Any]:
     """The whole document as one dict (``chunks`` writes the same without building it)."""
     tally = _Tally()
-    results = [_result(tally.add(r)) for r in report.results]
+    for r in report.results:
+        tally.add(r.grade if isinstance(r, Assessment) else None)
+    results = [_result(r) for r in report.results]
     return {**_head(report), "results": results, "summary": tally.summary()}
 
 
 _dumps = functools.partial(json.dumps, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def chunks(report: Report, results: Iterable[Assessment | Failure] | None = None) -> Iterator[str]:
+@dataclass(frozen=True, slots=True)
+class RenderedResult:
+    """One result already written as JSON, with what the summary and stderr need."""
+
+    text: str
+    grade: str | None
+    problems: tuple[Problem, ...]
+
+
+def rendered(result: Assessment | Failure) -> RenderedResult:
+    """A result as JSON text (module-level, so worker processes can apply it)."""
+    grade = result.grade if isinstance(result, Assessment) else None
+    problems = result.problems if isinstance(result, Failure) else ()
+    return RenderedResult(_dumps(_result(result)), grade, problems)
+
+
+def chunks(
+    report: Report,
+    results: Iterable[Assessment | Failure] | None = None,
+    *,
+    prerendered: Iterable[RenderedResult] | None = None,
+) -> Iterator[str]:
     """The document, compact, a result at a time: a batch of 10,000 is never held as one string.
 
-    ``results`` (default: the report's) may be a live iterator, written as each
-    result arrives. The bytes are those of ``json.dumps(report_dict(report),
-    sort_keys=True, separators=(",", ":"))`` plus a newline.
+    Results are the report's, or ``results`` (a live iterator, written as each
+    arrives), or ``prerendered`` (results already written by ``rendered``).
+    The bytes are those of ``json.dumps(report_dict(report), sort_keys=True,
+    separators=(",", ":"))`` plus a newline.
     """
     head = _head(report)
     tally = _Tally()
-    source = report.results if results is None else results
+    if prerendered is None:
+        prerendered = map(rendered, report.results if results is None else results)
     yield "{"
     for n, key in enumerate(sorted([*head, "results", "summary"])):
         yield ("," if n else "") + _dumps(key) + ":"
         if key == "results":
             yield "["
-            for i, result in enumerate(source):
-                yield ("," if i else "") + _dumps(_result(tally.add(result)))
+            for i, item in enumerate(prerendered):
+                tally.add(item.grade)
+                yield ("," if i else "") + item.text
             yield "]"
         elif key == "summary":
             yield _dumps(tally.summary())
