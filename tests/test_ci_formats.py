@@ -724,10 +724,6 @@ def test_cli_prints_annotations_on_github_actions(cli, monkeypatch) -> None:  # 
 
 
 def test_cli_on_github_actions_appends_the_job_summary(cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip(
-        "policycheck.render.markdown",
-        reason="the Markdown renderer behind $GITHUB_STEP_SUMMARY is not written yet",
-    )
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
