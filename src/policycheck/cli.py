@@ -56,7 +56,7 @@ OutputsOpt = Annotated[
         "--output",
         "-o",
         help="Also write a report file: FORMAT=PATH, or PATH with the format taken from its "
-        "suffix (.txt .json .md .html .xlsx). Repeat for several files.",
+        "suffix (.txt .json .md .html .xlsx .sarif .xml). Repeat for several files.",
         show_default=False,
     ),
 ]
