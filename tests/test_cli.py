@@ -123,7 +123,7 @@ def test_output_file_is_written_and_inputs_are_never_overwritten(tmp_path: Path,
     assert run(capsys, "assess", str(proposal), "-f", "json", "-o", str(target))[0] == 0
     assert json.loads(target.read_text())["results"][0]["grade"] == "A"
     before = proposal.read_bytes()
-    code, _, err = run(capsys, "assess", str(proposal), "-f", "json", "-o", str(proposal))
+    code, _, err = run(capsys, "assess", str(proposal), "-q", "-o", f"json={proposal}")
     assert code == 2
     assert "refusing to overwrite an input file" in err
     assert proposal.read_bytes() == before

@@ -112,8 +112,9 @@ def test_parallel_batch_equals_serial(tmp_path: Path) -> None:
     """Over the parallel threshold, both cores are used; the result is the same, in order."""
     samples = sorted(PROPOSALS.glob("*.yaml"))
     for i in range(210):
-        source = samples[i % len(samples)]
-        (tmp_path / f"p{i:03d}.yaml").write_bytes(source.read_bytes())
+        source = samples[i % len(samples)].read_text("utf-8")
+        unique = re.sub(r"^id: (.*)$", rf"id: \1-{i}", source, count=1, flags=re.MULTILINE)
+        (tmp_path / f"p{i:03d}.yaml").write_text(unique, "utf-8")
     (tmp_path / "p999.yaml").write_text("not: [valid\n")
     env = {"SOURCE_DATE_EPOCH": "0"}
     parallel = run("assess", str(tmp_path), "-f", "json", "-j", "2", env=env)
@@ -203,9 +204,10 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     """A long batch shows a progress bar on stderr when stderr is a terminal, and not otherwise."""
     import pty
 
-    source = (PROPOSALS / "model-regional-initiative.yaml").read_bytes()
+    source = (PROPOSALS / "model-regional-initiative.yaml").read_text("utf-8")
     for i in range(60):
-        (tmp_path / f"p{i:02d}.yaml").write_bytes(source)
+        unique = source.replace("id: model-regional-initiative", f"id: model-{i}")
+        (tmp_path / f"p{i:02d}.yaml").write_text(unique, "utf-8")
     primary, secondary = pty.openpty()
     try:
         proc = subprocess.run(

@@ -524,7 +524,11 @@ def test_unclosed_bracket_at_end_of_file() -> None:
 def test_tab_indentation() -> None:
     problem = only_problem("safeguards:\n\thuman_security: true\n")
     assert problem == Problem(
-        ORIGIN, 2, 1, "invalid YAML: found character that cannot start any token"
+        ORIGIN,
+        2,
+        1,
+        "invalid YAML: found character that cannot start any token"
+        " (a tab: YAML is indented with spaces)",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
@@ -69,7 +70,7 @@ def _console(*, stderr: bool = False, width: int | None = None) -> Console:
     """
     from rich.console import Console
 
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False)
 
 
 def _version(value: bool) -> None:
@@ -193,6 +194,12 @@ def assess(
             raise UsageError("no paths given, and no configuration file sets 'paths'")
     for arg in unmatched:
         sys.stderr.write(f"{arg}: no proposal files found\n")
+    # Every file named is protected from --output, assessed or not (see --changed-since).
+    protected = [*files, *(p for p in (config, baseline, rubric) if p is not None)]
+    if loaded.path is not None:
+        protected.append(loaded.path)
+    for _, target in targets:
+        _refuse_inputs(target, protected)
     if changed_since is not None:
         from policycheck.changes import changed_since as changed
 
@@ -208,8 +215,6 @@ def assess(
             raise UsageError(
                 "no proposals to assess (a gate that checks nothing does not pass; see --allow-empty)"
             )
-    for _, target in targets:
-        _refuse_inputs(target, files)
     assessor = Assessor(
         rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
     )
@@ -237,25 +242,29 @@ def assess(
         thresholds,
         soft=settings.soft_fail if soft_fail is None else soft_fail,
         baseline=baseline or loaded.resolve(settings.baseline),
+        partial=changed_since is not None,
     )
     for failure in report.failures:
         for problem in failure.problems:
             sys.stderr.write(f"{problem}\n")
-    _write_outputs(report, targets, files, explain=explain, width=width)
+    _write_outputs(report, targets, protected, explain=explain, width=width)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         from policycheck.render import render
 
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(str(render(report, Format.MARKDOWN)))
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(str(render(report, Format.MARKDOWN)))
+        except OSError as exc:
+            raise UsageError(f"GITHUB_STEP_SUMMARY={summary}: {exc.strerror}") from None
     if not quiet:
         _print(report, fmt, explain=explain, width=width)
-    if report.failures:
-        raise typer.Exit(ExitCode.BAD_INPUT)
     if report.gate is not None:
         _gate_summary(report)
-        if not report.gate.passed and not report.gate.soft:
-            raise typer.Exit(ExitCode.GATE_FAILED)
+    if report.failures:
+        raise typer.Exit(ExitCode.BAD_INPUT)
+    if report.gate is not None and not report.gate.passed and not report.gate.soft:
+        raise typer.Exit(ExitCode.GATE_FAILED)
 
 
 def _stream_json(
@@ -265,15 +274,26 @@ def _stream_json(
 
     The bytes are those of the buffered path (a test holds them equal).
     """
+    from policycheck.engine import duplicate_failure
     from policycheck.render import json as json_render
 
     problems: list[Problem] = []
     invalid = 0
+    ids: dict[str, str] = {}
 
     def results() -> Iterator[json_render.RenderedResult]:
         nonlocal invalid
         # Workers write each result as JSON: text crosses the process boundary, not objects.
-        for item in assessor.iter_mapped(files, json_render.rendered, jobs=jobs):
+        for rendered in assessor.iter_mapped(files, json_render.rendered, jobs=jobs):
+            item = rendered
+            if rendered.proposal_id is not None:
+                first = ids.setdefault(rendered.proposal_id, rendered.file)
+                if first != rendered.file:
+                    item = json_render.rendered(
+                        duplicate_failure(
+                            rendered.file, rendered.proposal_id, first, rendered.file_sha256
+                        )
+                    )
             problems.extend(item.problems)
             invalid += item.grade is None
             if progress:
@@ -356,21 +376,32 @@ def _gate(
     *,
     soft: bool,
     baseline: Path | None,
+    partial: bool = False,
 ) -> Report:
     """Apply waivers always; evaluate the gate when any threshold is set."""
     import datetime as dt
 
     from policycheck import gate
 
-    criteria = assessor.loaded.rubric.criteria
+    rubric = assessor.loaded.rubric
+    criteria = rubric.criteria
     for name, _ in thresholds.minimums:
         if name not in criteria and name not in {c.title for c in criteria.values()}:
+            where = loaded.origins.get(f"minimums.{name}") or loaded.origins.get("minimums")
+            close = difflib.get_close_matches(name, list(criteria), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(criteria)})"
             raise UsageError(
-                f"minimum for unknown criterion '{name}' (known: {', '.join(criteria)})"
+                f"{where + ': ' if where else ''}minimum for unknown criterion '{name}'{hint}"
+            )
+    known_targets = {*rubric.risks, *assessor.registry}
+    for w in loaded.waivers():
+        if w.target not in known_targets:
+            raise UsageError(
+                f"{w.origin}: waiver names '{w.target}', which is neither a risk nor a check id"
             )
     today = dt.datetime.now(dt.UTC).date()
     report, expired, unused = gate.apply_waivers(
-        report, loaded.waivers(), today, assessor.loaded.rubric
+        report, loaded.waivers(), today, assessor.loaded.rubric, partial=partial
     )
     for w in expired:
         sys.stderr.write(
@@ -423,7 +454,13 @@ def _targets(specs: list[str], default: Format) -> list[tuple[Format, Path]]:
             raise UsageError(f"--output {spec}: unknown format '{name}' (choose from {choices})")
         else:
             path = Path(spec)
-            fmt = SUFFIXES.get(path.suffix.lower(), default)
+            if path.suffix.lower() not in SUFFIXES:
+                known = " ".join(SUFFIXES)
+                raise UsageError(
+                    f"--output {spec}: cannot tell the format from the name (known suffixes: "
+                    f"{known}); write FORMAT=PATH"
+                )
+            fmt = SUFFIXES[path.suffix.lower()]
         if not str(path):
             raise UsageError(f"--output {spec}: no file name")
         targets.append((fmt, path))

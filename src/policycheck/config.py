@@ -17,8 +17,10 @@ the file's folder. Unknown keys are errors, located by line.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -114,7 +116,7 @@ class LoadedConfig:
                 justification=w.justification,
                 owner=w.owner,
                 expires=w.expires,
-                origin=self.origins.get(f"waivers.{i}", str(self.path)),
+                origin=_shown(self.origins.get(f"waivers.{i}", str(self.path))),
             )
             for i, w in enumerate(self.settings.waivers)
         )
@@ -124,6 +126,17 @@ class LoadedConfig:
         if value is None or value.is_absolute():
             return value
         return self.folder / value
+
+
+def _shown(origin: str) -> str:
+    """``FILE:LINE`` as reports name it: the file relative to the working directory if it can be
+    (annotations on a pull request need repository-relative paths)."""
+    file, sep, line = origin.rpartition(":")
+    if not sep or not line.isdigit():
+        file, line = origin, ""
+    with contextlib.suppress(ValueError):  # another drive on Windows
+        file = os.path.relpath(file)
+    return f"{file}:{line}" if line else file
 
 
 def discover(start: Path) -> Path | None:

@@ -47,6 +47,21 @@ from policycheck.facts import Facts
 Locate = Callable[[tuple[Any, ...]], tuple[str, int, int]]
 
 
+#: Brackets nested deeper than this are refused before parsing (the parser recurses).
+MAX_NESTING = 32
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
+
+
 def _truthy(value: Any) -> bool:
     """JMESPath truth: false, null and empty strings, lists and objects are false; numbers are true."""
     return not (value is None or value is False or value in ("", [], {}))
@@ -146,6 +161,18 @@ def build(check_id: str, criterion: str, spec: Any, locate: Locate) -> Check:
         if text is None:
             return None
         where = locate(loc)
+        nesting = _nesting(text)
+        if nesting > MAX_NESTING:
+            file, line, column = where
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    f"invalid expression: nested {nesting} deep (at most {MAX_NESTING})",
+                )
+            )
+            return None
         try:
             compiled = jmespath.compile(text)
         except JMESPathError as exc:

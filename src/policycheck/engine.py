@@ -12,11 +12,13 @@ Nothing here prints or exits; a file that cannot be used becomes a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import glob
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,7 +37,7 @@ from policycheck.assessment import (
     fingerprint,
 )
 from policycheck.checks import REGISTRY, Context, Mark, Registry
-from policycheck.errors import InputError, UsageError
+from policycheck.errors import InputError, Problem, UsageError
 from policycheck.facts import derive_facts
 from policycheck.loading import Document, load_yaml_bytes, read_bytes
 from policycheck.model import Proposal, parse_proposal
@@ -73,9 +75,10 @@ class Assessor:
         r = self.loaded.rubric
         return RubricInfo(r.id, r.version, r.title, self.loaded.sha256)
 
-    def assess_file(self, path: Path, origin: str | None = None) -> Assessment | Failure:
+    def assess_file(self, path: Path | str, origin: str | None = None) -> Assessment | Failure:
         """Assess one file; problems come back as a ``Failure``, never raised."""
         name = origin if origin is not None else str(path)
+        path = Path(path)
         try:
             raw = read_bytes(path, name)
         except InputError as exc:
@@ -119,6 +122,7 @@ class Assessor:
                             fingerprint=fingerprint(hit.risk, proposal.id, hit.subject or path),
                         )
                     )
+        risks = _distinct_fingerprints(risks)
         risks.sort(key=lambda r: (-r.severity.rank, r.id, r.finding))
         criteria, overall = score_criteria(rubric, levels)
         uncapped, final, cap = grade(rubric, overall, tuple(risks))
@@ -167,7 +171,7 @@ class Assessor:
         from concurrent.futures import ProcessPoolExecutor
 
         chunk = max(16, len(paths) // (workers * 8))
-        if "fork" in multiprocessing.get_all_start_methods():
+        if sys.platform.startswith("linux"):
             # Forked workers inherit this assessor: no rubric or reference to read again.
             global _WORKER
             _WORKER = self
@@ -177,9 +181,12 @@ class Assessor:
                 "initializer": _init_worker,
                 "initargs": (self.rubric_path, self.reference_path),
             }
-        with ProcessPoolExecutor(max_workers=workers, **options) as pool:
-            work = functools.partial(_assess_in_worker, transform=transform)
-            yield from pool.map(work, paths, chunksize=chunk)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, **options) as pool:
+                work = functools.partial(_assess_in_worker, transform=transform)
+                yield from pool.map(work, paths, chunksize=chunk)
+        finally:
+            _WORKER = None
 
     def report(
         self, results: Iterable[Assessment | Failure] = (), *, generated_at: str | None = None
@@ -207,8 +214,9 @@ class Assessor:
     ) -> Report:
         """Assess many files (in parallel when there are many) into one ``Report``."""
         results: list[Assessment | Failure] = []
+        ids: dict[str, str] = {}
         for result in self.iter_results(paths, jobs=jobs):
-            results.append(result)
+            results.append(duplicate_id(result, ids))
             if progress:
                 progress(1)
         return self.report(results, generated_at=generated_at)
@@ -231,6 +239,48 @@ def _identity(result: Assessment | Failure) -> Assessment | Failure:
     return result
 
 
+def duplicate_id(result: Assessment | Failure, seen: dict[str, str]) -> Assessment | Failure:
+    """``result``, or a ``Failure`` when an earlier file of the run has the same proposal id.
+
+    Ids are what waivers, baselines and comparisons match on, so two files
+    with one id would silently share them.
+    """
+    if not isinstance(result, Assessment):
+        return result
+    first = seen.setdefault(result.proposal_id, result.file)
+    if first == result.file:
+        return result
+    return duplicate_failure(result.file, result.proposal_id, first, result.file_sha256)
+
+
+def duplicate_failure(file: str, proposal_id: str, first: str, sha256: str) -> Failure:
+    """The problem of a file whose proposal id an earlier file of the run already has."""
+    message = f"proposal id '{proposal_id}' is already used by {first}; ids must be unique"
+    return Failure(file, (Problem(file, _id_line(Path(file)), 1, message),), sha256)
+
+
+def _id_line(path: Path) -> int:
+    try:
+        lines = path.read_text("utf-8", "replace").splitlines()
+    except OSError:
+        return 1
+    return next((n for n, text in enumerate(lines, 1) if text.startswith("id:")), 1)
+
+
+def _distinct_fingerprints(risks: list[Risk]) -> list[Risk]:
+    """Number the repeats of a fingerprint (the same system bought twice), in file order."""
+    seen: dict[str, int] = {}
+    result = []
+    for risk in risks:
+        count = seen.get(risk.fingerprint, 0)
+        seen[risk.fingerprint] = count + 1
+        if count:
+            digest = fingerprint(risk.id, risk.fingerprint, str(count))
+            risk = dataclasses.replace(risk, fingerprint=digest)
+        result.append(risk)
+    return result
+
+
 def _evidence(doc: Document, marks: Iterable[Mark]) -> tuple[Evidence, ...]:
     result = []
     for mark in marks:
@@ -246,8 +296,10 @@ def timestamp() -> str:
     if epoch is not None:
         try:
             moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH must be an integer, not '{epoch}'") from None
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not '{epoch}'"
+            ) from None
     else:
         moment = dt.datetime.now(tz=dt.UTC)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -66,16 +66,23 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Baseline:
-    """Findings and scores recorded earlier by ``policycheck baseline write``."""
+    """Findings, scores and grades recorded earlier by ``policycheck baseline write``."""
 
     findings: dict[str, Severity]
     scores: dict[str, float]
+    grades: dict[str, str]
+    criteria: dict[str, dict[str, float]]
 
 
 def apply_waivers(
-    report: Report, waivers: Iterable[Waiver], today: Any, rubric: Rubric
+    report: Report, waivers: Iterable[Waiver], today: Any, rubric: Rubric, *, partial: bool = False
 ) -> tuple[Report, tuple[Waiver, ...], tuple[Waiver, ...]]:
-    """Mark waived risks, re-grade without them; return the report, expired and unused waivers."""
+    """Mark waived risks, re-grade without them; return the report, expired and unused waivers.
+
+    A waiver that matches nothing is unused, whether its proposal was assessed
+    or not (a renamed proposal id); in a ``partial`` run (``--changed-since``)
+    only waivers of the proposals assessed can be judged.
+    """
     waivers = tuple(waivers)
     used: set[Waiver] = set()
     expired: set[Waiver] = set()
@@ -86,18 +93,17 @@ def apply_waivers(
             continue
         risks: list[Risk] = []
         for risk in result.risks:
-            match = next(
-                (
-                    w
-                    for w in waivers
-                    if w.proposal == result.proposal_id and w.target in (risk.id, risk.check_id)
-                ),
-                None,
-            )
-            if match is None:
+            matches = [
+                w
+                for w in waivers
+                if w.proposal == result.proposal_id and w.target in (risk.id, risk.check_id)
+            ]
+            if not matches:
                 risks.append(risk)
                 continue
-            used.add(match)
+            used.update(matches)
+            # A renewed waiver wins over the one it replaces: the latest expiry decides.
+            match = max(matches, key=lambda w: w.expires)
             active = match.active_on(today)
             if not active:
                 expired.add(match)
@@ -109,7 +115,8 @@ def apply_waivers(
             )
         )
     assessed = {r.proposal_id for r in report.assessments}
-    unused = tuple(w for w in waivers if w not in used and w.proposal in assessed)
+    unused = tuple(w for w in waivers if w not in used and (w.proposal in assessed or not partial))
+    # An expired waiver that a newer one replaced is not worth a warning.
     ordered_expired = tuple(w for w in waivers if w in expired)
     return dataclasses.replace(report, results=tuple(results)), ordered_expired, unused
 
@@ -229,6 +236,15 @@ def _absorbed(b: Breach, a: Assessment, baseline: Baseline | None) -> bool:
         risk = next(r for r in a.risks if r.fingerprint == b.risk_fingerprint)
         recorded = baseline.findings.get(risk.fingerprint)
         return recorded is not None and recorded.rank >= risk.severity.rank
+    # A threshold breach is old only if that very measure has not got worse.
+    if b.kind == "grade":
+        recorded_grade = baseline.grades.get(a.proposal_id)
+        grades: tuple[str, ...] = GRADES
+        return recorded_grade in grades and grades.index(a.grade) <= grades.index(recorded_grade)
+    if b.kind == "criterion":
+        old = baseline.criteria.get(a.proposal_id, {}).get(b.criterion or "")
+        current = next((c.score for c in a.criteria if c.id == b.criterion), None)
+        return old is not None and current is not None and current >= old
     recorded_score = baseline.scores.get(a.proposal_id)
     return recorded_score is not None and a.score >= recorded_score
 
@@ -253,7 +269,12 @@ def baseline_document(report: Report) -> str:
         "generated_at": report.generated_at,
         "rubric": {"id": report.rubric.id, "sha256": report.rubric.sha256},
         "proposals": {
-            a.proposal_id: {"file": a.file, "score": a.score, "grade": a.grade}
+            a.proposal_id: {
+                "file": a.file,
+                "score": a.score,
+                "grade": a.grade,
+                "criteria": {c.id: c.score for c in a.criteria if c.score is not None},
+            }
             for a in report.assessments
         },
         "findings": sorted(findings, key=lambda f: (f["proposal"], f["risk"], f["fingerprint"])),
@@ -278,6 +299,11 @@ def read_baseline(path: Path) -> Baseline:
             raise ValueError(f"unsupported baseline schema_version {doc['schema_version']}")
         findings = {f["fingerprint"]: Severity(f["severity"]) for f in doc["findings"]}
         scores = {pid: float(p["score"]) for pid, p in doc["proposals"].items()}
+        grades = {pid: str(p["grade"]) for pid, p in doc["proposals"].items()}
+        criteria = {
+            pid: {cid: float(v) for cid, v in p.get("criteria", {}).items()}
+            for pid, p in doc["proposals"].items()
+        }
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError([Problem(str(path), 1, 1, f"not a policycheck baseline: {exc}")]) from None
-    return Baseline(findings, scores)
+    return Baseline(findings, scores, grades, criteria)

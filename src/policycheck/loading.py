@@ -121,6 +121,8 @@ _PARSER = _yaml()
 def read_bytes(path: Path, origin: str | None = None) -> bytes:
     """The first ``MAX_BYTES + 1`` bytes of ``path`` (enough to tell it is too large)."""
     name = origin if origin is not None else str(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise InputError([Problem(name, 1, 1, "not a regular file (a pipe or a device?)")])
     try:
         with path.open("rb") as handle:
             return handle.read(MAX_BYTES + 1)
@@ -194,6 +196,8 @@ def load_yaml_text(text: str, origin: str, *, lenient: bool = False) -> Document
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         message = exc.problem or exc.context or "invalid YAML"
+        if mark is not None and text[mark.index : mark.index + 1] == "\t":
+            message += " (a tab: YAML is indented with spaces)"
         raise InputError([Problem(origin, line, column, f"invalid YAML: {message}")]) from None
     except YAMLError as exc:
         raise InputError([Problem(origin, 1, 1, f"invalid YAML: {exc}")]) from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import types
 import typing
 from typing import Annotated, Any, ClassVar, Literal, Union
@@ -143,9 +144,20 @@ CountryCode = Annotated[
     ),
     AfterValidator(_country_code),
 ]
+
+
+def _evidence_items(value: Any) -> Any:
+    items = [value] if isinstance(value, str) else value
+    if isinstance(items, (list, tuple)) and any(
+        isinstance(item, str) and not item.strip() for item in items
+    ):
+        raise ValueError("evidence cannot be blank: cite an article, a link or a source id")
+    return items
+
+
 EvidenceList = Annotated[
     tuple[str, ...],
-    BeforeValidator(lambda v: [v] if isinstance(v, str) else v),
+    BeforeValidator(_evidence_items),
     WithJsonSchema(
         {
             "description": "an article of the text, a link or a source id, or a list of them",
@@ -201,6 +213,8 @@ class Claim(_Model):
             if not value.strip():
                 raise ValueError("an empty claim: write false, a sentence, or leave the key out")
             return {"statement": value}
+        if isinstance(value, dict) and not value:
+            raise ValueError("an empty claim: write false, a sentence, or leave the key out")
         return value
 
     @property
@@ -410,8 +424,36 @@ def _problem(doc: Document, err: Any) -> Problem:
         hint = " (add 'schema_version: 1')" if dotted == "schema_version" else ""
         return Problem(doc.origin, line, column, f"missing required key '{dotted}'{hint}")
     line, column = doc.position(loc)
-    message = err["msg"].removeprefix("Value error, ")
+    message = _plain(err)
     return Problem(doc.origin, line, column, f"{dotted}: {message}" if dotted else message)
+
+
+_PLAIN = {
+    "model_type": "expected a mapping of keys to values",
+    "model_attributes_type": "expected a mapping of keys to values",
+    "dict_type": "expected a mapping of keys to values",
+    "tuple_type": "expected a list",
+    "list_type": "expected a list",
+}
+
+
+def _plain(err: Any) -> str:
+    """pydantic's message in the words of the file format, with a did-you-mean for choices."""
+    kind = err["type"]
+    if kind in _PLAIN:
+        shorthand = (
+            " (or the short form: true, false or a sentence)" if "Claim" in err["msg"] else ""
+        )
+        return _PLAIN[kind] + shorthand
+    if kind == "too_short":
+        return "needs at least one item"
+    message: str = err["msg"].removeprefix("Value error, ")
+    if kind == "literal_error" and isinstance(err.get("input"), str):
+        choices = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        close = difflib.get_close_matches(err["input"], choices, n=1)
+        if close:
+            return f"unknown value '{err['input']}'; did you mean '{close[0]}'?"
+    return message
 
 
 def _fields_at(loc: tuple[Any, ...]) -> list[str]:

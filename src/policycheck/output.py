@@ -21,7 +21,7 @@ def write_atomic(
     for item in inputs:
         if item.exists() and item.resolve() == target:
             raise UsageError(f"{path}: refusing to overwrite an input file")
-    if not overwrite and path.exists():
+    if not overwrite and os.path.lexists(path):
         raise UsageError(f"{path}: already exists; not overwritten")
     if path.is_dir():
         raise UsageError(f"{path}: is a directory")
@@ -29,7 +29,10 @@ def write_atomic(
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"{path}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write here: {exc.strerror}") from None
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "wb") as handle:
@@ -41,6 +44,13 @@ def write_atomic(
             os.unlink(tmp)
         else:
             os.replace(tmp, path)
+    except FileExistsError:
+        os.unlink(tmp)
+        raise UsageError(f"{path}: already exists; not overwritten") from None
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

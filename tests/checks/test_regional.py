@@ -461,7 +461,7 @@ def test_rf04_short_horizon(run: Run) -> None:
     assert risk.family is RiskFamily.REGIONAL_FRAGMENTATION
     assert risk.check_id == "RI05"
     assert only_at(risk.evidence, "horizon_years") == case.line("horizon_years:")
-    assert "horizon: 1 years" in risk.evidence[0].note
+    assert "horizon: 1 year" in risk.evidence[0].note
 
 
 def test_ri05_single_reactive_threat_without_horizon_is_reactive(run: Run) -> None:

@@ -16,6 +16,17 @@ from policycheck.checks.base import (
 from policycheck.facts import acuteness_rank
 
 _TIGHT = 0.10
+
+
+def _plural(category: str) -> str:
+    words = category.replace("-", " ")
+    return words if words.endswith(("aircraft", "artillery")) else words + "s"
+
+
+def _left_out(codes: list[str]) -> str:
+    return f"{', '.join(codes)} {'is' if len(codes) == 1 else 'are'} left out"
+
+
 _RANK = {"evidenced": 2, "asserted": 1, "absent": 0}
 
 
@@ -76,7 +87,7 @@ def srac_ceilings(ctx: Context) -> Outcome:
             risks.append(
                 RiskHit(
                     "CE05",
-                    f"{acq.recipient} adds {acq.category.replace('-', ' ')}s amid its rivalry with {other}",
+                    f"{acq.recipient} adds {_plural(acq.category)} amid its rivalry with {other}",
                     tuple(
                         Mark(p, f"{acq.recipient}–{other} rivalry ({rivals[0].acuteness})")
                         for p in acq.paths
@@ -198,7 +209,7 @@ def confidence_building(ctx: Context) -> Outcome:
         risks = (
             RiskHit(
                 "CE04",
-                f"joint exercises with no notification or observers while {', '.join(sorted({r.rival for r in rivals}))} is left out",
+                f"joint exercises with no notification or observers while {_left_out(sorted({r.rival for r in rivals}))}",
                 (*marks, Mark(("activities",), "joint exercises")),
             ),
         )

@@ -105,7 +105,7 @@ def claim_outcome(claim: Claim | None, path: YamlPath, what: str) -> Outcome:
     level = claim_level(claim)
     note = {
         INSUFFICIENT: f"the file does not say whether it has {what}",
-        "absent": f"the file states it has no {what}",
+        "absent": f"the file states there is no {what.removeprefix('a ').removeprefix('an ')}",
         "asserted": f"{what} claimed without evidence",
         "evidenced": f"{what} claimed, evidence: {', '.join(claim.evidence) if claim else ''}",
     }[level]

@@ -184,7 +184,12 @@ def horizon(ctx: Context) -> Outcome:
     marks = (
         Mark(
             ("horizon_years",),
-            f"horizon: {proposal.horizon_years if proposal.horizon_years is not None else 'not stated'} years",
+            "horizon: "
+            + (
+                "not stated"
+                if proposal.horizon_years is None
+                else f"{proposal.horizon_years} year{'s' if proposal.horizon_years != 1 else ''}"
+            ),
         ),
         Mark(("threats",), f"threats answered: {', '.join(proposal.threats) or 'not stated'}"),
     )

@@ -816,7 +816,7 @@ def compare_command(
     else:
         from rich.console import Console
 
-        console = Console(width=width, highlight=False, soft_wrap=False)
+        console = Console(width=width, highlight=False, soft_wrap=False, markup=False)
         for part in render_terminal(comparison, meta):
             console.print(part)
     if fail_on_regression:

@@ -79,7 +79,7 @@ def _dump(document: dict[str, Any]) -> None:
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -238,13 +238,19 @@ class RenderedResult:
     text: str
     grade: str | None
     problems: tuple[Problem, ...]
+    file: str
+    proposal_id: str | None
+    file_sha256: str
 
 
 def rendered(result: Assessment | Failure) -> RenderedResult:
     """A result as JSON text (module-level, so worker processes can apply it)."""
     grade = result.grade if isinstance(result, Assessment) else None
     problems = result.problems if isinstance(result, Failure) else ()
-    return RenderedResult(_dumps(_result(result)), grade, problems)
+    pid = result.proposal_id if isinstance(result, Assessment) else None
+    return RenderedResult(
+        _dumps(_result(result)), grade, problems, result.file, pid, result.file_sha256
+    )
 
 
 def chunks(

@@ -294,7 +294,12 @@ def render(report: Report, *, explain: bool = False) -> list[RenderableType]:
 def render_text(report: Report, *, explain: bool = False, width: int = 100) -> str:
     """The report as plain text (no colour) at a fixed width: for files and snapshots."""
     console = Console(
-        record=True, width=width, file=io.StringIO(), color_system=None, highlight=False
+        record=True,
+        width=width,
+        file=io.StringIO(),
+        color_system=None,
+        highlight=False,
+        markup=False,  # text from proposals is never read as rich markup
     )
     for part in render(report, explain=explain):
         console.print(part)
