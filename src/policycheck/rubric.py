@@ -228,7 +228,7 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
     merged.pop("extends", None)
     locate = _locator(docs)
     merged = _disable(merged, locate)
-    rubric = _validate(merged, locate)
+    rubric = _validate(merged, locate, set(registry))
     declared = _declared(rubric, locate)
     full = Registry((*registry.values(), *declared))
     _check_against(rubric, full, locate)
@@ -341,11 +341,11 @@ def _disable(data: dict[str, Any], locate: Locate) -> dict[str, Any]:
     return {**data, "criteria": remaining}
 
 
-def _validate(data: dict[str, Any], locate: Locate) -> Rubric:
+def _validate(data: dict[str, Any], locate: Locate, known: set[str]) -> Rubric:
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        problems = []
+        problems = _raw_problems(data, locate, known)
         errors = exc.errors()
         locs = [tuple(e["loc"]) for e in errors]
         for err in errors:
@@ -361,17 +361,43 @@ def _validate(data: dict[str, Any], locate: Locate) -> Rubric:
                 message = f"{dotted}: {err['msg']}"
             problems.append(Problem(*locate(loc, err["type"] == "extra_forbidden"), message))
         raise InputError(problems) from None
-    problems = []
-    if set(rubric.grades) != set(GRADES):
-        problems.append(Problem(*locate(("grades",), True), "grades must set A, B, C, D and F"))
-    bands = [rubric.grades.get(g, 0) for g in GRADES]
-    if bands != sorted(bands, reverse=True) or len(set(bands)) != len(bands):
-        problems.append(
-            Problem(*locate(("grades",), True), "grade bands must strictly decrease from A to F")
-        )
+    problems = _bands(rubric.grades, locate)
     if problems:
         raise InputError(problems)
     return rubric
+
+
+def _bands(grades: dict[Any, Any], locate: Locate) -> list[Problem]:
+    problems = []
+    if set(grades) != set(GRADES):
+        problems.append(Problem(*locate(("grades",), True), "grades must set A, B, C, D and F"))
+    bands = [grades.get(g, 0) for g in GRADES]
+    if all(isinstance(b, (int, float)) for b in bands) and (
+        bands != sorted(bands, reverse=True) or len(set(bands)) != len(bands)
+    ):
+        problems.append(
+            Problem(*locate(("grades",), True), "grade bands must strictly decrease from A to F")
+        )
+    return problems
+
+
+def _raw_problems(data: dict[str, Any], locate: Locate, known: set[str]) -> list[Problem]:
+    """Problems visible in a rubric that fails its schema: bands and unknown check ids.
+
+    Reported with the schema's problems, so a file's problems come out together.
+    """
+    problems = _bands(data["grades"], locate) if isinstance(data.get("grades"), dict) else []
+    declared = set(data["checks"]) if isinstance(data.get("checks"), dict) else set()
+    criteria = data.get("criteria")
+    for cid, criterion in criteria.items() if isinstance(criteria, dict) else ():
+        indicators = criterion.get("indicators") if isinstance(criterion, dict) else None
+        for iid in indicators if isinstance(indicators, dict) else ():
+            if iid not in known and iid not in declared:
+                where = locate(("criteria", cid, "indicators", iid), True)
+                problems.append(
+                    Problem(*where, f"unknown check id '{iid}' (see 'policycheck rules')")
+                )
+    return problems
 
 
 def _declared(rubric: Rubric, locate: Locate) -> tuple[Check, ...]:
