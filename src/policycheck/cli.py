@@ -173,7 +173,7 @@ def assess(
 ) -> None:
     """Assess proposals and print a graded, explained report for each; optionally gate on it."""
     from policycheck import config as configuration
-    from policycheck.engine import Assessor, expand_paths
+    from policycheck.engine import expand_paths
     from policycheck.render import BINARY
 
     loaded = configuration.load(config, Path.cwd())
@@ -215,9 +215,7 @@ def assess(
             raise UsageError(
                 "no proposals to assess (a gate that checks nothing does not pass; see --allow-empty)"
             )
-    assessor = Assessor(
-        rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
-    )
+    assessor = configured_assessor(loaded, rubric, reference)
     _tune_gc()
     streamable = (
         fmt is Format.JSON
@@ -305,6 +303,18 @@ def _stream_json(
         sys.stderr.write(f"{problem}\n")
     if invalid:
         raise typer.Exit(ExitCode.BAD_INPUT)
+
+
+def configured_assessor(
+    loaded: LoadedConfig, rubric: Path | None, reference: Path | None
+) -> Assessor:
+    """An assessor with the rubric and reference given as flags, else the configuration's."""
+    from policycheck.engine import Assessor
+
+    settings = loaded.settings
+    return Assessor(
+        rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
+    )
 
 
 def _tune_gc() -> None:
@@ -646,20 +656,17 @@ def write_baseline(
     """Record the current findings and scores of the proposals in FILE."""
     from policycheck import config as configuration
     from policycheck import gate
-    from policycheck.engine import Assessor, expand_paths
+    from policycheck.engine import expand_paths
     from policycheck.output import write_atomic
 
     loaded = configuration.load(config, Path.cwd())
-    settings = loaded.settings
     if paths:
         files, unmatched = expand_paths(paths)
     else:
         files, unmatched = expand_paths(_config_paths(loaded))
     if unmatched or not files:
         raise UsageError("no proposals to record")
-    assessor = Assessor(
-        rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
-    )
+    assessor = configured_assessor(loaded, rubric, reference)
     report = assessor.run(files)
     for failure in report.failures:
         for problem in failure.problems:

@@ -233,6 +233,8 @@ def _num(value: float | None) -> float | None:
 
 
 def _side(a: Assessment) -> dict[str, Any]:
+    from policycheck.render.json import cap_dict
+
     return {
         "file": a.file,
         "file_sha256": a.file_sha256,
@@ -240,13 +242,7 @@ def _side(a: Assessment) -> dict[str, Any]:
         "score": _num(a.score),
         "grade": a.grade,
         "uncapped_grade": a.uncapped_grade,
-        "cap": None
-        if a.cap is None
-        else {
-            "risk": a.cap.risk_id,
-            "severity": a.cap.severity.value,
-            "max_grade": a.cap.max_grade,
-        },
+        "cap": cap_dict(a.cap),
         "risk_count": len(a.risks),
     }
 
@@ -774,7 +770,6 @@ def compare_command(
     from policycheck import config as configuration
     from policycheck.assessment import Failure
     from policycheck.comparison import compare
-    from policycheck.engine import Assessor
 
     if against is None and second is None:
         raise UsageError("give two files, OLD NEW, or one FILE with --against REF")
@@ -784,11 +779,9 @@ def compare_command(
     raw_old = b""
     if against is not None:
         raw_old, revision = read_at_ref(first, against)
-    loaded = configuration.load(config, Path.cwd())
-    settings = loaded.settings
-    assessor = Assessor(
-        rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
-    )
+    from policycheck.cli import configured_assessor
+
+    assessor = configured_assessor(configuration.load(config, Path.cwd()), rubric, reference)
     if revision is not None:
         old = _assess_bytes(assessor, raw_old, f"{revision.ref}:{revision.path}")
         new = assessor.assess_file(first)

@@ -20,6 +20,7 @@ from typing import Any
 
 from policycheck.assessment import (
     Assessment,
+    Cap,
     Evidence,
     Failure,
     GateResult,
@@ -46,6 +47,13 @@ def _evidence(items: tuple[Evidence, ...]) -> list[dict[str, Any]]:
     return [{"note": e.note, "location": location(e.location)} for e in items]
 
 
+def cap_dict(cap: Cap | None) -> dict[str, Any] | None:
+    """A grade cap as stored in JSON."""
+    if cap is None:
+        return None
+    return {"risk": cap.risk_id, "severity": cap.severity.value, "max_grade": cap.max_grade}
+
+
 def assessment_dict(a: Assessment) -> dict[str, Any]:
     return {
         "status": "assessed",
@@ -61,13 +69,7 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
         "score": num(a.score),
         "grade": a.grade,
         "uncapped_grade": a.uncapped_grade,
-        "cap": None
-        if a.cap is None
-        else {
-            "risk": a.cap.risk_id,
-            "severity": a.cap.severity.value,
-            "max_grade": a.cap.max_grade,
-        },
+        "cap": cap_dict(a.cap),
         "criteria": [
             {
                 "id": c.id,
