@@ -79,6 +79,8 @@ class IndicatorResult:
     contribution: float
     evidence: tuple[Evidence, ...]
     improve: str
+    #: Why it is unknown when the reference data, not the file, lacks the fact.
+    gap: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +89,14 @@ class CriterionResult:
     title: str
     weight: float
     counters: str
+    #: Weighted mean of the known indicators' points; None when nothing applicable is known.
     score: float | None
     indicators: tuple[IndicatorResult, ...]
+    #: Share of the applicable weight that is known.
+    coverage: float = 1.0
+    #: The score with every unknown at its lowest and at its highest level (None: not applicable).
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +154,8 @@ class Improvement:
     gain: float
     advice: str
     location: Location
+    #: True when the reference data, not the file, must change.
+    data_gap: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,15 +193,56 @@ class Assessment:
     criteria: tuple[CriterionResult, ...]
     risks: tuple[Risk, ...]
     improvements: tuple[Improvement, ...]
+    #: The score with every unknown resolved at its lowest and at its highest level.
+    score_low: float = 0.0
+    score_high: float = 0.0
+    #: Share of the applicable weight that is known (0-1).
+    coverage: float = 1.0
+    #: Share of the known weight that rests on a citation or a reference fact (0-1).
+    cited: float = 1.0
+    #: Grades the range allows (risk caps applied), lowest first.
+    grade_low: str = ""
+    grade_high: str = ""
+    #: Whether coverage is below the rubric's minimum, so the grade is provisional.
+    provisional: bool = False
+    #: What kind of initiative the file describes (national-acquisition, grouping ...).
+    shapes: tuple[str, ...] = ()
+    #: Things the reader should know that are not risks: placeholders, actors with no record.
+    warnings: tuple[Evidence, ...] = ()
 
     @property
     def insufficient(self) -> tuple[IndicatorResult, ...]:
-        return tuple(
-            i
-            for c in self.criteria
-            for i in c.indicators
-            if i.status is IndicatorStatus.INSUFFICIENT
+        """The applicable indicators that are unknown (left out of the score, shown in its range)."""
+        return self._with(IndicatorStatus.INSUFFICIENT)
+
+    @property
+    def not_applicable(self) -> tuple[IndicatorResult, ...]:
+        return self._with(IndicatorStatus.NOT_APPLICABLE)
+
+    def _with(self, status: IndicatorStatus) -> tuple[IndicatorResult, ...]:
+        return tuple(i for c in self.criteria for i in c.indicators if i.status is status)
+
+    @property
+    def range_words(self) -> str:
+        """The score's range and the grades it allows, in words every format uses."""
+        if self.score_low == self.score_high:
+            return "no unknowns"
+        grades = (
+            f"grade {self.grade_low}"
+            if self.grade_low == self.grade_high
+            else f"grades {self.grade_low}–{self.grade_high}"
         )
+        return f"range {self.score_low:.1f}–{self.score_high:.1f} ({grades})"
+
+    @property
+    def coverage_words(self) -> str:
+        """Coverage and citation, and whether the grade is provisional, in words."""
+        words = (
+            f"{self.coverage:.0%} of the applicable weight known, {self.cited:.0%} of that cited"
+        )
+        if self.provisional:
+            words += "; PROVISIONAL: too little is known for a firm grade"
+        return words
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,8 +293,10 @@ class Report:
     results: tuple[Assessment | Failure, ...]
     #: (severity, highest grade allowed) for each capping severity.
     caps: tuple[tuple[str, str], ...] = ()
-    #: How "insufficient information" is counted, in the rubric's words.
-    insufficient_rule: str = ""
+    #: How unknowns and coverage are counted, in the rubric's words.
+    unknown_rule: str = ""
+    #: Coverage below which a grade is provisional (0-1).
+    min_coverage: float = 0.0
     #: The CI gate's verdict, when a gate was asked for.
     gate: GateResult | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
@@ -375,6 +376,7 @@ def _thresholds(
         fail_under=under,
         minimums=tuple(sorted(mins.items())),
         fail_on=Severity(severity) if severity else None,
+        min_coverage=settings.min_coverage,
     )
 
 
@@ -423,6 +425,8 @@ def _gate(
         )
     if not thresholds.active:
         return report
+    if thresholds.min_coverage is None:
+        thresholds = dataclasses.replace(thresholds, min_coverage=rubric.coverage.minimum)
     recorded = gate.read_baseline(baseline) if baseline is not None else None
     return gate.evaluate(
         report, thresholds, soft=soft, expired=expired, unused=unused, baseline=recorded

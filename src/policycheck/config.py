@@ -60,6 +60,8 @@ class Settings(BaseModel):
     fail_under: str | float | None = None
     minimums: dict[str, float] = Field(default_factory=dict)
     fail_on: Literal["low", "medium", "high", "critical"] | None = None
+    #: Least share (0-1) of the applicable weight a file must settle for a threshold to pass.
+    min_coverage: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     soft_fail: bool = False
     allow_empty: bool = False
     baseline: Path | None = None

@@ -88,6 +88,8 @@ def facts_document(facts: Facts) -> dict[str, Any]:
         "bloc": list(facts.bloc),
         "wb6_in": list(facts.wb6_in),
         "wb6_out": list(facts.wb6_out),
+        "kind": sorted(s.value for s in facts.shapes),
+        "wb6_may_join": list(facts.wb6_may_join),
         "eu_itself": facts.eu_itself,
         "member_states": list(facts.member_states),
         "open_to_join": facts.open_to_join,
@@ -109,9 +111,10 @@ def facts_document(facts: Facts) -> dict[str, Any]:
                 "recipient": a.recipient,
                 "category": a.category,
                 "quantity": a.quantity,
-                "ceiling": a.ceiling.value if a.ceiling else None,
-                "holdings": a.holdings.value if a.holdings else None,
-                "headroom": a.headroom,
+                "ceiling": a.ceiling.exact,
+                "ceiling_at_most": a.ceiling.high,
+                "holdings": a.holdings.exact,
+                "headroom": a.headroom.exact,
             }
             for a in facts.srac_acquisitions
         ],
@@ -125,7 +128,8 @@ def facts_document(facts: Facts) -> dict[str, Any]:
             for t in facts.uncontrolled_transfers
         ],
         "external": [
-            {"country": e.country, "influence": e.influence, "how": e.how} for e in facts.external
+            {"country": e.country, "concern": e.concern, "influence": e.concern, "how": e.how}
+            for e in facts.external
         ],
         "disputes": [
             {"pair": list(d.pair), "kind": d.kind, "acuteness": d.acuteness} for d in facts.disputes

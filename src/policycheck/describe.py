@@ -394,9 +394,10 @@ def check_document(
             for ref in _risk_refs(rubric, check.risks)
         ],
         "examples": {"passes": _example_doc(examples[0]), "fails": _example_doc(examples[1])},
-        "insufficient_information": {
-            "points": num(rubric.insufficient_information.points),
-            "rule": rubric.insufficient_information.rule,
+        "applies_to": check.scope.description,
+        "coverage": {
+            "minimum": num(rubric.coverage.minimum),
+            "rule": rubric.coverage.rule,
         },
     }
     if where is not None:
@@ -620,8 +621,6 @@ def _warnings(loaded: LoadedRubric, where: Located) -> list[Problem]:
                     f"{mild} risk ({mild_cap})",
                 )
             )
-    insufficient = rubric.insufficient_information.points
-    paying: list[str] = []
     for cid, criterion in rubric.criteria.items():
         for iid, ind in criterion.indicators.items():
             base = ("criteria", cid, "indicators", iid, "levels")
@@ -649,16 +648,6 @@ def _warnings(loaded: LoadedRubric, where: Located) -> list[Problem]:
                             key=True,
                         )
                     )
-            if "asserted" in points and insufficient >= points["asserted"]:
-                paying.append(iid)
-    if paying:
-        warnings.append(
-            where.at(
-                ("insufficient_information", "points"),
-                f"insufficient information earns {fmt(insufficient)} points, at least as much as "
-                f"a bare assertion in {', '.join(paying)}: leaving the field out would pay",
-            )
-        )
     raisable = {r for check in loaded.registry.values() for r in check.risks}
     for rid in rubric.risks:
         if rid not in raisable:
@@ -741,9 +730,9 @@ def rubric_document(loaded: LoadedRubric, docs: Sequence[Document]) -> dict[str,
         "criteria": criteria,
         "grades": {g: num(v) for g, v in rubric.grades.items()},
         "caps": dict(rubric.caps),
-        "insufficient_information": {
-            "points": num(rubric.insufficient_information.points),
-            "rule": rubric.insufficient_information.rule,
+        "coverage": {
+            "minimum": num(rubric.coverage.minimum),
+            "rule": rubric.coverage.rule,
         },
         "risks": [
             {"id": rid, "title": r.title, "family": r.family, "severity": r.severity}

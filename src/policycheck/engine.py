@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
 from policycheck import __version__
 from policycheck.assessment import (
     Assessment,
@@ -36,16 +38,18 @@ from policycheck.assessment import (
     Severity,
     fingerprint,
 )
-from policycheck.checks import REGISTRY, Context, Mark, Registry
+from policycheck.checks import REGISTRY, Context, Mark, Registry, RiskHit
+from policycheck.checks.base import stated_claim
 from policycheck.errors import InputError, Problem, UsageError
-from policycheck.facts import derive_facts
+from policycheck.facts import Facts, derive_facts
 from policycheck.loading import Document, load_yaml_bytes, read_bytes
-from policycheck.model import Proposal, parse_proposal
+from policycheck.model import Claim, Proposal, parse_proposal
 from policycheck.reference import ReferenceData, load_reference
 from policycheck.rubric import LoadedRubric, load_rubric
-from policycheck.scoring import grade, improvements, score_criteria
+from policycheck.scoring import Observed, grade_range, improvements, score_criteria
 
 PARALLEL_THRESHOLD = 200
+_LOWER = {"critical": "high", "high": "medium", "medium": "low"}
 T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -95,37 +99,26 @@ class Assessor:
         return self.assess(proposal, doc, hashlib.sha256(raw).hexdigest())
 
     def assess(self, proposal: Proposal, doc: Document, sha256: str = "") -> Assessment:
-        """Run every check of the rubric on a validated proposal and score it."""
+        """Run every applicable check of the rubric on a validated proposal and score it."""
         rubric = self.loaded.rubric
-        context = Context(proposal, derive_facts(proposal, self.reference), self.reference)
-        levels: dict[str, tuple[str, tuple[Evidence, ...]]] = {}
+        facts = derive_facts(proposal, self.reference)
+        context = Context(proposal, facts, self.reference)
+        observed: dict[str, Observed] = {}
         risks: list[Risk] = []
         for criterion in rubric.criteria.values():
             for check_id in criterion.indicators:
                 outcome = self.registry[check_id](context)
-                levels[check_id] = (outcome.level, _evidence(doc, outcome.marks))
+                observed[check_id] = Observed(
+                    outcome.level, _evidence(doc, outcome.marks), outcome.gap
+                )
                 for hit in outcome.risks:
-                    spec = rubric.risks[hit.risk]
-                    evidence = _evidence(doc, hit.marks)
-                    path = evidence[0].location.path if evidence else ""
-                    risks.append(
-                        Risk(
-                            id=hit.risk,
-                            title=spec.title,
-                            family=RiskFamily(spec.family),
-                            severity=Severity(hit.severity or spec.severity),
-                            finding=hit.finding,
-                            evidence=evidence,
-                            mitigation=spec.mitigation,
-                            brief=spec.brief,
-                            check_id=check_id,
-                            fingerprint=fingerprint(hit.risk, proposal.id, hit.subject or path),
-                        )
-                    )
+                    risk = self._risk(hit, check_id, proposal, context, doc)
+                    if risk is not None:
+                        risks.append(risk)
         risks = _distinct_fingerprints(risks)
         risks.sort(key=lambda r: (-r.severity.rank, r.id, r.finding))
-        criteria, overall = score_criteria(rubric, levels)
-        uncapped, final, cap = grade(rubric, overall, tuple(risks))
+        criteria, total = score_criteria(rubric, observed)
+        graded = grade_range(rubric, total, tuple(risks))
         return Assessment(
             file=doc.origin,
             file_sha256=sha256,
@@ -134,13 +127,55 @@ class Assessor:
             status=proposal.status,
             lead=proposal.lead,
             participants=proposal.countries,
-            score=round(overall, 1),
-            grade=final,
-            uncapped_grade=uncapped,
-            cap=cap,
+            score=round(total.score, 1),
+            grade=graded.grade,
+            uncapped_grade=graded.uncapped,
+            cap=graded.cap,
             criteria=criteria,
             risks=tuple(risks),
-            improvements=improvements(criteria),
+            improvements=improvements(rubric, observed, criteria),
+            score_low=round(total.low, 1),
+            score_high=round(total.high, 1),
+            coverage=round(total.coverage, 3),
+            cited=round(total.cited, 3),
+            grade_low=graded.low,
+            grade_high=graded.high,
+            provisional=total.coverage < rubric.coverage.minimum,
+            shapes=tuple(sorted(s.value for s in facts.shapes)),
+            warnings=_evidence(doc, _warnings(proposal, facts)),
+        )
+
+    def _risk(
+        self, hit: RiskHit, check_id: str, proposal: Proposal, context: Context, doc: Document
+    ) -> Risk | None:
+        """The flagged risk, its severity lowered by each evidenced mitigation; None if cleared."""
+        spec = self.loaded.rubric.risks[hit.risk]
+        severity = Severity(hit.severity or spec.severity)
+        marks = list(hit.marks)
+        finding = hit.finding
+        for claim in spec.mitigated_by:
+            where = tuple(claim.split("."))
+            if stated_claim(context, where)[0] != "evidenced":
+                continue
+            if severity is Severity.LOW:
+                return None
+            lowered = Severity(_LOWER[severity.value])
+            marks.append(Mark(where, f"evidenced mitigation: severity {severity} → {lowered}"))
+            finding += f"; lowered to {lowered} by {claim.rsplit('.', 1)[-1].replace('_', ' ')}"
+            severity = lowered
+        evidence = _evidence(doc, marks)
+        path = evidence[0].location.path if evidence else ""
+        return Risk(
+            id=hit.risk,
+            title=spec.title,
+            family=RiskFamily(spec.family),
+            severity=severity,
+            finding=finding,
+            evidence=evidence,
+            mitigation=spec.mitigation,
+            brief=spec.brief,
+            check_id=check_id,
+            fingerprint=fingerprint(hit.risk, proposal.id, hit.subject or path),
         )
 
     def iter_results(
@@ -201,7 +236,8 @@ class Assessor:
             grade_bands=tuple((g, rubric.grades[g]) for g in ("A", "B", "C", "D", "F")),
             results=tuple(results),
             caps=tuple(sorted(rubric.caps.items(), key=lambda c: c[1])),
-            insufficient_rule=rubric.insufficient_information.rule,
+            unknown_rule=rubric.coverage.rule,
+            min_coverage=rubric.coverage.minimum,
         )
 
     def run(
@@ -279,6 +315,34 @@ def _distinct_fingerprints(risks: list[Risk]) -> list[Risk]:
             risk = dataclasses.replace(risk, fingerprint=digest)
         result.append(risk)
     return result
+
+
+def _warnings(proposal: Proposal, facts: Facts) -> list[Mark]:
+    """Placeholders read as unknown, and states the reference data has no record of."""
+    found = [
+        Mark(path, f"'{claim.statement}' is a placeholder: read as unknown, not as an answer")
+        for path, claim in _claims(proposal)
+        if claim.placeholder
+    ]
+    found.extend(
+        Mark(
+            path,
+            f"{code} has no record in the reference data: checks that need it treat it as unknown",
+        )
+        for code, path in facts.unrecorded
+    )
+    return found
+
+
+def _claims(
+    value: object, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], Claim]]:
+    """Every claim in the proposal, with its YAML path."""
+    if isinstance(value, Claim):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _claims(getattr(value, name), (*path, name))
 
 
 def _evidence(doc: Document, marks: Iterable[Mark]) -> tuple[Evidence, ...]:

@@ -36,7 +36,7 @@ from policycheck.assessment import (
 )
 from policycheck.errors import InputError, Problem
 from policycheck.rubric import GRADES, Rubric
-from policycheck.scoring import grade
+from policycheck.scoring import Totals, grade_range
 
 BASELINE_VERSION = 1
 
@@ -48,6 +48,9 @@ class Thresholds:
     fail_under: str | float | None = None
     minimums: tuple[tuple[str, float], ...] = ()
     fail_on: Severity | None = None
+    #: Least share of the applicable weight that must be known for a grade or score threshold
+    #: to pass; None means the rubric's minimum.
+    min_coverage: float | None = None
 
     @property
     def active(self) -> bool:
@@ -58,6 +61,8 @@ class Thresholds:
         if self.fail_under is not None:
             kind = "grade" if isinstance(self.fail_under, str) else "score"
             parts.append(f"{kind} at least {self.fail_under}")
+        if self.min_coverage is not None and self.min_coverage > 0:
+            parts.append(f"coverage at least {self.min_coverage:.0%}")
         parts.extend(f"{name} at least {score:g}" for name, score in self.minimums)
         if self.fail_on is not None:
             parts.append(f"no unwaived risk of severity {self.fail_on.value} or above")
@@ -108,10 +113,17 @@ def apply_waivers(
             if not active:
                 expired.add(match)
             risks.append(dataclasses.replace(risk, waiver=WaiverUse(match, active)))
-        uncapped, final, cap = grade(rubric, result.score, tuple(r for r in risks if not r.waived))
+        total = Totals(result.score, result.score_low, result.score_high, result.coverage, 1.0)
+        graded = grade_range(rubric, total, tuple(risks))
         results.append(
             dataclasses.replace(
-                result, risks=tuple(risks), grade=final, uncapped_grade=uncapped, cap=cap
+                result,
+                risks=tuple(risks),
+                grade=graded.grade,
+                uncapped_grade=graded.uncapped,
+                cap=graded.cap,
+                grade_low=graded.low,
+                grade_high=graded.high,
             )
         )
     assessed = {r.proposal_id for r in report.assessments}
@@ -148,6 +160,7 @@ def evaluate(
             )
             continue
         found = _breaches(result, thresholds)
+        found.extend(_coverage_breach(result, thresholds))
         kept = [b for b in found if not _absorbed(b, result, baseline)]
         absorbed += len(found) - len(kept)
         breaches.extend(kept)
@@ -227,6 +240,31 @@ def _breaches(a: Assessment, t: Thresholds) -> list[Breach]:
                 )
             )
     return found
+
+
+def _coverage_breach(a: Assessment, t: Thresholds) -> list[Breach]:
+    """A grade or score threshold cannot pass on a file that leaves too much unknown."""
+    if t.fail_under is None and not t.minimums:
+        return []
+    minimum = t.min_coverage or 0.0
+    if a.coverage >= minimum:
+        return []
+    unknown = [
+        i for c in a.criteria for i in c.indicators if i.status.value == "insufficient-information"
+    ]
+    loc = unknown[0].evidence[0].location if unknown else None
+    listed = ", ".join(i.check_id for i in unknown[:6]) + (" ..." if len(unknown) > 6 else "")
+    return [
+        Breach(
+            "coverage",
+            a.file,
+            a.proposal_id,
+            f"only {a.coverage:.0%} of the applicable weight is known, below the required "
+            f"{minimum:.0%}: state what is unknown ({listed})",
+            loc.line if loc else 1,
+            loc.column if loc else 1,
+        )
+    ]
 
 
 def _absorbed(b: Breach, a: Assessment, baseline: Baseline | None) -> bool:

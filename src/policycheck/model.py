@@ -39,6 +39,30 @@ from policycheck.loading import Document
 SCHEMA_VERSION = 1
 #: Words YAML 1.1 read as booleans; YAML 1.2 reads them as text, a trap in a claim.
 _YAML11_BOOLEANS = frozenset({"yes", "no", "y", "n", "on", "off"})
+#: Texts that stand in for an answer not yet known: a claim written so is unknown, not asserted.
+PLACEHOLDERS = frozenset(
+    {
+        "tbd",
+        "tbc",
+        "n/a",
+        "na",
+        "-",
+        "--",
+        "?",
+        "??",
+        "none",
+        "null",
+        "unknown",
+        "todo",
+        "false",
+        "true",
+        "pending",
+        "not known",
+        "to be decided",
+        "to be confirmed",
+        "...",
+    }
+)
 
 Status = Literal["idea", "proposed", "negotiating", "signed", "in-force", "suspended", "ended"]
 Role = Literal[
@@ -219,7 +243,16 @@ class Claim(_Model):
 
     @property
     def evidenced(self) -> bool:
-        return self.provided and bool(self.evidence)
+        return self.provided and bool(self.evidence) and not self.placeholder
+
+    @property
+    def placeholder(self) -> bool:
+        """A stand-in such as ``TBD`` or a quoted ``"false"``: the answer is not known yet."""
+        return (
+            self.provided
+            and self.statement is not None
+            and self.statement.strip().strip(".").lower() in PLACEHOLDERS
+        )
 
 
 class Source(_Model):
@@ -254,7 +287,15 @@ class Equipment(_Model):
     quantity: int | None = Field(default=None, ge=0, strict=True)
     supplier: CountryCode | None = None
     recipient: CountryCode
+    #: Older systems of the same category retired by this acquisition (net change = quantity - replaces).
+    replaces: int | None = Field(default=None, ge=0, strict=True)
     evidence: EvidenceList = ()
+
+    @property
+    def net_quantity(self) -> int | None:
+        if self.quantity is None:
+            return None
+        return self.quantity - (self.replaces or 0)
 
 
 class Safeguards(_Model):
@@ -264,6 +305,8 @@ class Safeguards(_Model):
     democratic_conditionality: Claim | None = None
     local_consultation: Claim | None = None
     socio_economic_benefits: Claim | None = None
+    regional_ownership: Claim | None = None
+    economic_interdependence: Claim | None = None
 
 
 class FormatLink(_Model):
@@ -285,10 +328,15 @@ class Regional(_Model):
     """How the initiative sits in the region: openness, formats, coordination."""
 
     open_to_join: Claim | None = None
+    #: States the initiative is open to on a condition (``open_condition``), when not open to all.
+    open_to: tuple[CountryCode, ...] | None = None
+    open_condition: str | None = None
     formats: tuple[FormatLink, ...] | None = None
     coordination: Claim | None = None
     joint_planning: Claim | None = None
     interoperability: Claim | None = None
+    avoids_duplication: Claim | None = None
+    status_neutral: Claim | None = None
 
 
 class ArmsControl(_Model):
@@ -299,6 +347,8 @@ class ArmsControl(_Model):
     exercise_notification: Claim | None = None
     observers: Claim | None = None
     dispute_sensitivity: Claim | None = None
+    capability_transparency: Claim | None = None
+    depoliticised: Claim | None = None
 
 
 class Reporting(_Model):

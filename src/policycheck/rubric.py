@@ -8,7 +8,7 @@ bundled one, or a path relative to it). Extending merges by id: a criterion,
 indicator or risk named again has the fields given replaced (so
 ``indicators: {NS01: {weight: 5}}`` re-weights one indicator), new ones are
 added, ``disable`` removes indicators, and top-level settings (grade bands,
-caps, the insufficient-information rule) are replaced when given. A rubric can
+caps, the coverage rule) are replaced when given. A rubric can
 replace the reference data (``reference: FOLDER``, relative to the file) and
 declare its own checks as safe JMESPath expressions (``checks:``; see
 ``policycheck.declarative``).
@@ -72,10 +72,14 @@ class RiskSpec(_Strict):
     severity: Literal["low", "medium", "high", "critical"]
     mitigation: str = Field(min_length=1)
     brief: str = Field(min_length=1)
+    #: Claim paths whose evidenced answer each lowers the severity one step (below low: cleared).
+    mitigated_by: tuple[str, ...] = ()
 
 
-class InsufficientRule(_Strict):
-    points: Number = Field(ge=0, le=100)
+class CoverageRule(_Strict):
+    """How unknowns are treated, and the coverage below which a grade is provisional."""
+
+    minimum: Number = Field(ge=0, le=1)
     rule: str = Field(min_length=1)
 
 
@@ -124,7 +128,7 @@ class Rubric(_Strict):
     source: Source
     grades: dict[Grade, Number]
     caps: dict[Literal["low", "medium", "high", "critical"], Grade]
-    insufficient_information: InsufficientRule
+    coverage: CoverageRule
     criteria: dict[str, Criterion] = Field(min_length=1)
     risks: dict[str, RiskSpec]
     checks: dict[str, DeclaredCheck] = Field(default_factory=dict)

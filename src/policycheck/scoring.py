@@ -1,20 +1,25 @@
-"""From indicator levels to criterion scores, an overall score, a grade and its cap.
+"""From indicator levels to criterion scores, an overall score and range, a grade and its cap.
 
 The arithmetic, documented in the README and shown by ``--explain``:
 
 * an indicator's points are those the rubric gives its level (0-100);
-* an indicator the file does not let us judge is "insufficient information" and
-  earns the rubric's ``insufficient_information.points`` (default 25);
 * a "not applicable" indicator is left out and the others' weights share its part;
-* a criterion's score is the weighted mean of its indicators' points;
+* an indicator the file (or the reference data) does not settle is *unknown*:
+  it is left out of the score, which is computed over what is known, and it
+  widens the score's range, from every unknown at its rubric's lowest level
+  to every unknown at its highest;
+* a criterion's score is the weighted mean of its known indicators' points;
 * the overall score is the weighted mean of the criteria that have a score;
+* coverage is the share of the applicable weight that is known; below the
+  rubric's minimum the grade is provisional;
 * the grade is the band the overall score (rounded to one decimal) falls in,
-  lowered to the cap of the most severe risk flagged, if the rubric caps it.
+  lowered to the cap of the most severe unwaived risk flagged, if the rubric caps it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from policycheck.assessment import (
     Cap,
@@ -30,51 +35,80 @@ from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE
 from policycheck.rubric import GRADES, Rubric
 
 MAX_IMPROVEMENTS = 3
+#: Levels that rest on the file's word alone (a claim without a citation).
+UNCITED_LEVELS = frozenset({"asserted", "partial"})
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What a check concluded for one indicator, before scoring."""
+
+    level: str
+    evidence: tuple[Evidence, ...]
+    gap: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The overall figures: score over what is known, its range, coverage and citation share."""
+
+    score: float
+    low: float
+    high: float
+    coverage: float
+    cited: float
 
 
 def score_criteria(
-    rubric: Rubric, levels: Mapping[str, tuple[str, tuple[Evidence, ...]]]
-) -> tuple[tuple[CriterionResult, ...], float]:
-    """Score every criterion from its indicators' levels; return them and the overall score."""
+    rubric: Rubric, observed: Mapping[str, Observed]
+) -> tuple[tuple[CriterionResult, ...], Totals]:
+    """Score every criterion from its indicators' levels; return them and the overall totals."""
     criteria: list[CriterionResult] = []
     for cid, criterion in rubric.criteria.items():
         applicable = {
             iid: ind
             for iid, ind in criterion.indicators.items()
-            if levels[iid][0] != NOT_APPLICABLE
+            if observed[iid].level != NOT_APPLICABLE
         }
         total_weight = sum(ind.weight for ind in applicable.values())
+        known_weight = sum(
+            ind.weight for iid, ind in applicable.items() if observed[iid].level != INSUFFICIENT
+        )
         results: list[IndicatorResult] = []
-        score_sum = 0.0
+        score_sum = low = high = 0.0
         for iid, ind in criterion.indicators.items():
-            level, evidence = levels[iid]
-            if level == NOT_APPLICABLE:
-                status, points, share = IndicatorStatus.NOT_APPLICABLE, None, 0.0
-            elif level == INSUFFICIENT:
+            seen = observed[iid]
+            points: float | None = None
+            share = ind.weight / total_weight if iid in applicable else 0.0
+            if seen.level == NOT_APPLICABLE:
+                status = IndicatorStatus.NOT_APPLICABLE
+                contribution = 0.0
+            elif seen.level == INSUFFICIENT:
                 status = IndicatorStatus.INSUFFICIENT
-                points = rubric.insufficient_information.points
-                share = ind.weight / total_weight
+                contribution = 0.0
+                low += share * min(level.points for level in ind.levels.values())
+                high += share * max(level.points for level in ind.levels.values())
             else:
-                status, points, share = (
-                    IndicatorStatus.SCORED,
-                    ind.levels[level].points,
-                    ind.weight / total_weight,
-                )
-            contribution = (points or 0.0) * share
-            score_sum += contribution
+                status = IndicatorStatus.SCORED
+                points = ind.levels[seen.level].points
+                contribution = points * ind.weight / known_weight
+                score_sum += contribution
+                low += share * points
+                high += share * points
             results.append(
                 IndicatorResult(
                     check_id=iid,
                     criterion=cid,
                     title=ind.title,
                     status=status,
-                    level=level,
+                    level=seen.level,
                     points=points,
                     weight=ind.weight,
                     share=share,
                     contribution=contribution,
-                    evidence=evidence,
+                    evidence=seen.evidence,
                     improve=ind.improve,
+                    gap=seen.gap,
                 )
             )
         criteria.append(
@@ -83,14 +117,43 @@ def score_criteria(
                 title=criterion.title,
                 weight=criterion.weight,
                 counters=criterion.counters,
-                score=score_sum if applicable else None,
+                score=score_sum if known_weight else None,
                 indicators=tuple(results),
+                coverage=known_weight / total_weight if total_weight else 0.0,
+                low=low if applicable else None,
+                high=high if applicable else None,
             )
         )
-    scored = [c for c in criteria if c.score is not None]
-    weight = sum(c.weight for c in scored)
-    overall = sum((c.score or 0.0) * c.weight for c in scored) / weight if weight else 0.0
-    return tuple(criteria), overall
+    return tuple(criteria), totals(criteria)
+
+
+def totals(criteria: list[CriterionResult] | tuple[CriterionResult, ...]) -> Totals:
+    """Overall score over the known, its range, coverage and the cited share of what is known."""
+    applicable = [c for c in criteria if c.low is not None]
+    weight = sum(c.weight for c in applicable)
+    if not weight:
+        return Totals(0.0, 0.0, 0.0, 0.0, 0.0)
+    scored = [c for c in applicable if c.score is not None]
+    scored_weight = sum(c.weight for c in scored)
+    score = sum((c.score or 0.0) * c.weight for c in scored) / scored_weight if scored else 0.0
+    low = sum((c.low or 0.0) * c.weight for c in applicable) / weight
+    high = sum((c.high or 0.0) * c.weight for c in applicable) / weight
+    coverage = sum(c.coverage * c.weight for c in applicable) / weight
+    known = cited = 0.0
+    for c in applicable:
+        for ind in c.indicators:
+            if ind.status is IndicatorStatus.SCORED:
+                share = ind.share * c.weight / weight
+                known += share
+                if ind.level not in UNCITED_LEVELS:
+                    cited += share
+    return Totals(
+        score=min(max(score, low), high),
+        low=low,
+        high=high,
+        coverage=coverage,
+        cited=cited / known if known else 0.0,
+    )
 
 
 def grade(rubric: Rubric, score: float, risks: tuple[Risk, ...]) -> tuple[str, str, Cap | None]:
@@ -104,22 +167,71 @@ def grade(rubric: Rubric, score: float, risks: tuple[Risk, ...]) -> tuple[str, s
     return uncapped, final, cap
 
 
+@dataclass(frozen=True, slots=True)
+class Graded:
+    """The grade, before and after the binding risk cap, and the grades the range allows."""
+
+    uncapped: str
+    grade: str
+    cap: Cap | None
+    low: str
+    high: str
+
+
+def grade_range(rubric: Rubric, total: Totals, risks: tuple[Risk, ...]) -> Graded:
+    """Grade the score and both ends of its range, capped by the unwaived risks."""
+    unwaived = tuple(r for r in risks if not r.waived)
+    uncapped, final, cap = grade(rubric, total.score, unwaived)
+    return Graded(
+        uncapped,
+        final,
+        cap,
+        grade(rubric, total.low, unwaived)[1],
+        grade(rubric, total.high, unwaived)[1],
+    )
+
+
 def improvements(
-    criteria: tuple[CriterionResult, ...], limit: int = MAX_IMPROVEMENTS
+    rubric: Rubric,
+    observed: Mapping[str, Observed],
+    criteria: tuple[CriterionResult, ...],
+    limit: int = MAX_IMPROVEMENTS,
 ) -> tuple[Improvement, ...]:
-    """The indicators whose improvement would raise the overall score most."""
-    scored = [c for c in criteria if c.score is not None]
-    total = sum(c.weight for c in scored)
+    """The applicable indicators whose best level would raise the overall score most.
+
+    Each gain is the score after re-scoring with that one indicator at its best
+    level, less the score now; an unknown that only the reference data can
+    settle is offered as a data gap, not as a change to the file.
+    """
+    current = totals(criteria).score
     options = []
-    for c in scored:
+    for c in criteria:
         for ind in c.indicators:
-            if ind.points is None or ind.points >= 100:
+            if ind.status is IndicatorStatus.NOT_APPLICABLE:
                 continue
-            gain = (100 - ind.points) * ind.share * c.weight / total
+            levels = rubric.criteria[c.id].indicators[ind.check_id].levels
+            best = max(levels, key=lambda name: levels[name].points)
+            if ind.points is not None and ind.points >= levels[best].points:
+                continue
+            changed = {**observed, ind.check_id: Observed(best, ind.evidence)}
+            gain = score_criteria(rubric, changed)[1].score - current
+            if round(gain, 1) <= 0:
+                continue
+            advice = (
+                f"Reference data: {ind.gap} is not verified; add the sourced figure with "
+                "--reference DIR."
+                if ind.gap
+                else ind.improve
+            )
             options.append(
                 Improvement(
-                    ind.check_id, ind.title, round(gain, 1), ind.improve, ind.evidence[0].location
+                    ind.check_id,
+                    ind.title,
+                    round(gain, 1),
+                    advice,
+                    ind.evidence[0].location,
+                    data_gap=ind.gap is not None,
                 )
             )
     options.sort(key=lambda o: (-o.gain, o.check_id))
-    return tuple(o for o in options[:limit] if o.gain > 0)
+    return tuple(options[:limit])

@@ -5,17 +5,31 @@ from __future__ import annotations
 from policycheck.checks.base import (
     CLAIM_LEVELS,
     INSUFFICIENT,
-    NOT_APPLICABLE,
     Context,
     Mark,
     Outcome,
     RiskHit,
     check,
-    claim_level,
+    claim_outcome,
+    stated_claim,
 )
-from policycheck.facts import acuteness_rank
+from policycheck.checks.scopes import (
+    EXERCISES,
+    LETHAL_EQUIPMENT,
+    MILITARY_WITH_DISPUTE,
+    RIVAL_LEFT_OUT,
+    SRAC_ACQUISITION,
+    SRAC_PARTY_MILITARY,
+    UNCOVERED_CAPABILITIES,
+)
+from policycheck.facts import SracAcquisition, acuteness_rank
 
+#: Less than this share of the ceiling left after an acquisition is "tight".
 _TIGHT = 0.10
+#: Net additions of at least these shares of the ceiling are a large or a notable build-up.
+_LARGE, _NOTABLE = 0.10, 0.03
+_LOWER = {"critical": "high", "high": "medium", "medium": "low", "low": "low"}
+_RANK = {"evidenced": 2, "asserted": 1, "absent": 0}
 
 
 def _plural(category: str) -> str:
@@ -27,7 +41,43 @@ def _left_out(codes: list[str]) -> str:
     return f"{', '.join(codes)} {'is' if len(codes) == 1 else 'are'} left out"
 
 
-_RANK = {"evidenced": 2, "asserted": 1, "absent": 0}
+def _ceiling_level(acq: SracAcquisition) -> tuple[str, str]:
+    """The level for one acquisition against its ceiling, and the sentence that explains it."""
+    label = f"{acq.recipient} {acq.category}"
+    if acq.quantity is None:
+        return INSUFFICIENT, f"{label}: quantity not stated, so the headroom cannot be worked out"
+    room, ceiling = acq.headroom, acq.ceiling
+    terms = f"ceiling {ceiling}, holdings {acq.holdings}, net addition {acq.quantity:,}"
+    if room.high is not None and room.high < 0:
+        return "exceeded", f"{label}: the acquisition exceeds the ceiling ({terms})"
+    if room.low is not None and ceiling.low is not None:
+        if room.low >= _TIGHT * (ceiling.high or ceiling.low):
+            return "within", f"{label}: at least {room.low:,} left under the ceiling ({terms})"
+        if room.low >= 0 and room.high is not None and room.high < _TIGHT * ceiling.low:
+            return "tight", f"{label}: at most {room.high:,} left under the ceiling ({terms})"
+    gap = "ceiling" if ceiling.exact is None else "holdings"
+    return INSUFFICIENT, (
+        f"{label}: the {gap} is not verified in the reference data (srac.yaml), so whether the "
+        f"acquisition fits cannot be settled ({terms})"
+    )
+
+
+def _build_up_severity(acq: SracAcquisition, rivalry: str) -> tuple[str, str]:
+    """CE05's severity from the size of the net addition, capped by the rivalry's acuteness."""
+    share = acq.share
+    if acq.quantity is not None and acq.quantity <= 0:
+        severity, why = "low", "it replaces as many systems as it adds"
+    elif share is None:
+        severity, why = "medium", "its size against the ceiling cannot be worked out"
+    elif share >= _LARGE:
+        severity, why = "high", f"it adds at least {share:.0%} of the ceiling"
+    elif share >= _NOTABLE:
+        severity, why = "medium", f"it adds at least {share:.0%} of the ceiling"
+    else:
+        severity, why = "low", f"it adds {share:.1%} of the ceiling"
+    if acuteness_rank(severity) > acuteness_rank(rivalry):
+        severity, why = rivalry, why + f", in a rivalry of {rivalry} acuteness"
+    return severity, why
 
 
 @check(
@@ -36,68 +86,60 @@ _RANK = {"evidenced": 2, "asserted": 1, "absent": 0}
     levels=("within", "tight", "exceeded"),
     looks_at=("equipment",),
     risks=("CE02", "CE05"),
+    scope=SRAC_ACQUISITION,
 )
 def srac_ceilings(ctx: Context) -> Outcome:
-    """SRAC-category equipment for an SRAC party, against the headroom left under its ceiling."""
-    acquisitions = ctx.facts.srac_acquisitions
-    if not acquisitions:
-        return Outcome(
-            NOT_APPLICABLE, (Mark(("equipment",), "no SRAC-category equipment for an SRAC party"),)
-        )
+    """SRAC-category equipment for an SRAC party, against the headroom left under its ceiling.
+
+    Unverified ceilings are used through their sourced bounds, so a quantity
+    above the largest the ceiling can be is a breach even when the exact
+    figure is unknown.
+    """
     marks: list[Mark] = []
     levels: list[str] = []
     risks: list[RiskHit] = []
-    for acq in acquisitions:
-        label = f"{acq.recipient} {acq.category}"
-        ceiling = acq.ceiling.value if acq.ceiling else None
-        holdings = acq.holdings.value if acq.holdings else None
-        headroom = acq.headroom
-        if acq.exceeds_alone or (headroom is not None and headroom < 0):
-            level = "exceeded"
-            note = f"{label}: {acq.quantity} more would exceed the ceiling of {ceiling} (holdings {holdings if holdings is not None else 'unknown'})"
+    gaps: list[str] = []
+    for acq in ctx.facts.srac_acquisitions:
+        level, note = _ceiling_level(acq)
+        marks.extend(Mark(p, note) for p in acq.paths)
+        levels.append(level)
+        if level == INSUFFICIENT and acq.quantity is not None:
+            gaps.append(f"srac.yaml: {acq.recipient}'s {acq.category} ceiling or holdings")
+        if level == "exceeded":
             risks.append(
                 RiskHit(
                     "CE02",
-                    f"{label} ceiling exceeded",
+                    f"{acq.recipient} {acq.category} ceiling exceeded",
                     tuple(Mark(p, note) for p in acq.paths),
                     subject=f"{acq.recipient}:{acq.category}",
                 )
             )
-        elif headroom is None:
-            level = INSUFFICIENT
-            missing = (
-                "quantity" if acq.quantity is None else "ceiling" if ceiling is None else "holdings"
-            )
-            note = f"{label}: {missing} unknown, so the headroom cannot be worked out"
-        elif ceiling and headroom < _TIGHT * ceiling:
-            level = "tight"
-            note = f"{label}: {headroom} left under a ceiling of {ceiling} after this acquisition"
-        else:
-            level = "within"
-            note = f"{label}: {headroom} left under a ceiling of {ceiling} after this acquisition"
-        marks.extend(Mark(p, note) for p in acq.paths)
-        levels.append(level)
         rivals = [
             d
             for _, d in ctx.reference.dyads_of(acq.recipient)
             if d.kind == "rivalry" and acuteness_rank(d.acuteness) >= 2
         ]
         if rivals:
-            other = rivals[0].pair[0] if rivals[0].pair[1] == acq.recipient else rivals[0].pair[1]
+            rivalry = max(rivals, key=lambda d: acuteness_rank(d.acuteness))
+            other = rivalry.pair[0] if rivalry.pair[1] == acq.recipient else rivalry.pair[1]
+            severity, why = _build_up_severity(acq, rivalry.acuteness)
             risks.append(
                 RiskHit(
                     "CE05",
-                    f"{acq.recipient} adds {_plural(acq.category)} amid its rivalry with {other}",
+                    f"{acq.recipient} adds {_plural(acq.category)} amid its rivalry with {other}: "
+                    + why,
                     tuple(
-                        Mark(p, f"{acq.recipient}–{other} rivalry ({rivals[0].acuteness})")
+                        Mark(p, f"{acq.recipient}–{other} rivalry ({rivalry.acuteness})")
                         for p in acq.paths
                     ),
+                    severity=severity,
                     subject=f"{acq.recipient}:{acq.category}:{other}",
                 )
             )
     order = ("exceeded", INSUFFICIENT, "tight", "within")
     level = next(lv for lv in order if lv in levels)
-    return Outcome(level, tuple(marks), tuple(risks))
+    gap = "; ".join(gaps) if level == INSUFFICIENT and gaps else None
+    return Outcome(level, tuple(marks), tuple(risks), gap=gap)
 
 
 @check(
@@ -106,17 +148,25 @@ def srac_ceilings(ctx: Context) -> Outcome:
     levels=("none", "outside-disputes", "to-disputant"),
     looks_at=("equipment",),
     risks=("CE03",),
+    scope=LETHAL_EQUIPMENT,
 )
 def uncovered_capabilities(ctx: Context) -> Outcome:
-    """Capabilities no arms-control ceiling covers (armed drones ...) going to a party to a dispute."""
-    if not ctx.proposal.equipment:
-        return Outcome(
-            NOT_APPLICABLE, (Mark(("equipment",), "no equipment procured or transferred"),)
-        )
+    """Lethal capabilities no arms-control ceiling covers, going to a party to a dispute.
+
+    CE03's severity follows what the equipment is: offensive systems take the
+    dispute's acuteness, mixed-use ones one step less, defensive ones are low.
+    """
     transfers = ctx.facts.uncontrolled_transfers
     if not transfers:
         return Outcome(
-            "none", (Mark(("equipment",), "all equipment falls under arms-control ceilings"),)
+            "none",
+            (
+                Mark(
+                    ("equipment",),
+                    "every lethal item is in a category the arms-control agreement limits, "
+                    "for a party to it",
+                ),
+            ),
         )
     marks: list[Mark] = []
     risks: list[RiskHit] = []
@@ -125,18 +175,23 @@ def uncovered_capabilities(ctx: Context) -> Outcome:
         others = ", ".join(d.pair[0] if d.pair[1] == t.recipient else d.pair[1] for d in disputes)
         mark = Mark(
             t.path,
-            f"{t.system} ({t.category}) to {t.recipient}: {t.reason}"
+            f"{t.system} ({t.category}, {t.character}) to {t.recipient}: {t.reason}"
             + (f"; {t.recipient} is in a dispute with {others}" if disputes else ""),
         )
         marks.append(mark)
         if disputes:
-            worst = max(disputes, key=lambda d: acuteness_rank(d.acuteness))
+            worst = max(disputes, key=lambda d: acuteness_rank(d.acuteness)).acuteness
+            severity = {"offensive": worst, "unknown": worst, "mixed": _LOWER[worst]}.get(
+                t.character, "low"
+            )
             risks.append(
                 RiskHit(
                     "CE03",
-                    f"{t.system} ({t.category.replace('-', ' ')}) for {t.recipient}, a party to a dispute with {others}, outside any arms-control ceiling",
+                    f"{t.system} ({t.category.replace('-', ' ')}, {t.character}) for "
+                    f"{t.recipient}, a party to a dispute with {others}, outside any "
+                    "arms-control ceiling",
                     (mark,),
-                    severity=worst.acuteness,
+                    severity=severity,
                     subject=f"{t.recipient}:{t.category}:{t.system}",
                 )
             )
@@ -148,29 +203,16 @@ def uncovered_capabilities(ctx: Context) -> Outcome:
     criterion="arms-control",
     levels=CLAIM_LEVELS,
     looks_at=("arms_control.srac_notification", "arms_control.srac_compliance"),
+    scope=SRAC_PARTY_MILITARY,
 )
 def srac_commitments(ctx: Context) -> Outcome:
     """Notification under, and compliance with, the Sub-Regional Arms Control Agreement."""
-    facts = ctx.facts
-    parties = ctx.reference.srac.parties
-    rival_parties = any(r.rival in parties for r in facts.excluded_rivals)
-    if not facts.military or not (facts.srac_involved or rival_parties):
-        return Outcome(
-            NOT_APPLICABLE,
-            (
-                Mark(
-                    ("participants",),
-                    "no SRAC party or SRAC-category equipment involved in military activity",
-                ),
-            ),
-        )
-    ac = ctx.proposal.arms_control
-    levels = {
-        "srac_notification": claim_level(ac.srac_notification),
-        "srac_compliance": claim_level(ac.srac_compliance),
-    }
-    marks = tuple(
-        Mark(("arms_control", k), f"{k.replace('_', ' ')}: {v}") for k, v in levels.items()
+    names = ("srac_notification", "srac_compliance")
+    levels = {k: stated_claim(ctx, ("arms_control", k))[0] for k in names}
+    parties = ", ".join(ctx.facts.srac_parties_in)
+    marks = (
+        Mark(("participants",), f"parties to the agreement involved: {parties}"),
+        *(Mark(("arms_control", k), f"{k.replace('_', ' ')}: {v}") for k, v in levels.items()),
     )
     known = [v for v in levels.values() if v != INSUFFICIENT]
     if not known:
@@ -184,36 +226,52 @@ def srac_commitments(ctx: Context) -> Outcome:
     levels=("evidenced", "partial", "absent"),
     looks_at=("activities", "arms_control.exercise_notification", "arms_control.observers"),
     risks=("CE04",),
+    scope=EXERCISES,
 )
 def confidence_building(ctx: Context) -> Outcome:
-    """Exercise notification and invited observers, where forces train or exercise together."""
-    activities = set(ctx.proposal.activities)
-    if not activities & {"joint-exercises", "training"}:
-        return Outcome(NOT_APPLICABLE, (Mark(("activities",), "no joint exercises or training"),))
-    ac = ctx.proposal.arms_control
-    levels = [claim_level(ac.exercise_notification), claim_level(ac.observers)]
-    marks = (
+    """Prior notification of exercises and invited observers, the usual confidence-building measures."""
+    levels = [
+        stated_claim(ctx, ("arms_control", "exercise_notification"))[0],
+        stated_claim(ctx, ("arms_control", "observers"))[0],
+    ]
+    marks = [
         Mark(("arms_control", "exercise_notification"), f"exercise notification: {levels[0]}"),
         Mark(("arms_control", "observers"), f"observers invited: {levels[1]}"),
-    )
+    ]
+    outside_osce = [
+        code
+        for code in ctx.facts.countries
+        if (c := ctx.reference.country(code)) is not None and c.osce is False
+    ]
+    if outside_osce:
+        marks.append(
+            Mark(
+                ("participants",),
+                f"{', '.join(outside_osce)} not an OSCE participating State: OSCE notification "
+                "rules do not reach it, so notification must be agreed directly",
+            )
+        )
     provided = [v for v in levels if v in ("asserted", "evidenced")]
-    if all(v == INSUFFICIENT for v in levels):
-        level = INSUFFICIENT
-    elif len(provided) == 2 and "evidenced" in provided:
+    if len(provided) == 2 and "evidenced" in provided:
         level = "evidenced"
+    elif provided:
+        level = "partial"
+    elif INSUFFICIENT in levels:
+        level = INSUFFICIENT
     else:
-        level = "partial" if provided else "absent"
+        level = "absent"
     risks: tuple[RiskHit, ...] = ()
     rivals = [r for r in ctx.facts.excluded_rivals if acuteness_rank(r.dyad.acuteness) >= 2]
-    if "joint-exercises" in activities and level in ("absent", INSUFFICIENT) and rivals:
+    if level == "absent" and rivals:
         risks = (
             RiskHit(
                 "CE04",
-                f"joint exercises with no notification or observers while {_left_out(sorted({r.rival for r in rivals}))}",
+                "joint exercises stated to have no notification or observers while "
+                + _left_out(sorted({r.rival for r in rivals})),
                 (*marks, Mark(("activities",), "joint exercises")),
             ),
         )
-    return Outcome(level, marks, risks)
+    return Outcome(level, tuple(marks), risks)
 
 
 @check(
@@ -221,22 +279,51 @@ def confidence_building(ctx: Context) -> Outcome:
     criterion="arms-control",
     levels=CLAIM_LEVELS,
     looks_at=("arms_control.dispute_sensitivity", "participants"),
+    scope=MILITARY_WITH_DISPUTE,
 )
 def dispute_sensitivity(ctx: Context) -> Outcome:
     """Measures that take account of unresolved disputes and grievances in the region."""
-    disputes = ctx.facts.disputes
-    if not disputes:
-        return Outcome(
-            NOT_APPLICABLE,
-            (Mark(("participants",), "no participant is party to a recorded dispute or rivalry"),),
-        )
-    claim = ctx.proposal.arms_control.dispute_sensitivity
-    level = claim_level(claim)
-    pairs = ", ".join("–".join(d.pair) for d in disputes)
+    outcome = claim_outcome(
+        ctx, ("arms_control", "dispute_sensitivity"), "dispute-sensitivity measures"
+    )
+    pairs = ", ".join(
+        f"{'–'.join(d.pair)} ({d.acuteness})"
+        for d in ctx.facts.disputes
+        if acuteness_rank(d.acuteness) >= 2
+    )
     return Outcome(
-        level,
-        (
-            Mark(("arms_control", "dispute_sensitivity"), f"dispute-sensitivity measures: {level}"),
-            Mark(("participants",), f"disputes involving participants: {pairs}"),
-        ),
+        outcome.level,
+        (*outcome.marks, Mark(("participants",), f"disputes involving participants: {pairs}")),
+    )
+
+
+@check(
+    "AC06",
+    criterion="arms-control",
+    levels=CLAIM_LEVELS,
+    looks_at=("arms_control.capability_transparency", "equipment"),
+    scope=UNCOVERED_CAPABILITIES,
+)
+def capability_transparency(ctx: Context) -> Outcome:
+    """Transparency or limits for capabilities the 1996 agreement does not cover (drones, cyber)."""
+    return claim_outcome(
+        ctx,
+        ("arms_control", "capability_transparency"),
+        "transparency or limits for capabilities no ceiling covers",
+    )
+
+
+@check(
+    "AC07",
+    criterion="arms-control",
+    levels=CLAIM_LEVELS,
+    looks_at=("arms_control.depoliticised", "participants"),
+    scope=RIVAL_LEFT_OUT,
+)
+def depoliticised(ctx: Context) -> Outcome:
+    """Measures that keep the initiative from being read, or used, as a move against a neighbour."""
+    return claim_outcome(
+        ctx,
+        ("arms_control", "depoliticised"),
+        "measures against politicisation (directed at no third state, explained to those left out)",
     )

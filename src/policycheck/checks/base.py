@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from policycheck.facts import Facts, YamlPath
+from policycheck.facts import Facts, Shape, YamlPath, claim_at
 from policycheck.model import Claim, Proposal
 from policycheck.reference import ReferenceData
 
@@ -42,6 +42,8 @@ class Outcome:
     level: str
     marks: tuple[Mark, ...]
     risks: tuple[RiskHit, ...] = ()
+    #: When the level is unknown because the reference data lacks a fact: which, and where.
+    gap: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +59,22 @@ CheckFunction = Callable[[Context], Outcome]
 
 
 @dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a check's question makes sense, in words, and the test of it on the facts."""
+
+    description: str
+    test: Callable[[Facts], bool] = field(repr=False, compare=False)
+    #: Where the not-applicable note points.
+    path: YamlPath = ("activities",)
+
+
+#: Every initiative: the question always makes sense.
+ANYWHERE = Scope("every initiative", lambda f: True)
+
+
+@dataclass(frozen=True, slots=True)
 class Check:
-    """A registered check: stable id, the levels it can give and the risks it can raise."""
+    """A registered check: stable id, where it applies, its levels and the risks it can raise."""
 
     id: str
     criterion: str
@@ -66,13 +82,45 @@ class Check:
     risks: tuple[str, ...]
     looks_at: tuple[str, ...]
     function: CheckFunction = field(repr=False)
+    scope: Scope = ANYWHERE
 
     @property
     def doc(self) -> str:
         return (self.function.__doc__ or "").strip()
 
     def __call__(self, context: Context) -> Outcome:
+        if not self.scope.test(context.facts):
+            return Outcome(
+                NOT_APPLICABLE,
+                (
+                    Mark(
+                        self.scope.path,
+                        f"applies to {self.scope.description}; this initiative is "
+                        + describe_shape(context.facts),
+                    ),
+                ),
+            )
         return self.function(context)
+
+
+def describe_shape(facts: Facts) -> str:
+    """The initiative's shape in words, for not-applicable notes."""
+    names = {
+        Shape.NATIONAL_ACQUISITION: "a national acquisition",
+        Shape.ACQUISITION: "an acquisition of equipment",
+        Shape.GROUPING: f"a grouping of {', '.join(facts.bloc)}",
+        Shape.EU_PARTNERSHIP: "an EU partnership with one state",
+        Shape.EXERCISE: "joint exercises",
+        Shape.TRAINING: "training",
+        Shape.INDUSTRIAL: "industrial cooperation",
+        Shape.RAW_MATERIALS: "a raw-materials or infrastructure partnership",
+    }
+    parts = [text for shape, text in names.items() if shape in facts.shapes]
+    if Shape.NATIONAL_ACQUISITION in facts.shapes:
+        parts.remove(names[Shape.ACQUISITION])
+    if not facts.defence:
+        parts.append("not defence cooperation")
+    return ", ".join(parts) or "none of these"
 
 
 def check(
@@ -82,29 +130,61 @@ def check(
     levels: tuple[str, ...],
     looks_at: tuple[str, ...],
     risks: tuple[str, ...] = (),
+    scope: Scope = ANYWHERE,
 ) -> Callable[[CheckFunction], Check]:
     """Declare a check. It is registered by listing it in ``policycheck.checks.REGISTRY``."""
 
     def wrap(function: CheckFunction) -> Check:
-        return Check(id, criterion, levels, risks, looks_at, function)
+        return Check(id, criterion, levels, risks, looks_at, function, scope)
 
     return wrap
 
 
 def claim_level(claim: Claim | None) -> str:
-    """evidenced, asserted, absent, or insufficient information when the key is missing."""
-    if claim is None:
+    """evidenced, asserted, absent, or insufficient information when unknown.
+
+    A claim left out, or written as a placeholder (``TBD``, ``N/A`` ...), is unknown.
+    """
+    if claim is None or claim.placeholder:
         return INSUFFICIENT
     if not claim.provided:
         return "absent"
     return "evidenced" if claim.evidence else "asserted"
 
 
-def claim_outcome(claim: Claim | None, path: YamlPath, what: str) -> Outcome:
+def dotted(path: YamlPath) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def stated_claim(ctx: Context, path: YamlPath) -> tuple[str, Mark | None]:
+    """The level of the claim at ``path``, counting what an instrument provides by its own terms.
+
+    Returns the level and, when an instrument answers it, a mark saying which.
+    """
+    level = claim_level(claim_at(ctx.proposal, dotted(path)))
+    provision = ctx.facts.provisions.get(dotted(path))
+    if provision is not None and level in (INSUFFICIENT, "asserted"):
+        return "evidenced", Mark(
+            ("instruments",),
+            f"{provision.instrument} provides it by its own terms: {provision.statement} "
+            f"(sources: {', '.join(provision.sources)})",
+        )
+    return level, None
+
+
+def claim_outcome(ctx: Context, path: YamlPath, what: str) -> Outcome:
     """The outcome of a check that rests on one claim."""
-    level = claim_level(claim)
+    claim = claim_at(ctx.proposal, dotted(path))
+    level, provided = stated_claim(ctx, path)
+    if provided is not None:
+        return Outcome(level, (provided, Mark(path, f"{what}: provided by an instrument")))
+    placeholder = claim is not None and claim.placeholder
     note = {
-        INSUFFICIENT: f"the file does not say whether it has {what}",
+        INSUFFICIENT: (
+            f"'{claim.statement if claim else ''}' is a placeholder, so whether it has {what} is unknown"
+            if placeholder
+            else f"the file does not say whether it has {what}"
+        ),
         "absent": f"the file states there is no {what.removeprefix('a ').removeprefix('an ')}",
         "asserted": f"{what} claimed without evidence",
         "evidenced": f"{what} claimed, evidence: {', '.join(claim.evidence) if claim else ''}",

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from policycheck.checks.base import (
     CLAIM_LEVELS,
-    INSUFFICIENT,
     Context,
     Mark,
     Outcome,
     RiskHit,
     check,
-    claim_level,
     claim_outcome,
+    stated_claim,
 )
+from policycheck.checks.scopes import (
+    EUROPEAN_DEFENCE_FRAMEWORK,
+    EUROPEAN_FRAMEWORK,
+    LAND_AND_RESOURCES,
+)
+from policycheck.facts import EXTRACTIVE_ACTIVITIES
 
-_EXTRACTIVE = frozenset({"raw-materials", "infrastructure"})
+_HUMAN_SECURITY = ("safeguards", "human_security")
+_CONDITIONALITY = ("safeguards", "democratic_conditionality")
 
 
 @check(
@@ -23,30 +29,25 @@ _EXTRACTIVE = frozenset({"raw-materials", "infrastructure"})
     levels=CLAIM_LEVELS,
     looks_at=("safeguards.human_security", "safeguards.democratic_conditionality", "activities"),
     risks=("NE01",),
+    scope=EUROPEAN_DEFENCE_FRAMEWORK,
 )
 def human_security(ctx: Context) -> Outcome:
     """A human-security clause inside the defence framework ("positive conditionality").
 
-    Raises NE01 when the EU or a member state takes part in defence cooperation
-    that has neither this clause nor democratic conditionality: the brief's
-    erosion of the EU's normative power.
+    Raises NE01 when the file states that the defence cooperation has neither
+    this clause nor democratic conditionality: the brief's erosion of the EU's
+    normative power. A safeguard the file leaves unsaid raises nothing.
     """
-    safeguards = ctx.proposal.safeguards
-    outcome = claim_outcome(
-        safeguards.human_security, ("safeguards", "human_security"), "a human-security clause"
-    )
-    weak = {
-        claim_level(safeguards.human_security),
-        claim_level(safeguards.democratic_conditionality),
-    }
-    european = ctx.facts.eu_itself or bool(ctx.facts.member_states)
-    if ctx.facts.defence and european and weak <= {"absent", INSUFFICIENT}:
+    outcome = claim_outcome(ctx, _HUMAN_SECURITY, "a human-security clause")
+    levels = {stated_claim(ctx, _HUMAN_SECURITY)[0], stated_claim(ctx, _CONDITIONALITY)[0]}
+    if levels == {"absent"}:
         hit = RiskHit(
             "NE01",
-            "defence cooperation with neither a human-security clause nor democratic conditionality",
+            "defence cooperation stated to have neither a human-security clause nor "
+            "democratic conditionality",
             (
-                Mark(("safeguards", "human_security"), "no human-security clause"),
-                Mark(("safeguards", "democratic_conditionality"), "no democratic conditionality"),
+                Mark(_HUMAN_SECURITY, "stated: no human-security clause"),
+                Mark(_CONDITIONALITY, "stated: no democratic conditionality"),
                 Mark(("activities",), "defence activities: " + ", ".join(ctx.proposal.activities)),
             ),
         )
@@ -58,15 +59,44 @@ def human_security(ctx: Context) -> Outcome:
     "NS02",
     criterion="normative-safeguards",
     levels=CLAIM_LEVELS,
-    looks_at=("safeguards.democratic_conditionality",),
+    looks_at=("safeguards.democratic_conditionality", "participants"),
+    risks=("NE03",),
+    scope=EUROPEAN_FRAMEWORK,
 )
 def democratic_conditionality(ctx: Context) -> Outcome:
-    """Democratic or rule-of-law conditions tied to the cooperation and the accession path."""
-    return claim_outcome(
-        ctx.proposal.safeguards.democratic_conditionality,
-        ("safeguards", "democratic_conditionality"),
-        "democratic or rule-of-law conditionality",
+    """Democratic or rule-of-law conditions tied to the cooperation and the accession path.
+
+    Raises NE03 when the partner is not fully aligned with the EU's foreign and
+    security policy (by the reference data) and the file states there is no
+    such condition: the transactional partnership the brief warns of.
+    """
+    outcome = claim_outcome(ctx, _CONDITIONALITY, "democratic or rule-of-law conditionality")
+    if outcome.level != "absent":
+        return outcome
+    partial = []
+    for code in ctx.facts.bloc:
+        country = ctx.reference.country(code)
+        alignment = getattr(country, "cfsp_alignment", None)
+        if alignment in ("partial", "none"):
+            rate = getattr(country, "cfsp_alignment_rate", None)
+            partial.append((code, alignment + (f", {rate}%" if rate is not None else "")))
+    if not partial:
+        return outcome
+    marks = tuple(
+        Mark(
+            ctx.facts.participant_paths.get(code, ("participants",)),
+            f"{code}: alignment with the EU's foreign and security policy is {how}",
+        )
+        for code, how in partial
     )
+    hit = RiskHit(
+        "NE03",
+        f"cooperation with {', '.join(c for c, _ in partial)}, not fully aligned with the EU's "
+        "foreign and security policy, stated to carry no democratic condition",
+        (*outcome.marks, *marks),
+        subject="unaligned:" + ",".join(c for c, _ in partial),
+    )
+    return Outcome(outcome.level, outcome.marks + marks, (hit,))
 
 
 @check(
@@ -75,22 +105,20 @@ def democratic_conditionality(ctx: Context) -> Outcome:
     levels=CLAIM_LEVELS,
     looks_at=("safeguards.local_consultation", "activities"),
     risks=("NE02",),
+    scope=LAND_AND_RESOURCES,
 )
 def local_consultation(ctx: Context) -> Outcome:
-    """Consultation of local communities and civil society, above all where land and resources are at stake."""
-    claim = ctx.proposal.safeguards.local_consultation
+    """Consultation of local communities and civil society where land and resources are at stake."""
     outcome = claim_outcome(
-        claim, ("safeguards", "local_consultation"), "consultation of local communities"
+        ctx, ("safeguards", "local_consultation"), "consultation of local communities"
     )
-    extractive = sorted(_EXTRACTIVE & set(ctx.proposal.activities))
-    if extractive and outcome.level in ("absent", INSUFFICIENT):
+    if outcome.level == "absent":
+        extractive = sorted(EXTRACTIVE_ACTIVITIES & set(ctx.proposal.activities))
         hit = RiskHit(
             "NE02",
-            f"{', '.join(extractive)} without consulting local communities or civil society",
-            (
-                Mark(("activities",), "activities: " + ", ".join(extractive)),
-                Mark(("safeguards", "local_consultation"), outcome.marks[0].note),
-            ),
+            f"{', '.join(extractive)} stated to go ahead without consulting local communities "
+            "or civil society",
+            (Mark(("activities",), "activities: " + ", ".join(extractive)), *outcome.marks),
         )
         return Outcome(outcome.level, outcome.marks, (hit,))
     return outcome
@@ -101,11 +129,28 @@ def local_consultation(ctx: Context) -> Outcome:
     criterion="normative-safeguards",
     levels=CLAIM_LEVELS,
     looks_at=("safeguards.socio_economic_benefits",),
+    scope=EUROPEAN_FRAMEWORK,
 )
 def socio_economic_benefits(ctx: Context) -> Outcome:
     """Socio-economic co-benefits that answer the region's own priorities."""
     return claim_outcome(
-        ctx.proposal.safeguards.socio_economic_benefits,
+        ctx,
         ("safeguards", "socio_economic_benefits"),
         "socio-economic co-benefits for the region",
+    )
+
+
+@check(
+    "NS05",
+    criterion="normative-safeguards",
+    levels=CLAIM_LEVELS,
+    looks_at=("safeguards.economic_interdependence",),
+    scope=EUROPEAN_FRAMEWORK,
+)
+def economic_interdependence(ctx: Context) -> Outcome:
+    """Economic interdependence among the region's states, built in alongside the enlargement prospect."""
+    return claim_outcome(
+        ctx,
+        ("safeguards", "economic_interdependence"),
+        "regional economic interdependence",
     )

@@ -5,101 +5,153 @@ from __future__ import annotations
 from policycheck.checks.base import (
     CLAIM_LEVELS,
     INSUFFICIENT,
-    NOT_APPLICABLE,
     Context,
     Mark,
     Outcome,
     RiskHit,
     check,
-    claim_level,
+    claim_outcome,
+    stated_claim,
 )
-from policycheck.facts import acuteness_rank
+from policycheck.checks.scopes import (
+    DEFENCE_FRAMEWORK,
+    EUROPEAN_FRAMEWORK,
+    KOSOVO_WITH_NON_RECOGNISER,
+    MILITARY_GROUPING,
+)
+from policycheck.facts import ExcludedRival, Shape, acuteness_rank
 from policycheck.reference import WESTERN_BALKAN_SIX
 
 _REACTIVE_THREATS = frozenset({"migration", "organised-crime", "terrorism"})
 _LOWER = {"high": "medium", "medium": "low", "low": "low"}
+_OPEN = ("regional", "open_to_join")
 
 
 @check(
     "RI01",
     criterion="regional-inclusiveness",
     levels=("region-wide", "open", "partial", "narrow"),
-    looks_at=("participants", "lead", "regional.open_to_join"),
+    looks_at=("participants", "lead", "regional.open_to_join", "regional.open_to"),
     risks=("RF01", "RF02"),
+    scope=DEFENCE_FRAMEWORK,
 )
 def coverage(ctx: Context) -> Outcome:
     """How many of the Western Balkan six take part, or may join."""
     facts = ctx.facts
-    inside, outside = facts.wb6_in, facts.wb6_out
-    note = f"Western Balkan six in: {', '.join(inside) or 'none'}; left out: {', '.join(outside) or 'none'}"
-    marks = [Mark(("participants",), note)]
+    inside, outside, may_join = facts.wb6_in, facts.wb6_out, facts.wb6_may_join
+    marks = [
+        Mark(
+            ("participants",),
+            f"Western Balkan six in: {', '.join(inside) or 'none'}; "
+            f"left out: {', '.join(outside) or 'none'}",
+        )
+    ]
     if not outside:
         return Outcome("region-wide", tuple(marks))
-    if facts.open_to_join:
-        marks.append(Mark(("regional", "open_to_join"), "open to other regional states"))
-        return Outcome("open", tuple(marks))
-    marks.append(
-        Mark(("regional", "open_to_join"), "not stated to be open to other regional states")
-    )
-    level = "partial" if len(inside) >= 3 else "narrow"
-    regional_members = [c for c in facts.bloc if c in WESTERN_BALKAN_SIX]
-    risks: list[RiskHit] = []
-    if len(regional_members) == 1 and facts.defence and (facts.eu_itself or facts.member_states):
-        partner = "the EU" if not facts.member_states else ", ".join(facts.member_states)
-        risks.append(
-            RiskHit(
-                "RF02",
-                f"a country-tailored track between {partner} and {regional_members[0]} alone",
-                tuple(marks),
-                severity="medium" if facts.member_states else "low",
+    closed = tuple(c for c in outside if c not in may_join)
+    open_known = facts.open_to_join is not None or ctx.proposal.regional.open_to is not None
+    if may_join:
+        condition = ctx.proposal.regional.open_condition
+        marks.append(
+            Mark(
+                ("regional", "open_to") if not facts.open_to_join else _OPEN,
+                f"open to {', '.join(may_join)}"
+                + (f" on a condition: {condition}" if condition else ""),
             )
         )
-    elif len(regional_members) >= 1 and len(facts.bloc) >= 2:
-        risks.append(
+    elif open_known:
+        marks.append(Mark(_OPEN, "stated to be closed to the other regional states"))
+    if not closed:
+        return Outcome("open", tuple(marks))
+    if not open_known:
+        marks.append(Mark(_OPEN, "the file does not say whether the others may join"))
+        return Outcome(INSUFFICIENT, tuple(marks), _tailored(ctx, tuple(marks)))
+    reach = len(inside) + len(may_join)
+    level = "partial" if reach >= 3 else "narrow"
+    risks = _tailored(ctx, tuple(marks))
+    regional_members = [c for c in facts.bloc if c in WESTERN_BALKAN_SIX]
+    if not risks and regional_members and Shape.GROUPING in facts.shapes:
+        risks = (
             RiskHit(
                 "RF01",
-                f"a closed grouping of {', '.join(facts.bloc)} that leaves out {', '.join(outside)}",
+                f"a grouping of {', '.join(facts.bloc)} closed to {', '.join(closed)}"
+                + _nato_line(ctx, regional_members, closed),
                 tuple(marks),
-            )
+                subject="closed-to:" + ",".join(closed),
+            ),
         )
-    return Outcome(level, tuple(marks), tuple(risks))
+    return Outcome(level, tuple(marks), risks)
+
+
+def _tailored(ctx: Context, marks: tuple[Mark, ...]) -> tuple[RiskHit, ...]:
+    """RF02: the EU or a member state with a single regional state, on a track of its own."""
+    facts = ctx.facts
+    regional_members = [c for c in facts.bloc if c in WESTERN_BALKAN_SIX]
+    if len(regional_members) != 1 or not (facts.eu_itself or facts.member_states):
+        return ()
+    if len(facts.bloc) - 1 > len(facts.member_states):
+        return ()
+    partner = ", ".join(facts.member_states) if facts.member_states else "the EU"
+    return (
+        RiskHit(
+            "RF02",
+            f"a country-tailored track between {partner} and {regional_members[0]} alone",
+            marks,
+            severity="medium" if facts.member_states else "low",
+        ),
+    )
+
+
+def _nato_line(ctx: Context, members: list[str], closed: tuple[str, ...]) -> str:
+    """Say so when a grouping follows the NATO dividing line the brief names."""
+
+    def nato(code: str) -> str | None:
+        country = ctx.reference.country(code)
+        return country.nato if country is not None else None
+
+    if all(nato(c) == "member" for c in members) and all(
+        nato(c) not in (None, "member") for c in closed
+    ):
+        return ", along the NATO dividing line"
+    return ""
 
 
 @check(
     "RI02",
     criterion="regional-inclusiveness",
     levels=("none", "low", "medium", "high"),
-    looks_at=("participants", "activities", "regional.open_to_join"),
+    looks_at=("participants", "activities", "regional.open_to_join", "regional.open_to"),
     risks=("CE01",),
+    scope=MILITARY_GROUPING,
 )
 def rivals_left_out(ctx: Context) -> Outcome:
-    """Whether a participant's rival, by the dyads data, is left out of the initiative."""
+    """Whether a participant's rival, by the dyads data, is left out of military cooperation."""
     facts = ctx.facts
-    if not facts.bloc:
-        return Outcome(
-            NOT_APPLICABLE, (Mark(("participants",), "no state takes part as a member"),)
-        )
     if not facts.excluded_rivals:
         return Outcome("none", (Mark(("participants",), "no participant's rival is left out"),))
+
+    def level(r: ExcludedRival) -> str:
+        return _LOWER[r.dyad.acuteness] if r.may_join else r.dyad.acuteness
+
     marks = tuple(
         Mark(
             r.path,
-            f"{r.participant}'s {r.dyad.kind.replace('-', ' ')} with {r.rival} ({r.dyad.acuteness}) — {r.rival} is left out",
+            f"{r.participant}'s {r.dyad.kind.replace('-', ' ')} with {r.rival} ({r.dyad.acuteness})"
+            f" — {r.rival} is left out" + (" but may join" if r.may_join else ""),
         )
         for r in facts.excluded_rivals
     )
-    worst = facts.excluded_rivals[0]
+    worst = max((level(r) for r in facts.excluded_rivals), key=acuteness_rank)
+    serious = [r for r in facts.excluded_rivals if acuteness_rank(r.dyad.acuteness) >= 2]
     risks: tuple[RiskHit, ...] = ()
-    if facts.military and len(facts.bloc) >= 2 and acuteness_rank(worst.dyad.acuteness) >= 2:
-        severity = _LOWER[worst.dyad.acuteness] if facts.open_to_join else worst.dyad.acuteness
-        rivals = sorted(
-            {r.rival for r in facts.excluded_rivals if acuteness_rank(r.dyad.acuteness) >= 2}
-        )
+    if serious:
+        severity = max((level(r) for r in serious), key=acuteness_rank)
+        rivals = sorted({r.rival for r in serious})
         risks = (
             RiskHit(
                 "CE01",
-                f"military cooperation among {', '.join(facts.bloc)} leaves out {', '.join(rivals)}, "
-                "a rival of a participant",
+                f"military cooperation among {', '.join(facts.bloc)} leaves out "
+                f"{', '.join(rivals)}, a rival of a participant",
                 (
                     *marks,
                     Mark(
@@ -111,7 +163,7 @@ def rivals_left_out(ctx: Context) -> Outcome:
                 subject="left-out:" + ",".join(rivals),
             ),
         )
-    return Outcome(worst.dyad.acuteness, marks, risks)
+    return Outcome(worst, marks, risks)
 
 
 @check(
@@ -119,6 +171,7 @@ def rivals_left_out(ctx: Context) -> Outcome:
     criterion="regional-inclusiveness",
     levels=CLAIM_LEVELS,
     looks_at=("regional.formats",),
+    scope=DEFENCE_FRAMEWORK,
 )
 def regional_formats(ctx: Context) -> Outcome:
     """Ties to regional formats (Berlin Process, Belgrade–Pristina dialogue, RACVIAC, SEDM ...)."""
@@ -130,11 +183,12 @@ def regional_formats(ctx: Context) -> Outcome:
             (Mark(path, "the file does not say whether it links to a regional format"),),
         )
     if not links:
-        return Outcome("absent", (Mark(path, "no link to a regional format"),))
+        return Outcome("absent", (Mark(path, "stated: no link to a regional format"),))
     marks = tuple(
         Mark(
             (*path, i),
-            f"{link.format}: {'evidence: ' + ', '.join(link.evidence) if link.evidence else 'no evidence given'}",
+            f"{link.format}: "
+            + (f"evidence: {', '.join(link.evidence)}" if link.evidence else "no evidence given"),
         )
         for i, link in enumerate(links)
     )
@@ -146,27 +200,25 @@ def regional_formats(ctx: Context) -> Outcome:
     criterion="regional-inclusiveness",
     levels=("strong", "partial", "absent"),
     looks_at=("regional.coordination", "regional.joint_planning", "regional.interoperability"),
+    scope=DEFENCE_FRAMEWORK,
 )
 def coordination(ctx: Context) -> Outcome:
     """Coordination with other initiatives, joint planning and interoperable capabilities."""
-    regional = ctx.proposal.regional
-    claims = {
-        "coordination": regional.coordination,
-        "joint_planning": regional.joint_planning,
-        "interoperability": regional.interoperability,
-    }
-    levels = {name: claim_level(claim) for name, claim in claims.items()}
+    names = ("coordination", "joint_planning", "interoperability")
+    levels = {name: stated_claim(ctx, ("regional", name))[0] for name in names}
     marks = tuple(
         Mark(("regional", name), f"{name.replace('_', ' ')}: {level}")
         for name, level in levels.items()
     )
     values = list(levels.values())
-    if all(v == INSUFFICIENT for v in values):
-        return Outcome(INSUFFICIENT, marks)
     provided = sum(v in ("asserted", "evidenced") for v in values)
     if provided >= 2 and "evidenced" in values:
         return Outcome("strong", marks)
-    return Outcome("partial" if provided else "absent", marks)
+    if provided:
+        return Outcome("partial", marks)
+    if INSUFFICIENT in values:
+        return Outcome(INSUFFICIENT, marks)
+    return Outcome("absent", marks)
 
 
 @check(
@@ -175,34 +227,32 @@ def coordination(ctx: Context) -> Outcome:
     levels=("long-term", "medium-term", "reactive"),
     looks_at=("horizon_years", "threats"),
     risks=("RF04",),
+    scope=DEFENCE_FRAMEWORK,
 )
 def horizon(ctx: Context) -> Outcome:
     """A long horizon and a broad view of threats, rather than a reactive single-threat focus."""
     proposal = ctx.proposal
     threats = set(proposal.threats)
     single_reactive = len(threats) == 1 and threats <= _REACTIVE_THREATS
+    years = proposal.horizon_years
     marks = (
         Mark(
             ("horizon_years",),
             "horizon: "
-            + (
-                "not stated"
-                if proposal.horizon_years is None
-                else f"{proposal.horizon_years} year{'s' if proposal.horizon_years != 1 else ''}"
-            ),
+            + ("not stated" if years is None else f"{years} year{'s' if years != 1 else ''}"),
         ),
         Mark(("threats",), f"threats answered: {', '.join(proposal.threats) or 'not stated'}"),
     )
-    if proposal.horizon_years is None:
-        level = "reactive" if single_reactive else INSUFFICIENT
-    elif proposal.horizon_years < 5 or single_reactive:
+    if single_reactive or (years is not None and years < 5):
         level = "reactive"
-    elif proposal.horizon_years < 10:
+    elif years is None:
+        level = INSUFFICIENT
+    elif years < 10:
         level = "medium-term"
     else:
         level = "long-term"
     risks: tuple[RiskHit, ...] = ()
-    if level == "reactive" and ctx.facts.defence:
+    if level == "reactive":
         risks = (
             RiskHit(
                 "RF04",
@@ -221,64 +271,110 @@ def horizon(ctx: Context) -> Outcome:
     risks=("RF03",),
 )
 def external_actors(ctx: Context) -> Outcome:
-    """External actors (Russia, China, Turkey ...) whose involvement can widen the region's divides."""
+    """External actors whose involvement can widen the region's divides, rated by stated criteria.
+
+    High: an EU arms embargo is in force against the state. Medium: the brief
+    names it as using the region's divides. Low: neither. A state with no
+    reference record, or a record that leaves this open, is unknown.
+    """
     present = ctx.facts.external
-    if not present:
-        return Outcome("none", (Mark(("external_actors",), "no external actor involved"),))
+    unrecorded = [
+        (code, path)
+        for code, path in ctx.facts.unrecorded
+        if code not in WESTERN_BALKAN_SIX and code != "EU"
+    ]
     marks = tuple(
-        Mark(e.path, f"{e.country} ({e.influence or 'unknown'} influence): {e.how}")
+        Mark(e.path, f"{e.country} ({e.concern or 'unknown'} concern: {e.basis}): {e.how}")
         for e in present
+    ) + tuple(
+        Mark(path, f"{code}: no reference data (add it to countries.yaml with --reference)")
+        for code, path in unrecorded
     )
-    worst = present[0]
-    if worst.influence is None or (
-        worst.influence == "low" and any(e.influence is None for e in present)
-    ):
-        return Outcome(INSUFFICIENT, marks)
+    if not present and not unrecorded:
+        return Outcome("none", (Mark(("external_actors",), "no external actor involved"),))
+    known = [e for e in present if e.concern is not None]
+    worst = known[0].concern if known else None
     risks: tuple[RiskHit, ...] = ()
-    if acuteness_rank(worst.influence) >= 2:
+    if worst is not None and acuteness_rank(worst) >= 2:
+        first = known[0]
         risks = (
             RiskHit(
                 "RF03",
-                f"{worst.country} involved as {worst.how}: an external actor that can deepen the region's divides",
+                f"{first.country} involved as {first.how}: an external actor that can deepen the "
+                "region's divides",
                 marks,
-                severity=worst.influence,
-                subject=f"external:{worst.country}",
+                severity=worst,
+                subject=f"external:{first.country}",
             ),
         )
-    return Outcome(worst.influence, marks, risks)
+    unknown = len(known) < len(present) or bool(unrecorded)
+    if worst is None or (unknown and worst == "low"):
+        return Outcome(INSUFFICIENT, marks, risks)
+    return Outcome(worst, marks, risks)
 
 
 @check(
     "RI07",
     criterion="regional-inclusiveness",
-    levels=("bridged", "divided"),
-    looks_at=("participants",),
+    levels=CLAIM_LEVELS,
+    looks_at=("participants", "regional.status_neutral"),
     risks=("RF05",),
+    scope=KOSOVO_WITH_NON_RECOGNISER,
 )
 def recognition_divide(ctx: Context) -> Outcome:
-    """EU member states that do not recognise Kosovo taking part alongside it."""
+    """Status-neutral arrangements where Kosovo takes part with states that do not recognise it.
+
+    Bringing both into one initiative bridges the divide the brief names; the
+    question is whether the text lets them work together. RF05 comes only from
+    a stated absence of such arrangements.
+    """
     facts = ctx.facts
-    if "XK" not in facts.countries:
-        return Outcome(NOT_APPLICABLE, (Mark(("participants",), "Kosovo does not take part"),))
-    if not facts.non_recognisers_with_kosovo:
-        return Outcome(
-            "bridged",
-            (Mark(facts.participant_paths["XK"], "no participant refuses to recognise Kosovo"),),
-        )
-    marks = tuple(
-        Mark(path, f"{code} does not recognise Kosovo")
-        for code, path in facts.non_recognisers_with_kosovo
-    )
     codes = ", ".join(code for code, _ in facts.non_recognisers_with_kosovo)
-    return Outcome(
-        "divided",
-        marks,
-        (
+    outcome = claim_outcome(ctx, ("regional", "status_neutral"), "status-neutral arrangements")
+    marks = (
+        *(
+            Mark(path, f"{code} does not recognise Kosovo")
+            for code, path in facts.non_recognisers_with_kosovo
+        ),
+        *outcome.marks,
+    )
+    risks: tuple[RiskHit, ...] = ()
+    if outcome.level == "absent":
+        risks = (
             RiskHit(
                 "RF05",
-                f"{codes} take part alongside Kosovo without recognising it",
+                f"{codes} take part alongside Kosovo without recognising it, and the text "
+                "states no status-neutral arrangement",
                 marks,
                 subject=f"non-recognisers:{codes}",
             ),
-        ),
+        )
+    return Outcome(outcome.level, marks, risks)
+
+
+@check(
+    "RI08",
+    criterion="regional-inclusiveness",
+    levels=CLAIM_LEVELS,
+    looks_at=("regional.avoids_duplication",),
+    scope=DEFENCE_FRAMEWORK,
+)
+def avoids_duplication(ctx: Context) -> Outcome:
+    """How the initiative avoids duplicating the partnerships already in place."""
+    return claim_outcome(
+        ctx, ("regional", "avoids_duplication"), "a statement of how it avoids duplication"
+    )
+
+
+@check(
+    "RI09",
+    criterion="regional-inclusiveness",
+    levels=CLAIM_LEVELS,
+    looks_at=("safeguards.regional_ownership",),
+    scope=EUROPEAN_FRAMEWORK,
+)
+def regional_ownership(ctx: Context) -> Outcome:
+    """Priorities set with and by the region's states, not the EU's alone."""
+    return claim_outcome(
+        ctx, ("safeguards", "regional_ownership"), "priorities set with the region's states"
     )

@@ -11,6 +11,7 @@ from policycheck.checks.base import (
     check,
     claim_outcome,
 )
+from policycheck.checks.scopes import FRAMEWORK, MILITARY
 
 _REGULAR = frozenset({"annual", "semi-annual", "quarterly", "monthly"})
 _OPEN_AUDIENCES = frozenset({"public", "parliament"})
@@ -21,9 +22,7 @@ _OPEN_AUDIENCES = frozenset({"public", "parliament"})
 )
 def public_text(ctx: Context) -> Outcome:
     """The text of the agreement is public."""
-    return claim_outcome(
-        ctx.proposal.transparency.public_text, ("transparency", "public_text"), "a public text"
-    )
+    return claim_outcome(ctx, ("transparency", "public_text"), "a public text")
 
 
 @check(
@@ -57,11 +56,12 @@ def reporting(ctx: Context) -> Outcome:
     criterion="transparency",
     levels=CLAIM_LEVELS,
     looks_at=("transparency.progress_indicators",),
+    scope=FRAMEWORK,
 )
 def progress_indicators(ctx: Context) -> Outcome:
     """Progress is tracked against agreed indicators and priorities."""
     return claim_outcome(
-        ctx.proposal.transparency.progress_indicators,
+        ctx,
         ("transparency", "progress_indicators"),
         "progress indicators",
     )
@@ -76,7 +76,7 @@ def progress_indicators(ctx: Context) -> Outcome:
 def parliamentary_oversight(ctx: Context) -> Outcome:
     """Parliaments oversee the initiative."""
     return claim_outcome(
-        ctx.proposal.transparency.parliamentary_oversight,
+        ctx,
         ("transparency", "parliamentary_oversight"),
         "parliamentary oversight",
     )
@@ -87,11 +87,12 @@ def parliamentary_oversight(ctx: Context) -> Outcome:
     criterion="transparency",
     levels=CLAIM_LEVELS,
     looks_at=("transparency.neighbour_information_sharing",),
+    scope=MILITARY,
 )
 def neighbour_information(ctx: Context) -> Outcome:
     """Information is shared with neighbours, including those not taking part."""
     return claim_outcome(
-        ctx.proposal.transparency.neighbour_information_sharing,
+        ctx,
         ("transparency", "neighbour_information_sharing"),
         "information sharing with neighbours",
     )

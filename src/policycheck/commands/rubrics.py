@@ -260,11 +260,11 @@ def _show_text(doc: dict[str, Any]) -> None:
     if not doc["caps"]:
         caps.add_row("none", "-")
     console.print(caps)
-    rule = doc["insufficient_information"]
+    rule = doc["coverage"]
     console.print(
         Text.assemble(
-            ("Insufficient information", "bold"),
-            f": {fmt(rule['points'])} points. {rule['rule']}",
+            ("Unknowns and coverage", "bold"),
+            f": minimum coverage {float(rule['minimum']):.0%}. {rule['rule']}",
         )
     )
     risks = Table(title="Risks", title_justify="left", show_edge=False)

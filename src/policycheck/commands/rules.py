@@ -240,10 +240,10 @@ def _check_text(doc: dict[str, Any]) -> str:
             out.append(
                 f"  {lv['level'].ljust(width)}  {fmt(lv['points']):>3} points  {lv['means']}"
             )
-        rule = doc["insufficient_information"]
         out += _wrap(
-            f"When the file does not say: insufficient information, {fmt(rule['points'])} points. "
-            "When it does not apply: left out, the other indicators share its weight."
+            f"Applies to {doc['applies_to']}; elsewhere it is not applicable: left out, and the "
+            "other indicators share its weight. When the file or the reference data does not "
+            "settle it: unknown, left out of the score and shown in its range."
         )
         out += ["", "To improve"]
         out += _wrap(doc["improve"])

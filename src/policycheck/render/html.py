@@ -25,7 +25,8 @@ from policycheck.render.markdown import (
     grade_counts,
     insufficient_count,
     insufficient_fields,
-    insufficient_points,
+    not_applicable_notes,
+    range_cell,
     risk_location,
     score_text,
     severity_counts,
@@ -310,14 +311,18 @@ def _criteria(a: Assessment) -> list[str]:
         ("Criterion", ""),
         ("Weight", "num"),
         ("Score", "num"),
+        ("Range", "num"),
+        ("Known", "num"),
         ("Answers", ""),
-        ("Insufficient info", "num"),
+        ("Unknown", "num"),
     ]
     rows = [
         [
             esc(c.title),
             f"{c.weight:g}",
             score_text(c.score),
+            range_cell(c.low, c.high),
+            "n/a" if c.low is None else f"{c.coverage:.0%}",
             esc(c.counters),
             str(insufficient_count(c)),
         ]
@@ -371,14 +376,23 @@ def _details(a: Assessment) -> list[str]:
             out.append("</ul>")
     items = list(insufficient_fields(a))
     if items:
-        points = insufficient_points(a)
-        each = f"; each scores {points:g} of 100" if points is not None else ""
-        out.append(f"<h3>Insufficient information ({len(items)})</h3>")
-        out.append(f"<p>The file does not say{each}.</p>")
+        out.append(f"<h3>Unknown ({len(items)})</h3>")
+        out.append("<p>Left out of the score and counted in its range.</p>")
         out.append('<ul class="evidence">')
         for check_id, title, fields in items:
             state = ", ".join(_code(f) for f in fields if f) or "—"
             out.append(f"<li>{esc(check_id)} {esc(title)}: state {state}</li>")
+        out.append("</ul>")
+    na = list(not_applicable_notes(a))
+    if na:
+        out.append(f"<h3>Not applicable ({len(na)})</h3>")
+        out.append('<ul class="evidence">')
+        out += [f"<li>{esc(c)} {esc(t)}: {esc(why)}</li>" for c, t, why in na]
+        out.append("</ul>")
+    if a.warnings:
+        out.append("<h3>Notes</h3>")
+        out.append('<ul class="evidence">')
+        out += [f"<li>{_code(str(w.location))} {esc(w.note)}</li>" for w in a.warnings]
         out.append("</ul>")
     return out
 
@@ -404,8 +418,9 @@ def _assessment(a: Assessment, ident: str) -> list[str]:
         f'<article class="proposal" id="{ident}">',
         f"<h2>{esc(a.title)}</h2>",
         f'<p class="gradeline"><span class="badge {_grade_class(a.grade)}">Grade {esc(a.grade)}</span> '
-        f"<strong>{a.score:.1f}</strong>/100</p>",
-        f'<p class="meta">{meta}</p>',
+        f"<strong>{a.score:.1f}</strong>/100 · {esc(a.range_words)}</p>",
+        f'<p class="{"cap" if a.provisional else "meta"}">{esc(a.coverage_words)}</p>',
+        f'<p class="meta">{meta} · kind: {esc(", ".join(a.shapes) or "other")}</p>',
     ]
     cap = cap_text(a)
     if cap is not None:

@@ -66,10 +66,17 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
             "lead": a.lead,
             "participants": list(a.participants),
         },
+        "kind": list(a.shapes),
         "score": num(a.score),
+        "score_range": [num(a.score_low), num(a.score_high)],
+        "coverage": num(a.coverage),
+        "cited": num(a.cited),
+        "provisional": a.provisional,
         "grade": a.grade,
+        "grade_range": [a.grade_low, a.grade_high],
         "uncapped_grade": a.uncapped_grade,
         "cap": cap_dict(a.cap),
+        "warnings": _evidence(a.warnings),
         "criteria": [
             {
                 "id": c.id,
@@ -77,6 +84,8 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
                 "weight": c.weight,
                 "counters": c.counters,
                 "score": num(c.score),
+                "score_range": None if c.low is None else [num(c.low), num(c.high)],
+                "coverage": num(c.coverage) if c.low is not None else None,
                 "indicators": [
                     {
                         "check_id": i.check_id,
@@ -89,6 +98,7 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
                         "contribution": num(i.contribution),
                         "evidence": _evidence(i.evidence),
                         "improve": i.improve,
+                        "reference_gap": i.gap,
                     }
                     for i in c.indicators
                 ],
@@ -121,6 +131,7 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
                 "title": m.title,
                 "gain": m.gain,
                 "advice": m.advice,
+                "reference_data_gap": m.data_gap,
                 "location": location(m.location),
             }
             for m in a.improvements
@@ -188,6 +199,7 @@ def _head(report: Report) -> dict[str, Any]:
         },
         "reference_digest": report.reference_digest,
         "grade_bands": dict(report.grade_bands),
+        "coverage": {"minimum": num(report.min_coverage), "rule": report.unknown_rule},
         "gate": None if report.gate is None else gate_dict(report.gate),
     }
 

@@ -137,15 +137,30 @@ def files_line(report: Report) -> str:
     )
 
 
-def insufficient_points(a: Assessment) -> float | None:
-    items = a.insufficient
-    return items[0].points if items else None
-
-
 def insufficient_fields(a: Assessment) -> Iterator[tuple[str, str, tuple[str, ...]]]:
-    """(check id, title, the fields to state) of each indicator the file gives no information on."""
+    """(check id, title, what would settle it) of each unknown indicator.
+
+    The fields to state, or the reference-data gap when the data, not the file, lacks the fact.
+    """
     for i in a.insufficient:
-        yield i.check_id, i.title, tuple(dict.fromkeys(e.location.path for e in i.evidence))
+        if i.gap:
+            yield i.check_id, i.title, (f"reference data: {i.gap}",)
+            continue
+        paths = [e.location.path for e in i.evidence]
+        claims = [p for p in paths if p not in ("participants", "activities")] or paths
+        yield i.check_id, i.title, tuple(dict.fromkeys(claims))
+
+
+def not_applicable_notes(a: Assessment) -> Iterator[tuple[str, str, str]]:
+    """(check id, title, why) of each indicator whose question does not fit this initiative."""
+    for i in a.not_applicable:
+        yield i.check_id, i.title, i.evidence[0].note if i.evidence else ""
+
+
+def range_cell(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "n/a"
+    return f"{low:.0f}" if round(low) == round(high) else f"{low:.0f}–{high:.0f}"
 
 
 def bands_line(report: Report) -> str:
@@ -279,14 +294,18 @@ def _criteria(a: Assessment) -> list[str]:
         ("Criterion", "l"),
         ("Weight", "r"),
         ("Score", "r"),
+        ("Range", "r"),
+        ("Known", "r"),
         ("Answers", "l"),
-        ("Insufficient info", "r"),
+        ("Unknown", "r"),
     ]
     rows = [
         [
             md_text(c.title, table=True),
             f"{c.weight:g}",
             score_text(c.score),
+            range_cell(c.low, c.high),
+            "n/a" if c.low is None else f"{c.coverage:.0%}",
             md_text(c.counters, table=True),
             str(insufficient_count(c)),
         ]
@@ -335,19 +354,29 @@ def _details(a: Assessment) -> list[str]:
         body += [f"- Mitigation: {md_text(r.mitigation)}", f"- Brief: {md_text(r.brief)}", ""]
     items = list(insufficient_fields(a))
     if items:
-        points = insufficient_points(a)
-        each = f"; each scores {points:g} of 100" if points is not None else ""
-        body += [f"**Insufficient information ({len(items)})**: the file does not say{each}.", ""]
+        body += [
+            f"**Unknown ({len(items)})**: left out of the score and counted in its range.",
+            "",
+        ]
         for check_id, title, fields in items:
             state = ", ".join(md_code(f) for f in fields if f) or "—"
             body.append(f"- {md_text(check_id)} {md_text(title)}: state {state}")
         body.append("")
+    na = list(not_applicable_notes(a))
+    if na:
+        body += [f"**Not applicable ({len(na)})**: left out of the score.", ""]
+        body += [f"- {md_text(c)} {md_text(t)}: {md_text(why)}" for c, t, why in na]
+        body.append("")
+    if a.warnings:
+        body += ["**Notes**", ""]
+        body += [f"- {md_code(str(w.location))} {md_text(w.note)}" for w in a.warnings]
+        body.append("")
     if not body:
         return []
-    if a.risks and items:
-        summary = "Evidence, mitigations and insufficient information"
+    if a.risks and (items or na):
+        summary = "Evidence, mitigations, unknowns and what does not apply"
     else:
-        summary = "Evidence and mitigations" if a.risks else "Insufficient information"
+        summary = "Evidence and mitigations" if a.risks else "Unknowns and what does not apply"
     return ["<details>", f"<summary>{summary}</summary>", "", *body, "</details>", ""]
 
 
@@ -370,8 +399,13 @@ def _assessment(a: Assessment) -> list[str]:
     )
     if a.lead:
         meta += f" · lead: {md_text(a.lead)}"
-    badge = f"{GRADE_EMOJI.get(a.grade, '')} **Grade {md_text(a.grade)}** · {a.score:.1f}/100"
-    lines = [f"## {md_text(a.title)}", "", badge.strip(), "", meta, ""]
+    badge = (
+        f"{GRADE_EMOJI.get(a.grade, '')} **Grade {md_text(a.grade)}** · {a.score:.1f}/100 · "
+        f"{md_text(a.range_words)}"
+    )
+    known = md_text(a.coverage_words)
+    kind = "kind: " + (", ".join(a.shapes) or "other")
+    lines = [f"## {md_text(a.title)}", "", badge.strip(), "", known, "", meta + f" · {kind}", ""]
     cap = cap_text(a)
     if cap is not None:
         lines += [f"⚠️ {md_text(cap)}", ""]

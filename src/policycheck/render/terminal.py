@@ -16,7 +16,6 @@ from policycheck.assessment import (
     CriterionResult,
     Failure,
     GateResult,
-    IndicatorStatus,
     Report,
     Severity,
 )
@@ -46,8 +45,14 @@ def _header(a: Assessment) -> RenderableType:
             f"  (capped from {a.uncapped_grade}: {a.cap.severity.value} risk {a.cap.risk_id})",
             style="red",
         )
-    who = Text(f"{a.file}  ·  participants: {', '.join(a.participants)}", style="dim")
-    return Group(title, grade, who)
+    grade.append(f"  {a.range_words}")
+    known = Text(a.coverage_words, style="bold yellow" if a.provisional else "")
+    who = Text(
+        f"{a.file}  ·  participants: {', '.join(a.participants)}  ·  kind: "
+        + (", ".join(a.shapes) or "other"),
+        style="dim",
+    )
+    return Group(title, grade, known, who)
 
 
 def _criteria_table(a: Assessment) -> Table:
@@ -55,12 +60,25 @@ def _criteria_table(a: Assessment) -> Table:
     table.add_column("Criterion", overflow="fold")
     table.add_column("Weight", justify="right")
     table.add_column("Score", justify="right")
+    table.add_column("Range", justify="right")
+    table.add_column("Known", justify="right")
     table.add_column("Answers", overflow="fold")
-    table.add_column("Unknown", justify="right")
     for c in a.criteria:
-        unknown = sum(i.status is IndicatorStatus.INSUFFICIENT for i in c.indicators)
-        table.add_row(c.title, f"{c.weight:g}", _score(c.score), c.counters, str(unknown))
+        table.add_row(
+            c.title,
+            f"{c.weight:g}",
+            _score(c.score),
+            _range(c.low, c.high),
+            "n/a" if c.low is None else f"{c.coverage:.0%}",
+            c.counters,
+        )
     return table
+
+
+def _range(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "n/a"
+    return f"{low:.0f}" if round(low) == round(high) else f"{low:.0f}–{high:.0f}"
 
 
 def _risks(a: Assessment) -> Iterator[RenderableType]:
@@ -93,21 +111,32 @@ def _risks(a: Assessment) -> Iterator[RenderableType]:
 
 def _insufficient(a: Assessment) -> Iterator[RenderableType]:
     items = a.insufficient
-    if not items:
-        return
-    yield Text(
-        f"Insufficient information ({len(items)}): the file does not say; each scores {items[0].points:g} of 100",
-        style="bold",
-    )
+    if items:
+        yield Text(
+            f"Unknown ({len(items)}): left out of the score and counted in its range",
+            style="bold",
+        )
     for i in items:
-        fields = ", ".join(dict.fromkeys(e.location.path for e in i.evidence)) or "—"
-        yield Padding(Text(f"{i.check_id} {i.title}: state {fields}"), (0, 0, 0, 2))
+        paths = [e.location.path for e in i.evidence]
+        claims = [p for p in paths if p not in ("participants", "activities")] or paths
+        fields = ", ".join(dict.fromkeys(claims)) or "—"
+        what = f"reference data: {i.gap}" if i.gap else f"state {fields}"
+        yield Padding(Text(f"{i.check_id} {i.title}: {what}"), (0, 0, 0, 2))
+    if a.not_applicable:
+        yield Text(
+            f"Not applicable ({len(a.not_applicable)}): "
+            + ", ".join(i.check_id for i in a.not_applicable)
+            + " (see --explain for why)",
+            style="dim",
+        )
+    for w in a.warnings:
+        yield Padding(Text(f"Note: {w.location}  {w.note}", style="yellow"), (0, 0, 0, 2))
 
 
 def _improvements(a: Assessment) -> Iterator[RenderableType]:
     if not a.improvements:
         return
-    yield Text("Changes that would raise the score most", style="bold")
+    yield Text("Changes that would raise the score most (gain re-scored)", style="bold")
     for n, m in enumerate(a.improvements, 1):
         yield Padding(
             Text(f"{n}. +{m.gain:.1f}  {m.check_id} {m.title}: {m.advice} ({m.location})"),
@@ -152,7 +181,11 @@ def _explain(a: Assessment, report: Report) -> Iterator[RenderableType]:
     scored = [c for c in a.criteria if c.score is not None]
     total = sum(c.weight for c in scored)
     terms = " + ".join(f"{c.weight:g}×{c.score:.1f}" for c in scored if c.score is not None)
-    yield Text(f"Overall = ({terms}) / {total:g} = {a.score:.1f}")
+    yield Text(f"Overall, over what is known = ({terms}) / {total:g} = {a.score:.1f}")
+    yield Text(
+        f"Range: every unknown at its lowest level gives {a.score_low:.1f}, at its highest "
+        f"{a.score_high:.1f}. Known: {a.coverage_words}."
+    )
     bands = ", ".join(f"{g} ≥ {v:g}" for g, v in report.grade_bands)
     yield Text(f"Grade bands: {bands} → {a.uncapped_grade}")
     if a.cap is not None:

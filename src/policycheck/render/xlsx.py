@@ -73,7 +73,7 @@ SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 
 STATUS_TEXT = {
     IndicatorStatus.SCORED: "scored",
-    IndicatorStatus.INSUFFICIENT: "insufficient information",
+    IndicatorStatus.INSUFFICIENT: "unknown",
     IndicatorStatus.NOT_APPLICABLE: "not applicable",
 }
 
@@ -103,10 +103,15 @@ MAX_ROW_HEIGHT = 409.0
 
 SCORING_STEPS = (
     "Indicator points: each indicator's level gets the rubric's points (0–100); an indicator "
-    "the file gives no information on is 'insufficient information' (see the rule above); "
-    "one that does not apply is left out and the others' weights share its part.",
-    "Criterion score: the weighted mean of its indicators' points (0–100).",
-    "Overall score: the weighted mean of the criteria that have a score (0–100).",
+    "the file or the reference data does not settle is unknown (see the rule above) and is "
+    "left out of the score; one that does not apply to this kind of initiative is left out "
+    "and the others' weights share its part.",
+    "Criterion score: the weighted mean of its known indicators' points (0–100).",
+    "Overall score: the weighted mean of the criteria that have a score (0–100); its range "
+    "puts every unknown at its lowest and at its highest level.",
+    "Known %: the share of the applicable weight that is known; below the rubric's minimum "
+    "the grade is provisional. Cited %: the share of the known weight resting on a citation "
+    "or a reference fact.",
     "Grade: the band the overall score, rounded to one decimal, falls in.",
     "Caps: the grade is lowered to the cap of the most severe risk flagged, if the rubric caps it.",
 )
@@ -202,6 +207,11 @@ def _summary(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
         Column("Participants", "wrap", 12, 16),
         Column("Grade", "grade", 7, 7),
         Column("Score", "score", 8, 8),
+        Column("Score low", "score", 8, 8),
+        Column("Score high", "score", 8, 8),
+        Column("Known %", "score", 8, 8),
+        Column("Cited %", "score", 8, 8),
+        Column("Provisional", "text", 8, 8),
         *(Column(title, "score", 13, 13) for _, title in criteria),
         *(Column(f"{s.value.capitalize()} risks", "int", 8, 8) for s in SEVERITIES),
         Column("Top risk", "wrap", 16, 28),
@@ -231,6 +241,11 @@ def _summary(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
                 ", ".join(a.participants),
                 a.grade,
                 a.score,
+                a.score_low,
+                a.score_high,
+                round(a.coverage * 100, 1),
+                round(a.cited * 100, 1),
+                "yes" if a.provisional else "no",
                 *(scores.get(cid) for cid, _ in criteria),
                 *(counts[s] for s in SEVERITIES),
                 "" if top is None else f"{top.id} {top.title}",
@@ -250,6 +265,11 @@ def _summary(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
                 "",
                 "",
                 None,
+                None,
+                None,
+                None,
+                None,
+                "",
                 *(None for _ in criteria),
                 *(None for _ in SEVERITIES),
                 "",
@@ -358,8 +378,8 @@ def _about(report: Report) -> Table:
         rows.append(("Grade band", grade, f"score ≥ {floor:g}", ""))
     for severity, grade in report.caps:
         rows.append(("Cap", severity, f"a {severity} risk caps the grade at {grade}", ""))
-    if report.insufficient_rule:
-        rows.append(("Scoring", "Insufficient information", report.insufficient_rule, ""))
+    if report.unknown_rule:
+        rows.append(("Scoring", "Unknowns and coverage", report.unknown_rule, ""))
     for number, step in enumerate(SCORING_STEPS, start=1):
         rows.append(("Scoring", f"Step {number}", step, ""))
     guide = (
