@@ -75,7 +75,8 @@ def test_explain_shows_the_arithmetic(capsys) -> None:  # type: ignore[no-untype
     code, out, _ = run(capsys, "assess", str(TIRANA), "--explain", "--width", "160")
     assert code == 0
     assert "How the score is made" in out
-    assert "Overall = (25×" in out
+    assert "Overall, over what is known = (25×" in out
+    assert "Range: every unknown at its lowest level gives" in out
     assert "Grade bands: A ≥ 85" in out
     assert "Contrib." in out
 

@@ -197,7 +197,10 @@ def test_python_api_example_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "model-regional-initiative" in result.stdout
-    assert "with the override: 17.7 -> " in result.stdout
+    # A calmer Serbia–Kosovo dyad lowers CE03, so the drone purchase scores higher.
+    found = re.search(r"with the override: ([\d.]+) -> ([\d.]+)", result.stdout)
+    assert found is not None, result.stdout
+    assert float(found[2]) > float(found[1])
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:

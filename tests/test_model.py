@@ -365,7 +365,10 @@ def test_missing_claim_is_insufficient_information(assessor: Assessor) -> None:
 
 
 def test_claim_level_is_the_indicator_level(assessor: Assessor) -> None:
-    text = MINIMAL + (
+    text = MINIMAL.replace("participants: [AL]\n", "") + (
+        "lead: EU\n"
+        "participants: [{country: EU, role: lead}, AL]\n"
+        "activities: [training, infrastructure]\n"
         "safeguards:\n"
         "  human_security: {statement: Article 4, evidence: Art. 4}\n"
         "  democratic_conditionality: true\n"

@@ -79,7 +79,7 @@ def test_rich_markup_in_a_proposal_is_shown_as_text(tmp_path: Path, capsys) -> N
     path = tmp_path / "m.yaml"
     path.write_text(
         MINIMAL.replace("title: Test initiative", "title: '[bold red]loud[/bold red] [/]'")
-        + "safeguards:\n  human_security: {statement: '[/]', evidence: ['[/x]']}\n"
+        + "transparency:\n  public_text: {statement: '[/]', evidence: ['[/x]']}\n"
     )
     code, out, _ = run(capsys, "assess", str(path), "--explain", "--width", "160")
     assert code == 0

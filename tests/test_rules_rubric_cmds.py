@@ -15,9 +15,9 @@ from policycheck.cli import main
 from policycheck.describe import EXAMPLES, MINIMAL, with_minimal
 
 IDS = [
-    *(f"NS0{i}" for i in range(1, 5)),
-    *(f"RI0{i}" for i in range(1, 8)),
-    *(f"AC0{i}" for i in range(1, 6)),
+    *(f"NS0{i}" for i in range(1, 6)),
+    *(f"RI0{i}" for i in range(1, 10)),
+    *(f"AC0{i}" for i in range(1, 8)),
     *(f"TR0{i}" for i in range(1, 6)),
 ]
 CRITERION = {"NS": "normative-safeguards", "RI": "regional-inclusiveness"}
@@ -41,7 +41,7 @@ def _wide(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- rules --------------------------------------------------------------------------------
 
 
-def test_rules_lists_the_21_checks_with_criterion_weight_kind_title_and_risks(
+def test_rules_lists_the_26_checks_with_criterion_weight_kind_title_and_risks(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, _ = run(capsys, "rules")
@@ -75,7 +75,7 @@ def test_rules_json_is_sorted_stable_and_complete(capsys: pytest.CaptureFixture[
     assert ac01["title"] == "Headroom under the SRAC ceilings"
     assert ac01["weight"] == 3
     assert ac01["kind"] == "built-in"
-    assert ac01["share_of_criterion"] == 0.25
+    assert ac01["share_of_criterion"] == 0.1875
     assert [(r["id"], r["severity"]) for r in ac01["risks"]] == [
         ("CE02", "critical"),
         ("CE05", "medium"),
@@ -105,7 +105,7 @@ def test_explain_ac01_levels_points_rationale_examples_and_risks(
     assert re.search(r"^  within\s+100 points  at least 10% of the ceiling left", out, re.M)
     assert re.search(r"^  tight\s+50 points  less than 10% of the ceiling left", out, re.M)
     assert re.search(r"^  exceeded\s+0 points  the acquisition would exceed the ceiling", out, re.M)
-    assert "insufficient information, 25 points" in out
+    assert "Applies to equipment in the arms-control agreement's categories going to one of its" in out
     assert re.search(r"^Example that passes \(level within, 100 points\)", out, re.M)
     assert re.search(r"^Example that fails \(level exceeded, 0 points; raises CE02\)", out, re.M)
     assert (
@@ -132,9 +132,10 @@ def test_explain_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["looks_at"] == ["safeguards.local_consultation", "activities"]
     assert [(lv["level"], lv["points"]) for lv in doc["levels"]] == [
         ("evidenced", 100),
-        ("asserted", 50),
+        ("asserted", 80),
         ("absent", 0),
     ]
+    assert doc["applies_to"].startswith("initiatives that put land or resources at stake")
     assert doc["examples"]["passes"]["level"] == "evidenced"
     assert doc["examples"]["fails"]["level"] == "absent"
     assert doc["risks"][0]["id"] == "NE02"
@@ -247,7 +248,7 @@ def test_rubric_show_default(capsys: pytest.CaptureFixture[str]) -> None:
     assert "cidob-brief-70 1.0.0  EU–Western Balkans defence cooperation" in out
     assert "Criteria (total weight 100)" in out
     assert "Regional inclusiveness [regional-inclusiveness]  weight 30, 30.0% of the total" in out
-    assert "NS01 Human-security clause  weight 3, 30.0% of the criterion (7.5% of the total)" in out
+    assert "NS01 Human-security clause  weight 3, 25.0% of the criterion (6.3% of the total)" in out
     assert (
         "AC01 Headroom under the SRAC ceilings  weight 3, 25.0% of the criterion (6.3% of the total)"
         in out
@@ -275,8 +276,8 @@ def test_rubric_show_json(capsys: pytest.CaptureFixture[str]) -> None:
         assert sum(i["share_of_criterion"] for i in c["indicators"]) == pytest.approx(1, abs=1e-3)
     assert doc["grades"] == {"A": 85, "B": 70, "C": 55, "D": 40, "F": 0}
     assert doc["caps"] == {"critical": "D", "high": "B"}
-    assert doc["insufficient_information"]["points"] == 25
-    assert len(doc["risks"]) == 12
+    assert doc["coverage"]["minimum"] == 0.6
+    assert len(doc["risks"]) == 13
     assert doc["disabled"] == []
     assert doc["declared"] == []
 
@@ -299,7 +300,7 @@ title: Mini rubric
 source: {title: T, authors: A, date: "2025"}
 grades: {A: 85, B: 70, C: 55, D: 40, F: 0}
 caps: {critical: D}
-insufficient_information: {points: 25, rule: Missing is 25}
+coverage: {minimum: 0.6, rule: Unknowns are left out of the score}
 criteria:
   transparency:
     title: Transparency
@@ -510,8 +511,8 @@ def test_validate_the_default_rubric(capsys: pytest.CaptureFixture[str]) -> None
         assert code == 0
         assert err == ""
         assert out.endswith(
-            ": OK: rubric cidob-brief-70 1.0.0: 4 criteria, 21 indicators (0 declared), "
-            "12 risks; 0 warnings\n"
+            ": OK: rubric cidob-brief-70 1.0.0: 4 criteria, 26 indicators (0 declared), "
+            "13 risks; 0 warnings\n"
         )
 
 
@@ -526,9 +527,9 @@ def test_validate_warnings_do_not_fail(capsys: pytest.CaptureFixture[str], tmp_p
         """\
         extends: default
         caps: {critical: C, high: D}
-        insufficient_information:
-          points: 50
-          rule: Missing earns half.
+        coverage:
+          minimum: 0.3
+          rule: A third known is enough.
         criteria:
           normative-safeguards:
             indicators:
@@ -556,9 +557,8 @@ def test_validate_warnings_do_not_fail(capsys: pytest.CaptureFixture[str], tmp_p
     assert out.endswith("; 5 warnings\n")
     assert err.splitlines() == [
         f"{path}:2:18: warning: a critical risk caps the grade at C, less strictly than a high risk (D)",
-        f"{path}:4:11: warning: insufficient information earns 50 points, at least as much as a bare "
-        "assertion in NS02, NS03, NS04, RI03, AC03, AC05, TR01, TR03, TR04, TR05: leaving the field "
-        "out would pay",
+        f"{path}:4:12: warning: a minimum coverage of 30% lets a grade be firm, and a gate pass, "
+        "when most of the applicable weight is unknown",
         f"{path}:10:9: warning: NS01: level asserted earns more points (80) than evidenced (50), "
         "which the check ranks above it",
         f"{path}:15:9: warning: NS02: every level earns 40 points, so the indicator cannot change the score",
@@ -596,7 +596,7 @@ def test_custom_rubric_validates(capsys: pytest.CaptureFixture[str], custom: Pat
     assert err == ""
     assert out == (
         f"{custom}: OK: rubric cidob-brief-70 1.0.0, extends <bundled>/rubrics/default.yaml: "
-        "4 criteria, 21 indicators (1 declared), 12 risks; 0 warnings\n"
+        "4 criteria, 26 indicators (1 declared), 13 risks; 0 warnings\n"
     )
 
 
@@ -608,7 +608,7 @@ def test_rules_lists_the_declared_check_and_the_unused_built_in(
     assert re.search(r"^X01\s+transparency\s+1\s+declared\s+Uses NATO frameworks\s+-$", out, re.M)
     assert not re.search(r"^RI07\s+regional-inclusiveness\s+\d", out, re.M)
     assert "Built-in checks this rubric does not use (1):" in out
-    assert re.search(r"^RI07\s+regional-inclusiveness\s+unused\s+EU member states", out, re.M)
+    assert re.search(r"^RI07\s+regional-inclusiveness\s+unused\s+Status-neutral", out, re.M)
     doc = json.loads(run(capsys, "rules", "--rubric", str(custom), "-f", "json")[1])
     kinds = {c["id"]: c["kind"] for c in doc["checks"]}
     assert kinds["X01"] == "declared"
@@ -672,7 +672,7 @@ def test_explain_unused_built_in_check(capsys: pytest.CaptureFixture[str], custo
     code, out, _ = run(capsys, "explain", "RI07", "--rubric", str(custom))
     assert code == 0
     assert "unused: this rubric does not score it" in out
-    assert "Example that fails (level divided; raises RF05)" in out
+    assert "Example that fails (level absent; raises RF05)" in out
 
 
 def test_explain_uses_the_built_in_examples_without_test_cases(

@@ -135,6 +135,11 @@ def test_summary_headers_and_rows(wb: Workbook, report: Report) -> None:
     assert len(criteria) == 4
     assert headers(ws) == [
         *SUMMARY_HEADERS_START,
+        "Score low",
+        "Score high",
+        "Known %",
+        "Cited %",
+        "Provisional",
         *criteria,
         "Critical risks",
         "High risks",
@@ -158,6 +163,9 @@ def test_summary_values_equal_the_assessments(wb: Workbook, report: Report) -> N
         assert row["Status"] == a.status
         assert row["Grade"] == a.grade
         assert row["Score"] == pytest.approx(a.score)
+        assert (row["Score low"], row["Score high"]) == (a.score_low, a.score_high)
+        assert row["Known %"] == pytest.approx(a.coverage * 100, abs=0.05)
+        assert row["Provisional"] == ("yes" if a.provisional else "no")
         assert row["Participants"] == ", ".join(a.participants)
         for c in a.criteria:
             if c.score is None:
@@ -305,7 +313,7 @@ def test_indicators_rows_and_insufficient_marked(wb: Workbook, report: Report) -
         else:
             assert values["Points"] == pytest.approx(i.points)
         if i.status is IndicatorStatus.INSUFFICIENT:
-            assert status.value == "insufficient information"
+            assert status.value == "unknown"
             assert rgb(status.fill.fgColor) == xlsx.INSUFFICIENT_FILL
             assert status.font.bold
             assert all(rgb(cell.fill.fgColor) == xlsx.INSUFFICIENT_FILL for cell in row)
@@ -355,7 +363,7 @@ def test_about_sheet(wb: Workbook, report: Report) -> None:
         assert values["Grade band", grade] == f"score ≥ {floor:g}"
     for severity, grade in report.caps:
         assert grade in values["Cap", severity]
-    assert values["Scoring", "Insufficient information"] == report.insufficient_rule
+    assert values["Scoring", "Unknowns and coverage"] == report.unknown_rule
     assert sum(s == "Scoring" for s, *_ in rows) >= 5
 
 

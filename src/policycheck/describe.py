@@ -53,13 +53,22 @@ def _ex(level: str, yaml: str, *risks: str) -> Example:
     return Example(level, yaml, tuple(risks))
 
 
-def _claim(section: str, key: str, statement: str, evidence: str) -> tuple[Example, Example]:
+#: An EU defence partnership with one regional state: where the normative and framework checks apply.
+_EU = (
+    "lead: EU\nparticipants: [{country: EU, role: lead}, {country: AL, role: partner}]\n"
+    "activities: [training]\n"
+)
+
+
+def _claim(
+    section: str, key: str, statement: str, evidence: str, context: str = "", *risks: str
+) -> tuple[Example, Example]:
     return (
         _ex(
             "evidenced",
-            f'{section}:\n  {key}: {{statement: {statement}, evidence: ["{evidence}"]}}\n',
+            f'{context}{section}:\n  {key}: {{statement: {statement}, evidence: ["{evidence}"]}}\n',
         ),
-        _ex("absent", f"{section}:\n  {key}: false\n"),
+        _ex("absent", f"{context}{section}:\n  {key}: false\n", *risks),
     )
 
 
@@ -72,16 +81,18 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
     "NS01": (
         _ex(
             "evidenced",
-            'safeguards:\n  human_security: {statement: Civilian-protection clause, evidence: ["Art. 4"]}\n',
+            _EU
+            + 'safeguards:\n  human_security: {statement: Civilian-protection clause, evidence: ["Art. 4"]}\n',
         ),
         _ex(
             "absent",
-            "participants: [{country: EU, role: lead}, AL]\nactivities: [training]\n"
-            "safeguards:\n  human_security: false\n",
+            _EU + "safeguards:\n  human_security: false\n  democratic_conditionality: false\n",
             "NE01",
         ),
     ),
-    "NS02": _claim("safeguards", "democratic_conditionality", "Rule-of-law benchmarks", "Art. 9"),
+    "NS02": _claim(
+        "safeguards", "democratic_conditionality", "Rule-of-law benchmarks", "Art. 9", _EU
+    ),
     "NS03": (
         _ex(
             "evidenced",
@@ -94,9 +105,14 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
             "NE02",
         ),
     ),
-    "NS04": _claim("safeguards", "socio_economic_benefits", "Local jobs and services", "Annex II"),
+    "NS04": _claim(
+        "safeguards", "socio_economic_benefits", "Local jobs and services", "Annex II", _EU
+    ),
+    "NS05": _claim(
+        "safeguards", "economic_interdependence", "Regional supply chains", "Art. 10", _EU
+    ),
     "RI01": (
-        _ex("region-wide", "participants: [AL, BA, ME, MK, RS, XK]\n"),
+        _ex("region-wide", "participants: [AL, BA, ME, MK, RS, XK]\nactivities: [training]\n"),
         _ex(
             "narrow",
             "participants: [AL, XK]\nactivities: [training]\nregional:\n  open_to_join: false\n",
@@ -110,26 +126,26 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
     "RI03": (
         _ex(
             "evidenced",
-            'regional:\n  formats:\n    - {format: berlin-process, evidence: ["Art. 14"]}\n',
+            _EU + 'regional:\n  formats:\n    - {format: berlin-process, evidence: ["Art. 14"]}\n',
         ),
-        _ex("absent", "regional:\n  formats: []\n"),
+        _ex("absent", _EU + "regional:\n  formats: []\n"),
     ),
     "RI04": (
         _ex(
             "strong",
-            "regional:\n  coordination: "
+            _EU + "regional:\n  coordination: "
             '{statement: Coordinated with the EU partnerships, evidence: ["Art. 12"]}\n'
             "  joint_planning: true\n",
         ),
-        _ex("absent", "regional:\n  coordination: false\n  joint_planning: false\n"),
+        _ex(
+            "absent",
+            _EU + "regional:\n  coordination: false\n  joint_planning: false\n"
+            "  interoperability: false\n",
+        ),
     ),
     "RI05": (
-        _ex("long-term", "horizon_years: 15\nthreats: [hybrid, cyber]\n"),
-        _ex(
-            "reactive",
-            "activities: [training]\nhorizon_years: 2\nthreats: [migration]\n",
-            "RF04",
-        ),
+        _ex("long-term", _EU + "horizon_years: 15\nthreats: [hybrid, cyber]\n"),
+        _ex("reactive", _EU + "horizon_years: 2\nthreats: [migration]\n", "RF04"),
     ),
     "RI06": (
         _ex("none", "external_actors: []\n"),
@@ -140,8 +156,18 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
         ),
     ),
     "RI07": (
-        _ex("bridged", "participants: [AL, XK]\n"),
-        _ex("divided", "participants: [ES, XK]\n", "RF05"),
+        _ex(
+            "evidenced",
+            "participants: [RS, XK]\nregional:\n  status_neutral: "
+            '{statement: Status-neutral footnote, evidence: ["Art. 3"]}\n',
+        ),
+        _ex("absent", "participants: [ES, XK]\nregional:\n  status_neutral: false\n", "RF05"),
+    ),
+    "RI08": _claim(
+        "regional", "avoids_duplication", "Folds in existing programmes", "Art. 12", _EU
+    ),
+    "RI09": _claim(
+        "safeguards", "regional_ownership", "Priorities agreed with the partner", "Art. 5", _EU
     ),
     "AC01": (
         _ex("within", _TANKS.format(n=10)),
@@ -182,13 +208,27 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
             "CE04",
         ),
     ),
-    "AC05": (
-        _ex(
-            "evidenced",
-            "participants: [XK]\narms_control:\n  dispute_sensitivity: "
-            '{statement: De-escalation channel, evidence: ["Art. 18"]}\n',
-        ),
-        _ex("absent", "participants: [XK]\narms_control:\n  dispute_sensitivity: false\n"),
+    "AC05": _claim(
+        "arms_control",
+        "dispute_sensitivity",
+        "De-escalation channel",
+        "Art. 18",
+        "participants: [XK]\nactivities: [training]\n",
+    ),
+    "AC06": _claim(
+        "arms_control",
+        "capability_transparency",
+        "Drones notified to neighbours",
+        "Art. 16",
+        "participants: [XK, {country: TR, role: supplier}]\nequipment:\n"
+        "  - {system: Bayraktar TB2, category: armed-drone, quantity: 5, supplier: TR, recipient: XK}\n",
+    ),
+    "AC07": _claim(
+        "arms_control",
+        "depoliticised",
+        "Directed at no third state",
+        "Art. 2",
+        "participants: [AL, HR, XK]\nactivities: [joint-exercises]\n",
     ),
     "TR01": _claim("transparency", "public_text", "Published", "https://example.org/text"),
     "TR02": (
@@ -198,10 +238,16 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
         ),
         _ex("none", "transparency:\n  reporting: {cadence: none}\n"),
     ),
-    "TR03": _claim("transparency", "progress_indicators", "Indicators in Annex III", "Annex III"),
+    "TR03": _claim(
+        "transparency", "progress_indicators", "Indicators in Annex III", "Annex III", _EU
+    ),
     "TR04": _claim("transparency", "parliamentary_oversight", "Reviewed yearly", "Law 12/2025"),
     "TR05": _claim(
-        "transparency", "neighbour_information_sharing", "Neighbours briefed", "Art. 19"
+        "transparency",
+        "neighbour_information_sharing",
+        "Neighbours briefed",
+        "Art. 19",
+        "activities: [training]\n",
     ),
 }
 
@@ -648,6 +694,14 @@ def _warnings(loaded: LoadedRubric, where: Located) -> list[Problem]:
                             key=True,
                         )
                     )
+    if rubric.coverage.minimum < 0.5:
+        warnings.append(
+            where.at(
+                ("coverage", "minimum"),
+                f"a minimum coverage of {rubric.coverage.minimum:.0%} lets a grade be firm, and a "
+                "gate pass, when most of the applicable weight is unknown",
+            )
+        )
     raisable = {r for check in loaded.registry.values() for r in check.risks}
     for rid in rubric.risks:
         if rid not in raisable:

@@ -488,7 +488,7 @@ def _external(proposal: Proposal, ref: ReferenceData) -> tuple[ExternalPresence,
     for i, item in enumerate(proposal.equipment):
         if item.supplier:
             note(item.supplier, f"supplier of {item.system}", ("equipment", i, "supplier"))
-    for i, actor in enumerate(proposal.external_actors):
+    for i, actor in enumerate(proposal.external_actors or ()):
         note(actor.country, actor.involvement, ("external_actors", i))
     return tuple(
         sorted(found.values(), key=lambda e: (-_ACUTENESS.get(e.concern or "", 0), e.country))
@@ -505,7 +505,7 @@ def _unrecorded(proposal: Proposal, ref: ReferenceData) -> tuple[tuple[str, Yaml
         if item.supplier:
             named.setdefault(item.supplier, ("equipment", i, "supplier"))
         named.setdefault(item.recipient, ("equipment", i, "recipient"))
-    for i, actor in enumerate(proposal.external_actors):
+    for i, actor in enumerate(proposal.external_actors or ()):
         named.setdefault(actor.country, ("external_actors", i))
     return tuple((code, path) for code, path in named.items() if ref.country(code) is None)
 

@@ -398,7 +398,8 @@ class Proposal(_Model):
     regional: Regional = Regional()
     arms_control: ArmsControl = ArmsControl()
     transparency: Transparency = Transparency()
-    external_actors: tuple[ExternalActor, ...] = ()
+    #: None when the file does not say; [] when it states that no outside power is involved.
+    external_actors: tuple[ExternalActor, ...] | None = None
 
     @field_validator("schema_version", mode="before")
     @classmethod

@@ -2,8 +2,8 @@
 
 TEMPLATE = """\
 # A policycheck proposal (format: schema_version 1).
-# Fill in what you know; leave out what you do not. Anything left out is
-# reported as "insufficient information", never silently as zero.
+# Fill in what you know; leave out what you do not. Anything left out (or left
+# as TBD) is reported as unknown, never silently as zero or as a risk.
 # Run: policycheck assess THIS_FILE    Schema for editors: policycheck schema
 schema_version: 1
 
@@ -39,43 +39,50 @@ equipment: []                     # for procurement or transfers, e.g.:
 #                electronic-warfare non-lethal other
 
 # --- why and how long ---------------------------------------------------------
-threats: [hybrid, cyber]          # hybrid cyber disinformation foreign-interference migration organised-crime
+threats: []                      # hybrid cyber disinformation foreign-interference migration organised-crime
                                   # terrorism conventional-military energy-security supply-chain ...
-horizon_years: 5
+# horizon_years: 10              # how many years the initiative is meant to run
 
 # --- claims -------------------------------------------------------------------
-# Each safeguard or commitment is a claim:
+# Each safeguard or commitment is a claim. Replace each TBD with what the text says:
 #   true / false                      asserted / explicitly absent
 #   "a sentence"                      asserted
-#   {statement: ..., evidence: [...]} evidenced (article of the text, link, source id): scores higher
+#   {statement: ..., evidence: [...]} evidenced (article of the text, link, source id)
+# A claim left as TBD (or N/A, -, unknown) is read as unknown, with a warning:
+# it is left out of the score and widens its range. Delete what does not apply.
 safeguards:
-  human_security: {statement: Human-security clause, evidence: ["Art. 3"]}
-  democratic_conditionality: true
-  local_consultation: false
-  socio_economic_benefits: "Training is open to civil protection services."
+  human_security: TBD             # e.g. {statement: Human-security clause, evidence: ["Art. 3"]}
+  democratic_conditionality: TBD
+  local_consultation: TBD         # where land or resources are at stake
+  socio_economic_benefits: TBD
+  economic_interdependence: TBD
+  regional_ownership: TBD         # priorities set with the region's states
 
 regional:
-  open_to_join: true              # may other regional states join?
-  formats:                        # berlin-process belgrade-pristina-dialogue racviac sedm us-adriatic-charter ...
-    - {format: berlin-process, how: Reported at the annual summit}
-  coordination: true
-  joint_planning: false
-  interoperability: true
+  open_to_join: TBD               # may every other regional state join? (open_to: [ME, MK] if only some)
+  # formats:                      # berlin-process belgrade-pristina-dialogue racviac sedm us-adriatic-charter ...
+  coordination: TBD
+  joint_planning: TBD
+  interoperability: TBD
+  avoids_duplication: TBD
+  status_neutral: TBD             # where Kosovo takes part with a state that does not recognise it
 
 arms_control:
-  srac_notification: false
-  srac_compliance: true
-  exercise_notification: true
-  observers: false
-  dispute_sensitivity: true
+  srac_notification: TBD
+  srac_compliance: TBD
+  exercise_notification: TBD
+  observers: TBD
+  dispute_sensitivity: TBD
+  capability_transparency: TBD    # limits or notification for drones and other uncovered capabilities
+  depoliticised: TBD              # directed at no third state, explained to those left out
 
 transparency:
-  public_text: {statement: Published, evidence: ["https://example.org/agreement"]}
-  reporting: {cadence: annual, audience: [parliament, public]}
-  progress_indicators: true
-  parliamentary_oversight: true
-  neighbour_information_sharing: false
+  public_text: TBD                # e.g. {statement: Published, evidence: ["https://example.org/agreement"]}
+  # reporting: {cadence: annual, audience: [parliament, public]}   # cadence: none ad-hoc annual semi-annual quarterly monthly
+  progress_indicators: TBD
+  parliamentary_oversight: TBD
+  neighbour_information_sharing: TBD
 
 # --- external actors ------------------------------------------------------------
-external_actors: []               # e.g. [{country: TR, involvement: supplier}]
+# external_actors: []             # [] when none; e.g. [{country: TR, involvement: supplier}]
 """

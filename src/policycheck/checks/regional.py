@@ -291,7 +291,18 @@ def external_actors(ctx: Context) -> Outcome:
         for code, path in unrecorded
     )
     if not present and not unrecorded:
-        return Outcome("none", (Mark(("external_actors",), "no external actor involved"),))
+        if ctx.proposal.external_actors is None:
+            return Outcome(
+                INSUFFICIENT,
+                (
+                    Mark(
+                        ("external_actors",),
+                        "no outside power takes part or supplies, and the file does not say "
+                        "whether any other is involved (external_actors: [] if none)",
+                    ),
+                ),
+            )
+        return Outcome("none", (Mark(("external_actors",), "stated: no external actor involved"),))
     known = [e for e in present if e.concern is not None]
     worst = known[0].concern if known else None
     risks: tuple[RiskHit, ...] = ()
