@@ -202,11 +202,11 @@ def test_reference_override_changes_the_assessment(tmp_path: Path, capsys) -> No
         "reference: 1\ndataset: dyads\nas_of: 2026-06-01\n"
         "sources: {mine: {title: My newer assessment}}\n"
         "dyads:\n"
-        "  - {pair: [RS, XK], kind: tension, acuteness: low, summary: Normalised,"
+        "  - {pair: [RS, XK], kind: tension, acuteness: low, summary: Normalised, basis: L1,"
         " sources: [mine], as_of: 2026-06-01}\n"
-        "  - {pair: [HR, RS], kind: tension, acuteness: low, summary: Calmer,"
+        "  - {pair: [HR, RS], kind: tension, acuteness: low, summary: Calmer, basis: L1,"
         " sources: [mine], as_of: 2026-06-01}\n"
-        "  - {pair: [AL, RS], kind: tension, acuteness: low, summary: Calmer,"
+        "  - {pair: [AL, RS], kind: tension, acuteness: low, summary: Calmer, basis: L1,"
         " sources: [mine], as_of: 2026-06-01}\n"
     )
     code, out, _ = run(capsys, "assess", str(TIRANA), "-f", "json", "--reference", str(tmp_path))

@@ -469,10 +469,10 @@ def test_rubric_and_reference_options(
         "reference: 1\ndataset: dyads\nas_of: 2026-06-01\n"
         "sources: {mine: {title: Our assessment}}\n"
         "dyads:\n"
-        "  - {pair: [HR, RS], kind: tension, acuteness: low, summary: Calm, sources: [mine], as_of: 2026-06-01}\n"
-        "  - {pair: [AL, RS], kind: tension, acuteness: low, summary: Calm, sources: [mine], as_of: 2026-06-01}\n"
-        "  - {pair: [ME, RS], kind: tension, acuteness: low, summary: Calm, sources: [mine], as_of: 2026-06-01}\n"
-        "  - {pair: [MK, RS], kind: tension, acuteness: low, summary: Calm, sources: [mine], as_of: 2026-06-01}\n"
+        "  - {pair: [HR, RS], kind: tension, acuteness: low, summary: Calm, basis: L1, sources: [mine], as_of: 2026-06-01}\n"
+        "  - {pair: [AL, RS], kind: tension, acuteness: low, summary: Calm, basis: L1, sources: [mine], as_of: 2026-06-01}\n"
+        "  - {pair: [ME, RS], kind: tension, acuteness: low, summary: Calm, basis: L1, sources: [mine], as_of: 2026-06-01}\n"
+        "  - {pair: [MK, RS], kind: tension, acuteness: low, summary: Calm, basis: L1, sources: [mine], as_of: 2026-06-01}\n"
     )
     calm = run_json(capsys, "old.yaml", "new.yaml", "--reference", str(data))
     assert calm["reference_digest"] != doc["reference_digest"]

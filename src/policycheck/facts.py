@@ -59,6 +59,8 @@ EXTRACTIVE_ACTIVITIES = frozenset({"raw-materials", "infrastructure"})
 #: Roles that do not make a state part of a grouping (a supplier sells, a funder pays).
 _OUTSIDE_ROLES = frozenset({"supplier", "funder", "observer", "facilitator"})
 _ACUTENESS = {"low": 1, "medium": 2, "high": 3}
+#: A rival left out matters when it is a state of the region (an outside power is not invited in).
+_REGIONAL_GROUPS = frozenset({"western-balkans", "eu-member"})
 
 
 class Shape(StrEnum):
@@ -76,7 +78,7 @@ class Shape(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ExcludedRival:
-    """A participant whose rival (by the dyads data) is not taking part."""
+    """A participant whose regional rival (by the dyads data) is not taking part."""
 
     participant: str
     rival: str
@@ -115,9 +117,8 @@ def figure_bound(figure: Figure | None, *, floor: int | None = None) -> Bound:
         return Bound(floor, None)
     if figure.value is not None:
         return Bound(figure.value, figure.value)
-    low = getattr(figure, "at_least", None)
-    high = getattr(figure, "at_most", None)
-    return Bound(low if low is not None else floor, high)
+    low = figure.at_least if figure.at_least is not None else floor
+    return Bound(low, figure.at_most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,31 +313,8 @@ def _group(ref: ReferenceData, code: str) -> str | None:
 
 def _equipment(ref: ReferenceData, category: str) -> tuple[str, bool] | None:
     """(character, lethal) of an equipment category, from the equipment dataset."""
-    table = getattr(ref, "equipment", None) or {}
-    info = table.get(category)
-    if info is None:
-        return _FALLBACK_EQUIPMENT.get(category)
-    return str(info.character), bool(info.lethal)
-
-
-#: Used only when the reference data carries no equipment dataset (older override folders).
-_FALLBACK_EQUIPMENT: dict[str, tuple[str, bool]] = {
-    "battle-tank": ("offensive", True),
-    "armoured-combat-vehicle": ("offensive", True),
-    "artillery": ("offensive", True),
-    "combat-aircraft": ("offensive", True),
-    "attack-helicopter": ("offensive", True),
-    "armed-drone": ("offensive", True),
-    "unarmed-drone": ("non-lethal", False),
-    "air-defence": ("defensive", True),
-    "missile": ("mixed", True),
-    "naval": ("mixed", True),
-    "small-arms": ("mixed", True),
-    "ammunition": ("mixed", True),
-    "electronic-warfare": ("non-lethal", False),
-    "non-lethal": ("non-lethal", False),
-    "other": ("unknown", True),
-}
+    info = ref.equipment.get(category)
+    return None if info is None else (info.character, info.lethal)
 
 
 def _shapes(proposal: Proposal, bloc: tuple[str, ...], eu: bool) -> frozenset[Shape]:
@@ -380,7 +358,7 @@ def _excluded_rivals(
         )
         for member in bloc
         for rival, dyad in ref.dyads_of(member)
-        if rival not in countries
+        if rival not in countries and _group(ref, rival) in _REGIONAL_GROUPS
     ]
     found.sort(key=lambda r: (-_ACUTENESS[r.dyad.acuteness], r.participant, r.rival))
     return tuple(found)
@@ -462,8 +440,7 @@ def external_concern(country: Country) -> tuple[str | None, str]:
     as using the region's divides. Low: neither, on a record that settles both.
     Unknown when the record leaves the embargo question open.
     """
-    embargo = getattr(country, "eu_arms_embargo", None)
-    role = getattr(country, "brief_role", None)
+    embargo, role = country.eu_arms_embargo, country.brief_role
     if embargo:
         return "high", "an EU arms embargo is in force against it"
     if role:
@@ -514,10 +491,12 @@ def _provisions(proposal: Proposal, ref: ReferenceData) -> dict[str, Provision]:
     found: dict[str, Provision] = {}
     for instrument_id in proposal.instruments:
         instrument = ref.instruments.get(instrument_id)
-        for claim_path, provision in (getattr(instrument, "satisfies", None) or {}).items():
+        if instrument is None:
+            continue
+        for claim_path, provision in instrument.satisfies.items():
             found.setdefault(
                 claim_path,
-                Provision(instrument_id, provision.statement, tuple(provision.sources)),
+                Provision(instrument_id, provision.statement, provision.sources),
             )
     return found
 

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from policycheck.errors import InputError, Problem
 
@@ -29,6 +29,9 @@ NatoStatus = Literal["member", "partner", "none"]
 Group = Literal["western-balkans", "eu-member", "external", "other"]
 Acuteness = Literal["low", "medium", "high"]
 Verification = Literal["V2", "V", "P", "NV"]
+CfspAlignment = Literal["full", "partial", "voluntary", "none"]
+Character = Literal["offensive", "defensive", "non-lethal", "mixed", "unknown"]
+DyadKind = Literal["unresolved-dispute", "rivalry", "tension"]
 SracCategory = Literal[
     "battle-tank",
     "armoured-combat-vehicle",
@@ -44,7 +47,15 @@ SRAC_CATEGORIES: tuple[SracCategory, ...] = (
     "attack-helicopter",
 )
 WESTERN_BALKAN_SIX: tuple[str, ...] = ("AL", "BA", "ME", "MK", "RS", "XK")
-DATASETS: tuple[str, ...] = ("iso3166", "countries", "srac", "dyads", "formats", "instruments")
+DATASETS: tuple[str, ...] = (
+    "iso3166",
+    "countries",
+    "srac",
+    "dyads",
+    "formats",
+    "instruments",
+    "equipment",
+)
 
 
 class _Strict(BaseModel):
@@ -77,18 +88,59 @@ class Country(Sourced):
     srac_party: bool
     osce: bool | None = None
     recognises_kosovo: bool | None = None
-    external_influence: Acuteness | None = None
+    eu_arms_embargo: bool | None = None
+    """An EU arms embargo is in force against this state (a Council legal act; for
+    China the 1989 European Council declaration, which the note must say)."""
+    brief_role: str | None = None
+    """What CIDOB Briefing 70 says this state does in the region, paraphrased, with
+    the brief's section; null when the brief does not name the state."""
+    cfsp_alignment: CfspAlignment | None = None
+    """For EU candidates and potential candidates: alignment with the CFSP per the
+    latest Commission package; null for member states, non-candidates or unknown."""
+    cfsp_alignment_rate: int | None = Field(default=None, ge=0, le=100)
+    """The alignment rate in percent, only where a sourced figure exists."""
     uncertain: tuple[str, ...] = ()
 
 
 class Figure(_Strict):
-    """One number with its verification status; ``value`` is null when unknown."""
+    """One number with its verification status; ``value`` is null when unknown.
 
-    value: int | None
+    An unknown figure may still be bounded: ``at_least``/``at_most`` hold what the
+    sources do support (for instance a current ceiling that is a share of an older,
+    verified whole), so a check can tell "certainly above the ceiling" from
+    "cannot tell". With no bound the figure is simply at least 0.
+    """
+
+    value: int | None = Field(ge=0)
     status: Verification
+    at_least: int | None = Field(default=None, ge=0)
+    at_most: int | None = Field(default=None, ge=0)
     sources: tuple[str, ...] = ()
     as_of: dt.date | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _bounds_hold(self) -> Figure:
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError(f"at_least ({self.at_least}) is above at_most ({self.at_most})")
+        if self.value is not None:
+            if self.at_least is not None and self.value < self.at_least:
+                raise ValueError(f"value {self.value} is below at_least ({self.at_least})")
+            if self.at_most is not None and self.value > self.at_most:
+                raise ValueError(f"value {self.value} is above at_most ({self.at_most})")
+        return self
+
+    @property
+    def lower(self) -> int:
+        """The smallest value the figure can take: the value if known, else its floor."""
+        if self.value is not None:
+            return self.value
+        return self.at_least if self.at_least is not None else 0
+
+    @property
+    def upper(self) -> int | None:
+        """The largest value the figure can take, or None when nothing bounds it."""
+        return self.value if self.value is not None else self.at_most
 
 
 class SracParty(_Strict):
@@ -114,12 +166,18 @@ class Srac(Sourced):
 
 
 class Dyad(Sourced):
-    """Two states with an unresolved dispute or rivalry, and how acute it is."""
+    """Two states with an unresolved dispute or rivalry, and how acute it is.
+
+    ``basis`` names which of the stated criteria (dyads.yaml's header) gives the
+    kind and the acuteness, and the facts that meet it, so a rating is never a
+    free judgement.
+    """
 
     pair: tuple[str, str]
-    kind: Literal["unresolved-dispute", "rivalry", "tension"]
+    kind: DyadKind
     acuteness: Acuteness
     summary: str
+    basis: str = Field(min_length=1)
 
 
 class RegionalFormat(Sourced):
@@ -131,12 +189,34 @@ class RegionalFormat(Sourced):
     purpose: str
 
 
+class InstrumentProvision(_Strict):
+    """A safeguard or duty the instrument itself imposes, answering one indicator."""
+
+    statement: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
 class Instrument(Sourced):
-    """A framework an initiative can use (PESCO, SAFE, an SDP ...)."""
+    """A framework an initiative can use (PESCO, SAFE, an SDP ...).
+
+    ``satisfies`` maps a proposal claim path (``safeguards.human_security``,
+    ``transparency.public_text`` ...) to the instrument's own sourced provision
+    that answers it, so an initiative using the instrument can cite it.
+    """
 
     title: str
     level: Literal["eu", "nato", "member-state", "bilateral", "multilateral"]
     description: str
+    satisfies: dict[str, InstrumentProvision] = Field(default_factory=dict)
+
+
+class EquipmentInfo(Sourced):
+    """What one equipment category is: its character, whether lethal, whether SRAC-limited."""
+
+    title: str
+    character: Character
+    lethal: bool
+    srac: bool
 
 
 class _File(_Strict):
@@ -170,6 +250,10 @@ class InstrumentsFile(_File):
     instruments: dict[str, Instrument]
 
 
+class EquipmentFile(_File):
+    equipment: dict[str, EquipmentInfo]
+
+
 _FILE_MODELS: dict[str, type[_File]] = {
     "iso3166": Iso3166File,
     "countries": CountriesFile,
@@ -177,6 +261,7 @@ _FILE_MODELS: dict[str, type[_File]] = {
     "dyads": DyadsFile,
     "formats": FormatsFile,
     "instruments": InstrumentsFile,
+    "equipment": EquipmentFile,
 }
 
 
@@ -199,6 +284,7 @@ class ReferenceData:
     dyads: tuple[Dyad, ...]
     formats: Mapping[str, RegionalFormat]
     instruments: Mapping[str, Instrument]
+    equipment: Mapping[str, EquipmentInfo]
     sources: Mapping[str, Source]
     files: tuple[ReferenceFile, ...]
 
@@ -309,6 +395,9 @@ def _merge(parsed: dict[str, list[Any]], files: tuple[ReferenceFile, ...]) -> Re
     instruments: dict[str, Instrument] = {}
     for layer in parsed["instruments"]:
         instruments.update(layer.instruments)
+    equipment: dict[str, EquipmentInfo] = {}
+    for layer in parsed["equipment"]:
+        equipment.update(layer.equipment)
     for code in countries:
         codes.setdefault(code, countries[code].name)
     return ReferenceData(
@@ -318,6 +407,7 @@ def _merge(parsed: dict[str, list[Any]], files: tuple[ReferenceFile, ...]) -> Re
         dyads=tuple(sorted(dyads.values(), key=lambda d: d.pair)),
         formats=formats,
         instruments=instruments,
+        equipment=equipment,
         sources=sources,
         files=files,
     )

@@ -76,10 +76,10 @@ def democratic_conditionality(ctx: Context) -> Outcome:
     partial = []
     for code in ctx.facts.bloc:
         country = ctx.reference.country(code)
-        alignment = getattr(country, "cfsp_alignment", None)
-        if alignment in ("partial", "none"):
-            rate = getattr(country, "cfsp_alignment_rate", None)
-            partial.append((code, alignment + (f", {rate}%" if rate is not None else "")))
+        if country is not None and country.cfsp_alignment in ("partial", "none"):
+            rate = country.cfsp_alignment_rate
+            how = country.cfsp_alignment + (f", {rate}%" if rate is not None else "")
+            partial.append((code, how))
     if not partial:
         return outcome
     marks = tuple(
