@@ -12,6 +12,7 @@ with no high risk.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,10 @@ FIXED_TIME = "2026-01-01T00:00:00Z"
 def _report(assessor: Assessor, name: str, monkeypatch: pytest.MonkeyPatch) -> Report:
     monkeypatch.chdir(ROOT)
     return assessor.run([Path("proposals") / name], generated_at=FIXED_TIME, jobs=1)
+
+
+def _level(a: Assessment, check_id: str) -> str:
+    return next(i.level for c in a.criteria for i in c.indicators if i.check_id == check_id)
 
 
 def _assessment(assessor: Assessor, name: str, monkeypatch: pytest.MonkeyPatch) -> Assessment:
@@ -95,10 +100,15 @@ def test_tirana_declaration_fragments_and_escalates(assessor: Assessor, monkeypa
     risks = _ids(a)
     assert risks["RF01"] == "medium"  # selective grouping
     assert risks["CE01"] == "high"  # Serbia, a rival, left out
-    assert "CE04" in risks  # joint exercises with no confidence building
+    # The sources do not say whether exercises are notified: unknown, so no CE04 from silence.
+    assert "CE04" not in risks
+    assert _level(a, "AC04") == "insufficient-information"
     assert {"regional-fragmentation", "conflict-escalation"} <= _families(a)
     ce01 = next(r for r in a.risks if r.id == "CE01")
     assert "RS" in ce01.finding
+    # Open to EU and NATO allies and partners: Montenegro and North Macedonia may join.
+    rf01 = next(r for r in a.risks if r.id == "RF01")
+    assert rf01.finding.endswith("closed to BA, RS")
     assert a.grade in {"D", "F"}
 
 
@@ -117,8 +127,12 @@ def test_serbia_hungary_is_a_member_states_own_track_that_escalates(
 
 def test_raw_materials_partnership_erodes_normative_power(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     a = _assessment(assessor, "eu-serbia-raw-materials-2024.yaml", monkeypatch)
-    assert _ids(a) == {"NE02": "high"}  # local concerns overlooked
+    # Local concerns overlooked, and a partner outside the EU's foreign-policy line without conditions.
+    assert _ids(a) == {"NE02": "high", "NE03": "medium"}
     assert _families(a) == {"normative-erosion"}
+    # Not defence cooperation: the regional-coverage and rival checks do not apply.
+    assert _level(a, "RI01") == "not-applicable"
+    assert _level(a, "RI02") == "not-applicable"
     normative = next(c for c in a.criteria if c.id == "normative-safeguards")
     assert normative.score is not None
     assert normative.score < 25
@@ -128,7 +142,11 @@ def test_raw_materials_partnership_erodes_normative_power(assessor: Assessor, mo
 def test_sdps_are_mildly_country_tailored(assessor: Assessor, name: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     a = _assessment(assessor, name, monkeypatch)
     assert _ids(a) == {"RF02": "low"}
-    assert a.grade in {"C", "D"}
+    assert a.grade in {"B", "C"}
+    # An EU partnership is not a grouping that leaves a rival out.
+    assert _level(a, "RI02") == "not-applicable"
+    # The European Peace Facility's own human-rights framework answers NS01, cited as such.
+    assert _level(a, "NS01") == "evidenced"
 
 
 def test_kosovo_drones_escalate_and_bring_in_an_external_actor(
@@ -151,6 +169,12 @@ def test_serbian_rafale_purchase_feeds_the_arms_competition(
     assert _ids(a) == {"CE05": "medium"}
     ceilings = next(i for c in a.criteria for i in c.indicators if i.check_id == "AC01")
     assert ceilings.level == "insufficient-information"  # Serbia's aircraft ceiling is unverified
+    assert ceilings.gap is not None and "srac.yaml" in ceilings.gap
+    # A state's own purchase is not asked to invite its rival in.
+    assert _level(a, "RI01") == "not-applicable"
+    assert _level(a, "RI02") == "not-applicable"
+    ce05 = next(r for r in a.risks if r.id == "CE05")
+    assert "at least 8% of the ceiling" in ce05.finding  # 12 of at most 155
 
 
 def test_model_initiative_earns_an_a_with_no_high_risk(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -158,3 +182,38 @@ def test_model_initiative_earns_an_a_with_no_high_risk(assessor: Assessor, monke
     assert a.grade == "A"
     assert not [r for r in a.risks if r.severity.rank >= 3]
     assert a.insufficient == ()
+    assert (a.coverage, a.cited, a.provisional) == (1.0, 1.0, False)
+
+
+def test_the_model_initiative_stated_without_citations_earns_at_least_b(
+    assessor: Assessor, tmp_path: Path
+) -> None:
+    """Every recommendation claimed in words, none cited: the same initiative, less confidence."""
+    text = (PROPOSALS / "model-regional-initiative.yaml").read_text("utf-8")
+    stripped = re.sub(r", evidence: \[[^\]]*\]", "", text)
+    assert "evidence:" not in stripped
+    path = tmp_path / "asserted.yaml"
+    path.write_text(stripped, "utf-8")
+    a = assessor.assess_file(path)
+    assert isinstance(a, Assessment), a
+    assert a.grade in {"A", "B"}
+    assert a.coverage == 1.0
+    assert a.cited < 0.5
+    assert not a.risks
+
+
+def test_the_untouched_template_is_provisional_and_raises_nothing_from_silence(
+    assessor: Assessor, tmp_path: Path
+) -> None:
+    from policycheck.template import TEMPLATE
+
+    path = tmp_path / "new.yaml"
+    path.write_text(TEMPLATE, "utf-8")
+    a = assessor.assess_file(path)
+    assert isinstance(a, Assessment), a
+    assert a.provisional
+    assert a.coverage < 0.1
+    # Every TBD is read as unknown and named in a warning.
+    assert len([w for w in a.warnings if "placeholder" in w.note]) >= 20
+    # Only what the template's shape itself says (the EU with one partner) is flagged.
+    assert {r.id for r in a.risks} <= {"RF02"}

@@ -153,15 +153,23 @@ class Assessor:
         severity = Severity(hit.severity or spec.severity)
         marks = list(hit.marks)
         finding = hit.finding
-        for claim in spec.mitigated_by:
-            where = tuple(claim.split("."))
-            if stated_claim(context, where)[0] != "evidenced":
-                continue
+        answered = [
+            tuple(claim.split("."))
+            for claim in spec.mitigated_by
+            if stated_claim(context, tuple(claim.split(".")))[0] == "evidenced"
+        ]
+        if answered:
+            # Evidenced mitigation lowers a risk one step, or clears a low one; it does not
+            # undo what the risk is about, so several mitigations still lower it one step.
             if severity is Severity.LOW:
                 return None
             lowered = Severity(_LOWER[severity.value])
-            marks.append(Mark(where, f"evidenced mitigation: severity {severity} → {lowered}"))
-            finding += f"; lowered to {lowered} by {claim.rsplit('.', 1)[-1].replace('_', ' ')}"
+            named = ", ".join(".".join(str(p) for p in where) for where in answered)
+            marks.extend(
+                Mark(where, f"evidenced mitigation: severity {severity} → {lowered}")
+                for where in answered
+            )
+            finding += f"; lowered from {severity} to {lowered} by evidenced {named}"
             severity = lowered
         evidence = _evidence(doc, marks)
         path = evidence[0].location.path if evidence else ""

@@ -193,6 +193,8 @@ class Facts:
 
     countries: tuple[str, ...]
     bloc: tuple[str, ...]
+    #: Bloc members that are states of the region (the six and EU member states).
+    regional_bloc: tuple[str, ...]
     wb6_in: tuple[str, ...]
     wb6_out: tuple[str, ...]
     #: Regional states left out that the initiative is open to (all, or by name).
@@ -221,6 +223,11 @@ class Facts:
     unrecorded: tuple[tuple[str, YamlPath], ...]
     #: Claims answered by an instrument's own terms, by dotted claim path.
     provisions: dict[str, Provision]
+
+    @property
+    def regional_grouping(self) -> bool:
+        """Two or more states of the region, one of them of the six, cooperating as a bloc."""
+        return len(self.regional_bloc) >= 2 and any(c in WESTERN_BALKAN_SIX for c in self.bloc)
 
     @property
     def framework(self) -> bool:
@@ -269,7 +276,7 @@ def derive_facts(proposal: Proposal, ref: ReferenceData) -> Facts:
         p.role == "funder" and (p.country == "EU" or _group(ref, p.country) == "eu-member")
         for p in proposal.participants
     )
-    shapes = _shapes(proposal, bloc, eu_itself or european_funder)
+    shapes = _shapes(proposal, bloc, eu_itself)
     srac_parties_in = tuple(
         c
         for c in dict.fromkeys([*bloc, *(e.recipient for e in proposal.equipment)])
@@ -278,6 +285,7 @@ def derive_facts(proposal: Proposal, ref: ReferenceData) -> Facts:
     return Facts(
         countries=countries,
         bloc=bloc,
+        regional_bloc=tuple(c for c in bloc if _group(ref, c) in _REGIONAL_GROUPS),
         wb6_in=wb6_in,
         wb6_out=wb6_out,
         wb6_may_join=may_join,
@@ -437,14 +445,15 @@ def external_concern(country: Country) -> tuple[str | None, str]:
     """The concern an outside power raises, by the criteria stated in the reference data.
 
     High: an EU arms embargo is in force against it. Medium: the brief names it
-    as using the region's divides. Low: neither, on a record that settles both.
-    Unknown when the record leaves the embargo question open.
+    among the outside powers competing with the EU for influence in the region.
+    Low: neither, on a record that settles both. Unknown when the record leaves
+    the embargo question open.
     """
-    embargo, role = country.eu_arms_embargo, country.brief_role
+    embargo = country.eu_arms_embargo
     if embargo:
         return "high", "an EU arms embargo is in force against it"
-    if role:
-        return "medium", f"the brief names its role in the region: {role}"
+    if country.competes_for_influence:
+        return "medium", "the brief names it among the outside powers competing for influence"
     if embargo is False:
         return "low", "no EU arms embargo, and the brief does not name it among the outside powers"
     return None, "its record does not say whether an EU arms embargo applies"

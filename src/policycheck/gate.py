@@ -113,7 +113,9 @@ def apply_waivers(
             if not active:
                 expired.add(match)
             risks.append(dataclasses.replace(risk, waiver=WaiverUse(match, active)))
-        total = Totals(result.score, result.score_low, result.score_high, result.coverage, 1.0)
+        # Re-grade as the engine did: the stored coverage is rounded, the provisional flag exact.
+        coverage = 0.0 if result.provisional else 1.0
+        total = Totals(result.score, result.score_low, result.score_high, coverage, 1.0)
         graded = grade_range(rubric, total, tuple(risks))
         results.append(
             dataclasses.replace(

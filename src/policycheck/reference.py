@@ -94,6 +94,9 @@ class Country(Sourced):
     brief_role: str | None = None
     """What CIDOB Briefing 70 says this state does in the region, paraphrased, with
     the brief's section; null when the brief does not name the state."""
+    competes_for_influence: bool = False
+    """The brief names it among the outside powers competing with the EU for
+    influence in the region and using its divides ("Overshadowed risks")."""
     cfsp_alignment: CfspAlignment | None = None
     """For EU candidates and potential candidates: alignment with the CFSP per the
     latest Commission package; null for member states, non-candidates or unknown."""

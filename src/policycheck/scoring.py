@@ -11,7 +11,8 @@ The arithmetic, documented in the README and shown by ``--explain``:
 * a criterion's score is the weighted mean of its known indicators' points;
 * the overall score is the weighted mean of the criteria that have a score;
 * coverage is the share of the applicable weight that is known; below the
-  rubric's minimum the grade is provisional;
+  rubric's minimum the grade is provisional and is taken at the middle of the
+  range (the known part is too small to speak for the whole);
 * the grade is the band the overall score (rounded to one decimal) falls in,
   lowered to the cap of the most severe unwaived risk flagged, if the rubric caps it.
 """
@@ -179,9 +180,16 @@ class Graded:
 
 
 def grade_range(rubric: Rubric, total: Totals, risks: tuple[Risk, ...]) -> Graded:
-    """Grade the score and both ends of its range, capped by the unwaived risks."""
+    """Grade the score and both ends of its range, capped by the unwaived risks.
+
+    Below the rubric's minimum coverage the grade is provisional and is taken at the
+    middle of the range: too little is known for the known part to speak for the
+    whole, and nothing is assumed about the unknowns either way.
+    """
     unwaived = tuple(r for r in risks if not r.waived)
-    uncapped, final, cap = grade(rubric, total.score, unwaived)
+    provisional = total.coverage < rubric.coverage.minimum
+    graded = (total.low + total.high) / 2 if provisional else total.score
+    uncapped, final, cap = grade(rubric, graded, unwaived)
     return Graded(
         uncapped,
         final,

@@ -63,24 +63,30 @@ def coverage(ctx: Context) -> Outcome:
         marks.append(Mark(_OPEN, "stated to be closed to the other regional states"))
     if not closed:
         return Outcome("open", tuple(marks))
+    regional_members = [c for c in facts.bloc if c in WESTERN_BALKAN_SIX]
+    nato_line = _nato_line(ctx, regional_members, closed)
     if not open_known:
         marks.append(Mark(_OPEN, "the file does not say whether the others may join"))
-        return Outcome(INSUFFICIENT, tuple(marks), _tailored(ctx, tuple(marks)))
-    reach = len(inside) + len(may_join)
-    level = "partial" if reach >= 3 else "narrow"
     risks = _tailored(ctx, tuple(marks))
-    regional_members = [c for c in facts.bloc if c in WESTERN_BALKAN_SIX]
+    # Selectivity is a known fact when the file says the grouping is closed, or when its
+    # membership follows the NATO dividing line the brief names (whatever it says of joining).
     if not risks and regional_members and Shape.GROUPING in facts.shapes:
-        risks = (
-            RiskHit(
-                "RF01",
-                f"a grouping of {', '.join(facts.bloc)} closed to {', '.join(closed)}"
-                + _nato_line(ctx, regional_members, closed),
-                tuple(marks),
-                subject="closed-to:" + ",".join(closed),
-            ),
-        )
-    return Outcome(level, tuple(marks), risks)
+        if open_known or nato_line:
+            risks = (
+                RiskHit(
+                    "RF01",
+                    f"a grouping of {', '.join(facts.bloc)} "
+                    + (f"closed to {', '.join(closed)}" if open_known else "without ")
+                    + ("" if open_known else ", ".join(closed))
+                    + nato_line,
+                    tuple(marks),
+                    subject="closed-to:" + ",".join(closed),
+                ),
+            )
+    if not open_known:
+        return Outcome(INSUFFICIENT, tuple(marks), risks)
+    reach = len(inside) + len(may_join)
+    return Outcome("partial" if reach >= 3 else "narrow", tuple(marks), risks)
 
 
 def _tailored(ctx: Context, marks: tuple[Mark, ...]) -> tuple[RiskHit, ...]:

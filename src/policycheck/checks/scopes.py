@@ -39,8 +39,8 @@ FRAMEWORK = Scope(
     ("participants",),
 )
 MILITARY_GROUPING = Scope(
-    "military cooperation among two or more states",
-    lambda f: Shape.GROUPING in f.shapes and f.military,
+    "military cooperation among two or more states of the region (one of the six)",
+    lambda f: f.regional_grouping and f.military,
     ("participants",),
 )
 KOSOVO_WITH_NON_RECOGNISER = Scope(
