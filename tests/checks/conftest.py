@@ -92,24 +92,42 @@ def only_at(evidence: tuple[Evidence, ...], path: str) -> int:
 
 
 def _invariants(case: Case, points: dict[str, dict[str, float]]) -> None:
-    """What must hold for every assessment, whatever the snippet."""
+    """What must hold for every assessment, whatever the snippet.
+
+    Unknown indicators carry no points and add nothing; a known one adds its points
+    times its weight over the known weight of its criterion, so a criterion's score
+    is the sum of its known contributions. Applicable shares add up to one.
+    """
     n_lines = len(case.text.splitlines())
     for c in case.a.criteria:
+        known = sum(i.weight for i in c.indicators if i.status is IndicatorStatus.SCORED)
+        applicable = [i for i in c.indicators if i.status is not IndicatorStatus.NOT_APPLICABLE]
         for ind in c.indicators:
             check = REGISTRY[ind.check_id]
             assert ind.level in (*check.levels, NOT_APPLICABLE, INSUFFICIENT), ind
             assert ind.evidence, f"{ind.check_id} gives no evidence"
             if ind.level == NOT_APPLICABLE:
                 assert ind.status is IndicatorStatus.NOT_APPLICABLE
-                assert ind.points is None
+                assert (ind.points, ind.contribution, ind.share) == (None, 0.0, 0.0)
+                assert ind.evidence[0].note.startswith(
+                    f"applies to {check.scope.description}; this initiative is "
+                ), ind.evidence[0].note
             elif ind.level == INSUFFICIENT:
                 assert ind.status is IndicatorStatus.INSUFFICIENT
-                assert ind.points == 25
+                assert (ind.points, ind.contribution) == (None, 0.0)
+                assert ind.share == pytest.approx(ind.weight / sum(i.weight for i in applicable))
             else:
                 assert ind.status is IndicatorStatus.SCORED
                 assert ind.points == points[ind.check_id][ind.level]
+                assert ind.contribution == pytest.approx(ind.points * ind.weight / known)
             for e in ind.evidence:
                 assert 1 <= e.location.line <= n_lines, e
+        if applicable:
+            assert sum(i.share for i in applicable) == pytest.approx(1.0)
+        if known:
+            assert c.score == pytest.approx(sum(i.contribution for i in c.indicators))
+        else:
+            assert c.score is None
     for risk in case.a.risks:
         assert risk.id in REGISTRY[risk.check_id].risks, risk
         assert risk.evidence, f"{risk.id} gives no evidence"

@@ -1,18 +1,26 @@
-"""AC01-AC05: arms-control compatibility, and the risks CE02-CE05."""
+"""AC01-AC07: arms-control compatibility, and the risks CE02-CE05."""
 
 from __future__ import annotations
 
-import pytest
+from importlib import resources
+from pathlib import Path
 
+import pytest
+from ruamel.yaml import YAML
+
+from policycheck import Assessor
 from policycheck.assessment import IndicatorStatus, RiskFamily, Severity
-from tests.checks.conftest import Run, at, only_at
+from tests.checks.conftest import Run, at, build, only_at
+from tests.conftest import assess_yaml
 
 SCORED = IndicatorStatus.SCORED
 INSUFFICIENT = IndicatorStatus.INSUFFICIENT
 NOT_APPLICABLE = IndicatorStatus.NOT_APPLICABLE
 
 
-def equipment(recipient: str, category: str, quantity: int | None, supplier: str = "DE") -> str:
+def equipment(
+    recipient: str, category: str, quantity: int | None, supplier: str = "DE", extra: str = ""
+) -> str:
     """A proposal body: ``recipient`` takes part and receives one line of equipment."""
     qty = "" if quantity is None else f"\n    quantity: {quantity}"
     return f"""
@@ -23,7 +31,7 @@ equipment:
     category: {category}{qty}
     supplier: {supplier}
     recipient: {recipient}
-"""
+{extra}"""
 
 
 # --- AC01 SRAC ceilings ----------------------------------------------------------------
@@ -31,23 +39,26 @@ equipment:
 
 
 @pytest.mark.parametrize(
-    ("quantity", "level", "points", "left"),
+    ("quantity", "level", "points", "note"),
     [
-        (44, "within", 100.0, 134),
-        (137, "within", 100.0, 41),
-        (138, "tight", 50.0, 40),
-        (170, "tight", 50.0, 8),
-        (178, "tight", 50.0, 0),
+        (44, "within", 100.0, "at least 134 left"),
+        (137, "within", 100.0, "at least 41 left"),
+        (138, "tight", 50.0, "at most 40 left"),
+        (170, "tight", 50.0, "at most 8 left"),
+        (178, "tight", 50.0, "at most 0 left"),
     ],
 )
 def test_ac01_croatian_tanks_under_the_ceiling(
-    run: Run, quantity: int, level: str, points: float, left: int
+    run: Run, quantity: int, level: str, points: float, note: str
 ) -> None:
     case = run(equipment("HR", "battle-tank", quantity))
     ind = case.indicator("AC01")
     assert (ind.level, ind.status, ind.points) == (level, SCORED, points)
     assert only_at(ind.evidence, "equipment.0") == case.line("- system: Kit")
-    assert f"HR battle-tank: {left} left under a ceiling of 410" in ind.evidence[0].note
+    assert ind.evidence[0].note == (
+        f"HR battle-tank: {note} under the ceiling "
+        f"(ceiling 410, holdings 232, net addition {quantity})"
+    )
     assert "CE02" not in case.risk_ids
 
 
@@ -62,7 +73,16 @@ def test_ac01_croatian_tanks_exceed_the_ceiling(run: Run, quantity: int) -> None
     assert risk.check_id == "AC01"
     assert risk.finding == "HR battle-tank ceiling exceeded"
     assert only_at(risk.evidence, "equipment.0") == case.line("- system: Kit")
-    assert "ceiling of 410 (holdings 232)" in risk.evidence[0].note
+    assert "exceeds the ceiling (ceiling 410, holdings 232" in risk.evidence[0].note
+
+
+def test_ac01_replaced_systems_count_against_the_addition(run: Run) -> None:
+    """200 new tanks exceed Croatia's headroom of 178; retiring 100 old ones leaves room."""
+    case = run(equipment("HR", "battle-tank", 200, extra="    replaces: 100\n"))
+    ind = case.indicator("AC01")
+    assert ind.level == "within"
+    assert "net addition 100" in ind.evidence[0].note
+    assert "CE02" not in case.risk_ids
 
 
 def test_ac01_quantities_of_one_category_add_up(run: Run) -> None:
@@ -140,24 +160,30 @@ def test_ac01_within_leaves_the_grade_alone(run: Run) -> None:
     case = run(equipment("ME", "battle-tank", 10))
     ind = case.indicator("AC01")
     assert ind.level == "within"
-    assert "ME battle-tank: 67 left under a ceiling of 77" in ind.evidence[0].note
+    assert "ME battle-tank: at least 67 left under the ceiling (ceiling 77" in ind.evidence[0].note
     assert not {"CE02", "CE05"} & case.risk_ids
+    assert case.a.cap is None
 
 
 def test_ac01_serbian_aircraft_ceiling_unknown(run: Run) -> None:
     case = run(equipment("RS", "combat-aircraft", 12, supplier="FR"))
     ind = case.indicator("AC01")
-    assert (ind.level, ind.status, ind.points) == ("insufficient-information", INSUFFICIENT, 25)
-    assert "RS combat-aircraft: ceiling unknown" in ind.evidence[0].note
+    assert (ind.level, ind.status, ind.points) == ("insufficient-information", INSUFFICIENT, None)
+    assert ind.evidence[0].note.startswith(
+        "RS combat-aircraft: the ceiling is not verified in the reference data (srac.yaml)"
+    )
     assert only_at(ind.evidence, "equipment.0") == case.line("- system: Kit")
+    assert ind.gap == "srac.yaml: RS's combat-aircraft ceiling or holdings"
     assert "CE02" not in case.risk_ids
 
 
 def test_ac01_quantity_missing(run: Run) -> None:
     case = run(equipment("HR", "battle-tank", None))
     ind = case.indicator("AC01")
-    assert (ind.level, ind.status) == ("insufficient-information", INSUFFICIENT)
-    assert "HR battle-tank: quantity unknown" in ind.evidence[0].note
+    assert (ind.level, ind.status, ind.points) == ("insufficient-information", INSUFFICIENT, None)
+    assert ind.evidence[0].note.startswith("HR battle-tank: quantity not stated")
+    # the file, not the reference data, lacks the fact
+    assert ind.gap is None
 
 
 def test_ac01_one_quantity_missing_among_several(run: Run) -> None:
@@ -178,7 +204,8 @@ def test_ac01_holdings_unknown(run: Run) -> None:
     case = run(equipment("BA", "artillery", 10))
     ind = case.indicator("AC01")
     assert ind.level == "insufficient-information"
-    assert "BA artillery: holdings unknown" in ind.evidence[0].note
+    assert "BA artillery: the holdings is not verified" in ind.evidence[0].note
+    assert "holdings at least 0" in ind.evidence[0].note
 
 
 def test_ac01_quantity_alone_above_the_ceiling_is_exceeded(run: Run) -> None:
@@ -186,7 +213,7 @@ def test_ac01_quantity_alone_above_the_ceiling_is_exceeded(run: Run) -> None:
     assert case.indicator("AC01").level == "exceeded"
     risk = case.risk("CE02")
     assert risk.finding == "BA artillery ceiling exceeded"
-    assert "holdings unknown" in risk.evidence[0].note
+    assert "(ceiling 1,500, holdings at least 0, net addition 1,600)" in risk.evidence[0].note
 
 
 def test_ac01_worst_acquisition_decides(run: Run) -> None:
@@ -205,21 +232,150 @@ def test_ac01_worst_acquisition_decides(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
+    ("quantity", "level"), [(200, "exceeded"), (12, "insufficient-information")]
+)
+def test_ac01_ceiling_known_only_by_bounds(run: Run, quantity: int, level: str) -> None:
+    """Serbia's aircraft ceiling is unverified, but at most the 1996 Yugoslav ceiling of 155.
+
+    200 aircraft exceed it whatever the exact figure; 12 cannot be settled.
+    """
+    case = run(equipment("RS", "combat-aircraft", quantity, supplier="FR"))
+    ind = case.indicator("AC01")
+    assert ind.level == level
+    assert f"(ceiling at most 155, holdings at least 0, net addition {quantity})" in (
+        ind.evidence[0].note
+    )
+    assert ("CE02" in case.risk_ids) == (level == "exceeded")
+
+
+@pytest.mark.parametrize(
+    ("quantity", "level"), [(61, "exceeded"), (60, "insufficient-information"), (5, "within")]
+)
+def test_ac01_bounds_from_a_reference_override(tmp_path: Path, quantity: int, level: str) -> None:
+    """A user's srac.yaml may bound an unverified figure: Croatia's aircraft ceiling 40..60, none held."""
+    yaml = YAML()
+    data = yaml.load(
+        resources.files("policycheck").joinpath("reference", "srac.yaml").read_text("utf-8")
+    )
+    croatia = data["srac"]["parties"]["HR"]
+    croatia["ceilings"]["combat-aircraft"].update({"value": None, "at_least": 40, "at_most": 60})
+    croatia.setdefault("holdings", {})["combat-aircraft"] = {
+        "value": 0,
+        "status": "V",
+        "sources": ["atvbl-2019"],
+        "as_of": "2025-12-15",
+    }
+    with (tmp_path / "srac.yaml").open("w", encoding="utf-8") as out:
+        yaml.dump(data, out)
+    text = build(equipment("HR", "combat-aircraft", quantity, supplier="FR"))
+    a = assess_yaml(Assessor(reference=tmp_path), text)
+    ind = next(i for c in a.criteria for i in c.indicators if i.check_id == "AC01")
+    assert ind.level == level
+    assert "ceiling between 40 and 60, holdings 0" in ind.evidence[0].note
+    assert ("CE02" in {r.id for r in a.risks}) == (level == "exceeded")
+
+
+# --- CE05 arms competition, by magnitude ------------------------------------------------
+
+
+@pytest.mark.parametrize(
     ("recipient", "category", "rival"),
-    [("HR", "battle-tank", "RS"), ("RS", "combat-aircraft", "HR"), ("RS", "battle-tank", "HR")],
+    [("HR", "battle-tank", "RS"), ("RS", "battle-tank", "HR")],
 )
 def test_ce05_for_croatian_or_serbian_acquisitions(
     run: Run, recipient: str, category: str, rival: str
 ) -> None:
     case = run(equipment(recipient, category, 12, supplier="FR"))
     risk = case.risk("CE05")
-    assert risk.severity is Severity.MEDIUM
     assert risk.family is RiskFamily.CONFLICT_ESCALATION
     assert risk.check_id == "AC01"
-    assert risk.finding.startswith(f"{recipient} adds ")
-    assert risk.finding.endswith(f"amid its rivalry with {rival}")
+    assert risk.finding.startswith(f"{recipient} adds battle tanks amid its rivalry with {rival}: ")
     assert only_at(risk.evidence, "equipment.0") == case.line("- system: Kit")
     assert f"{recipient}–{rival} rivalry (high)" in risk.evidence[0].note
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the finding rounds the share with :.0%, so 40 of 410 (9.8%, medium) reads "
+    "'it adds at least 10% of the ceiling', the wording of the high threshold",
+)
+def test_ce05_medium_finding_does_not_claim_the_high_threshold(run: Run) -> None:
+    risk = run(equipment("HR", "battle-tank", 40)).risk("CE05")
+    assert risk.severity is Severity.MEDIUM
+    assert "10%" not in risk.finding
+
+
+@pytest.mark.parametrize(
+    ("quantity", "replaces", "severity", "why"),
+    [
+        # Croatia's tank ceiling is 410: 1 is 0.2%, 12 is 2.9%, 13 is 3.2%, 20 is 4.9%, 41 is 10%
+        (1, None, "low", "it adds 0.2% of the ceiling"),
+        (12, None, "low", "it adds 2.9% of the ceiling"),
+        (13, None, "medium", "it adds at least 3% of the ceiling"),
+        (20, None, "medium", "it adds at least 5% of the ceiling"),
+        (41, None, "high", "it adds at least 10% of the ceiling"),
+        (41, 40, "low", "it adds 0.2% of the ceiling"),
+        (41, 41, "low", "it replaces as many systems as it adds"),
+    ],
+)
+def test_ce05_severity_by_net_addition(
+    run: Run, quantity: int, replaces: int | None, severity: str, why: str
+) -> None:
+    extra = "" if replaces is None else f"    replaces: {replaces}\n"
+    case = run(equipment("HR", "battle-tank", quantity, extra=extra))
+    risk = case.risk("CE05")
+    assert risk.severity == severity
+    assert risk.finding == f"HR adds battle tanks amid its rivalry with RS: {why}"
+
+
+def test_ce05_medium_when_the_share_cannot_be_worked_out(run: Run) -> None:
+    """Croatia's aircraft ceiling is unknown and unbounded: medium, not a guess either way."""
+    case = run(equipment("HR", "combat-aircraft", 12, supplier="FR"))
+    risk = case.risk("CE05")
+    assert risk.severity is Severity.MEDIUM
+    assert risk.finding == (
+        "HR adds combat aircraft amid its rivalry with RS: its size against the ceiling "
+        "cannot be worked out"
+    )
+
+
+def test_ce05_share_against_the_upper_bound_of_the_ceiling(run: Run) -> None:
+    """Serbia's 12 aircraft are at least 12/155 of a ceiling known to be at most 155."""
+    risk = run(equipment("RS", "combat-aircraft", 12, supplier="FR")).risk("CE05")
+    assert risk.severity is Severity.MEDIUM
+    assert risk.finding.endswith("it adds at least 8% of the ceiling")
+
+
+_HIGHER = {"low": "medium", "medium": "high", "high": "critical"}
+NOTIFIED = "  srac_notification: {statement: Notified, evidence: [SRCC 3/2025]}\n"
+SHARED = "  neighbour_information_sharing: {statement: Briefings, evidence: [Art. 8]}\n"
+
+
+@pytest.mark.parametrize(
+    ("quantity", "mitigations", "severity"),
+    [
+        (41, "arms_control:\n" + NOTIFIED, "medium"),
+        # several mitigations still lower it one step: they do not undo the build-up
+        (41, "arms_control:\n" + NOTIFIED + "transparency:\n" + SHARED, "medium"),
+        (13, "arms_control:\n" + NOTIFIED, "low"),
+        (1, "arms_control:\n" + NOTIFIED, None),
+        (41, "arms_control:\n  srac_notification: true\n", "high"),
+    ],
+)
+def test_ce05_lowered_by_evidenced_mitigations(
+    run: Run, quantity: int, mitigations: str, severity: str | None
+) -> None:
+    case = run(equipment("HR", "battle-tank", quantity, extra=mitigations))
+    if severity is None:  # a low risk lowered once more is cleared
+        assert "CE05" not in case.risk_ids
+        return
+    risk = case.risk("CE05")
+    assert risk.severity == severity
+    if "evidence" in mitigations:
+        assert f"; lowered from {_HIGHER[severity]} to {severity} by evidenced " in risk.finding
+        assert only_at(risk.evidence, "arms_control.srac_notification") == case.line(
+            "srac_notification:"
+        )
 
 
 @pytest.mark.parametrize(("recipient", "category"), [("BA", "battle-tank"), ("ME", "artillery")])
@@ -230,22 +386,26 @@ def test_ce05_not_raised_without_a_rivalry(run: Run, recipient: str, category: s
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "why"),
     [
-        "participants: [HR]\nactivities: [training]\n",
-        equipment("AL", "battle-tank", 10),
-        equipment("XK", "armed-drone", 6, supplier="TR"),
-        equipment("HR", "air-defence", 4, supplier="FR"),
+        ("participants: [HR, ME]\nactivities: [training]\n", "a grouping of HR, ME"),
+        (equipment("AL", "battle-tank", 10), "a national acquisition"),
+        (equipment("XK", "armed-drone", 6, supplier="TR"), "a national acquisition"),
+        (equipment("HR", "air-defence", 4, supplier="FR"), "a national acquisition"),
     ],
 )
-def test_ac01_not_applicable(run: Run, body: str) -> None:
+def test_ac01_not_applicable(run: Run, body: str, why: str) -> None:
     case = run(body)
     ind = case.indicator("AC01")
     assert (ind.level, ind.status, ind.points) == ("not-applicable", NOT_APPLICABLE, None)
+    assert ind.evidence[0].note == (
+        "applies to equipment in the arms-control agreement's categories going to one of its "
+        f"parties; this initiative is {why}" + (", training" if "training" in body else "")
+    )
     assert not {"CE02", "CE05"} & case.risk_ids
 
 
-# --- AC02 capabilities outside arms control --------------------------------------------
+# --- AC02 capabilities outside arms control, CE03 by what the equipment is -------------
 
 
 def test_ac02_armed_drone_to_kosovo(run: Run) -> None:
@@ -257,9 +417,70 @@ def test_ac02_armed_drone_to_kosovo(run: Run) -> None:
     assert risk.severity is Severity.HIGH
     assert risk.family is RiskFamily.CONFLICT_ESCALATION
     assert risk.check_id == "AC02"
-    assert "for XK, a party to a dispute with RS" in risk.finding
-    assert "BA" not in risk.finding  # XK-BA is a low tension
+    assert risk.finding == (
+        "Kit (armed drone, offensive) for XK, a party to a dispute with RS, outside any "
+        "arms-control ceiling"
+    )
     assert only_at(risk.evidence, "equipment.0") == case.line("- system: Kit")
+
+
+@pytest.mark.parametrize(
+    ("category", "character", "severity"),
+    [
+        ("armed-drone", "offensive", "high"),
+        ("ammunition", "mixed", "medium"),
+        ("missile", "mixed", "medium"),
+        ("air-defence", "defensive", "low"),
+    ],
+)
+def test_ce03_severity_follows_what_the_equipment_is(
+    run: Run, category: str, character: str, severity: str
+) -> None:
+    """Kosovo's dispute with Serbia is high: offensive kit takes it, mixed one step less."""
+    case = run(equipment("XK", category, 2, supplier="FR"))
+    risk = case.risk("CE03")
+    assert risk.severity == severity
+    assert f"({category.replace('-', ' ')}, {character}) for XK" in risk.finding
+
+
+@pytest.mark.parametrize(
+    ("category", "mitigations", "severity"),
+    [
+        ("armed-drone", ["capability"], "medium"),
+        ("armed-drone", ["capability", "neighbours"], "medium"),
+        ("ammunition", ["neighbours"], "low"),
+        ("air-defence", ["capability"], None),
+    ],
+)
+def test_ce03_lowered_by_evidenced_mitigations(
+    run: Run, category: str, mitigations: list[str], severity: str | None
+) -> None:
+    lines = {
+        "capability": "arms_control:\n  capability_transparency: "
+        "{statement: Declared to neighbours, evidence: [Art. 5]}\n",
+        "neighbours": "transparency:\n" + SHARED,
+    }
+    case = run(
+        equipment("XK", category, 2, supplier="TR", extra="".join(lines[m] for m in mitigations))
+    )
+    if severity is None:  # low, lowered once more: cleared
+        assert "CE03" not in case.risk_ids
+        assert case.indicator("AC02").level == "to-disputant"
+        return
+    risk = case.risk("CE03")
+    assert risk.severity == severity
+    if "capability" in mitigations:
+        assert only_at(risk.evidence, "arms_control.capability_transparency") == case.line(
+            "capability_transparency:"
+        )
+        assert risk.finding.endswith(
+            "; lowered from high to medium by evidenced arms_control.capability_transparency"
+            + (
+                ", transparency.neighbour_information_sharing"
+                if "neighbours" in mitigations
+                else ""
+            )
+        )
 
 
 def test_ac02_armed_drone_to_north_macedonia(run: Run) -> None:
@@ -277,28 +498,55 @@ def test_ac02_low_tension_is_not_a_dispute(run: Run) -> None:
 
 
 def test_ac02_tanks_to_albania_outside_srac(run: Run) -> None:
+    """Albania is no party; its tension with Serbia is low, so no dispute is at stake."""
     case = run(equipment("AL", "battle-tank", 20))
     ind = case.indicator("AC02")
-    assert ind.level == "to-disputant"
+    assert (ind.level, ind.points) == ("outside-disputes", 60.0)
     assert "AL is not a party to the Sub-Regional Arms Control Agreement" in ind.evidence[0].note
+    assert "CE03" not in case.risk_ids
+
+
+def test_ac02_tanks_to_kosovo_outside_srac(run: Run) -> None:
+    case = run(equipment("XK", "battle-tank", 20))
+    ind = case.indicator("AC02")
+    assert (ind.level, ind.points) == ("to-disputant", 0.0)
+    assert "XK is not a party to the Sub-Regional Arms Control Agreement" in ind.evidence[0].note
     risk = case.risk("CE03")
-    assert risk.severity is Severity.MEDIUM
-    assert "for AL, a party to a dispute with RS" in risk.finding
+    assert risk.severity is Severity.HIGH
+    assert "for XK, a party to a dispute with RS" in risk.finding
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: equipment.yaml gives category 'other' lethal: false 'only for want of facts', "
+    "so AC02 calls equipment of unknown character not applicable instead of asking about it",
+)
+def test_ac02_applies_to_equipment_of_unknown_character(run: Run) -> None:
+    ind = run(equipment("XK", "other", 2, supplier="FR")).indicator("AC02")
+    assert ind.status is not NOT_APPLICABLE
 
 
 @pytest.mark.parametrize(
-    "category", ["non-lethal", "unarmed-drone", "other"]
-)  # never counted as uncontrolled
-def test_ac02_none_for_non_lethal_kit(run: Run, category: str) -> None:
-    case = run(equipment("XK", category, 5))
+    ("category", "supplier"),
+    [("non-lethal", "EU"), ("unarmed-drone", "DE"), ("electronic-warfare", "FR")],
+)
+def test_ac02_not_applicable_to_equipment_that_is_not_lethal(
+    run: Run, category: str, supplier: str
+) -> None:
+    case = run(equipment("XK", category, 5, supplier=supplier))
     ind = case.indicator("AC02")
-    assert (ind.level, ind.status, ind.points) == ("none", SCORED, 100.0)
+    assert (ind.level, ind.status, ind.points) == ("not-applicable", NOT_APPLICABLE, None)
+    assert ind.evidence[0].note.startswith("applies to initiatives that supply lethal equipment")
+    assert only_at(ind.evidence, "equipment") == case.line("equipment:")
     assert "CE03" not in case.risk_ids
 
 
 def test_ac02_none_for_srac_category_to_srac_party(run: Run) -> None:
-    case = run(equipment("RS", "battle-tank", 10))
-    assert case.indicator("AC02").level == "none"
+    ind = run(equipment("RS", "battle-tank", 10)).indicator("AC02")
+    assert (ind.level, ind.points) == ("none", 100.0)
+    assert "every lethal item is in a category the arms-control agreement limits" in (
+        ind.evidence[0].note
+    )
 
 
 def test_ac02_not_applicable_without_equipment(run: Run) -> None:
@@ -332,28 +580,42 @@ def test_ac02_one_risk_per_transfer_to_a_disputant(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "why"),
     [
-        "participants: [MK]\nactivities: [training]\n",  # no party, no party's rival
-        "participants: [HR, ME]\nactivities: [research, demining]\n",  # parties, no military work
+        # no party to the agreement: not asked to notify under it
+        ("participants: [MK, AL]\nactivities: [training]\n", "a grouping of MK, AL"),
+        ("participants: [AL, XK]\nactivities: [joint-exercises]\n", "a grouping of AL, XK"),
+        (equipment("AL", "battle-tank", 10), "a national acquisition"),
+        # parties, but no military activity
+        ("participants: [HR, ME]\nactivities: [research, demining]\n", "a grouping of HR, ME"),
     ],
 )
-def test_ac03_not_applicable(run: Run, body: str) -> None:
-    ind = run(body).indicator("AC03")
+def test_ac03_not_applicable(run: Run, body: str, why: str) -> None:
+    case = run(body + "arms_control:\n  srac_notification: false\n")
+    ind = case.indicator("AC03")
     assert (ind.level, ind.status, ind.points) == ("not-applicable", NOT_APPLICABLE, None)
+    assert ind.evidence[0].note.startswith(
+        "applies to military activity or equipment involving a party to the arms-control "
+        f"agreement; this initiative is {why}"
+    )
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "parties"),
     [
-        "participants: [HR, AL]\nactivities: [training]\n",  # a party takes part
-        "participants: [AL, XK]\nactivities: [training]\n",  # a party (RS) is left out as rival
-        equipment("AL", "battle-tank", 10),  # SRAC-category equipment
+        ("participants: [HR, AL]\nactivities: [training]\n", "HR"),  # a party takes part
+        (equipment("RS", "battle-tank", 10), "RS"),  # a party receives equipment
+        (
+            "participants: [AL, {country: DE, role: supplier}]\nactivities: [procurement]\n"
+            "equipment:\n  - {system: Kit, category: small-arms, supplier: DE, recipient: ME}\n",
+            "ME",
+        ),  # a party is the recipient, not a participant
     ],
 )
-def test_ac03_applicable(run: Run, body: str) -> None:
+def test_ac03_applicable_and_unknown_when_not_stated(run: Run, body: str, parties: str) -> None:
     ind = run(body).indicator("AC03")
-    assert (ind.level, ind.status, ind.points) == ("insufficient-information", INSUFFICIENT, 25)
+    assert (ind.level, ind.status, ind.points) == ("insufficient-information", INSUFFICIENT, None)
+    assert ind.evidence[0].note == f"parties to the agreement involved: {parties}"
 
 
 @pytest.mark.parametrize(
@@ -361,10 +623,11 @@ def test_ac03_applicable(run: Run, body: str) -> None:
     [
         ("{statement: Notified, evidence: [SRCC note 3/2025]}", None, "evidenced", 100.0),
         ("false", "{statement: Complies, evidence: [Art. 2]}", "evidenced", 100.0),
-        (None, "true", "asserted", 50.0),
-        ("false", "true", "asserted", 50.0),
+        (None, "true", "asserted", 80.0),
+        ("false", "true", "asserted", 80.0),
         ("false", "false", "absent", 0.0),
         ("false", None, "absent", 0.0),
+        ("TBD", "false", "absent", 0.0),
     ],
 )
 def test_ac03_levels(
@@ -388,7 +651,7 @@ def test_ac03_levels(
         )
 
 
-# --- AC04 confidence building ----------------------------------------------------------
+# --- AC04 confidence building, CE04 ----------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -396,11 +659,10 @@ def test_ac03_levels(
     [
         ("{statement: 42 days ahead, evidence: [Art. 17]}", "true", "evidenced", 100.0),
         ("true", "{statement: Invited, evidence: [Art. 17]}", "evidenced", 100.0),
-        ("true", "true", "partial", 50.0),
-        ("{statement: 42 days ahead, evidence: [Art. 17]}", "false", "partial", 50.0),
-        (None, "true", "partial", 50.0),
+        ("true", "true", "partial", 60.0),
+        ("{statement: 42 days ahead, evidence: [Art. 17]}", "false", "partial", 60.0),
+        (None, "true", "partial", 60.0),
         ("false", "false", "absent", 0.0),
-        ("false", None, "absent", 0.0),
     ],
 )
 def test_ac04_levels(
@@ -423,70 +685,103 @@ def test_ac04_levels(
     assert "CE04" not in case.risk_ids  # ME and MK leave no rival out
 
 
-def test_ac04_insufficient(run: Run) -> None:
-    ind = run("participants: [ME, MK]\nactivities: [training]\n").indicator("AC04")
-    assert (ind.level, ind.status, ind.points) == ("insufficient-information", INSUFFICIENT, 25)
+@pytest.mark.parametrize(
+    "arms_control",
+    ["", "arms_control:\n  exercise_notification: false\n", "arms_control:\n  observers: N/A\n"],
+)
+def test_ac04_unknown_until_both_are_answered(run: Run, arms_control: str) -> None:
+    case = run("participants: [ME, MK]\nactivities: [joint-exercises]\n" + arms_control)
+    ind = case.indicator("AC04")
+    assert (ind.level, ind.status, ind.points) == ("insufficient-information", INSUFFICIENT, None)
 
 
-def test_ac04_not_applicable_without_exercises_or_training(run: Run) -> None:
-    case = run("participants: [AL, HR, XK]\nactivities: [procurement, intelligence-sharing]\n")
+def test_ac04_names_a_participant_outside_the_osce(run: Run) -> None:
+    case = run("participants: [AL, XK]\nactivities: [joint-exercises]\n")
+    note = case.indicator("AC04").evidence[-1].note
+    assert note.startswith("XK not an OSCE participating State")
+
+
+@pytest.mark.parametrize("activities", ["[procurement, intelligence-sharing]", "[training]"])
+def test_ac04_not_applicable_without_joint_exercises(run: Run, activities: str) -> None:
+    case = run(
+        f"participants: [AL, HR, XK]\nactivities: {activities}\n"
+        "arms_control:\n  exercise_notification: false\n  observers: false\n"
+    )
     ind = case.indicator("AC04")
     assert (ind.level, ind.status, ind.points) == ("not-applicable", NOT_APPLICABLE, None)
+    assert ind.evidence[0].note.startswith("applies to joint exercises; this initiative is")
     assert only_at(ind.evidence, "activities") == case.line("activities:")
     assert "CE04" not in case.risk_ids
 
 
-@pytest.mark.parametrize("arms_control", ["", "arms_control:\n  exercise_notification: false\n"])
-def test_ce04_exercises_without_notification_leaving_a_rival_out(
-    run: Run, arms_control: str
-) -> None:
+def test_ce04_exercises_stated_without_notification_or_observers(run: Run) -> None:
     case = run(
-        "participants: [AL, HR, XK]\nactivities: [training, joint-exercises]\n" + arms_control
+        """
+        participants: [AL, HR, XK]
+        activities: [training, joint-exercises]
+        arms_control:
+          exercise_notification: false
+          observers: false
+        """
     )
-    assert case.indicator("AC04").level in ("absent", "insufficient-information")
+    assert case.indicator("AC04").level == "absent"
     risk = case.risk("CE04")
     assert risk.severity is Severity.MEDIUM
     assert risk.family is RiskFamily.CONFLICT_ESCALATION
     assert risk.check_id == "AC04"
-    assert risk.finding.endswith("while RS is left out")
-    assert only_at(risk.evidence, "activities") == case.line("activities:")
-    if arms_control:
-        assert only_at(risk.evidence, "arms_control.exercise_notification") == case.line(
-            "exercise_notification:"
-        )
-
-
-def test_ce04_not_raised_with_observers(run: Run) -> None:
-    case = run(
-        """
-        participants: [AL, HR, XK]
-        activities: [joint-exercises]
-        arms_control:
-          observers: true
-        """
+    assert risk.finding == (
+        "joint exercises stated to have no notification or observers while RS is left out"
     )
-    assert case.indicator("AC04").level == "partial"
-    assert "CE04" not in case.risk_ids
+    assert only_at(risk.evidence, "activities") == case.line("activities:")
+    assert only_at(risk.evidence, "arms_control.exercise_notification") == case.line(
+        "exercise_notification:"
+    )
+    assert only_at(risk.evidence, "arms_control.observers") == case.line("observers:")
 
 
-def test_ce04_not_raised_for_training_only(run: Run) -> None:
-    case = run("participants: [AL, HR, XK]\nactivities: [training]\n")
-    assert case.indicator("AC04").level == "insufficient-information"
+@pytest.mark.parametrize(
+    "arms_control",
+    [
+        "",  # silence
+        "arms_control:\n  exercise_notification: false\n",  # observers unknown
+        "arms_control:\n  exercise_notification: false\n  observers: TBD\n",
+        "arms_control:\n  exercise_notification: false\n  observers: true\n",
+    ],
+)
+def test_ce04_not_raised_unless_both_are_stated_absent(run: Run, arms_control: str) -> None:
+    case = run("participants: [AL, HR, XK]\nactivities: [joint-exercises]\n" + arms_control)
+    assert case.indicator("AC04").level in ("insufficient-information", "partial")
     assert "CE04" not in case.risk_ids
 
 
 def test_ce04_not_raised_when_only_a_low_rival_is_left_out(run: Run) -> None:
-    case = run("participants: [BA, ME]\nactivities: [joint-exercises]\n")
+    case = run(
+        "participants: [BA, ME]\nactivities: [joint-exercises]\n"
+        "arms_control:\n  exercise_notification: false\n  observers: false\n"
+    )
+    assert case.indicator("AC04").level == "absent"
     assert "CE04" not in case.risk_ids
 
 
 # --- AC05 dispute sensitivity ----------------------------------------------------------
 
 
-def test_ac05_not_applicable_without_a_dyad(run: Run) -> None:
-    case = run("participants: [ME, MK, DE]\nactivities: [training]\n")
+@pytest.mark.parametrize(
+    "body",
+    [
+        "participants: [ME, MK, DE]\nactivities: [training]\n",  # no dispute
+        "participants: [BA, ME]\nactivities: [training]\n",  # only a low tension (BA-XK)
+        "participants: [AL, ME]\nactivities: [training]\n",  # only a low tension (AL-RS)
+        "participants: [HR, ME]\nactivities: [research]\n",  # a dispute, not military
+    ],
+)
+def test_ac05_not_applicable(run: Run, body: str) -> None:
+    case = run(body + "arms_control:\n  dispute_sensitivity: false\n")
     ind = case.indicator("AC05")
     assert (ind.level, ind.status, ind.points) == ("not-applicable", NOT_APPLICABLE, None)
+    assert ind.evidence[0].note.startswith(
+        "applies to military cooperation involving a party to a medium or acute dispute"
+    )
     assert only_at(ind.evidence, "participants") == case.line("participants:")
 
 
@@ -494,14 +789,14 @@ def test_ac05_not_applicable_without_a_dyad(run: Run) -> None:
     ("value", "level", "points"),
     [
         ("{statement: De-escalation channel, evidence: [Art. 18]}", "evidenced", 100.0),
-        ("true", "asserted", 50.0),
+        ("true", "asserted", 80.0),
         ("false", "absent", 0.0),
     ],
 )
 def test_ac05_levels(run: Run, value: str, level: str, points: float) -> None:
     case = run(
         f"""
-        participants: [AL, ME]
+        participants: [HR, ME]
         activities: [training]
         arms_control:
           dispute_sensitivity: {value}
@@ -513,13 +808,106 @@ def test_ac05_levels(run: Run, value: str, level: str, points: float) -> None:
         "dispute_sensitivity:"
     )
     assert only_at(ind.evidence, "participants") == case.line("participants:")
-    assert "disputes involving participants: AL–RS" in ind.evidence[1].note
+    assert ind.evidence[1].note == "disputes involving participants: HR–RS (high)"
 
 
-def test_ac05_insufficient_and_lists_every_dispute(run: Run) -> None:
+def test_ac05_unknown_and_lists_every_dispute(run: Run) -> None:
     case = run("participants: [RS]\nactivities: [training]\n")
     ind = case.indicator("AC05")
-    assert (ind.level, ind.status, ind.points) == ("insufficient-information", INSUFFICIENT, 25)
+    assert (ind.level, ind.status, ind.points) == ("insufficient-information", INSUFFICIENT, None)
     note = ind.evidence[1].note
-    assert all(pair in note for pair in ("RS–XK", "HR–RS", "AL–RS"))
-    assert "BA–XK" not in note
+    assert note == "disputes involving participants: HR–RS (high), RS–XK (high)"
+
+
+# --- AC06 capabilities the agreement does not cover ------------------------------------
+
+AC06_CLAIMS = [
+    ("{statement: Drone holdings declared to neighbours, evidence: [Art. 5]}", "evidenced", 100.0),
+    ("true", "asserted", 80.0),
+    ("false", "absent", 0.0),
+    ("'-'", "insufficient-information", None),
+]
+
+
+@pytest.mark.parametrize(("value", "level", "points"), AC06_CLAIMS)
+def test_ac06_levels_for_drones_outside_the_ceilings(
+    run: Run, value: str, level: str, points: float | None
+) -> None:
+    case = run(
+        equipment(
+            "XK",
+            "armed-drone",
+            6,
+            supplier="TR",
+            extra=f"arms_control:\n  capability_transparency: {value}\n",
+        )
+    )
+    ind = case.indicator("AC06")
+    assert (ind.level, ind.points) == (level, points)
+    assert only_at(ind.evidence, "arms_control.capability_transparency") == case.line(
+        "capability_transparency:"
+    )
+    assert not [r for r in case.a.risks if r.check_id == "AC06"]
+
+
+def test_ac06_applies_to_a_defence_framework_with_a_party(run: Run) -> None:
+    """Without any uncovered transfer: a framework with Serbia is asked about drones and cyber."""
+    ind = run("participants: [RS, ME]\nactivities: [training]\n").indicator("AC06")
+    assert (ind.level, ind.points) == ("insufficient-information", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        # a national purchase inside the agreement's categories
+        (equipment("HR", "battle-tank", 10), "a national acquisition"),
+        # a framework of non-parties with no uncovered lethal capability
+        ("participants: [AL, MK]\nactivities: [training]\n", "a grouping of AL, MK"),
+        # non-lethal equipment
+        (equipment("XK", "non-lethal", 5, supplier="EU"), "a national acquisition"),
+    ],
+)
+def test_ac06_not_applicable(run: Run, body: str, why: str) -> None:
+    case = run(body + "arms_control:\n  capability_transparency: false\n")
+    ind = case.indicator("AC06")
+    assert ind.status is NOT_APPLICABLE
+    assert ind.evidence[0].note.startswith("applies to lethal capabilities no arms-control")
+    assert why in ind.evidence[0].note
+
+
+# --- AC07 keeping the initiative from being politicised --------------------------------
+
+TIRANA = "participants: [AL, HR, XK]\nactivities: [joint-exercises, training]\n"
+
+
+@pytest.mark.parametrize(("value", "level", "points"), AC06_CLAIMS)
+def test_ac07_levels_when_a_rival_is_left_out(
+    run: Run, value: str, level: str, points: float | None
+) -> None:
+    case = run(TIRANA + f"arms_control:\n  depoliticised: {value}\n")
+    ind = case.indicator("AC07")
+    assert (ind.level, ind.points) == (level, points)
+    assert only_at(ind.evidence, "arms_control.depoliticised") == case.line("depoliticised:")
+    assert not [r for r in case.a.risks if r.check_id == "AC07"]
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("participants: [ME, MK]\nactivities: [joint-exercises]\n", "a grouping of ME, MK"),
+        # only a low tension (BA-XK) is left out
+        ("participants: [BA, ME]\nactivities: [joint-exercises]\n", "a grouping of BA, ME"),
+        # a rival left out, but no military activity
+        ("participants: [AL, HR, XK]\nactivities: [cyber]\n", "a grouping of AL, HR, XK"),
+        # a state's own purchase is not asked to invite its rival in
+        (equipment("HR", "battle-tank", 10), "a national acquisition"),
+    ],
+)
+def test_ac07_not_applicable(run: Run, body: str, why: str) -> None:
+    case = run(body + "arms_control:\n  depoliticised: false\n")
+    ind = case.indicator("AC07")
+    assert ind.status is NOT_APPLICABLE
+    assert ind.evidence[0].note.startswith(
+        "applies to military cooperation that leaves out a rival of a participant; "
+        f"this initiative is {why}"
+    )

@@ -25,14 +25,24 @@ def _users(rubric: Rubric, check_id: str) -> list[str]:
     return [cid for cid, c in rubric.criteria.items() if check_id in c.indicators]
 
 
-def test_registry_holds_the_21_checks() -> None:
-    assert len(REGISTRY) == 21
+def test_registry_holds_the_26_checks() -> None:
+    assert len(REGISTRY) == 26
     assert sorted(REGISTRY) == sorted(
-        [f"NS0{i}" for i in range(1, 5)]
-        + [f"RI0{i}" for i in range(1, 8)]
-        + [f"AC0{i}" for i in range(1, 6)]
+        [f"NS0{i}" for i in range(1, 6)]
+        + [f"RI0{i}" for i in range(1, 10)]
+        + [f"AC0{i}" for i in range(1, 8)]
         + [f"TR0{i}" for i in range(1, 6)]
     )
+
+
+#: Checks that ask their question of every initiative; every other one declares a scope.
+EVERYWHERE = {"RI06", "TR01", "TR02", "TR04"}
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.id)
+def test_every_check_declares_where_it_applies(check: Check) -> None:
+    assert (check.scope.description == "every initiative") == (check.id in EVERYWHERE)
+    assert check.scope.path
 
 
 def test_ids_are_unique_and_well_formed() -> None:
