@@ -25,7 +25,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_assess_one_file_prints_grade_criteria_risks_and_changes(capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run(capsys, "assess", str(TIRANA), "--width", "120")
     assert code == 0
-    assert "Grade F" in out
+    assert "Grade D" in out
     assert "Regional inclusiveness" in out
     assert "CE01 Rival left out" in out
     assert f"{TIRANA}:" in out  # evidence points at lines of the file
@@ -136,7 +136,7 @@ def test_terminal_report_to_file_has_no_colour(tmp_path: Path, capsys) -> None: 
     assert run(capsys, "assess", str(TIRANA), "-o", str(target))[0] == 0
     text = target.read_text()
     assert "\x1b[" not in text
-    assert "Grade F" in text
+    assert "Grade D" in text
 
 
 def test_schema_is_json_schema_that_accepts_the_samples(capsys) -> None:  # type: ignore[no-untyped-def]

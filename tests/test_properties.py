@@ -750,20 +750,29 @@ def test_scores_stay_within_bounds(
     assessor: Assessor, proposal: dict[str, Any], as_yaml: bool
 ) -> None:
     result = assess(assessor, proposal, as_yaml)
-    assert 0 <= result.score <= 100
+    assert 0 <= result.score_low <= result.score <= result.score_high <= 100
+    assert 0 <= result.coverage <= 1
+    assert 0 <= result.cited <= 1
+    assert any(c.low is not None for c in result.criteria), "every criterion was not applicable"
     scored = [c.score for c in result.criteria if c.score is not None]
-    assert scored, "every criterion was not applicable"
     for criterion in result.criteria:
+        if criterion.low is not None:
+            assert criterion.high is not None
+            assert abs(sum(i.share for i in criterion.indicators) - 1) < 1e-9
+            assert criterion.low - 1e-9 <= criterion.high
         if criterion.score is None:
             assert all(i.points is None for i in criterion.indicators)
             continue
         assert 0 <= criterion.score <= 100 + 1e-9, criterion
-        assert abs(sum(i.share for i in criterion.indicators) - 1) < 1e-9
         assert abs(sum(i.contribution for i in criterion.indicators) - criterion.score) < 1e-9
         for indicator in criterion.indicators:
             assert indicator.points is None or 0 <= indicator.points <= 100, indicator
     # A weighted mean lies between the smallest and the largest of its terms.
-    assert min(scored) - 0.05 - 1e-9 <= result.score <= max(scored) + 0.05 + 1e-9
+    if scored:
+        assert min(scored) - 0.05 - 1e-9 <= result.score <= max(scored) + 0.05 + 1e-9
+    # Nothing known: the range is the whole span the applicable levels allow.
+    if result.coverage == 0:
+        assert result.provisional
 
 
 @SCORER
@@ -772,7 +781,9 @@ def test_grade_follows_the_bands_and_caps(assessor: Assessor, proposal: dict[str
     rubric = assessor.loaded.rubric
     result = assess(assessor, proposal)
     assert result.grade in GRADES
-    band = next(g for g in GRADES if result.score >= rubric.grades[g])
+    # A provisional grade is taken at the middle of the range; a firm one from the score.
+    graded = (result.score_low + result.score_high) / 2 if result.provisional else result.score
+    band = next(g for g in GRADES if round(graded, 1) >= rubric.grades[g])
     assert result.uncapped_grade == band
     caps = [rubric.caps[r.severity.value] for r in result.risks if r.severity.value in rubric.caps]
     assert result.grade == _worst(band, *caps)

@@ -169,12 +169,13 @@ def test_serbian_rafale_purchase_feeds_the_arms_competition(
     assert _ids(a) == {"CE05": "medium"}
     ceilings = next(i for c in a.criteria for i in c.indicators if i.check_id == "AC01")
     assert ceilings.level == "insufficient-information"  # Serbia's aircraft ceiling is unverified
-    assert ceilings.gap is not None and "srac.yaml" in ceilings.gap
+    assert ceilings.gap is not None
+    assert "srac.yaml" in ceilings.gap
     # A state's own purchase is not asked to invite its rival in.
     assert _level(a, "RI01") == "not-applicable"
     assert _level(a, "RI02") == "not-applicable"
     ce05 = next(r for r in a.risks if r.id == "CE05")
-    assert "at least 8% of the ceiling" in ce05.finding  # 12 of at most 155
+    assert "at least 7.7% of the ceiling" in ce05.finding  # 12 of at most 155
 
 
 def test_model_initiative_earns_an_a_with_no_high_risk(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]

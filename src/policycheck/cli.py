@@ -425,7 +425,9 @@ def _gate(
         )
     if not thresholds.active:
         return report
-    if thresholds.min_coverage is None:
+    if thresholds.min_coverage is None and (
+        thresholds.fail_under is not None or thresholds.minimums
+    ):
         thresholds = dataclasses.replace(thresholds, min_coverage=rubric.coverage.minimum)
     recorded = gate.read_baseline(baseline) if baseline is not None else None
     return gate.evaluate(

@@ -60,7 +60,9 @@ EXTRACTIVE_ACTIVITIES = frozenset({"raw-materials", "infrastructure"})
 _OUTSIDE_ROLES = frozenset({"supplier", "funder", "observer", "facilitator"})
 _ACUTENESS = {"low": 1, "medium": 2, "high": 3}
 #: A rival left out matters when it is a state of the region (an outside power is not invited in).
-_REGIONAL_GROUPS = frozenset({"western-balkans", "eu-member"})
+_REGIONAL_GROUPS = frozenset({"western-balkans", "region", "eu-member"})
+#: The region's own states: the six in the default data, ``region`` in a custom rubric's data.
+_HOME_GROUPS = frozenset({"western-balkans", "region"})
 
 
 class Shape(StrEnum):
@@ -195,6 +197,8 @@ class Facts:
     bloc: tuple[str, ...]
     #: Bloc members that are states of the region (the six and EU member states).
     regional_bloc: tuple[str, ...]
+    #: Bloc members that are the region's own states (the six in the default data).
+    home_bloc: tuple[str, ...]
     wb6_in: tuple[str, ...]
     wb6_out: tuple[str, ...]
     #: Regional states left out that the initiative is open to (all, or by name).
@@ -227,7 +231,7 @@ class Facts:
     @property
     def regional_grouping(self) -> bool:
         """Two or more states of the region, one of them of the six, cooperating as a bloc."""
-        return len(self.regional_bloc) >= 2 and any(c in WESTERN_BALKAN_SIX for c in self.bloc)
+        return len(self.regional_bloc) >= 2 and bool(self.home_bloc)
 
     @property
     def framework(self) -> bool:
@@ -265,7 +269,7 @@ def derive_facts(proposal: Proposal, ref: ReferenceData) -> Facts:
     lethal = tuple(
         i
         for i, item in enumerate(proposal.equipment)
-        if (info := _equipment(ref, item.category)) is None or info[1]
+        if (info := _equipment(ref, item.category)) is None or info[1] or info[0] == "unknown"
     )
     military = bool(activities & MILITARY_ACTIVITIES) or bool(lethal)
     defence = bool(activities & DEFENCE_ACTIVITIES) or bool(proposal.equipment)
@@ -286,6 +290,7 @@ def derive_facts(proposal: Proposal, ref: ReferenceData) -> Facts:
         countries=countries,
         bloc=bloc,
         regional_bloc=tuple(c for c in bloc if _group(ref, c) in _REGIONAL_GROUPS),
+        home_bloc=tuple(c for c in bloc if _group(ref, c) in _HOME_GROUPS),
         wb6_in=wb6_in,
         wb6_out=wb6_out,
         wb6_may_join=may_join,
@@ -417,7 +422,7 @@ def _uncontrolled(proposal: Proposal, ref: ReferenceData) -> tuple[UncontrolledT
     result = []
     for i, item in enumerate(proposal.equipment):
         character, lethal = _equipment(ref, item.category) or ("unknown", True)
-        if not lethal:
+        if not lethal and character != "unknown":
             continue
         if item.category in SRAC_CATEGORIES:
             if item.recipient in ref.srac.parties:

@@ -26,7 +26,8 @@ from policycheck.errors import InputError, Problem
 
 EuStatus = Literal["member", "candidate", "potential-candidate", "none"]
 NatoStatus = Literal["member", "partner", "none"]
-Group = Literal["western-balkans", "eu-member", "external", "other"]
+#: ``region`` is a state of a custom rubric's own region (the role the six play in the default).
+Group = Literal["western-balkans", "region", "eu-member", "external", "other"]
 Acuteness = Literal["low", "medium", "high"]
 Verification = Literal["V2", "V", "P", "NV"]
 CfspAlignment = Literal["full", "partial", "voluntary", "none"]

@@ -188,7 +188,8 @@ def grade_range(rubric: Rubric, total: Totals, risks: tuple[Risk, ...]) -> Grade
     """
     unwaived = tuple(r for r in risks if not r.waived)
     provisional = total.coverage < rubric.coverage.minimum
-    graded = (total.low + total.high) / 2 if provisional else total.score
+    # From the rounded ends, as every report shows them, so a reader can redo it.
+    graded = (round(total.low, 1) + round(total.high, 1)) / 2 if provisional else total.score
     uncapped, final, cap = grade(rubric, graded, unwaived)
     return Graded(
         uncapped,

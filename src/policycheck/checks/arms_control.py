@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from policycheck.checks.base import (
     CLAIM_LEVELS,
     INSUFFICIENT,
@@ -55,7 +57,7 @@ def _ceiling_level(acq: SracAcquisition) -> tuple[str, str]:
             return "within", f"{label}: at least {room.low:,} left under the ceiling ({terms})"
         if room.low >= 0 and room.high is not None and room.high < _TIGHT * ceiling.low:
             return "tight", f"{label}: at most {room.high:,} left under the ceiling ({terms})"
-    gap = "ceiling" if ceiling.exact is None else "holdings"
+    gap = "ceiling" if ceiling.exact is None else "holdings figure"
     return INSUFFICIENT, (
         f"{label}: the {gap} is not verified in the reference data (srac.yaml), so whether the "
         f"acquisition fits cannot be settled ({terms})"
@@ -69,12 +71,12 @@ def _build_up_severity(acq: SracAcquisition, rivalry: str) -> tuple[str, str]:
         severity, why = "low", "it replaces as many systems as it adds"
     elif share is None:
         severity, why = "medium", "its size against the ceiling cannot be worked out"
-    elif share >= _LARGE:
-        severity, why = "high", f"it adds at least {share:.0%} of the ceiling"
-    elif share >= _NOTABLE:
-        severity, why = "medium", f"it adds at least {share:.0%} of the ceiling"
     else:
-        severity, why = "low", f"it adds {share:.1%} of the ceiling"
+        # Rounded down, so the words never claim a threshold the share does not reach.
+        shown = f"{math.floor(share * 1000) / 10:g}%"
+        bound = "" if acq.ceiling.exact is not None else "at least "
+        severity = "high" if share >= _LARGE else "medium" if share >= _NOTABLE else "low"
+        why = f"it adds {bound}{shown} of the ceiling"
     if acuteness_rank(severity) > acuteness_rank(rivalry):
         severity, why = rivalry, why + f", in a rivalry of {rivalry} acuteness"
     return severity, why
@@ -179,11 +181,9 @@ def uncovered_capabilities(ctx: Context) -> Outcome:
             + (f"; {t.recipient} is in a dispute with {others}" if disputes else ""),
         )
         marks.append(mark)
-        if disputes:
+        if disputes and t.character != "unknown":
             worst = max(disputes, key=lambda d: acuteness_rank(d.acuteness)).acuteness
-            severity = {"offensive": worst, "unknown": worst, "mixed": _LOWER[worst]}.get(
-                t.character, "low"
-            )
+            severity = {"offensive": worst, "mixed": _LOWER[worst]}.get(t.character, "low")
             risks.append(
                 RiskHit(
                     "CE03",
@@ -195,6 +195,8 @@ def uncovered_capabilities(ctx: Context) -> Outcome:
                     subject=f"{t.recipient}:{t.category}:{t.system}",
                 )
             )
+    if not risks and all(t.character == "unknown" for t in transfers):
+        return Outcome(INSUFFICIENT, tuple(marks), gap="equipment.yaml: what the equipment is")
     return Outcome("to-disputant" if risks else "outside-disputes", tuple(marks), tuple(risks))
 
 

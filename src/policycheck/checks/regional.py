@@ -70,19 +70,17 @@ def coverage(ctx: Context) -> Outcome:
     risks = _tailored(ctx, tuple(marks))
     # Selectivity is a known fact when the file says the grouping is closed, or when its
     # membership follows the NATO dividing line the brief names (whatever it says of joining).
-    if not risks and regional_members and Shape.GROUPING in facts.shapes:
-        if open_known or nato_line:
-            risks = (
-                RiskHit(
-                    "RF01",
-                    f"a grouping of {', '.join(facts.bloc)} "
-                    + (f"closed to {', '.join(closed)}" if open_known else "without ")
-                    + ("" if open_known else ", ".join(closed))
-                    + nato_line,
-                    tuple(marks),
-                    subject="closed-to:" + ",".join(closed),
-                ),
-            )
+    selective = open_known or bool(nato_line)
+    if selective and not risks and regional_members and Shape.GROUPING in facts.shapes:
+        left = f"closed to {', '.join(closed)}" if open_known else f"without {', '.join(closed)}"
+        risks = (
+            RiskHit(
+                "RF01",
+                f"a grouping of {', '.join(facts.bloc)} {left}{nato_line}",
+                tuple(marks),
+                subject="closed-to:" + ",".join(closed),
+            ),
+        )
     if not open_known:
         return Outcome(INSUFFICIENT, tuple(marks), risks)
     reach = len(inside) + len(may_join)
@@ -347,7 +345,7 @@ def recognition_divide(ctx: Context) -> Outcome:
     """
     facts = ctx.facts
     codes = ", ".join(code for code, _ in facts.non_recognisers_with_kosovo)
-    outcome = claim_outcome(ctx, ("regional", "status_neutral"), "status-neutral arrangements")
+    outcome = claim_outcome(ctx, ("regional", "status_neutral"), "a status-neutral arrangement")
     marks = (
         *(
             Mark(path, f"{code} does not recognise Kosovo")
