@@ -21,6 +21,7 @@ from policycheck.errors import InputError, Problem
 from policycheck.loading import (
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_EXPANDED,
     MAX_VALUES,
     Document,
     load_yaml_bytes,
@@ -297,6 +298,32 @@ def test_billion_laughs_fails_fast() -> None:
     assert problem.line == 1
     assert problem.column in range(8, 62)
     assert elapsed < 5.0
+
+
+def test_an_alias_repeating_a_long_value_is_bounded_by_expanded_size() -> None:
+    # Few values (far under MAX_VALUES) but one 100 KB anchor repeated: the
+    # expanded text, not the count of values, is what would cost gigabytes.
+    long = "x" * 100_000
+    repeats = MAX_EXPANDED // len(long) + 10
+    text = f"title: &t {long}\nsources:\n" + "  - {title: *t}\n" * repeats
+    assert len(text) < MAX_BYTES
+    started = time.perf_counter()
+    problem = only_problem(text)
+    assert time.perf_counter() - started < 5.0
+    assert problem == Problem(
+        ORIGIN,
+        1,
+        8,  # the anchored value, where every alias of it points
+        f"document expands to more than {MAX_EXPANDED // 1_048_576} MiB of text"
+        " (an alias repeats a long value?)",
+    )
+
+
+def test_long_values_without_aliases_stay_within_the_expanded_size() -> None:
+    # A file of the largest size, all text and no aliases, is never refused for expansion.
+    long = "y" * (MAX_BYTES - 100)
+    doc = load(f"title: {long}\n")
+    assert doc.data == {"title": long}
 
 
 def test_a_few_aliases_are_fine() -> None:

@@ -29,6 +29,10 @@ from policycheck.errors import InputError, Problem
 MAX_BYTES = 1_048_576
 MAX_DEPTH = 32
 MAX_VALUES = 50_000
+#: Characters of text (keys and scalars) a document may expand to through aliases.
+#: Without aliases a document never exceeds its file's size; with them, one anchor
+#: repeated could make gigabytes of report from a small file.
+MAX_EXPANDED = 4 * MAX_BYTES
 
 Path_ = tuple[str | int, ...]
 
@@ -249,6 +253,7 @@ class _Builder:
         self.values: dict[Path_, tuple[int, int]] = {}
         self.keys: dict[Path_, tuple[int, int]] = {}
         self.count = 0
+        self.chars = 0
         self.stopped = False
 
     def problem(self, node: Node, message: str) -> None:
@@ -276,6 +281,15 @@ class _Builder:
                 mark = node.start_mark
                 self.values[path] = (mark.line + 1, mark.column + 1)
         if scalar:
+            self.chars += len(node.value)
+            if self.chars > MAX_EXPANDED:
+                self.problem(
+                    node,
+                    f"document expands to more than {MAX_EXPANDED // 1_048_576} MiB of text"
+                    " (an alias repeats a long value?)",
+                )
+                self.stopped = True
+                return None
             return self.scalar(cast(ScalarNode, node))
         tag = _tag(node)
         if isinstance(node, SequenceNode):
@@ -307,6 +321,7 @@ class _Builder:
                     self.problem(key_node, f"YAML tag '{_short(key_tag)}' is not allowed here")
                     continue
             key = str(key_node.value)
+            self.chars += len(key)
             child = (*path, key)
             start = key_node.start_mark
             mark = (start.line + 1, start.column + 1)
