@@ -419,9 +419,7 @@ def test_oversized_file_is_not_read(tmp_path: Path) -> None:
     assert path.stat().st_size > MAX_BYTES
     with pytest.raises(InputError) as info:
         read_file(path)
-    assert info.value.problems == [
-        Problem(str(path), 1, 1, "file is larger than 1024 KiB; not read")
-    ]
+    assert info.value.problems == [Problem(str(path), 1, 1, "file is larger than 1 MiB; not read")]
 
 
 def test_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:

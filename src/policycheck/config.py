@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from policycheck.assessment import Waiver
 from policycheck.errors import InputError, Problem
-from policycheck.loading import Document, read_file
+from policycheck.loading import Document, check_structure, read_file, read_text
 
 CONFIG_NAMES = (".policycheck.yaml", "policycheck.toml", "pyproject.toml")
 GRADES = ("A", "B", "C", "D", "F")
@@ -154,10 +154,22 @@ def discover(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        _, data = _read_toml(path)
+    except InputError:
         return True  # let load() report the problem, located
     return isinstance(data.get("tool"), dict) and "policycheck" in data["tool"]
+
+
+def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text and table of a TOML file, with the size, depth and number limits of a proposal."""
+    text = read_text(path)
+    check_structure(text, str(path), toml=True)
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+), column (\d+)", str(exc))
+        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
+        raise InputError([Problem(str(path), line, column, f"invalid TOML: {exc}")]) from None
 
 
 def load(explicit: Path | None, start: Path) -> LoadedConfig:
@@ -190,15 +202,7 @@ def _positions(doc: Document) -> dict[tuple[str | int, ...], tuple[int, int]]:
 
 
 def _load_toml(path: Path) -> LoadedConfig:
-    try:
-        text = path.read_text("utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), 1, 1, f"cannot read: {exc}")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+), column (\d+)", str(exc))
-        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
-        raise InputError([Problem(str(path), line, column, f"invalid TOML: {exc}")]) from None
+    text, data = _read_toml(path)
     table = "tool.policycheck" if path.name == "pyproject.toml" else ""
     if table:
         data = data.get("tool", {}).get("policycheck", {})

@@ -35,10 +35,14 @@ from policycheck.assessment import (
     WaiverUse,
 )
 from policycheck.errors import InputError, Problem
+from policycheck.loading import check_structure, read_text
 from policycheck.rubric import GRADES, Rubric
 from policycheck.scoring import grade
 
 BASELINE_VERSION = 1
+#: A baseline grows with the batch (about 300 bytes a proposal, more with findings),
+#: so it may be larger than the other inputs; still bounded.
+MAX_BASELINE_BYTES = 64 * 1_048_576
 
 
 @dataclass(frozen=True)
@@ -284,12 +288,12 @@ def baseline_document(report: Report) -> str:
 
 def read_baseline(path: Path) -> Baseline:
     """Read a baseline file; a located error when it is not one."""
+    if not path.exists():
+        raise InputError([Problem(str(path), 1, 1, "baseline file not found")])
+    text = read_text(path, limit=MAX_BASELINE_BYTES)
+    check_structure(text, str(path), toml=False)
     try:
-        doc = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), 1, 1, "baseline file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), 1, 1, f"cannot read baseline: {exc}")]) from None
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             [Problem(str(path), exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]

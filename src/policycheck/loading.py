@@ -122,20 +122,82 @@ def _yaml() -> YAML:
 _PARSER = _yaml()
 
 
-def read_bytes(path: Path, origin: str | None = None) -> bytes:
-    """The first ``MAX_BYTES + 1`` bytes of ``path`` (enough to tell it is too large)."""
+def read_bytes(path: Path, origin: str | None = None, limit: int = MAX_BYTES) -> bytes:
+    """The first ``limit + 1`` bytes of ``path`` (enough to tell it is too large)."""
     name = origin if origin is not None else str(path)
     if path.exists() and not path.is_file() and not path.is_dir():
         raise InputError([Problem(name, 1, 1, "not a regular file (a pipe or a device?)")])
     try:
         with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
+            return handle.read(limit + 1)
     except IsADirectoryError:
         raise InputError([Problem(name, 1, 1, "is a directory, not a file")]) from None
     except FileNotFoundError:
         raise InputError([Problem(name, 1, 1, "no such file")]) from None
     except OSError as exc:
         raise InputError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+
+
+def decode_text(raw: bytes, origin: str, limit: int = MAX_BYTES) -> str:
+    """``raw`` as text, refused (located) when over ``limit`` bytes, binary or not UTF-8."""
+    if len(raw) > limit:
+        size = f"{limit // 1_048_576} MiB" if limit % 1_048_576 == 0 else f"{limit // 1024} KiB"
+        raise InputError([Problem(origin, 1, 1, f"file is larger than {size}; not read")])
+    if b"\x00" in raw:
+        line, column = _line_col(raw, raw.index(b"\x00"))
+        raise InputError([Problem(origin, line, column, "binary file (contains NUL bytes)")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _line_col(raw, exc.start)
+        raise InputError(
+            [Problem(origin, line, column, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
+        ) from None
+
+
+def read_text(path: Path, origin: str | None = None, limit: int = MAX_BYTES) -> str:
+    """Read a small UTF-8 text file (TOML, JSON) with the limits of a proposal."""
+    name = origin if origin is not None else str(path)
+    return decode_text(read_bytes(path, name, limit), name, limit)
+
+
+#: Digits a number in a TOML or JSON file may have (Python refuses over 4,300 as text).
+MAX_DIGITS = 100
+
+_TOML_TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+    rf"|[\[\]{{}}]|[0-9][0-9_]{{{MAX_DIGITS},}}"
+)
+_JSON_TOKENS = re.compile(rf'"(?:[^"\\]|\\.)*"|[\[\]{{}}]|[0-9]{{{MAX_DIGITS + 1},}}')
+
+
+def check_structure(text: str, origin: str, *, toml: bool) -> None:
+    """Refuse, located, a TOML or JSON text nested deeper than ``MAX_DEPTH`` or holding a
+    number of more than ``MAX_DIGITS`` digits, before a (recursive) parser sees it.
+
+    Strings and comments are skipped, so brackets and digits in them do not count.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH and not re.search(
+        rf"[0-9]{{{MAX_DIGITS + 1}}}", text
+    ):
+        return
+    depth = 0
+    for match in (_TOML_TOKENS if toml else _JSON_TOKENS).finditer(text):
+        token = match.group()
+        message = None
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                message = f"nesting deeper than {MAX_DEPTH} levels"
+        elif token in ("]", "}"):
+            depth -= 1
+        elif token[0].isdigit() and len(token.replace("_", "")) > MAX_DIGITS:
+            message = f"a number of more than {MAX_DIGITS} digits"
+        if message is not None:
+            start = match.start()
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            raise InputError([Problem(origin, line, column, message)])
 
 
 def read_file(path: Path, origin: str | None = None) -> Document:
@@ -146,21 +208,7 @@ def read_file(path: Path, origin: str | None = None) -> Document:
 
 def load_yaml_bytes(raw: bytes, origin: str, *, lenient: bool = False) -> Document:
     """Check the bytes are a small UTF-8 text file, then parse them (see ``load_yaml_text``)."""
-    if len(raw) > MAX_BYTES:
-        raise InputError(
-            [Problem(origin, 1, 1, f"file is larger than {MAX_BYTES // 1024} KiB; not read")]
-        )
-    if b"\x00" in raw:
-        line, column = _line_col(raw, raw.index(b"\x00"))
-        raise InputError([Problem(origin, line, column, "binary file (contains NUL bytes)")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, column = _line_col(raw, exc.start)
-        raise InputError(
-            [Problem(origin, line, column, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
-        ) from None
-    return load_yaml_text(text, origin, lenient=lenient)
+    return load_yaml_text(decode_text(raw, origin), origin, lenient=lenient)
 
 
 _INDENT = re.compile(r"^ +", re.MULTILINE)

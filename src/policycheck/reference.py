@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from policycheck.errors import InputError, Problem
+from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
 
 EuStatus = Literal["member", "candidate", "potential-candidate", "none"]
 NatoStatus = Literal["member", "partner", "none"]
@@ -228,10 +229,8 @@ class ReferenceData:
         return None
 
 
-def _parse(dataset: str, text: str, origin: str) -> _File:
-    from policycheck.loading import load_yaml_text
-
-    doc = load_yaml_text(text, origin)
+def _parse(dataset: str, doc: Document) -> _File:
+    origin = doc.origin
     model = _FILE_MODELS[dataset]
     try:
         parsed = model.model_validate(doc.data)
@@ -261,21 +260,18 @@ def load_reference(override_dir: Path | None = None) -> ReferenceData:
     for dataset in DATASETS:
         text = _bundled_text(dataset)
         origin = f"<bundled>/reference/{dataset}.yaml"
-        parsed[dataset] = [_parse(dataset, text, origin)]
+        parsed[dataset] = [_parse(dataset, load_yaml_text(text, origin))]
         files.append(ReferenceFile(dataset, origin, hashlib.sha256(text.encode()).hexdigest()))
         if override_dir is not None:
             path = override_dir / f"{dataset}.yaml"
             if path.is_file():
                 try:
-                    override_text = path.read_text("utf-8")
-                    parsed[dataset].append(_parse(dataset, override_text, str(path)))
+                    raw = read_bytes(path)
+                    parsed[dataset].append(_parse(dataset, load_yaml_bytes(raw, str(path))))
                 except InputError as exc:
                     problems.extend(exc.problems)
                     continue
-                except (OSError, UnicodeDecodeError) as exc:
-                    problems.append(Problem(str(path), 1, 1, f"cannot read: {exc}"))
-                    continue
-                digest = hashlib.sha256(override_text.encode()).hexdigest()
+                digest = hashlib.sha256(raw).hexdigest()
                 files.append(ReferenceFile(dataset, str(path), digest))
     if override_dir is not None and not override_dir.is_dir():
         problems.append(Problem(str(override_dir), 1, 1, "reference folder does not exist"))

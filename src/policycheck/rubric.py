@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, REGISTRY, Check, Registry
 from policycheck.errors import InputError, Problem
-from policycheck.loading import Document, load_yaml_text, read_file
+from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
 
 Grade = Literal["A", "B", "C", "D", "F"]
 GRADES: tuple[Grade, ...] = ("A", "B", "C", "D", "F")
@@ -183,8 +183,8 @@ def _read(spec: str | Path | None, base: Path | None) -> tuple[Document, bytes, 
     path = Path(spec)
     if base is not None and not path.is_absolute():
         path = base / path
-    doc = read_file(path)
-    return doc, path.read_bytes(), path
+    raw = read_bytes(path)
+    return load_yaml_bytes(raw, str(path)), raw, path
 
 
 def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> LoadedRubric:
