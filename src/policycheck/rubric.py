@@ -239,6 +239,16 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
             Path(owner.origin).parent if not owner.origin.startswith("<bundled>") else Path.cwd()
         )
         reference = folder / rubric.reference
+        if not reference.is_dir():
+            raise InputError(
+                [
+                    Problem(
+                        *locate(("reference",), False),
+                        f"reference folder '{rubric.reference}' does not exist"
+                        f" (looked for {reference})",
+                    )
+                ]
+            )
     return LoadedRubric(
         rubric=rubric,
         origin=doc.origin,

@@ -1,0 +1,172 @@
+"""Rubrics: bounded expressions, finite numbers, problems located in the user's file (issue 10).
+
+``rubric validate`` must refuse what ``assess`` refuses, so most cases run both.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from policycheck.cli import main
+from policycheck.declarative import MAX_GROWTH, MAX_STEPS, MAX_TREE_DEPTH
+from tests.conftest import PROPOSALS
+
+TIRANA = PROPOSALS / "tirana-declaration-2025.yaml"
+
+#: A rubric adding one declared check X01; ``{when}`` is its level's condition (line 19).
+DECLARED = """\
+extends: default
+criteria:
+  transparency:
+    indicators:
+      X01:
+        weight: 1
+        title: Probe
+        rationale: R.
+        brief: B
+        improve: I.
+        levels:
+          hit: {{points: 100, means: m}}
+          miss: {{points: 0, means: m}}
+checks:
+  X01:
+    description: D.
+    looks_at: [title]
+    levels:
+      - {{level: hit, when: "{when}"}}
+    otherwise: miss
+"""
+WHEN_AT = "19:28"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 0), out, err
+
+
+def declared(tmp_path: Path, when: str) -> Path:
+    path = tmp_path / "rubric.yaml"
+    path.write_text(DECLARED.format(when=when), encoding="utf-8")
+    return path
+
+
+# --- bounded expressions ----------------------------------------------------------------
+
+DOUBLING = "length(to_string(proposal" + " | [@, @]" * 20 + ")) > `0`"
+TEN = "[" + ", ".join(["@"] * 10) + "]"
+#: 100,000 two-letter strings (small), then a filter doing 20 steps on each of them.
+MANY_STEPS = (
+    "proposal.participants[0].country"
+    + f" | {TEN}" * 5
+    + " | [][][][] | [?@ == @ && @ == @ && @ == @ && @ == @ && @ == @]"
+)
+
+
+def test_a_doubling_expression_is_stopped_in_assess_located_and_fast(
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    rubric = declared(tmp_path, DOUBLING)
+    started = time.perf_counter()
+    code, _, err = run(capsys, "assess", "--rubric", str(rubric), str(TIRANA), "-q")
+    assert time.perf_counter() - started < 10
+    assert code == 2
+    assert (
+        f"{rubric}:{WHEN_AT}: expression stopped on this proposal: it builds a value larger"
+        f" than the proposal and its facts plus {MAX_GROWTH:,} characters and items"
+    ) in err
+
+
+def test_rubric_validate_refuses_the_doubling_expression(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = declared(tmp_path, DOUBLING)
+    code, out, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert out == ""
+    assert err.startswith(
+        f"{rubric}:{WHEN_AT}: expression stopped on the 'policycheck new' template: it builds"
+    )
+
+
+def test_an_expression_taking_too_many_steps_is_stopped(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = declared(tmp_path, MANY_STEPS)
+    code, _, err = run(capsys, "assess", "--rubric", str(rubric), str(TIRANA), "-q")
+    assert code == 2
+    assert f"{rubric}:{WHEN_AT}: expression stopped on this proposal: it takes more than" in err
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert f"it takes more than {MAX_STEPS:,} steps" in err
+
+
+def test_honest_expressions_over_the_proposal_and_its_facts_are_not_stopped(
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    when = (
+        "length(to_string(@)) > `0` && length(sort_by(facts.disputes, &acuteness)) >= `0`"
+        " && join(',', proposal.participants[*].country) != ''"
+    )
+    rubric = declared(tmp_path, when)
+    assert run(capsys, "rubric", "validate", str(rubric))[0] == 0
+    code, out, err = run(capsys, "assess", "--rubric", str(rubric), str(TIRANA), "-f", "json")
+    assert code == 0, err
+    assert '"level":"hit"' in out.replace(" ", "")
+
+
+def test_a_long_chain_of_pipes_is_a_located_error_not_a_crash(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = declared(tmp_path, "proposal.title" + "|@" * 990)
+    for args in (
+        ["rubric", "validate", str(rubric)],
+        ["assess", "--rubric", str(rubric), str(TIRANA)],
+    ):
+        code, _, err = run(capsys, *args)
+        assert code == 2
+        assert (
+            f"{rubric}:{WHEN_AT}: invalid expression: operators chained 992 deep"
+            f" (at most {MAX_TREE_DEPTH})"
+        ) in err
+
+
+def test_rubric_validate_refuses_an_expression_failing_at_run_time(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """assess refuses a proposal without safeguards with this rubric; so must validate."""
+    rubric = declared(tmp_path, "length(proposal.safeguards.human_security.evidence) > `0`")
+    minimal = tmp_path / "p.yaml"
+    minimal.write_text(
+        "schema_version: 1\nid: p\ntitle: P\nstatus: idea\nparticipants: [AL]\n", encoding="utf-8"
+    )
+    code, _, err = run(capsys, "assess", "--rubric", str(rubric), str(minimal), "-q")
+    assert code == 2
+    assert f"{rubric}:{WHEN_AT}: expression failed on this proposal: In function length()" in err
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert err.startswith(
+        f"{rubric}:{WHEN_AT}: expression failed on a proposal with only the required keys:"
+        " In function length()"
+    )
+
+
+def test_a_missing_reference_folder_is_located_in_the_rubric(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("extends: default\nreference: nowhere/\n", encoding="utf-8")
+    expected = f"{rubric}:2:12: reference folder 'nowhere/' does not exist"
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert err.startswith(expected)
+    code, _, err = run(capsys, "assess", "--rubric", str(rubric), str(TIRANA), "-q")
+    assert code == 2
+    assert expected in err
+
+
+def test_rubric_validate_refuses_an_unusable_reference_file(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "dyads.yaml").write_text("reference: 1\ndataset: formats\n")
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("extends: default\nreference: data/\n", encoding="utf-8")
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert str(tmp_path / "data" / "dyads.yaml") in err
