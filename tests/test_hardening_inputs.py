@@ -154,3 +154,69 @@ def test_an_oversized_rubric_is_not_read(tmp_path: Path, capsys) -> None:  # typ
     code, _, err = run(capsys, "rubric", "validate", str(rubric))
     assert code == 2
     assert f"{rubric}:1:1: file is larger than 1 MiB; not read" in err
+
+
+# --- numbers and dates stay what they are ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "line", "message"),
+    [
+        ("fail_under = true", 1, "fail_under: true is neither a grade (A-F) nor a score (0-100)"),
+        ("fail_under = false", 1, "fail_under: false is neither a grade (A-F) nor a score"),
+        ("soft_fail = 1", 1, "soft_fail: Input should be a valid boolean"),
+        ("[minimums]\ntransparency = true", 2, "minimums.transparency: Input should be a valid"),
+    ],
+)
+def test_booleans_and_numbers_are_not_each_other_in_the_configuration(
+    tmp_path: Path,
+    capsys,
+    toml: str,
+    line: int,
+    message: str,  # type: ignore[no-untyped-def]
+) -> None:
+    config = write(tmp_path / "policycheck.toml", toml + "\n")
+    code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
+    assert code == 2
+    assert f"{config}:{line}:1: {message}" in err
+
+
+def test_date_zero_in_a_proposal_is_refused_located(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    text = TIRANA.read_text("utf-8")
+    (line,) = [n for n, body in enumerate(text.splitlines(), 1) if body.startswith("date:")]
+    proposal = write(
+        tmp_path / "p.yaml",
+        "\n".join("date: 0" if n == line else body for n, body in enumerate(text.splitlines(), 1)),
+    )
+    code, _, err = run(capsys, "assess", str(proposal), "-q")
+    assert code == 2
+    assert f"{proposal}:{line}:7: date: write a date as YYYY-MM-DD, not 0" in err
+
+
+def test_a_numeric_source_date_and_waiver_expiry_are_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    proposal = write(
+        tmp_path / "p.yaml",
+        "schema_version: 1\nid: p\ntitle: P\nstatus: idea\nparticipants: [AL]\n"
+        "sources: [{title: T, date: 20250101}]\n",
+    )
+    code, _, err = run(capsys, "assess", str(proposal), "-q")
+    assert code == 2
+    assert "sources.0.date: write a date as YYYY-MM-DD, not 20250101" in err
+    config = write(
+        tmp_path / "policycheck.toml",
+        '[[waivers]]\nrisk = "CE01"\nproposal = "p"\njustification = "j"\nowner = "o"\n'
+        "expires = 0\n",
+    )
+    code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
+    assert code == 2
+    assert f"{config}:6:1: waivers.0.expires: write a date as YYYY-MM-DD, not 0" in err
+
+
+def test_dates_written_as_dates_still_read(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = write(
+        tmp_path / "policycheck.toml",
+        '[[waivers]]\nrisk = "CE01"\nproposal = "tirana-declaration-2025"\njustification = "j"\n'
+        'owner = "o"\nexpires = 2099-01-01\n',
+    )
+    code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
+    assert code == 0, err

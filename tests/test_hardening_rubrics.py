@@ -170,3 +170,77 @@ def test_rubric_validate_refuses_an_unusable_reference_file(tmp_path: Path, caps
     code, _, err = run(capsys, "rubric", "validate", str(rubric))
     assert code == 2
     assert str(tmp_path / "data" / "dyads.yaml") in err
+
+
+# --- numbers stay numbers -----------------------------------------------------------------
+
+
+def test_criterion_weights_whose_sum_overflows_are_refused_by_validate_and_assess(
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(
+        "extends: default\ncriteria:\n  transparency:\n    weight: 1.7e308\n"
+        "  arms-control:\n    weight: 1.7e308\n",
+        encoding="utf-8",
+    )
+    expected = (
+        f"{rubric}:2:1: the criteria's weights add up to more than a number can hold:"
+        " use smaller ones"
+    )
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert err.startswith(expected)
+    code, out, err = run(
+        capsys, "assess", "--rubric", str(rubric), str(TIRANA), "-f", "json", "--fail-under", "50"
+    )
+    assert code == 2
+    assert out == ""
+    assert expected in err
+
+
+def test_indicator_weights_whose_sum_overflows_are_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(
+        "extends: default\ncriteria:\n  transparency:\n    indicators:\n"
+        "      TR01: {weight: 1.7e308}\n      TR02: {weight: 1.7e308}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert err.startswith(
+        f"{rubric}:4:5: the weights of transparency's indicators add up to more than"
+    )
+
+
+@pytest.mark.parametrize("value", [".inf", ".nan", "-.inf"])
+def test_a_non_finite_weight_or_points_is_refused(tmp_path: Path, capsys, value: str) -> None:  # type: ignore[no-untyped-def]
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(
+        "extends: default\ncriteria:\n  transparency:\n    indicators:\n"
+        f"      TR01: {{weight: {value}}}\n"
+        f"insufficient_information: {{points: {value}, rule: r}}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert f"{rubric}:5:22: criteria.transparency.indicators.TR01.weight:" in err
+    assert f"{rubric}:6:36: insufficient_information.points:" in err
+
+
+def test_a_non_finite_score_is_an_internal_error_never_a_pass() -> None:
+    """Validation keeps sums finite; if a NaN still came out, it must not pass a gate."""
+    import dataclasses
+
+    from policycheck import Assessor
+
+    assessor = Assessor()
+    rubric = assessor.loaded.rubric
+    criteria = {cid: c.model_copy(update={"weight": 1.7e308}) for cid, c in rubric.criteria.items()}
+    # model_copy skips validation: this is the rubric validation refuses, made by hand.
+    assessor.loaded = dataclasses.replace(
+        assessor.loaded, rubric=rubric.model_copy(update={"criteria": criteria})
+    )
+    with pytest.raises(ArithmeticError, match="a score is not a finite number"):
+        assessor.assess_file(TIRANA)

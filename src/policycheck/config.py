@@ -18,20 +18,20 @@ the file's folder. Unknown keys are errors, located by line.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import difflib
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from policycheck.assessment import Waiver
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document, check_structure, read_file, read_text
+from policycheck.model import Date
 
 CONFIG_NAMES = (".policycheck.yaml", "policycheck.toml", "pyproject.toml")
 GRADES = ("A", "B", "C", "D", "F")
@@ -46,7 +46,7 @@ class WaiverEntry(BaseModel):
     proposal: str = Field(min_length=1)
     justification: str = Field(min_length=1)
     owner: str = Field(min_length=1)
-    expires: dt.date
+    expires: Date
 
 
 class Settings(BaseModel):
@@ -58,16 +58,22 @@ class Settings(BaseModel):
     reference: Path | None = None
     paths: tuple[str, ...] = ()
     fail_under: str | float | None = None
-    minimums: dict[str, float] = Field(default_factory=dict)
+    minimums: dict[str, Annotated[float, Field(strict=True, allow_inf_nan=False)]] = Field(
+        default_factory=dict
+    )
     fail_on: Literal["low", "medium", "high", "critical"] | None = None
-    soft_fail: bool = False
-    allow_empty: bool = False
+    soft_fail: bool = Field(default=False, strict=True)
+    allow_empty: bool = Field(default=False, strict=True)
     baseline: Path | None = None
     waivers: tuple[WaiverEntry, ...] = ()
 
-    @field_validator("fail_under")
+    @field_validator("fail_under", mode="before")
     @classmethod
-    def _threshold(cls, value: str | float | None) -> str | float | None:
+    def _threshold(cls, value: Any) -> str | float | None:
+        if (value is not None and not isinstance(value, (str, int, float))) or isinstance(
+            value, bool
+        ):
+            raise ValueError(f"{str(value).lower()} is neither a grade (A-F) nor a score (0-100)")
         return parse_threshold(value)
 
     @field_validator("minimums")

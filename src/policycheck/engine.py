@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import glob
 import hashlib
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -125,6 +126,11 @@ class Assessor:
         risks = _distinct_fingerprints(risks)
         risks.sort(key=lambda r: (-r.severity.rank, r.id, r.finding))
         criteria, overall = score_criteria(rubric, levels)
+        scores = [overall, *(c.score for c in criteria if c.score is not None)]
+        if not all(math.isfinite(score) for score in scores):
+            # The rubric's validation keeps weights and their sums finite; a NaN or an
+            # infinity here is a bug, and must never pass a gate.
+            raise ArithmeticError(f"{doc.origin}: a score is not a finite number: {scores}")
         uncapped, final, cap = grade(rubric, overall, tuple(risks))
         return Assessment(
             file=doc.origin,

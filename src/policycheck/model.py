@@ -110,6 +110,17 @@ Audience = Literal["public", "parliament", "neighbours", "eu", "nato", "civil-so
 Involvement = Literal["supplier", "investor", "trainer", "partner", "political-backer", "other"]
 
 
+def _not_a_number(value: Any) -> Any:
+    """A date is written as text (2025-06-01): pydantic would read ``0`` as 1970-01-01."""
+    if isinstance(value, (bool, int, float)):
+        raise ValueError(f"write a date as YYYY-MM-DD, not {str(value).lower()}")
+    return value
+
+
+#: A calendar date written as YYYY-MM-DD (YAML gives it as text, TOML as a date).
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
+
+
 def _country_code(value: str, info: ValidationInfo) -> str:
     codes: dict[str, str] | None = (info.context or {}).get("codes")
     if codes is None or value in codes:
@@ -228,7 +239,7 @@ class Source(_Model):
     id: str | None = None
     title: str
     url: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class Participant(_Model):
@@ -335,7 +346,7 @@ class Proposal(_Model):
     title: str = Field(min_length=1)
     summary: str | None = None
     status: Status
-    date: dt.date | None = None
+    date: Date | None = None
     sources: tuple[Source, ...] = ()
     lead: CountryCode | None = None
     participants: tuple[Participant, ...] = Field(min_length=1)

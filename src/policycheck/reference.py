@@ -11,7 +11,6 @@ added. A value left ``null`` is unknown, and checks that need it report
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
+from policycheck.model import Date
 
 EuStatus = Literal["member", "candidate", "potential-candidate", "none"]
 NatoStatus = Literal["member", "partner", "none"]
@@ -57,14 +57,14 @@ class Source(_Strict):
 
     title: str
     url: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class Sourced(_Strict):
     """Fields every reference entry carries: where it comes from and when."""
 
     sources: tuple[str, ...] = Field(min_length=1)
-    as_of: dt.date
+    as_of: Date
     note: str | None = None
 
 
@@ -88,7 +88,7 @@ class Figure(_Strict):
     value: int | None
     status: Verification
     sources: tuple[str, ...] = ()
-    as_of: dt.date | None = None
+    as_of: Date | None = None
     note: str | None = None
 
 
@@ -143,7 +143,7 @@ class Instrument(Sourced):
 class _File(_Strict):
     reference: Literal[1]
     dataset: str
-    as_of: dt.date
+    as_of: Date
     sources: dict[str, Source] = Field(default_factory=dict)
 
 

@@ -17,6 +17,7 @@ declare its own checks as safe JMESPath expressions (``checks:``; see
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -371,10 +372,36 @@ def _validate(data: dict[str, Any], locate: Locate, known: set[str]) -> Rubric:
                 message = f"{dotted}: {err['msg']}"
             problems.append(Problem(*locate(loc, err["type"] == "extra_forbidden"), message))
         raise InputError(problems) from None
-    problems = _bands(rubric.grades, locate)
+    problems = [*_bands(rubric.grades, locate), *_sums(rubric, locate)]
     if problems:
         raise InputError(problems)
     return rubric
+
+
+def _sums(rubric: Rubric, locate: Locate) -> list[Problem]:
+    """Weights so large that their sum times 100 points is infinite: every score would be NaN.
+
+    Each weight is finite and positive (the schema says so), but the sums are made
+    here, so they are checked here.
+    """
+    problems = []
+    if not math.isfinite(sum(c.weight for c in rubric.criteria.values()) * 100):
+        problems.append(
+            Problem(
+                *locate(("criteria",), True),
+                "the criteria's weights add up to more than a number can hold: use smaller ones",
+            )
+        )
+    for cid, criterion in rubric.criteria.items():
+        if not math.isfinite(sum(i.weight for i in criterion.indicators.values()) * 100):
+            problems.append(
+                Problem(
+                    *locate(("criteria", cid, "indicators"), True),
+                    f"the weights of {cid}'s indicators add up to more than a number can hold:"
+                    " use smaller ones",
+                )
+            )
+    return problems
 
 
 def _bands(grades: dict[Any, Any], locate: Locate) -> list[Problem]:
