@@ -778,3 +778,40 @@ def test_positions_after_crlf_line_ends() -> None:
 def test_positions_count_characters_not_bytes() -> None:
     doc = load_yaml_bytes("title: Tiranë\nnext: [ë, x]\n".encode(), ORIGIN)
     assert doc.position(("next", 1)) == (2, 11)
+
+
+# --- YAML 1.2 the C parser refuses ---------------------------------------------------------
+
+
+def test_a_plain_url_in_a_flow_sequence_is_read_as_yaml_1_2() -> None:
+    """libyaml refuses it ("found unexpected ':'"); editors and YAML 1.2 read two strings."""
+    doc = load("evidence: [Art. 4, https://x.org/a]\nlink: {url: http://a.b/c:d}\n")
+    assert doc.data == {
+        "evidence": ["Art. 4", "https://x.org/a"],
+        "link": {"url": "http://a.b/c:d"},
+    }
+    assert doc.position(("evidence", 1)) == (1, 20)
+    assert doc.position(("link", "url")) == (2, 13)
+
+
+def test_a_proposal_citing_a_url_in_a_flow_list_is_assessed(assessor: Assessor) -> None:
+    result = assess_yaml(
+        assessor,
+        MINIMAL
+        + "safeguards:\n  human_security: {statement: S, evidence: [Art. 4, https://x.org/a]}\n",
+    )
+    (indicator,) = [i for c in result.criteria for i in c.indicators if i.check_id == "NS01"]
+    assert indicator.level == "evidenced"
+
+
+def test_yaml_neither_parser_reads_is_still_located_as_before() -> None:
+    assert only_problem("a: [b, c\n") == Problem(
+        ORIGIN, 2, 1, "invalid YAML: did not find expected ',' or ']'"
+    )
+
+
+def test_deep_nesting_after_a_url_the_c_parser_refuses_is_still_refused() -> None:
+    text = "a: [x, https://y.org/z]\nb: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
+    result = load_in_subprocess(repr(text))
+    # The top mapping is the first level: the 32nd bracket, at column 3 + 32, is one too many.
+    assert result == [[2, 3 + MAX_DEPTH, f"nesting deeper than {MAX_DEPTH} levels"]]

@@ -113,13 +113,16 @@ class _Yaml12Resolver(VersionedResolver):
         return tag
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="safe", pure=False)
+def _yaml(*, pure: bool = False) -> YAML:
+    yaml = YAML(typ="safe", pure=pure)
     yaml.Resolver = _Yaml12Resolver
     return yaml
 
 
 _PARSER = _yaml()
+#: ruamel's pure-Python parser, for the YAML 1.2 the C parser (libyaml, YAML 1.1) refuses:
+#: a plain URL in a flow collection, ``[Art. 4, https://x.org/a]``, is the usual case.
+_PURE = _yaml(pure=True)
 
 
 def read_bytes(path: Path, origin: str | None = None, limit: int = MAX_BYTES) -> bytes:
@@ -242,8 +245,7 @@ def load_yaml_text(text: str, origin: str, *, lenient: bool = False) -> Document
     if not text.strip():
         raise InputError([Problem(origin, 1, 1, "file is empty")])
     try:
-        _check_depth(text, origin)
-        node = _PARSER.compose(text)
+        node = _compose(text, origin)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -262,7 +264,21 @@ def load_yaml_text(text: str, origin: str, *, lenient: bool = False) -> Document
     return Document(origin, data, builder.values, builder.keys, tuple(builder.problems))
 
 
-def _check_depth(text: str, origin: str) -> None:
+def _compose(text: str, origin: str) -> Any:
+    """The node tree of ``text``: by the fast C parser, else by the pure one, so that only
+    what neither reads is an error (reported as the C parser words it)."""
+    try:
+        _check_depth(text, origin, _PARSER)
+        return _PARSER.compose(text)
+    except MarkedYAMLError as first:
+        try:
+            _check_depth(text, origin, _PURE)
+            return _PURE.compose(text)
+        except (MarkedYAMLError, RecursionError):
+            raise first from None
+
+
+def _check_depth(text: str, origin: str, parser: YAML) -> None:
     """Refuse nesting deeper than ``MAX_DEPTH`` before the (recursive) composer sees it.
 
     Walking the event stream (iteratively) costs a second parse, so it is done
@@ -273,7 +289,7 @@ def _check_depth(text: str, origin: str) -> None:
     if not _may_nest_deeply(text):
         return
     depth = 0
-    for event in _PARSER.parse(text):
+    for event in parser.parse(text):
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
