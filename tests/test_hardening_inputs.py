@@ -220,3 +220,67 @@ def test_dates_written_as_dates_still_read(tmp_path: Path, capsys) -> None:  # t
     )
     code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
     assert code == 0, err
+
+
+# --- no internal errors, no silent acceptance -----------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["rubric", "reference", "baseline", "paths"])
+def test_a_nul_in_a_configured_path_is_a_located_error(tmp_path: Path, capsys, key: str) -> None:  # type: ignore[no-untyped-def]
+    value = '["a\\u0000"]' if key == "paths" else '"a\\u0000"'
+    config = write(tmp_path / "policycheck.toml", f'fail_under = "F"\n{key} = {value}\n')
+    code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
+    assert code == 2
+    assert f"{config}:2:1: {key}: a path cannot hold a NUL character" in err
+
+
+def test_a_nul_in_an_extended_rubric_name_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = write(tmp_path / "r.yaml", 'extends: "a\\0b"\n')
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert f"{rubric}:1:10: cannot extend 'a\x00b': a file name cannot hold a NUL character" in err
+
+
+def _baseline(tmp_path: Path, capsys, proposal: dict[str, object]) -> Path:  # type: ignore[no-untyped-def]
+    """A baseline written by the tool, with Tirana's recorded entry changed."""
+    path = tmp_path / "baseline.json"
+    assert run(capsys, "baseline", "write", str(path), str(TIRANA))[0] == 0
+    document = json.loads(path.read_text("utf-8"))
+    document["proposals"]["tirana-declaration-2025"].update(proposal)
+    path.write_text(json.dumps(document, indent=2, sort_keys=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        ({"score": float("nan")}, None, "invalid JSON: NaN is not a number a baseline holds"),
+        ({"score": 1e999}, None, "invalid JSON: Infinity is not a number a baseline holds"),
+        ({"score": True}, "score", "proposals.tirana-declaration-2025.score: Input should be"),
+        ({"score": "18"}, "score", "proposals.tirana-declaration-2025.score: Input should be"),
+        ({"grade": "Z"}, "grade", "proposals.tirana-declaration-2025.grade: Input should be 'A'"),
+        ({"grade": []}, "grade", "proposals.tirana-declaration-2025.grade: Input should be 'A'"),
+        ({"criteria": 5}, "criteria", "proposals.tirana-declaration-2025.criteria: Input should"),
+    ],
+)
+def test_a_baseline_with_values_no_baseline_holds_is_refused_located(
+    tmp_path: Path,
+    capsys,
+    change: dict[str, object],
+    key: str | None,
+    message: str,  # type: ignore[no-untyped-def]
+) -> None:
+    baseline = _baseline(tmp_path, capsys, change)
+    text = baseline.read_text("utf-8")
+    if key is None:
+        where = "1:1"
+    else:
+        offset = text.index(f'"{key}":', text.index('"tirana-declaration-2025": {'))
+        line = text.count("\n", 0, offset) + 1
+        where = f"{line}:{offset - text.rfind(chr(10), 0, offset)}"
+    code, _, err = run(
+        capsys, "assess", str(TIRANA), "--baseline", str(baseline), "--fail-under", "F", "-q"
+    )
+    assert code == 2, err
+    expected = message if key is None else f"not a policycheck baseline: {message}"
+    assert f"{baseline}:{where}: {expected}" in err

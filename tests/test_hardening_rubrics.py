@@ -244,3 +244,79 @@ def test_a_non_finite_score_is_an_internal_error_never_a_pass() -> None:
     )
     with pytest.raises(ArithmeticError, match="a score is not a finite number"):
         assessor.assess_file(TIRANA)
+
+
+# --- every problem located in the user's file, all at once ------------------------------------
+
+
+def test_a_key_missing_from_a_replaced_section_is_located_in_the_users_file(
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    """``source`` given by the child replaces the bundled one whole: what it lacks is the child's."""
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("extends: default\nid: mine\nsource:\n  title: Mine\n  date: '2025'\n")
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert err.splitlines()[0] == f"{rubric}:3:1: missing required key 'source.authors'"
+    assert "<bundled>" not in err
+
+
+def test_a_new_criterion_missing_keys_is_located_in_the_users_file(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("extends: default\ncriteria:\n  extra:\n    weight: 1\n")
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert f"{rubric}:3:3: missing required key 'criteria.extra.title'" in err
+    assert "<bundled>" not in err
+
+
+def test_an_unknown_disable_id_does_not_hide_the_other_problems(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(
+        "extends: default\ndisable: [NS01, XX01]\ngrades: {A: 10, B: 20, C: 5, D: 1, F: 0}\n"
+        "id: ''\n"
+    )
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert err.splitlines() == [
+        f"{rubric}:2:17: cannot disable 'XX01': no such indicator",
+        f"{rubric}:3:1: grade bands must strictly decrease from A to F",
+        f"{rubric}:4:5: id: String should have at least 1 character",
+        "3 problems: the rubric cannot be used",
+    ]
+
+
+def test_disabling_the_last_indicator_of_a_criterion_is_located_at_disable(
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("extends: default\ndisable: [TR01, TR02, TR03, TR04, TR05]\n")
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{rubric}:2:35: cannot disable 'TR05': it is the last indicator of criterion transparency"
+    )
+
+
+def test_an_extends_loop_is_located_at_extends(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("id: loop\nextends: rubric.yaml\n")
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert f"{rubric}:2:10: 'extends' chain is longer than 8 files (a loop?)" in err
+
+
+def test_a_declared_check_that_does_not_compile_hides_nothing_else(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = declared(tmp_path, "contains(")
+    text = rubric.read_text() + "grades: {A: 1, B: 2, C: 3, D: 4, F: 0}\n"
+    rubric.write_text(text.replace("extends: default\n", "extends: default\ndisable: [ZZ]\n"))
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[-1] == "3 problems: the rubric cannot be used", err
+    assert "cannot disable 'ZZ'" in lines[0]
+    assert "invalid expression" in err
+    assert "grade bands must strictly decrease" in err
+    assert "unknown check id" not in err  # X01 is declared: not an echo of its error

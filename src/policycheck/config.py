@@ -76,6 +76,15 @@ class Settings(BaseModel):
             raise ValueError(f"{str(value).lower()} is neither a grade (A-F) nor a score (0-100)")
         return parse_threshold(value)
 
+    @field_validator("rubric", "reference", "baseline", "paths", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """A NUL cannot be in a file name; the operating system would refuse it later, unlocated."""
+        names = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(name, str) and "\x00" in name for name in names):
+            raise ValueError("a path cannot hold a NUL character")
+        return value
+
     @field_validator("minimums")
     @classmethod
     def _minimums(cls, value: dict[str, float]) -> dict[str, float]:

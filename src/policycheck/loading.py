@@ -128,6 +128,8 @@ _PURE = _yaml(pure=True)
 def read_bytes(path: Path, origin: str | None = None, limit: int = MAX_BYTES) -> bytes:
     """The first ``limit + 1`` bytes of ``path`` (enough to tell it is too large)."""
     name = origin if origin is not None else str(path)
+    if "\x00" in str(path):
+        raise InputError([Problem(name, 1, 1, "a file name cannot hold a NUL character")])
     if path.exists() and not path.is_file() and not path.is_dir():
         raise InputError([Problem(name, 1, 1, "not a regular file (a pipe or a device?)")])
     try:
