@@ -284,3 +284,19 @@ def test_a_baseline_with_values_no_baseline_holds_is_refused_located(
     assert code == 2, err
     expected = message if key is None else f"not a policycheck baseline: {message}"
     assert f"{baseline}:{where}: {expected}" in err
+
+
+def test_reference_file_problems_are_located_and_named_all_at_once(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "ref"
+    folder.mkdir()
+    dyads = write(
+        folder / "dyads.yaml",
+        "reference: 1\ndataset: formats\nas_of: 2025-01-01\ndyads:\n  - pair: [AL, RS]\n"
+        "    kind: feud\n",
+    )
+    code, _, err = run(capsys, "assess", "--reference", str(folder), str(TIRANA), "-q")
+    assert code == 2
+    lines = err.removeprefix("error: ").splitlines()
+    assert f"{dyads}:2:10: expected dataset 'dyads', found 'formats'" in lines
+    assert f"{dyads}:5:5: missing required key 'dyads.0.acuteness'" in lines
+    assert any(line.startswith(f"{dyads}:6:11: dyads.0.kind: Input should be") for line in lines)

@@ -232,19 +232,31 @@ class ReferenceData:
 def _parse(dataset: str, doc: Document) -> _File:
     origin = doc.origin
     model = _FILE_MODELS[dataset]
+    problems = []
+    if isinstance(doc.data, dict) and doc.data.get("dataset", dataset) != dataset:
+        problems.append(
+            Problem(
+                origin,
+                *doc.position(("dataset",)),
+                f"expected dataset '{dataset}', found '{doc.data['dataset']}'",
+            )
+        )
     try:
         parsed = model.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(
-            [
-                Problem(origin, *doc.position(tuple(err["loc"])), f"{err['msg']}")
-                for err in exc.errors()
-            ]
-        ) from None
-    if parsed.dataset != dataset:
-        raise InputError(
-            [Problem(origin, 1, 1, f"expected dataset '{dataset}', found '{parsed.dataset}'")]
-        )
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            dotted = ".".join(str(p) for p in loc)
+            at = loc[:-1] if err["type"] == "missing" else loc
+            message = (
+                f"missing required key '{dotted}'"
+                if err["type"] == "missing"
+                else f"{dotted + ': ' if dotted else ''}{err['msg']}"
+            )
+            key = err["type"] == "extra_forbidden"
+            problems.append(Problem(origin, *doc.position(at, key=key), message))
+    if problems:
+        raise InputError(problems)
     return parsed
 
 
