@@ -300,3 +300,25 @@ def test_reference_file_problems_are_located_and_named_all_at_once(tmp_path: Pat
     assert f"{dyads}:2:10: expected dataset 'dyads', found 'formats'" in lines
     assert f"{dyads}:5:5: missing required key 'dyads.0.acuteness'" in lines
     assert any(line.startswith(f"{dyads}:6:11: dyads.0.kind: Input should be") for line in lines)
+
+
+def test_the_readme_states_the_limits_the_code_enforces() -> None:
+    from policycheck.declarative import MAX_GROWTH, MAX_NESTING, MAX_STEPS, MAX_TREE_DEPTH
+    from policycheck.gate import MAX_BASELINE_BYTES
+    from policycheck.loading import MAX_EXPANDED, MAX_VALUES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    table = readme[readme.index("**Limits.**") :]
+    table = table[: table.index("\n\n", table.index("| what | limit |"))]
+    rows = {
+        f"| {MAX_BYTES // 1_048_576} MiB |",
+        f"| {MAX_BASELINE_BYTES // 1_048_576} MiB |",
+        f"| {MAX_DEPTH} levels |",
+        f"| {MAX_VALUES:,} |",
+        f"| {MAX_EXPANDED // 1_048_576} MiB |",
+        f"| {MAX_DIGITS} |",
+        f"brackets {MAX_NESTING} deep, operators chained {MAX_TREE_DEPTH} deep |",
+        f"{MAX_STEPS:,} steps",
+        f"plus {MAX_GROWTH:,} characters",
+    }
+    assert [row for row in rows if row not in table] == []
