@@ -320,3 +320,15 @@ def test_a_declared_check_that_does_not_compile_hides_nothing_else(tmp_path: Pat
     assert "invalid expression" in err
     assert "grade bands must strictly decrease" in err
     assert "unknown check id" not in err  # X01 is declared: not an echo of its error
+
+
+def test_a_nul_in_a_rubric_test_case_file_name_is_located(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text("extends: default\n")
+    cases = tmp_path / "r.tests.yaml"
+    cases.write_text(
+        'rubric_tests: 1\ncases:\n  - name: x\n    file: "a\\0b"\n    expect: {grade: F}\n'
+    )
+    code, _, err = run(capsys, "rubric", "test", str(rubric))
+    assert code == 2
+    assert f"{cases}:4:11: case 'x': a file name cannot hold a NUL character" in err
