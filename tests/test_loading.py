@@ -21,6 +21,7 @@ from policycheck.errors import InputError, Problem
 from policycheck.loading import (
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_DIGITS,
     MAX_EXPANDED,
     MAX_VALUES,
     Document,
@@ -815,3 +816,19 @@ def test_deep_nesting_after_a_url_the_c_parser_refuses_is_still_refused() -> Non
     result = load_in_subprocess(repr(text))
     # The top mapping is the first level: the 32nd bracket, at column 3 + 32, is one too many.
     assert result == [[2, 3 + MAX_DEPTH, f"nesting deeper than {MAX_DEPTH} levels"]]
+
+
+@pytest.mark.parametrize(
+    "number", ["1" * 5000, "-" + "9" * 4000, "0x" + "f" * 200, "1." + "5" * 300]
+)
+def test_a_number_of_thousands_of_digits_is_refused_briefly(number: str) -> None:
+    assert only_problem(f"quantity: {number}\n") == Problem(
+        ORIGIN, 1, 11, f"a number of more than {MAX_DIGITS} digits"
+    )
+
+
+def test_numbers_of_ordinary_length_still_read() -> None:
+    assert load(f"a: {'9' * MAX_DIGITS}\nb: 1.5e300\n").data == {
+        "a": int("9" * MAX_DIGITS),
+        "b": 1.5e300,
+    }

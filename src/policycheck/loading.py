@@ -42,6 +42,7 @@ _MERGE = _TAG + "merge"
 _MAP = _TAG + "map"
 _STR = _TAG + "str"
 _CORE_SCALARS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NUMBERS = {_TAG + "int", _TAG + "float"}
 _FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
 
 
@@ -403,6 +404,14 @@ class _Builder:
         tag, text = _tag(node), node.value
         if tag == _STR or tag == _TAG + "timestamp":
             return text
+        if (
+            tag in _NUMBERS
+            and len(text) > MAX_DIGITS
+            and sum(c.isalnum() for c in text) > MAX_DIGITS
+        ):
+            # As in TOML and JSON: no proposal needs one, and its text would fill the message.
+            self.problem(node, f"a number of more than {MAX_DIGITS} digits")
+            return None
         if tag == _TAG + "null" and text in ("", "~", "null", "Null", "NULL"):
             return None
         if tag == _TAG + "bool" and text.lower() in ("true", "false"):
