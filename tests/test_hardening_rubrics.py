@@ -332,3 +332,22 @@ def test_a_nul_in_a_rubric_test_case_file_name_is_located(tmp_path: Path, capsys
     code, _, err = run(capsys, "rubric", "test", str(rubric))
     assert code == 2
     assert f"{cases}:4:11: case 'x': a file name cannot hold a NUL character" in err
+
+
+def test_a_check_used_twice_is_located_at_the_users_use_not_the_bundled_one(
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(
+        "extends: default\ncriteria:\n  normative-safeguards:\n    indicators:\n"
+        "      TR01: {weight: 1, title: t, rationale: r, brief: b, improve: i, levels:"
+        " {evidenced: {points: 100, means: m}, asserted: {points: 50, means: m},"
+        " absent: {points: 0, means: m}}}\n"
+    )
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{rubric}:5:7: check TR01 is already used by criterion transparency"
+    )
+    assert "<bundled>" not in err

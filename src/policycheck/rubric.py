@@ -537,6 +537,33 @@ def _within(
     return lambda loc: locate((*prefix, *loc), False)
 
 
+def _used_twice(rubric: Rubric, locate: Locate) -> list[Problem]:
+    """A check used by two criteria, reported where the user's file uses it (a rubric that
+    extends another is told about its own line, not the bundled one's)."""
+    uses: dict[str, list[tuple[str, tuple[str, int, int]]]] = {}
+    for cid, criterion in rubric.criteria.items():
+        for iid in criterion.indicators:
+            uses.setdefault(iid, []).append(
+                (cid, locate(("criteria", cid, "indicators", iid), True))
+            )
+    user_file = locate((), False)[0]
+    problems = []
+    for iid, found in uses.items():
+        if len(found) < 2:
+            continue
+        later = [use for use in found[1:] if use[1][0] == user_file]
+        if later:
+            report = later
+        elif found[0][1][0] == user_file:
+            report = found[:1]
+        else:
+            report = found[1:]
+        for cid, where in report:
+            others = ", ".join(other for other, _ in found if other != cid)
+            problems.append(Problem(*where, f"check {iid} is already used by criterion {others}"))
+    return problems
+
+
 def _check_against(
     rubric: Rubric, registry: Registry, locate: Locate, broken: frozenset[str] = frozenset()
 ) -> None:
@@ -544,16 +571,10 @@ def _check_against(
 
     ``broken`` are declared checks that did not compile (already reported): skipped.
     """
-    problems = []
-    seen: dict[str, str] = {}
+    problems = _used_twice(rubric, locate)
     for cid, criterion in rubric.criteria.items():
         for iid, indicator in criterion.indicators.items():
             where = locate(("criteria", cid, "indicators", iid), True)
-            if iid in seen:
-                problems.append(
-                    Problem(*where, f"check {iid} is already used by criterion {seen[iid]}")
-                )
-            seen[iid] = cid
             if iid in broken:
                 continue
             if iid not in registry:
