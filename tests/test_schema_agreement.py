@@ -3,6 +3,12 @@
 Each probe is a minimal proposal changed in one way. The tool reads it as YAML
 1.2 (with the pure parser where the C parser refuses) and validates it; the
 schema validates the same data. Both verdicts must be the expected one.
+
+One difference is known and kept: a country listed twice in two different
+forms (``AL`` and ``{country: AL, role: lead}``). JSON Schema can say it only
+with a ``contains``/``maxContains`` clause per country code, which made
+validation over twenty times slower for editors and check-jsonschema; the
+schema says ``uniqueItems`` (the same item twice) and the tool says the rest.
 """
 
 from __future__ import annotations
@@ -64,12 +70,7 @@ PROBES: list[tuple[str, str, bool]] = [
         True,
     ),
     ("repeated-participant-code", "participants: [AL, AL]\n", False),
-    ("repeated-participant-mixed", "participants: [AL, {country: AL, role: lead}]\n", False),
-    (
-        "repeated-participant-roles",
-        "participants: [{country: AL, role: lead}, {country: AL}]\n",
-        False,
-    ),
+    ("repeated-participant-mapping", "participants: [{country: AL}, {country: AL}]\n", False),
     ("distinct-participants", "participants: [AL, {country: RS, role: lead}]\n", True),
     ("quantity-4.0", EQUIPMENT.format("4.0"), True),
     ("quantity-4.5", EQUIPMENT.format("4.5"), False),
@@ -78,6 +79,13 @@ PROBES: list[tuple[str, str, bool]] = [
     ("date-zero", "date: 0\n", False),
     ("date-month-13", "date: 2025-13-01\n", False),
     ("date", "date: 2025-06-01\n", True),
+]
+
+
+#: Refused by the tool only (see the module's docstring).
+TOOL_ONLY = [
+    "participants: [AL, {country: AL, role: lead}]\n",
+    "participants: [{country: AL, role: lead}, {country: AL}]\n",
 ]
 
 
@@ -124,6 +132,10 @@ def test_the_tool_and_the_schema_agree_on_every_probe(
     }
     expected = {name: (valid, valid) for name, _, valid in PROBES}
     assert verdicts == expected
+    known = [
+        (_tool_accepts(assessor, _text(c)), _schema_accepts(validator, _text(c))) for c in TOOL_ONLY
+    ]
+    assert known == [(False, True)] * len(TOOL_ONLY)
 
 
 def test_the_schema_hides_nothing_the_tool_accepts_in_the_samples(

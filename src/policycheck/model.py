@@ -558,21 +558,6 @@ def json_schema(reference: ReferenceData | None = None) -> dict[str, Any]:
     schema: dict[str, Any] = _with_choices(Proposal.model_json_schema(), choices)
     for kind, name in _CHOICES.items():
         schema["$defs"][name] = {"type": "string", "enum": choices[kind]}
-    # A country may take part once, whether written as a code or a mapping: at most one
-    # item per code (uniqueItems alone would miss "AL" beside {country: AL, role: lead}).
-    schema["properties"]["participants"]["allOf"] = [
-        {
-            "contains": {
-                "anyOf": [
-                    {"const": code},
-                    {"type": "object", "properties": {"country": {"const": code}}},
-                ]
-            },
-            "minContains": 0,
-            "maxContains": 1,
-        }
-        for code in choices["codes"]
-    ]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://policycheck.invalid/schema/proposal-1.json"
     schema["title"] = "policycheck proposal (schema version 1)"
