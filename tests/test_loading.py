@@ -21,6 +21,8 @@ from policycheck.errors import InputError, Problem
 from policycheck.loading import (
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_EXPANDED,
     MAX_VALUES,
     Document,
     load_yaml_bytes,
@@ -299,6 +301,32 @@ def test_billion_laughs_fails_fast() -> None:
     assert elapsed < 5.0
 
 
+def test_an_alias_repeating_a_long_value_is_bounded_by_expanded_size() -> None:
+    # Few values (far under MAX_VALUES) but one 100 KB anchor repeated: the
+    # expanded text, not the count of values, is what would cost gigabytes.
+    long = "x" * 100_000
+    repeats = MAX_EXPANDED // len(long) + 10
+    text = f"title: &t {long}\nsources:\n" + "  - {title: *t}\n" * repeats
+    assert len(text) < MAX_BYTES
+    started = time.perf_counter()
+    problem = only_problem(text)
+    assert time.perf_counter() - started < 5.0
+    assert problem == Problem(
+        ORIGIN,
+        1,
+        8,  # the anchored value, where every alias of it points
+        f"document expands to more than {MAX_EXPANDED // 1_048_576} MiB of text"
+        " (an alias repeats a long value?)",
+    )
+
+
+def test_long_values_without_aliases_stay_within_the_expanded_size() -> None:
+    # A file of the largest size, all text and no aliases, is never refused for expansion.
+    long = "y" * (MAX_BYTES - 100)
+    doc = load(f"title: {long}\n")
+    assert doc.data == {"title": long}
+
+
 def test_a_few_aliases_are_fine() -> None:
     doc = load("lead: &l AL\nparticipants: [*l, BA]\n")
     assert doc.data == {"lead": "AL", "participants": ["AL", "BA"]}
@@ -392,9 +420,7 @@ def test_oversized_file_is_not_read(tmp_path: Path) -> None:
     assert path.stat().st_size > MAX_BYTES
     with pytest.raises(InputError) as info:
         read_file(path)
-    assert info.value.problems == [
-        Problem(str(path), 1, 1, "file is larger than 1024 KiB; not read")
-    ]
+    assert info.value.problems == [Problem(str(path), 1, 1, "file is larger than 1 MiB; not read")]
 
 
 def test_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
@@ -753,3 +779,56 @@ def test_positions_after_crlf_line_ends() -> None:
 def test_positions_count_characters_not_bytes() -> None:
     doc = load_yaml_bytes("title: Tiranë\nnext: [ë, x]\n".encode(), ORIGIN)
     assert doc.position(("next", 1)) == (2, 11)
+
+
+# --- YAML 1.2 the C parser refuses ---------------------------------------------------------
+
+
+def test_a_plain_url_in_a_flow_sequence_is_read_as_yaml_1_2() -> None:
+    """libyaml refuses it ("found unexpected ':'"); editors and YAML 1.2 read two strings."""
+    doc = load("evidence: [Art. 4, https://x.org/a]\nlink: {url: http://a.b/c:d}\n")
+    assert doc.data == {
+        "evidence": ["Art. 4", "https://x.org/a"],
+        "link": {"url": "http://a.b/c:d"},
+    }
+    assert doc.position(("evidence", 1)) == (1, 20)
+    assert doc.position(("link", "url")) == (2, 13)
+
+
+def test_a_proposal_citing_a_url_in_a_flow_list_is_assessed(assessor: Assessor) -> None:
+    result = assess_yaml(
+        assessor,
+        MINIMAL
+        + "safeguards:\n  human_security: {statement: S, evidence: [Art. 4, https://x.org/a]}\n",
+    )
+    (indicator,) = [i for c in result.criteria for i in c.indicators if i.check_id == "NS01"]
+    assert indicator.level == "evidenced"
+
+
+def test_yaml_neither_parser_reads_is_still_located_as_before() -> None:
+    assert only_problem("a: [b, c\n") == Problem(
+        ORIGIN, 2, 1, "invalid YAML: did not find expected ',' or ']'"
+    )
+
+
+def test_deep_nesting_after_a_url_the_c_parser_refuses_is_still_refused() -> None:
+    text = "a: [x, https://y.org/z]\nb: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
+    result = load_in_subprocess(repr(text))
+    # The top mapping is the first level: the 32nd bracket, at column 3 + 32, is one too many.
+    assert result == [[2, 3 + MAX_DEPTH, f"nesting deeper than {MAX_DEPTH} levels"]]
+
+
+@pytest.mark.parametrize(
+    "number", ["1" * 5000, "-" + "9" * 4000, "0x" + "f" * 200, "1." + "5" * 300]
+)
+def test_a_number_of_thousands_of_digits_is_refused_briefly(number: str) -> None:
+    assert only_problem(f"quantity: {number}\n") == Problem(
+        ORIGIN, 1, 11, f"a number of more than {MAX_DIGITS} digits"
+    )
+
+
+def test_numbers_of_ordinary_length_still_read() -> None:
+    assert load(f"a: {'9' * MAX_DIGITS}\nb: 1.5e300\n").data == {
+        "a": int("9" * MAX_DIGITS),
+        "b": 1.5e300,
+    }

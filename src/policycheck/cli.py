@@ -559,11 +559,23 @@ def _emit(text: str, output: Path | None, inputs: list[Path]) -> None:
 
 
 @app.command()
-def schema(output: OutputOpt = None) -> None:
-    """Print the JSON Schema of the proposal format (for editors)."""
+def schema(
+    output: OutputOpt = None,
+    rubric: RubricOpt = None,
+    reference: ReferenceOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Print the JSON Schema of the proposal format (for editors).
+
+    Country codes, format and instrument ids are those of the reference data
+    ``assess`` would use with the same options, so an editor flags what it flags.
+    """
+    from policycheck import config as configuration
     from policycheck.model import json_schema
 
-    _emit(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n", output, [])
+    loaded = configuration.load(config, Path.cwd())
+    data = configured_assessor(loaded, rubric, reference).reference
+    _emit(json.dumps(json_schema(data), indent=2, sort_keys=True) + "\n", output, [])
 
 
 @app.command()

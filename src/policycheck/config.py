@@ -18,20 +18,20 @@ the file's folder. Unknown keys are errors, located by line.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import difflib
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from policycheck.assessment import Waiver
 from policycheck.errors import InputError, Problem
-from policycheck.loading import Document, read_file
+from policycheck.loading import Document, check_structure, read_file, read_text
+from policycheck.model import Date
 
 CONFIG_NAMES = (".policycheck.yaml", "policycheck.toml", "pyproject.toml")
 GRADES = ("A", "B", "C", "D", "F")
@@ -46,7 +46,7 @@ class WaiverEntry(BaseModel):
     proposal: str = Field(min_length=1)
     justification: str = Field(min_length=1)
     owner: str = Field(min_length=1)
-    expires: dt.date
+    expires: Date
 
 
 class Settings(BaseModel):
@@ -58,19 +58,34 @@ class Settings(BaseModel):
     reference: Path | None = None
     paths: tuple[str, ...] = ()
     fail_under: str | float | None = None
-    minimums: dict[str, float] = Field(default_factory=dict)
+    minimums: dict[str, Annotated[float, Field(strict=True, allow_inf_nan=False)]] = Field(
+        default_factory=dict
+    )
     fail_on: Literal["low", "medium", "high", "critical"] | None = None
     #: Least share (0-1) of the applicable weight a file must settle for a threshold to pass.
-    min_coverage: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
-    soft_fail: bool = False
-    allow_empty: bool = False
+    min_coverage: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False, strict=True)
+    soft_fail: bool = Field(default=False, strict=True)
+    allow_empty: bool = Field(default=False, strict=True)
     baseline: Path | None = None
     waivers: tuple[WaiverEntry, ...] = ()
 
-    @field_validator("fail_under")
+    @field_validator("fail_under", mode="before")
     @classmethod
-    def _threshold(cls, value: str | float | None) -> str | float | None:
+    def _threshold(cls, value: Any) -> str | float | None:
+        if (value is not None and not isinstance(value, (str, int, float))) or isinstance(
+            value, bool
+        ):
+            raise ValueError(f"{str(value).lower()} is neither a grade (A-F) nor a score (0-100)")
         return parse_threshold(value)
+
+    @field_validator("rubric", "reference", "baseline", "paths", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """A NUL cannot be in a file name; the operating system would refuse it later, unlocated."""
+        names = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(name, str) and "\x00" in name for name in names):
+            raise ValueError("a path cannot hold a NUL character")
+        return value
 
     @field_validator("minimums")
     @classmethod
@@ -156,10 +171,22 @@ def discover(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        _, data = _read_toml(path)
+    except InputError:
         return True  # let load() report the problem, located
     return isinstance(data.get("tool"), dict) and "policycheck" in data["tool"]
+
+
+def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text and table of a TOML file, with the size, depth and number limits of a proposal."""
+    text = read_text(path)
+    check_structure(text, str(path), toml=True)
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+), column (\d+)", str(exc))
+        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
+        raise InputError([Problem(str(path), line, column, f"invalid TOML: {exc}")]) from None
 
 
 def load(explicit: Path | None, start: Path) -> LoadedConfig:
@@ -192,15 +219,7 @@ def _positions(doc: Document) -> dict[tuple[str | int, ...], tuple[int, int]]:
 
 
 def _load_toml(path: Path) -> LoadedConfig:
-    try:
-        text = path.read_text("utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), 1, 1, f"cannot read: {exc}")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+), column (\d+)", str(exc))
-        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
-        raise InputError([Problem(str(path), line, column, f"invalid TOML: {exc}")]) from None
+    text, data = _read_toml(path)
     table = "tool.policycheck" if path.name == "pyproject.toml" else ""
     if table:
         data = data.get("tool", {}).get("policycheck", {})

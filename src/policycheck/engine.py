@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import glob
 import hashlib
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -118,6 +119,16 @@ class Assessor:
         risks = _distinct_fingerprints(risks)
         risks.sort(key=lambda r: (-r.severity.rank, r.id, r.finding))
         criteria, total = score_criteria(rubric, observed)
+        scores = [
+            total.score,
+            total.low,
+            total.high,
+            *(c.score for c in criteria if c.score is not None),
+        ]
+        if not all(math.isfinite(score) for score in scores):
+            # The rubric's validation keeps weights and their sums finite; a NaN or an
+            # infinity here is a bug, and must never pass a gate.
+            raise ArithmeticError(f"{doc.origin}: a score is not a finite number: {scores}")
         graded = grade_range(rubric, total, tuple(risks))
         return Assessment(
             file=doc.origin,

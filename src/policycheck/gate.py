@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from policycheck.assessment import (
     Assessment,
@@ -35,10 +38,14 @@ from policycheck.assessment import (
     WaiverUse,
 )
 from policycheck.errors import InputError, Problem
+from policycheck.loading import check_structure, read_text
 from policycheck.rubric import GRADES, Rubric
 from policycheck.scoring import Totals, grade_range
 
 BASELINE_VERSION = 1
+#: A baseline grows with the batch (about 300 bytes a proposal, more with findings),
+#: so it may be larger than the other inputs; still bounded.
+MAX_BASELINE_BYTES = 64 * 1_048_576
 
 
 @dataclass(frozen=True)
@@ -322,28 +329,82 @@ def baseline_document(report: Report) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+class _Strict(BaseModel):
+    # Extra keys (tool, rubric, generated_at, file, path) are notes for people: ignored.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+_Score = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100)]
+
+
+class _RecordedFinding(_Strict):
+    fingerprint: str = Field(strict=True)
+    severity: Severity
+
+
+class _RecordedProposal(_Strict):
+    score: _Score
+    grade: Literal["A", "B", "C", "D", "F"]
+    criteria: dict[str, _Score] = Field(default_factory=dict)
+
+
+class _BaselineFile(_Strict):
+    schema_version: Literal[1]
+    findings: list[_RecordedFinding]
+    proposals: dict[str, _RecordedProposal]
+
+
 def read_baseline(path: Path) -> Baseline:
-    """Read a baseline file; a located error when it is not one."""
+    """Read a baseline file; a located error for each problem when it is not one."""
+    if not path.exists():
+        raise InputError([Problem(str(path), 1, 1, "baseline file not found")])
+    text = read_text(path, limit=MAX_BASELINE_BYTES)
+    check_structure(text, str(path), toml=False)
     try:
-        doc = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), 1, 1, "baseline file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), 1, 1, f"cannot read baseline: {exc}")]) from None
+        doc = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             [Problem(str(path), exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]
         ) from None
+    except ValueError as exc:
+        raise InputError([Problem(str(path), 1, 1, f"invalid JSON: {exc}")]) from None
     try:
-        if doc["schema_version"] != BASELINE_VERSION:
-            raise ValueError(f"unsupported baseline schema_version {doc['schema_version']}")
-        findings = {f["fingerprint"]: Severity(f["severity"]) for f in doc["findings"]}
-        scores = {pid: float(p["score"]) for pid, p in doc["proposals"].items()}
-        grades = {pid: str(p["grade"]) for pid, p in doc["proposals"].items()}
-        criteria = {
-            pid: {cid: float(v) for cid, v in p.get("criteria", {}).items()}
-            for pid, p in doc["proposals"].items()
-        }
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError([Problem(str(path), 1, 1, f"not a policycheck baseline: {exc}")]) from None
+        parsed = _BaselineFile.model_validate(doc)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            dotted = ".".join(str(p) for p in loc)
+            line, column = _json_position(text, loc)
+            what = (
+                "missing key"
+                if err["type"] == "missing"
+                else re.sub(r" or instance of \w+$", "", err["msg"])
+            )
+            message = f"not a policycheck baseline: {dotted + ': ' if dotted else ''}{what}"
+            problems.append(Problem(str(path), line, column, message))
+        raise InputError(problems) from None
+    findings = {f.fingerprint: f.severity for f in parsed.findings}
+    scores = {pid: p.score for pid, p in parsed.proposals.items()}
+    grades = {pid: str(p.grade) for pid, p in parsed.proposals.items()}
+    criteria = {pid: dict(p.criteria) for pid, p in parsed.proposals.items()}
     return Baseline(findings, scores, grades, criteria)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a baseline holds")
+
+
+def _json_position(text: str, loc: tuple[Any, ...]) -> tuple[int, int]:
+    """Best-effort line and column of ``loc`` in JSON text (the parser keeps no positions):
+    each key of the path searched for after the previous one, as a written baseline has them."""
+    offset = 0
+    for part in loc:
+        if not isinstance(part, str):
+            continue
+        found = text.find(json.dumps(part, ensure_ascii=False) + ":", offset)
+        if found < 0:
+            break
+        offset = found
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

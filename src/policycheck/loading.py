@@ -29,6 +29,10 @@ from policycheck.errors import InputError, Problem
 MAX_BYTES = 1_048_576
 MAX_DEPTH = 32
 MAX_VALUES = 50_000
+#: Characters of text (keys and scalars) a document may expand to through aliases.
+#: Without aliases a document never exceeds its file's size; with them, one anchor
+#: repeated could make gigabytes of report from a small file.
+MAX_EXPANDED = 4 * MAX_BYTES
 
 Path_ = tuple[str | int, ...]
 
@@ -38,6 +42,7 @@ _MERGE = _TAG + "merge"
 _MAP = _TAG + "map"
 _STR = _TAG + "str"
 _CORE_SCALARS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NUMBERS = {_TAG + "int", _TAG + "float"}
 _FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
 
 
@@ -109,29 +114,96 @@ class _Yaml12Resolver(VersionedResolver):
         return tag
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="safe", pure=False)
+def _yaml(*, pure: bool = False) -> YAML:
+    yaml = YAML(typ="safe", pure=pure)
     yaml.Resolver = _Yaml12Resolver
     return yaml
 
 
 _PARSER = _yaml()
+#: ruamel's pure-Python parser, for the YAML 1.2 the C parser (libyaml, YAML 1.1) refuses:
+#: a plain URL in a flow collection, ``[Art. 4, https://x.org/a]``, is the usual case.
+_PURE = _yaml(pure=True)
 
 
-def read_bytes(path: Path, origin: str | None = None) -> bytes:
-    """The first ``MAX_BYTES + 1`` bytes of ``path`` (enough to tell it is too large)."""
+def read_bytes(path: Path, origin: str | None = None, limit: int = MAX_BYTES) -> bytes:
+    """The first ``limit + 1`` bytes of ``path`` (enough to tell it is too large)."""
     name = origin if origin is not None else str(path)
+    if "\x00" in str(path):
+        raise InputError([Problem(name, 1, 1, "a file name cannot hold a NUL character")])
     if path.exists() and not path.is_file() and not path.is_dir():
         raise InputError([Problem(name, 1, 1, "not a regular file (a pipe or a device?)")])
     try:
         with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
+            return handle.read(limit + 1)
     except IsADirectoryError:
         raise InputError([Problem(name, 1, 1, "is a directory, not a file")]) from None
     except FileNotFoundError:
         raise InputError([Problem(name, 1, 1, "no such file")]) from None
     except OSError as exc:
         raise InputError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+
+
+def decode_text(raw: bytes, origin: str, limit: int = MAX_BYTES) -> str:
+    """``raw`` as text, refused (located) when over ``limit`` bytes, binary or not UTF-8."""
+    if len(raw) > limit:
+        size = f"{limit // 1_048_576} MiB" if limit % 1_048_576 == 0 else f"{limit // 1024} KiB"
+        raise InputError([Problem(origin, 1, 1, f"file is larger than {size}; not read")])
+    if b"\x00" in raw:
+        line, column = _line_col(raw, raw.index(b"\x00"))
+        raise InputError([Problem(origin, line, column, "binary file (contains NUL bytes)")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _line_col(raw, exc.start)
+        raise InputError(
+            [Problem(origin, line, column, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
+        ) from None
+
+
+def read_text(path: Path, origin: str | None = None, limit: int = MAX_BYTES) -> str:
+    """Read a small UTF-8 text file (TOML, JSON) with the limits of a proposal."""
+    name = origin if origin is not None else str(path)
+    return decode_text(read_bytes(path, name, limit), name, limit)
+
+
+#: Digits a number in a TOML or JSON file may have (Python refuses over 4,300 as text).
+MAX_DIGITS = 100
+
+_TOML_TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+    rf"|[\[\]{{}}]|[0-9][0-9_]{{{MAX_DIGITS},}}"
+)
+_JSON_TOKENS = re.compile(rf'"(?:[^"\\]|\\.)*"|[\[\]{{}}]|[0-9]{{{MAX_DIGITS + 1},}}')
+
+
+def check_structure(text: str, origin: str, *, toml: bool) -> None:
+    """Refuse, located, a TOML or JSON text nested deeper than ``MAX_DEPTH`` or holding a
+    number of more than ``MAX_DIGITS`` digits, before a (recursive) parser sees it.
+
+    Strings and comments are skipped, so brackets and digits in them do not count.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH and not re.search(
+        rf"[0-9]{{{MAX_DIGITS + 1}}}", text
+    ):
+        return
+    depth = 0
+    for match in (_TOML_TOKENS if toml else _JSON_TOKENS).finditer(text):
+        token = match.group()
+        message = None
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                message = f"nesting deeper than {MAX_DEPTH} levels"
+        elif token in ("]", "}"):
+            depth -= 1
+        elif token[0].isdigit() and len(token.replace("_", "")) > MAX_DIGITS:
+            message = f"a number of more than {MAX_DIGITS} digits"
+        if message is not None:
+            start = match.start()
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            raise InputError([Problem(origin, line, column, message)])
 
 
 def read_file(path: Path, origin: str | None = None) -> Document:
@@ -142,21 +214,7 @@ def read_file(path: Path, origin: str | None = None) -> Document:
 
 def load_yaml_bytes(raw: bytes, origin: str, *, lenient: bool = False) -> Document:
     """Check the bytes are a small UTF-8 text file, then parse them (see ``load_yaml_text``)."""
-    if len(raw) > MAX_BYTES:
-        raise InputError(
-            [Problem(origin, 1, 1, f"file is larger than {MAX_BYTES // 1024} KiB; not read")]
-        )
-    if b"\x00" in raw:
-        line, column = _line_col(raw, raw.index(b"\x00"))
-        raise InputError([Problem(origin, line, column, "binary file (contains NUL bytes)")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, column = _line_col(raw, exc.start)
-        raise InputError(
-            [Problem(origin, line, column, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
-        ) from None
-    return load_yaml_text(text, origin, lenient=lenient)
+    return load_yaml_text(decode_text(raw, origin), origin, lenient=lenient)
 
 
 _INDENT = re.compile(r"^ +", re.MULTILINE)
@@ -190,8 +248,7 @@ def load_yaml_text(text: str, origin: str, *, lenient: bool = False) -> Document
     if not text.strip():
         raise InputError([Problem(origin, 1, 1, "file is empty")])
     try:
-        _check_depth(text, origin)
-        node = _PARSER.compose(text)
+        node = _compose(text, origin)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -210,7 +267,21 @@ def load_yaml_text(text: str, origin: str, *, lenient: bool = False) -> Document
     return Document(origin, data, builder.values, builder.keys, tuple(builder.problems))
 
 
-def _check_depth(text: str, origin: str) -> None:
+def _compose(text: str, origin: str) -> Any:
+    """The node tree of ``text``: by the fast C parser, else by the pure one, so that only
+    what neither reads is an error (reported as the C parser words it)."""
+    try:
+        _check_depth(text, origin, _PARSER)
+        return _PARSER.compose(text)
+    except MarkedYAMLError as first:
+        try:
+            _check_depth(text, origin, _PURE)
+            return _PURE.compose(text)
+        except (MarkedYAMLError, RecursionError):
+            raise first from None
+
+
+def _check_depth(text: str, origin: str, parser: YAML) -> None:
     """Refuse nesting deeper than ``MAX_DEPTH`` before the (recursive) composer sees it.
 
     Walking the event stream (iteratively) costs a second parse, so it is done
@@ -221,7 +292,7 @@ def _check_depth(text: str, origin: str) -> None:
     if not _may_nest_deeply(text):
         return
     depth = 0
-    for event in _PARSER.parse(text):
+    for event in parser.parse(text):
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -249,6 +320,7 @@ class _Builder:
         self.values: dict[Path_, tuple[int, int]] = {}
         self.keys: dict[Path_, tuple[int, int]] = {}
         self.count = 0
+        self.chars = 0
         self.stopped = False
 
     def problem(self, node: Node, message: str) -> None:
@@ -276,6 +348,15 @@ class _Builder:
                 mark = node.start_mark
                 self.values[path] = (mark.line + 1, mark.column + 1)
         if scalar:
+            self.chars += len(node.value)
+            if self.chars > MAX_EXPANDED:
+                self.problem(
+                    node,
+                    f"document expands to more than {MAX_EXPANDED // 1_048_576} MiB of text"
+                    " (an alias repeats a long value?)",
+                )
+                self.stopped = True
+                return None
             return self.scalar(cast(ScalarNode, node))
         tag = _tag(node)
         if isinstance(node, SequenceNode):
@@ -307,6 +388,7 @@ class _Builder:
                     self.problem(key_node, f"YAML tag '{_short(key_tag)}' is not allowed here")
                     continue
             key = str(key_node.value)
+            self.chars += len(key)
             child = (*path, key)
             start = key_node.start_mark
             mark = (start.line + 1, start.column + 1)
@@ -322,6 +404,14 @@ class _Builder:
         tag, text = _tag(node), node.value
         if tag == _STR or tag == _TAG + "timestamp":
             return text
+        if (
+            tag in _NUMBERS
+            and len(text) > MAX_DIGITS
+            and sum(c.isalnum() for c in text) > MAX_DIGITS
+        ):
+            # As in TOML and JSON: no proposal needs one, and its text would fill the message.
+            self.problem(node, f"a number of more than {MAX_DIGITS} digits")
+            return None
         if tag == _TAG + "null" and text in ("", "~", "null", "Null", "NULL"):
             return None
         if tag == _TAG + "bool" and text.lower() in ("true", "false"):

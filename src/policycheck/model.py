@@ -36,6 +36,9 @@ from pydantic_core import CoreSchema
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document
 
+if typing.TYPE_CHECKING:
+    from policycheck.reference import ReferenceData
+
 SCHEMA_VERSION = 1
 #: Words YAML 1.1 read as booleans; YAML 1.2 reads them as text, a trap in a claim.
 _YAML11_BOOLEANS = frozenset({"yes", "no", "y", "n", "on", "off"})
@@ -134,6 +137,22 @@ Audience = Literal["public", "parliament", "neighbours", "eu", "nato", "civil-so
 Involvement = Literal["supplier", "investor", "trainer", "partner", "political-backer", "other"]
 
 
+def _not_a_number(value: Any) -> Any:
+    """A date is written as text (2025-06-01): pydantic would read ``0`` as 1970-01-01."""
+    if isinstance(value, (bool, int, float)):
+        raise ValueError(f"write a date as YYYY-MM-DD, not {str(value).lower()}")
+    return value
+
+
+#: A calendar date written as YYYY-MM-DD (YAML gives it as text, TOML as a date).
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
+
+
+def _ci(word: str) -> str:
+    """A case-insensitive JSON Schema (ECMA 262) pattern for ``word``: ``[Yy][Ee][Ss]``."""
+    return "".join(f"[{c.upper()}{c.lower()}]" for c in word)
+
+
 def _country_code(value: str, info: ValidationInfo) -> str:
     codes: dict[str, str] | None = (info.context or {}).get("codes")
     if codes is None or value in codes:
@@ -160,11 +179,16 @@ def _reference_id(kind: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+#: Where a JSON Schema node takes its choices from the reference data (see ``json_schema``).
+_REFERENCE_KEY = "x-policycheck-reference"
+#: Text with something in it: what a stripped, required-non-empty field accepts.
+_NOT_BLANK = r"\S"
+
 CountryCode = Annotated[
     str,
     Field(
         description="ISO 3166-1 alpha-2 code (XK for Kosovo, EU for the Union)",
-        json_schema_extra={"pattern": "^[A-Z]{2}$"},
+        json_schema_extra={_REFERENCE_KEY: "codes"},
     ),
     AfterValidator(_country_code),
 ]
@@ -185,12 +209,26 @@ EvidenceList = Annotated[
     WithJsonSchema(
         {
             "description": "an article of the text, a link or a source id, or a list of them",
-            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+            "anyOf": [
+                {"type": "string", "pattern": _NOT_BLANK},
+                {"type": "array", "items": {"type": "string", "pattern": _NOT_BLANK}},
+            ],
         }
     ),
 ]
-FormatId = Annotated[str, _reference_id("formats")]
-InstrumentId = Annotated[str, _reference_id("instruments")]
+FormatId = Annotated[
+    str, _reference_id("formats"), Field(json_schema_extra={_REFERENCE_KEY: "formats"})
+]
+InstrumentId = Annotated[
+    str, _reference_id("instruments"), Field(json_schema_extra={_REFERENCE_KEY: "instruments"})
+]
+
+
+def _whole(value: Any) -> Any:
+    """``4.0`` is the whole number 4 (as JSON Schema, and so an editor, counts it)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 class _Model(BaseModel):
@@ -218,9 +256,23 @@ class Claim(_Model):
     of the text, a link, a source id): only the last counts as evidenced.
     """
 
-    _shorthands = ({"type": "boolean"}, {"type": "string"})
+    _shorthands = (
+        {"type": "boolean"},
+        {
+            "type": "string",
+            "pattern": _NOT_BLANK,
+            # YAML 1.1's yes/no words, which the tool refuses as a sentence (see _shorthand).
+            "not": {
+                "pattern": "^\\s*(" + "|".join(sorted(_ci(w) for w in _YAML11_BOOLEANS)) + ")\\s*$"
+            },
+        },
+    )
 
-    provided: bool = Field(default=True, strict=True)
+    provided: bool = Field(
+        default=True,
+        strict=True,
+        description="false: the safeguard is stated absent (the statement and evidence say why)",
+    )
     statement: str | None = None
     evidence: EvidenceList = ()
 
@@ -261,13 +313,13 @@ class Source(_Model):
     id: str | None = None
     title: str
     url: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class Participant(_Model):
     """A state (or the EU) taking part, and in what role."""
 
-    _shorthands = ({"type": "string", "pattern": "^[A-Z]{2}$"},)
+    _shorthands = ({"type": "string", _REFERENCE_KEY: "codes"},)
 
     country: CountryCode
     role: Role = "member"
@@ -284,7 +336,9 @@ class Equipment(_Model):
 
     system: str
     category: EquipmentCategory
-    quantity: int | None = Field(default=None, ge=0, strict=True)
+    quantity: Annotated[int | None, BeforeValidator(_whole)] = Field(
+        default=None, ge=0, strict=True
+    )
     supplier: CountryCode | None = None
     recipient: CountryCode
     #: Older systems of the same category retired by this acquisition (net change = quantity - replaces).
@@ -312,7 +366,7 @@ class Safeguards(_Model):
 class FormatLink(_Model):
     """A tie to a regional format (Berlin Process, RACVIAC ...)."""
 
-    _shorthands = ({"type": "string"},)
+    _shorthands = ({"type": "string", _REFERENCE_KEY: "formats"},)
 
     format: FormatId
     how: str | None = None
@@ -382,18 +436,22 @@ class Proposal(_Model):
 
     schema_version: Literal[1]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, json_schema_extra={"pattern": _NOT_BLANK})
     summary: str | None = None
     status: Status
-    date: dt.date | None = None
+    date: Date | None = None
     sources: tuple[Source, ...] = ()
     lead: CountryCode | None = None
-    participants: tuple[Participant, ...] = Field(min_length=1)
+    participants: tuple[Participant, ...] = Field(
+        min_length=1, json_schema_extra={"uniqueItems": True}
+    )
     instruments: tuple[InstrumentId, ...] = ()
     activities: tuple[Activity, ...] = ()
     equipment: tuple[Equipment, ...] = ()
     threats: tuple[Threat, ...] = ()
-    horizon_years: int | None = Field(default=None, ge=0, le=100, strict=True)
+    horizon_years: Annotated[int | None, BeforeValidator(_whole)] = Field(
+        default=None, ge=0, le=100, strict=True
+    )
     safeguards: Safeguards = Safeguards()
     regional: Regional = Regional()
     arms_control: ArmsControl = ArmsControl()
@@ -533,10 +591,49 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of the proposal format, for editors."""
-    schema = Proposal.model_json_schema()
+def json_schema(reference: ReferenceData | None = None) -> dict[str, Any]:
+    """The JSON Schema of the proposal format, for editors.
+
+    Made from the same model and the same reference data (the bundled data, or
+    ``reference``) as the tool, so an editor flags what the tool flags: country
+    codes, format and instrument ids are enums of the known ones.
+    """
+    from policycheck.reference import load_reference
+
+    data = reference if reference is not None else load_reference()
+    choices = {
+        "codes": sorted(data.codes),
+        "formats": sorted(data.formats),
+        "instruments": sorted(data.instruments),
+    }
+    schema: dict[str, Any] = _with_choices(Proposal.model_json_schema(), choices)
+    for kind, name in _CHOICES.items():
+        schema["$defs"][name] = {"type": "string", "enum": choices[kind]}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://policycheck.invalid/schema/proposal-1.json"
     schema["title"] = "policycheck proposal (schema version 1)"
     return schema
+
+
+def _with_choices(node: Any, choices: dict[str, list[str]]) -> Any:
+    """``node`` with every reference marker replaced by an ``enum`` of the known ids."""
+    if isinstance(node, list):
+        return [_with_choices(item, choices) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _with_choices(value, choices) for key, value in node.items()}
+    kind = result.pop(_REFERENCE_KEY, None)
+    if kind is not None:
+        result["$ref"] = f"#/$defs/{_CHOICES[kind]}"
+    if result.get("format") == "date":
+        # Format is only a note to most validators: say what a date looks like.
+        result["pattern"] = _DATE
+    if result.get("title") == "Claim" and result.get("type") == "object":
+        result["minProperties"] = 1  # an empty claim says nothing (see Claim._shorthand)
+    return result
+
+
+#: The ``$defs`` entry holding each kind of reference id.
+_CHOICES = {"codes": "CountryCode", "formats": "FormatId", "instruments": "InstrumentId"}
+#: A date as the tool reads it: year, month 01-12 and day 01-31 (a time may follow).
+_DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"

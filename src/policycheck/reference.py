@@ -11,7 +11,6 @@ added. A value left ``null`` is unknown, and checks that need it report
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from policycheck.errors import InputError, Problem
+from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
+from policycheck.model import Date
 
 EuStatus = Literal["member", "candidate", "potential-candidate", "none"]
 NatoStatus = Literal["member", "partner", "none"]
@@ -68,14 +69,14 @@ class Source(_Strict):
 
     title: str
     url: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class Sourced(_Strict):
     """Fields every reference entry carries: where it comes from and when."""
 
     sources: tuple[str, ...] = Field(min_length=1)
-    as_of: dt.date
+    as_of: Date
     note: str | None = None
 
 
@@ -120,7 +121,7 @@ class Figure(_Strict):
     at_least: int | None = Field(default=None, ge=0)
     at_most: int | None = Field(default=None, ge=0)
     sources: tuple[str, ...] = ()
-    as_of: dt.date | None = None
+    as_of: Date | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -226,7 +227,7 @@ class EquipmentInfo(Sourced):
 class _File(_Strict):
     reference: Literal[1]
     dataset: str
-    as_of: dt.date
+    as_of: Date
     sources: dict[str, Source] = Field(default_factory=dict)
 
 
@@ -318,24 +319,34 @@ class ReferenceData:
         return None
 
 
-def _parse(dataset: str, text: str, origin: str) -> _File:
-    from policycheck.loading import load_yaml_text
-
-    doc = load_yaml_text(text, origin)
+def _parse(dataset: str, doc: Document) -> _File:
+    origin = doc.origin
     model = _FILE_MODELS[dataset]
+    problems = []
+    if isinstance(doc.data, dict) and doc.data.get("dataset", dataset) != dataset:
+        problems.append(
+            Problem(
+                origin,
+                *doc.position(("dataset",)),
+                f"expected dataset '{dataset}', found '{doc.data['dataset']}'",
+            )
+        )
     try:
         parsed = model.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(
-            [
-                Problem(origin, *doc.position(tuple(err["loc"])), f"{err['msg']}")
-                for err in exc.errors()
-            ]
-        ) from None
-    if parsed.dataset != dataset:
-        raise InputError(
-            [Problem(origin, 1, 1, f"expected dataset '{dataset}', found '{parsed.dataset}'")]
-        )
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            dotted = ".".join(str(p) for p in loc)
+            at = loc[:-1] if err["type"] == "missing" else loc
+            message = (
+                f"missing required key '{dotted}'"
+                if err["type"] == "missing"
+                else f"{dotted + ': ' if dotted else ''}{err['msg']}"
+            )
+            key = err["type"] == "extra_forbidden"
+            problems.append(Problem(origin, *doc.position(at, key=key), message))
+    if problems:
+        raise InputError(problems)
     return parsed
 
 
@@ -351,21 +362,18 @@ def load_reference(override_dir: Path | None = None) -> ReferenceData:
     for dataset in DATASETS:
         text = _bundled_text(dataset)
         origin = f"<bundled>/reference/{dataset}.yaml"
-        parsed[dataset] = [_parse(dataset, text, origin)]
+        parsed[dataset] = [_parse(dataset, load_yaml_text(text, origin))]
         files.append(ReferenceFile(dataset, origin, hashlib.sha256(text.encode()).hexdigest()))
         if override_dir is not None:
             path = override_dir / f"{dataset}.yaml"
             if path.is_file():
                 try:
-                    override_text = path.read_text("utf-8")
-                    parsed[dataset].append(_parse(dataset, override_text, str(path)))
+                    raw = read_bytes(path)
+                    parsed[dataset].append(_parse(dataset, load_yaml_bytes(raw, str(path))))
                 except InputError as exc:
                     problems.extend(exc.problems)
                     continue
-                except (OSError, UnicodeDecodeError) as exc:
-                    problems.append(Problem(str(path), 1, 1, f"cannot read: {exc}"))
-                    continue
-                digest = hashlib.sha256(override_text.encode()).hexdigest()
+                digest = hashlib.sha256(raw).hexdigest()
                 files.append(ReferenceFile(dataset, str(path), digest))
     if override_dir is not None and not override_dir.is_dir():
         problems.append(Problem(str(override_dir), 1, 1, "reference folder does not exist"))

@@ -17,22 +17,24 @@ declare its own checks as safe JMESPath expressions (``checks:``; see
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, REGISTRY, Check, Registry
 from policycheck.errors import InputError, Problem
-from policycheck.loading import Document, load_yaml_text, read_file
+from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
 
 Grade = Literal["A", "B", "C", "D", "F"]
 GRADES: tuple[Grade, ...] = ("A", "B", "C", "D", "F")
 BUNDLED = "default"
 MAX_EXTENDS = 8
+T = TypeVar("T")
 
 
 class _Strict(BaseModel):
@@ -187,8 +189,8 @@ def _read(spec: str | Path | None, base: Path | None) -> tuple[Document, bytes, 
     path = Path(spec)
     if base is not None and not path.is_absolute():
         path = base / path
-    doc = read_file(path)
-    return doc, path.read_bytes(), path
+    raw = read_bytes(path)
+    return load_yaml_bytes(raw, str(path)), raw, path
 
 
 def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> LoadedRubric:
@@ -204,8 +206,16 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
     base_dir = real.parent if real is not None else None
     while (parent := layers[-1].get("extends")) is not None:
         if len(docs) > MAX_EXTENDS:
+            line, column = docs[-1].position(("extends",))
             raise InputError(
-                [Problem(docs[-1].origin, 1, 1, "'extends' chain is too long (a loop?)")]
+                [
+                    Problem(
+                        docs[-1].origin,
+                        line,
+                        column,
+                        f"'extends' chain is longer than {MAX_EXTENDS} files (a loop?)",
+                    )
+                ]
             )
         if not isinstance(parent, str):
             line, column = docs[-1].position(("extends",))
@@ -231,11 +241,20 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
         merged = _merge(merged, layer) if merged else dict(layer)
     merged.pop("extends", None)
     locate = _locator(docs)
-    merged = _disable(merged, locate)
-    rubric = _validate(merged, locate, set(registry))
-    declared = _declared(rubric, locate)
-    full = Registry((*registry.values(), *declared))
-    _check_against(rubric, full, locate)
+    # Every problem at once: those of ``disable`` do not hide the schema's, and the
+    # declared checks' do not hide the indicators'.
+    problems: list[Problem] = []
+    merged = _disable(merged, locate, problems)
+    rubric = _collect(problems, _validate, merged, locate, set(registry))
+    if rubric is None:
+        raise InputError(problems)
+    problems += [*_bands(rubric.grades, locate), *_sums(rubric, locate)]
+    declared = _collect(problems, _declared, rubric, locate)
+    full = Registry((*registry.values(), *(declared or ())))
+    broken = frozenset() if declared is not None else frozenset(rubric.checks)
+    _collect(problems, _check_against, rubric, full, locate, broken)
+    if problems:
+        raise InputError(problems)
     reference = None
     if rubric.reference is not None:
         owner = next((d for d in docs if "reference" in _mapping(d)), docs[0])
@@ -243,6 +262,16 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
             Path(owner.origin).parent if not owner.origin.startswith("<bundled>") else Path.cwd()
         )
         reference = folder / rubric.reference
+        if not reference.is_dir():
+            raise InputError(
+                [
+                    Problem(
+                        *locate(("reference",), False),
+                        f"reference folder '{rubric.reference}' does not exist"
+                        f" (looked for {reference})",
+                    )
+                ]
+            )
     return LoadedRubric(
         rubric=rubric,
         origin=doc.origin,
@@ -251,6 +280,15 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
         reference=reference,
         chain=tuple(d.origin for d in docs),
     )
+
+
+def _collect(problems: list[Problem], step: Callable[..., T], *args: Any) -> T | None:
+    """``step(*args)``, or None with its problems added to ``problems``."""
+    try:
+        return step(*args)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def _mapping(doc: Document) -> dict[str, Any]:
@@ -294,11 +332,36 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 Locate = Callable[[tuple[Any, ...], bool], tuple[str, int, int]]
 
 
+def _merged_by_id(prefix: tuple[str | int, ...]) -> bool:
+    """Whether the value at ``prefix`` is made by merging the files' values key by key
+    (see ``_merge``); any other value is one file's, replaced whole by a child's."""
+    if len(prefix) <= 2:
+        return len(prefix) == 0 or prefix[0] in _BY_ID
+    return prefix[0] == "criteria" and prefix[2] == "indicators" and len(prefix) <= 4
+
+
 def _locator(docs: list[Document]) -> Locate:
-    """Where a merged value came from: the first file (child first) that has the path."""
+    """Where a merged value came from: the file that gave it, else the first (child first)
+    that has the path.
+
+    A value one file replaces whole (``source``, a criterion's ``title``) belongs to
+    that file: a key missing from it is missing there, not in the rubric it extends.
+    """
 
     def locate(loc: tuple[Any, ...], key: bool = False) -> tuple[str, int, int]:
         path = tuple(p for p in loc if isinstance(p, (str, int)))
+        depth = next(
+            (n for n in range(len(path) + 1) if not _merged_by_id(path[:n])), len(path) + 1
+        )
+        if depth <= len(path):
+            owned = path[:depth]
+            owner = next((d for d in docs if owned in d.values or owned in d.keys), None)
+            if owner is not None:
+                for length in range(len(path), depth - 1, -1):
+                    prefix = path[:length]
+                    if prefix in owner.values or prefix in owner.keys:
+                        line, column = owner.position(prefix, key=key)
+                        return owner.origin, line, column
         for length in range(len(path), -1, -1):
             prefix = path[:length]
             for doc in docs:
@@ -310,29 +373,42 @@ def _locator(docs: list[Document]) -> Locate:
     return locate
 
 
-def _disable(data: dict[str, Any], locate: Locate) -> dict[str, Any]:
+def _disable(data: dict[str, Any], locate: Locate, problems: list[Problem]) -> dict[str, Any]:
+    """``data`` without the indicators ``disable`` names; an unknown id is added to
+    ``problems`` (the others are still removed, and validation goes on)."""
     disabled = data.pop("disable", None) or []
     if not isinstance(disabled, list):
-        raise InputError(
-            [Problem(*locate(("disable",), False), "'disable' must be a list of check ids")]
+        problems.append(
+            Problem(*locate(("disable",), False), "'disable' must be a list of check ids")
         )
+        return data
     criteria = data.get("criteria")
     if not isinstance(criteria, dict):
         return data
-    problems = []
     remaining = {cid: dict(c) if isinstance(c, dict) else c for cid, c in criteria.items()}
     for n, check_id in enumerate(disabled):
         hit = False
-        for criterion in remaining.values():
+        for cid, criterion in remaining.items():
             if (
                 isinstance(criterion, dict)
                 and isinstance(criterion.get("indicators"), dict)
                 and check_id in criterion["indicators"]
             ):
+                hit = True
+                if len(criterion["indicators"]) == 1:
+                    # Said here, in the user's file: the schema would only see an empty
+                    # criterion, located in the rubric it comes from.
+                    problems.append(
+                        Problem(
+                            *locate(("disable", n), False),
+                            f"cannot disable '{check_id}': it is the last indicator of"
+                            f" criterion {cid}",
+                        )
+                    )
+                    continue
                 criterion["indicators"] = {
                     k: v for k, v in criterion["indicators"].items() if k != check_id
                 }
-                hit = True
         if not hit:
             problems.append(
                 Problem(
@@ -340,8 +416,6 @@ def _disable(data: dict[str, Any], locate: Locate) -> dict[str, Any]:
                     f"cannot disable '{check_id}': no such indicator",
                 )
             )
-    if problems:
-        raise InputError(problems)
     return {**data, "criteria": remaining}
 
 
@@ -365,10 +439,33 @@ def _validate(data: dict[str, Any], locate: Locate, known: set[str]) -> Rubric:
                 message = f"{dotted}: {err['msg']}"
             problems.append(Problem(*locate(loc, err["type"] == "extra_forbidden"), message))
         raise InputError(problems) from None
-    problems = _bands(rubric.grades, locate)
-    if problems:
-        raise InputError(problems)
     return rubric
+
+
+def _sums(rubric: Rubric, locate: Locate) -> list[Problem]:
+    """Weights so large that their sum times 100 points is infinite: every score would be NaN.
+
+    Each weight is finite and positive (the schema says so), but the sums are made
+    here, so they are checked here.
+    """
+    problems = []
+    if not math.isfinite(sum(c.weight for c in rubric.criteria.values()) * 100):
+        problems.append(
+            Problem(
+                *locate(("criteria",), True),
+                "the criteria's weights add up to more than a number can hold: use smaller ones",
+            )
+        )
+    for cid, criterion in rubric.criteria.items():
+        if not math.isfinite(sum(i.weight for i in criterion.indicators.values()) * 100):
+            problems.append(
+                Problem(
+                    *locate(("criteria", cid, "indicators"), True),
+                    f"the weights of {cid}'s indicators add up to more than a number can hold:"
+                    " use smaller ones",
+                )
+            )
+    return problems
 
 
 def _bands(grades: dict[Any, Any], locate: Locate) -> list[Problem]:
@@ -444,18 +541,46 @@ def _within(
     return lambda loc: locate((*prefix, *loc), False)
 
 
-def _check_against(rubric: Rubric, registry: Registry, locate: Locate) -> None:
-    """Every indicator names a known check with points for each level it gives; risks exist."""
+def _used_twice(rubric: Rubric, locate: Locate) -> list[Problem]:
+    """A check used by two criteria, reported where the user's file uses it (a rubric that
+    extends another is told about its own line, not the bundled one's)."""
+    uses: dict[str, list[tuple[str, tuple[str, int, int]]]] = {}
+    for cid, criterion in rubric.criteria.items():
+        for iid in criterion.indicators:
+            uses.setdefault(iid, []).append(
+                (cid, locate(("criteria", cid, "indicators", iid), True))
+            )
+    user_file = locate((), False)[0]
     problems = []
-    seen: dict[str, str] = {}
+    for iid, found in uses.items():
+        if len(found) < 2:
+            continue
+        later = [use for use in found[1:] if use[1][0] == user_file]
+        if later:
+            report = later
+        elif found[0][1][0] == user_file:
+            report = found[:1]
+        else:
+            report = found[1:]
+        for cid, where in report:
+            others = ", ".join(other for other, _ in found if other != cid)
+            problems.append(Problem(*where, f"check {iid} is already used by criterion {others}"))
+    return problems
+
+
+def _check_against(
+    rubric: Rubric, registry: Registry, locate: Locate, broken: frozenset[str] = frozenset()
+) -> None:
+    """Every indicator names a known check with points for each level it gives; risks exist.
+
+    ``broken`` are declared checks that did not compile (already reported): skipped.
+    """
+    problems = _used_twice(rubric, locate)
     for cid, criterion in rubric.criteria.items():
         for iid, indicator in criterion.indicators.items():
             where = locate(("criteria", cid, "indicators", iid), True)
-            if iid in seen:
-                problems.append(
-                    Problem(*where, f"check {iid} is already used by criterion {seen[iid]}")
-                )
-            seen[iid] = cid
+            if iid in broken:
+                continue
             if iid not in registry:
                 problems.append(
                     Problem(*where, f"unknown check id '{iid}' (see 'policycheck rules')")

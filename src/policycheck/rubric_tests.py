@@ -470,6 +470,8 @@ def _proposal_document(
                     )
                 ]
             )
+        if "\x00" in spec.file:
+            raise InputError([Problem(*file_at, "a file name cannot hold a NUL character")])
         path = where.tests_path.parent / spec.file
         try:
             with path.open("rb") as handle:

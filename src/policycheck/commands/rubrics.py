@@ -178,8 +178,11 @@ def register(app: typer.Typer) -> None:
 
         try:
             loaded = load(rubric)
+            problems = _run_time_problems(loaded)
         except InputError as exc:
-            _report(exc.problems, [])
+            problems = exc.problems
+        if problems:
+            _report(problems, [])
             raise typer.Exit(ExitCode.BAD_INPUT) from None
         warnings = lint(loaded, chain_documents(loaded))
         _report([], warnings)
@@ -195,6 +198,16 @@ def register(app: typer.Typer) -> None:
             f"{loaded.origin}: OK: rubric {r.id} {r.version}{extends}: {', '.join(parts)}; "
             f"{plural(len(warnings), 'warning')}\n"
         )
+
+
+def _run_time_problems(loaded: LoadedRubric) -> list[Any]:
+    """What ``assess`` would refuse only when it runs: the rubric's reference data, and its
+    declared checks failing or going past their bounds (tried on probe proposals)."""
+    from policycheck.declarative import probe
+    from policycheck.reference import load_reference
+
+    reference = load_reference(loaded.reference)
+    return probe((loaded.registry[cid] for cid in loaded.rubric.checks), reference)
 
 
 def _report(errors: list[Any], warnings: list[Any]) -> None:
