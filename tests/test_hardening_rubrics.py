@@ -220,13 +220,13 @@ def test_a_non_finite_weight_or_points_is_refused(tmp_path: Path, capsys, value:
     rubric.write_text(
         "extends: default\ncriteria:\n  transparency:\n    indicators:\n"
         f"      TR01: {{weight: {value}}}\n"
-        f"insufficient_information: {{points: {value}, rule: r}}\n",
+        f"coverage: {{minimum: {value}, rule: r}}\n",
         encoding="utf-8",
     )
     code, _, err = run(capsys, "rubric", "validate", str(rubric))
     assert code == 2
     assert f"{rubric}:5:22: criteria.transparency.indicators.TR01.weight:" in err
-    assert f"{rubric}:6:36: insufficient_information.points:" in err
+    assert f"{rubric}:6:21: coverage.minimum:" in err
 
 
 def test_a_non_finite_score_is_an_internal_error_never_a_pass() -> None:

@@ -799,9 +799,9 @@ def test_a_proposal_citing_a_url_in_a_flow_list_is_assessed(assessor: Assessor) 
     result = assess_yaml(
         assessor,
         MINIMAL
-        + "safeguards:\n  human_security: {statement: S, evidence: [Art. 4, https://x.org/a]}\n",
+        + "transparency:\n  public_text: {statement: S, evidence: [Art. 4, https://x.org/a]}\n",
     )
-    (indicator,) = [i for c in result.criteria for i in c.indicators if i.check_id == "NS01"]
+    (indicator,) = [i for c in result.criteria for i in c.indicators if i.check_id == "TR01"]
     assert indicator.level == "evidenced"
 
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from policycheck import model
 from policycheck.cli import main
 from policycheck.errors import InputError
+from policycheck.loading import load_yaml_text
 from policycheck.reference import (
     DATASETS,
     SRAC_CATEGORIES,
@@ -136,7 +137,10 @@ ref = load_reference()
 
 
 def _files() -> dict[str, Any]:
-    return {d: _parse(d, _bundled_text(d), f"<bundled>/reference/{d}.yaml") for d in DATASETS}
+    return {
+        d: _parse(d, load_yaml_text(_bundled_text(d), f"<bundled>/reference/{d}.yaml"))
+        for d in DATASETS
+    }
 
 
 # --- interval facts ----------------------------------------------------------------------

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
@@ -275,9 +276,12 @@ def _compose(text: str, origin: str) -> Any:
         return _PARSER.compose(text)
     except MarkedYAMLError as first:
         try:
-            _check_depth(text, origin, _PURE)
-            return _PURE.compose(text)
-        except (MarkedYAMLError, RecursionError):
+            with warnings.catch_warnings():
+                # The pure composer only warns of a reused anchor; the C parser refused it.
+                warnings.simplefilter("error", ReusedAnchorWarning)
+                _check_depth(text, origin, _PURE)
+                return _PURE.compose(text)
+        except (MarkedYAMLError, RecursionError, ReusedAnchorWarning):
             raise first from None
 
 
