@@ -181,7 +181,7 @@ def assess(
     fmt = format or (
         Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TERMINAL
     )
-    targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], fmt)
+    targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], quiet=quiet)
     if not quiet and fmt in BINARY:
         raise UsageError(f"--format {fmt.value} is binary: write it to a file with --output")
     thresholds = _thresholds(settings, fail_under, minimums, fail_on)
@@ -446,12 +446,13 @@ def _gate_summary(report: Report) -> None:
     )
 
 
-def _targets(specs: list[str], default: Format) -> list[tuple[Format, Path]]:
+def _targets(specs: list[str], *, quiet: bool) -> list[tuple[Format, Path]]:
     """Parse ``FORMAT=PATH`` or ``PATH`` output specs.
 
-    A bare ``PATH`` takes its format from its suffix (``.json``, ``.md`` ...),
-    or else the ``--format`` given.
+    A bare ``PATH`` takes its format from its suffix (``.json``, ``.md`` ...).
+    ``FORMAT=-`` is standard output, free only with ``--quiet``.
     """
+    from policycheck.output import is_stdout
     from policycheck.render import SUFFIXES
 
     targets: list[tuple[Format, Path]] = []
@@ -473,6 +474,10 @@ def _targets(specs: list[str], default: Format) -> list[tuple[Format, Path]]:
             fmt = SUFFIXES[path.suffix.lower()]
         if not str(path):
             raise UsageError(f"--output {spec}: no file name")
+        if is_stdout(path) and not quiet:
+            raise UsageError(
+                f"--output {spec}: standard output already carries the --format report; add --quiet"
+            )
         targets.append((fmt, path))
     seen: set[Path] = set()
     for _, path in targets:
@@ -483,6 +488,8 @@ def _targets(specs: list[str], default: Format) -> list[tuple[Format, Path]]:
 
 
 def _refuse_inputs(target: Path, inputs: list[Path]) -> None:
+    if str(target) == "-":
+        return
     resolved = target.resolve()
     if any(p.resolve() == resolved for p in inputs):
         raise UsageError(f"{target}: refusing to overwrite an input file")
