@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -63,3 +67,50 @@ def test_printable_escapes_controls_bidi_and_undecodable_bytes() -> None:
     assert printable("a\x1b[2Jb\x07\r\x9b\u202e.\udcff\n\t") == (
         "a\\x1b[2Jb\\x07\\x0d\\x9b\\u202e.\\xff\n\t"
     )
+
+
+def test_a_non_utf8_file_name_is_reported_escaped_and_the_rest_assessed(
+    tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    odd = Path(os.fsdecode(bytes(folder) + b"/caf\xe9.yaml"))
+    odd.write_text(MINIMAL)
+    (folder / "other.yaml").write_text(MINIMAL.replace("id: test", "id: other"))
+    report = tmp_path / "r.json"
+    code, out, err = run(capsys, "assess", str(folder), "-o", str(report), "--width", "200")
+    assert code == 0, err
+    assert "caf\\xe9.yaml" in out
+    files = [r["file"] for r in json.loads(report.read_text())["results"]]
+    assert files == [f"{folder}/caf\\xe9.yaml", f"{folder}/other.yaml"]
+    # the real process: every byte on stdout is UTF-8
+    done = subprocess.run(
+        [sys.executable, "-m", "policycheck", "assess", str(folder), "-f", "json"],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "caf\\\\xe9.yaml" in done.stdout.decode("utf-8")
+
+
+def test_escape_sequences_in_a_proposal_never_reach_the_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\x1b]8;;evil\x07.yaml").write_text(
+        MINIMAL.replace("title: Test initiative", 'title: "Clear \\e[2J\\e]8;;http://x\\a me"')
+        + '"bogus\\e[2J": 1\n'
+    )
+    for fmt in ("terminal", "json", "github", "markdown", "sarif"):
+        done = subprocess.run(
+            [sys.executable, "-m", "policycheck", "assess", str(folder), "-f", fmt],
+            capture_output=True,
+            check=False,
+            env={**os.environ, "FORCE_COLOR": "1", "TERM": "xterm"},
+        )
+        for stream in (done.stdout, done.stderr):
+            text = stream.decode("utf-8")
+            assert "\x1b[2J" not in text
+            assert "\x1b]8" not in text
+            assert "\x07" not in text
+        assert done.returncode in (0, 2), done.stderr
+    assert b"\x1b[2J" not in done.stdout

@@ -68,9 +68,10 @@ def _console(*, stderr: bool = False, width: int | None = None) -> Console:
 
     rich is imported here, not at start-up: JSON and other machine formats never need it.
     """
-    from rich.console import Console
+    from policycheck.streams import console
 
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False)
+    result: Console = console(stderr=stderr, width=width)
+    return result
 
 
 def _version(value: bool) -> None:
@@ -274,6 +275,7 @@ def _stream_json(
     """
     from policycheck.engine import duplicate_failure
     from policycheck.render import json as json_render
+    from policycheck.streams import stdout_broken
 
     problems: list[Problem] = []
     invalid = 0
@@ -297,6 +299,8 @@ def _stream_json(
             if progress:
                 progress(1)
             yield item
+            if stdout_broken():
+                return  # the reader has gone: stop; the exit code is that of the work done
 
     sys.stdout.writelines(json_render.chunks(assessor.report(), prerendered=results()))
     for problem in problems:
@@ -511,11 +515,20 @@ def _write_outputs(
 
 
 def _print(report: Report, fmt: Format, *, explain: bool, width: int | None) -> None:
+    from policycheck.streams import guarded_stdout
+
+    with guarded_stdout():
+        _print_unguarded(report, fmt, explain=explain, width=width)
+
+
+def _print_unguarded(report: Report, fmt: Format, *, explain: bool, width: int | None) -> None:
     if fmt is Format.TERMINAL:
         from policycheck.render import terminal
+        from policycheck.text import printable_tree
 
         console = _console(width=width)
-        for part in terminal.render(report, explain=explain):
+        # rich writes to the raw stream: the proposal's text is made printable first.
+        for part in terminal.render(printable_tree(report), explain=explain):
             console.print(part)
         return
     if fmt is Format.JSON:
@@ -576,7 +589,7 @@ def new(
     from policycheck.template import TEMPLATE
 
     write_atomic(file, TEMPLATE, overwrite=False)
-    _console(stderr=True).print(f"wrote {file}: fill it in, then run: policycheck assess {file}")
+    sys.stderr.write(f"wrote {file}: fill it in, then run: policycheck assess {file}\n")
 
 
 @app.command("config")
@@ -700,7 +713,14 @@ def main(argv: list[str] | None = None) -> None:
 
     Usage errors (unknown options, bad values) are reported by typer itself, exit 2.
     """
+    from policycheck.streams import install
+
     args = sys.argv[1:] if argv is None else argv
+    with install():
+        _main(args)
+
+
+def _main(args: list[str]) -> None:
     try:
         app(args=args, prog_name="policycheck")
     except PolicycheckError as exc:

@@ -44,6 +44,7 @@ from policycheck.model import Proposal, parse_proposal
 from policycheck.reference import ReferenceData, load_reference
 from policycheck.rubric import LoadedRubric, load_rubric
 from policycheck.scoring import grade, improvements, score_criteria
+from policycheck.text import display_path
 
 PARALLEL_THRESHOLD = 200
 T = TypeVar("T")
@@ -77,7 +78,7 @@ class Assessor:
 
     def assess_file(self, path: Path | str, origin: str | None = None) -> Assessment | Failure:
         """Assess one file; problems come back as a ``Failure``, never raised."""
-        name = origin if origin is not None else str(path)
+        name = origin if origin is not None else display_path(path)
         path = Path(path)
         try:
             raw = read_bytes(path, name)

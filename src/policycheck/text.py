@@ -9,7 +9,12 @@ two functions here, so the rule is written once.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from enum import Enum
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: Characters XML 1.0 cannot carry, even escaped: the complement of its ``Char`` production.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -34,7 +39,7 @@ def _escapes() -> dict[int, str]:
     return table
 
 
-_PRINTABLE = _escapes()
+PRINTABLE = _escapes()
 
 
 def printable(value: str) -> str:
@@ -43,9 +48,30 @@ def printable(value: str) -> str:
     Newlines and tabs stay; ESC becomes ``\\x1b``, a non-UTF-8 byte of a file
     name ``\\xff``, a bidi override ``\\u202e``.
     """
-    return value.translate(_PRINTABLE)
+    return value.translate(PRINTABLE)
 
 
 def display_path(path: object) -> str:
     """A file name as reports show it: its non-UTF-8 bytes and control characters escaped."""
-    return printable(str(path))
+    return printable(str(path)).replace("\n", "\\n").replace("\t", "\\t")
+
+
+def printable_tree(value: T) -> T:
+    """``value`` (a report, a result, a tuple of them) with every text in it ``printable``.
+
+    Enumerations stay as they are: their values are the tool's own words.
+    """
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        return printable(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(printable_tree(item) for item in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: printable_tree(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        return dataclasses.replace(value, **changes)
+    return value
