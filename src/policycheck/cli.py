@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -716,8 +717,49 @@ def main(argv: list[str] | None = None) -> None:
     from policycheck.streams import install
 
     args = sys.argv[1:] if argv is None else argv
-    with install():
+    with install(), _signals():
         _main(args)
+
+
+@contextlib.contextmanager
+def _signals() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP stop the run: workers are stopped, one line, 128 + signal.
+
+    What CI cancels and ``docker stop`` send (SIGTERM), a closed terminal
+    (SIGHUP) and Ctrl-C (SIGINT) all end the run the same way: the worker
+    processes are ended and reaped, a half-written temporary file is removed,
+    one line goes to stderr and the exit code is 128 + the signal number
+    (130, 143, 129). A second signal during that cleanup is ignored.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+    def stop(signum: int, _frame: object) -> None:
+        # Raising here could leave a lock of the process pool held, and the exit would
+        # wait on it; so the handler does the cleanup itself and ends the process.
+        for number in wanted:
+            signal.signal(number, signal.SIG_IGN)
+        from policycheck.engine import kill_workers
+        from policycheck.output import remove_pending_temporaries
+
+        kill_workers()
+        remove_pending_temporaries()
+        name = signal.Signals(signum).name
+        with contextlib.suppress(OSError):
+            os.write(2, f"policycheck: stopped by {name} before the run finished\n".encode())
+        os._exit(128 + signum)
+
+    previous = {number: signal.signal(number, stop) for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _main(args: list[str]) -> None:
@@ -727,6 +769,7 @@ def _main(args: list[str]) -> None:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
+        sys.stderr.write("policycheck: stopped by SIGINT before the run finished\n")
         sys.exit(130)
     except Exception as exc:
         if "--debug" in args:

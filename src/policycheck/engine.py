@@ -170,23 +170,46 @@ class Assessor:
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        chunk = max(16, len(paths) // (workers * 8))
+        size = max(16, len(paths) // (workers * 8))
         if sys.platform.startswith("linux"):
             # Forked workers inherit this assessor: no rubric or reference to read again.
             global _WORKER
             _WORKER = self
-            options: dict[str, Any] = {"mp_context": multiprocessing.get_context("fork")}
+            options: dict[str, Any] = {
+                "mp_context": multiprocessing.get_context("fork"),
+                "initializer": _init_worker,
+                "initargs": (None, None, False),
+            }
         else:
             options = {
                 "initializer": _init_worker,
-                "initargs": (self.rubric_path, self.reference_path),
+                "initargs": (self.rubric_path, self.reference_path, True),
             }
+        pool = ProcessPoolExecutor(max_workers=workers, **options)
+        _POOLS.append(pool)
         try:
-            with ProcessPoolExecutor(max_workers=workers, **options) as pool:
-                work = functools.partial(_assess_in_worker, transform=transform)
-                yield from pool.map(work, paths, chunksize=chunk)
+            chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+            work = functools.partial(_assess_chunk, transform=transform)
+            futures = [pool.submit(work, chunk) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                try:
+                    done = future.result()
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory): its files, and those not yet
+                    # started, are reported as not assessed; what was done is kept.
+                    done = [transform(lost(path)) for path in chunk]
+                yield from done
+        except BaseException:
+            # Stopped early (a closed reader, an error): no worker outlives the run.
+            pool.shutdown(wait=False, cancel_futures=True)
+            kill_workers()
+            raise
+        else:
+            pool.shutdown()
         finally:
+            _POOLS.remove(pool)
             _WORKER = None
 
     def report(
@@ -226,14 +249,59 @@ class Assessor:
 _WORKER: Assessor | None = None
 
 
-def _init_worker(rubric: Path | None, reference: Path | None) -> None:
-    global _WORKER
-    _WORKER = Assessor(rubric, reference)
+def _init_worker(rubric: Path | None, reference: Path | None, load: bool) -> None:
+    """A worker leaves signals to the main process, which stops it; it may load its assessor.
+
+    Ctrl-C reaches every process of the terminal's group, and a hang-up the
+    whole session: the workers ignore both, so only the main process decides
+    what happens (and reports it once). SIGTERM keeps its default: it is how
+    the main process stops them.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if load:
+        global _WORKER
+        _WORKER = Assessor(rubric, reference)
 
 
-def _assess_in_worker(path: Path, transform: Callable[[Assessment | Failure], T]) -> T:
+def _assess_chunk(paths: Sequence[Path], transform: Callable[[Assessment | Failure], T]) -> list[T]:
     assert _WORKER is not None
-    return transform(_WORKER.assess_file(path))
+    return [transform(_WORKER.assess_file(path)) for path in paths]
+
+
+def lost(path: Path) -> Failure:
+    """The result of a file whose worker process stopped before it was assessed."""
+    name = display_path(path)
+    message = "not assessed: the worker process assessing it stopped (killed, or out of memory?)"
+    return Failure(name, (Problem(name, 1, 1, message),))
+
+
+#: The process pools running now: a signal handler stops their workers.
+_POOLS: list[Any] = []
+
+
+def kill_workers() -> None:
+    """End every worker process now (SIGTERM, then SIGKILL after half a second) and reap it.
+
+    Safe in a signal handler: it takes no lock a pool might hold, it only
+    signals and waits for processes.
+    """
+    workers = [
+        process
+        for pool in list(_POOLS)
+        for process in list((getattr(pool, "_processes", None) or {}).values())
+    ]
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join(0.5)
+        if process.is_alive():
+            process.kill()
+            process.join(0.5)
 
 
 def _identity(result: Assessment | Failure) -> Assessment | Failure:

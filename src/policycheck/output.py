@@ -93,6 +93,7 @@ def _replace(
         )
     except OSError as exc:
         raise UsageError(f"{path}: cannot write here: {exc.strerror}") from None
+    _PENDING.add(tmp)
     try:
         # mkstemp makes 0600: an existing file keeps its mode, a new one is an ordinary file.
         mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
@@ -119,6 +120,19 @@ def _replace(
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    finally:
+        _PENDING.discard(tmp)
+
+
+#: Temporary files being written now: a signal handler removes them before the process ends.
+_PENDING: set[str] = set()
+
+
+def remove_pending_temporaries() -> None:
+    """Remove the temporaries of writes in progress (called when a signal ends the run)."""
+    for tmp in list(_PENDING):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def remove_stale_temporaries(target: Path) -> list[Path]:
