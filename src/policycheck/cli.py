@@ -172,6 +172,12 @@ def assess(
         int | None,
         typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Say what was skipped in folders, and which config is in force."
+        ),
+    ] = False,
 ) -> None:
     """Assess proposals and print a graded, explained report for each; optionally gate on it."""
     from policycheck import config as configuration
@@ -188,12 +194,16 @@ def assess(
         raise UsageError(f"--format {fmt.value} is binary: write it to a file with --output")
     thresholds = _thresholds(settings, fail_under, minimums, fail_on)
     empty_ok = settings.allow_empty if allow_empty is None else allow_empty
+    skipped: list[str] = []
     if paths:
-        files, unmatched = expand_paths(paths)
+        files, unmatched = expand_paths(paths, skipped=skipped)
     else:
-        files, unmatched = expand_paths(_config_paths(loaded))
+        files, unmatched = expand_paths(_config_paths(loaded), skipped=skipped)
         if not settings.paths:
             raise UsageError("no paths given, and no configuration file sets 'paths'")
+    if verbose:
+        for note in skipped:
+            sys.stderr.write(f"skipped {note}\n")
     for arg in unmatched:
         sys.stderr.write(f"{arg}: no proposal files found\n")
     # Every file named is protected from --output, assessed or not (see --changed-since).

@@ -374,24 +374,80 @@ def timestamp() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def expand_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
+def expand_paths(
+    arguments: Iterable[str], *, skipped: list[str] | None = None
+) -> tuple[list[Path], list[str]]:
     """Files, directories (searched for *.yaml and *.yml) and globs → sorted, unique files.
 
-    Returns the files and the arguments that matched nothing.
+    Returns the files and the arguments that matched nothing. Sorted, so the
+    order of the arguments never changes the order of a report. In a folder,
+    every entry named *.yaml or *.yml that is not a folder is a candidate
+    (a dangling link, a link loop or a FIFO is then reported, not skipped);
+    hidden folders, virtual environments and what git ignores are not
+    searched, and are listed in ``skipped`` (for ``--verbose``).
     """
-    found: dict[Path, None] = {}
+    found: set[Path] = set()
     unmatched: list[str] = []
+    notes = skipped if skipped is not None else []
     for arg in arguments:
         path = Path(arg)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
-        elif path.exists():
+            files = _walk(path, notes)
+        elif os.path.lexists(path):
             files = [path]
         elif glob.has_magic(arg):
-            files = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+            files = [Path(p) for p in glob.glob(arg, recursive=True) if not Path(p).is_dir()]
         else:
             files = [path]
         if not files:
             unmatched.append(arg)
-        found.update(dict.fromkeys(files))
-    return list(found), unmatched
+        found.update(files)
+    return sorted(found), unmatched
+
+
+def _walk(folder: Path, skipped: list[str]) -> list[Path]:
+    """The candidate proposal files under ``folder`` (see ``expand_paths``)."""
+    files: list[Path] = []
+    for top, dirs, names in os.walk(folder):
+        here = Path(top)
+        kept = []
+        for name in sorted(dirs):
+            sub = here / name
+            if name.startswith("."):
+                skipped.append(f"{display_path(sub)}/: hidden folder, not searched")
+            elif (sub / "pyvenv.cfg").exists():
+                skipped.append(f"{display_path(sub)}/: virtual environment, not searched")
+            elif sub.is_symlink() or not sub.is_dir():
+                # a link to a folder is not followed (loops); a link that looks like a file is
+                if name.endswith(YAML_SUFFIXES):
+                    files.append(sub)
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        files.extend(here / name for name in sorted(names) if name.endswith(YAML_SUFFIXES))
+    ignored = _git_ignored(folder, files)
+    for path in sorted(ignored):
+        skipped.append(f"{display_path(path)}: ignored by git, not assessed")
+    return [f for f in files if f not in ignored]
+
+
+def _git_ignored(folder: Path, files: list[Path]) -> set[Path]:
+    """Which of ``files`` git ignores (.gitignore and friends); none outside a repository."""
+    if not files:
+        return set()
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "-z", "--stdin"],
+            cwd=folder,
+            input=b"".join(os.fsencode(os.path.relpath(f, folder)) + b"\0" for f in files),
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    if done.returncode not in (0, 1):  # 128: not a repository
+        return set()
+    return {folder / os.fsdecode(name) for name in done.stdout.split(b"\0") if name}

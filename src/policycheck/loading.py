@@ -11,7 +11,9 @@ Every problem is reported with its line and column, all at once.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -121,6 +123,8 @@ _PARSER = _yaml()
 def read_bytes(path: Path, origin: str | None = None) -> bytes:
     """The first ``MAX_BYTES + 1`` bytes of ``path`` (enough to tell it is too large)."""
     name = origin if origin is not None else str(path)
+    if path.is_symlink() and not path.exists():
+        raise InputError([Problem(name, 1, 1, _broken_link(path))])
     if path.exists() and not path.is_file() and not path.is_dir():
         raise InputError([Problem(name, 1, 1, "not a regular file (a pipe or a device?)")])
     try:
@@ -132,6 +136,20 @@ def read_bytes(path: Path, origin: str | None = None) -> bytes:
         raise InputError([Problem(name, 1, 1, "no such file")]) from None
     except OSError as exc:
         raise InputError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+
+
+def _broken_link(path: Path) -> str:
+    """Why a symbolic link cannot be followed: a loop, or a target that does not exist."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; not read"
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return f"dangling symbolic link (to {target}); not read"
 
 
 def read_file(path: Path, origin: str | None = None) -> Document:
