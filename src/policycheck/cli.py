@@ -37,11 +37,17 @@ class SeverityName(StrEnum):
     CRITICAL = "critical"
 
 
+#: What ``--format`` can print: every format but the binary workbook.
+PrintedFormat = StrEnum(  # type: ignore[misc]
+    "PrintedFormat", {f.name: f.value for f in Format if f.value != "xlsx"}
+)
+
 app = typer.Typer(
     name="policycheck",
     help="Score defence-cooperation proposals (YAML) against a rubric drawn from a policy brief.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -84,10 +90,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+        bool,
+        typer.Option(
+            "--debug", help="Show the traceback of an internal error (also after a command)."
+        ),
     ] = False,
 ) -> None:
     """Score defence-cooperation proposals against a rubric drawn from a policy brief."""
@@ -103,11 +113,12 @@ def assess(
         ),
     ] = None,
     format: Annotated[
-        Format | None,
+        PrintedFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="Format printed on stdout (default: terminal; github when GITHUB_ACTIONS=true).",
+            help="Format printed on stdout (default: terminal; github when GITHUB_ACTIONS=true). "
+            "A workbook (xlsx) is written with --xlsx or --output.",
             show_default=False,
         ),
     ] = None,
@@ -182,16 +193,15 @@ def assess(
     """Assess proposals and print a graded, explained report for each; optionally gate on it."""
     from policycheck import config as configuration
     from policycheck.engine import expand_paths
-    from policycheck.render import BINARY
 
     loaded = configuration.load(config, Path.cwd())
     settings = loaded.settings
-    fmt = format or (
-        Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TERMINAL
+    fmt = (
+        Format(format.value)
+        if format is not None
+        else (Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TERMINAL)
     )
     targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], quiet=quiet)
-    if not quiet and fmt in BINARY:
-        raise UsageError(f"--format {fmt.value} is binary: write it to a file with --output")
     thresholds = _thresholds(settings, fail_under, minimums, fail_on)
     empty_ok = settings.allow_empty if allow_empty is None else allow_empty
     skipped: list[str] = []
@@ -325,10 +335,14 @@ def configured_assessor(
 ) -> Assessor:
     """An assessor with the rubric and reference given as flags, else the configuration's."""
     from policycheck.engine import Assessor
+    from policycheck.rubric import bundled_names
 
     settings = loaded.settings
+    spec: Path | str | None = rubric
+    if rubric is not None and not rubric.exists() and str(rubric) in bundled_names():
+        spec = str(rubric)  # a bundled rubric's name, as `rules --rubric default` takes it
     return Assessor(
-        rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
+        spec or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
     )
 
 
@@ -727,8 +741,12 @@ def main(argv: list[str] | None = None) -> None:
     from policycheck.streams import install
 
     args = sys.argv[1:] if argv is None else argv
+    # --debug is read wherever it stands (``assess … --debug``), not only before the command.
+    end = args.index("--") if "--" in args else len(args)
+    debug = "--debug" in args[:end]
+    args = [a for i, a in enumerate(args) if i >= end or a != "--debug"]
     with install(), _signals():
-        _main(args)
+        _main(args, debug=debug)
 
 
 @contextlib.contextmanager
@@ -772,7 +790,7 @@ def _signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def _main(args: list[str]) -> None:
+def _main(args: list[str], *, debug: bool) -> None:
     try:
         app(args=args, prog_name="policycheck")
     except PolicycheckError as exc:
@@ -782,7 +800,7 @@ def _main(args: list[str]) -> None:
         sys.stderr.write("policycheck: stopped by SIGINT before the run finished\n")
         sys.exit(130)
     except Exception as exc:
-        if "--debug" in args:
+        if debug:
             traceback.print_exc()
         sys.stderr.write(
             f"internal error: {type(exc).__name__}: {exc}\n"

@@ -56,7 +56,7 @@ class Assessor:
 
     def __init__(
         self,
-        rubric: Path | None = None,
+        rubric: Path | str | None = None,
         reference: Path | None = None,
         registry: Registry = REGISTRY,
     ) -> None:
@@ -249,7 +249,7 @@ class Assessor:
 _WORKER: Assessor | None = None
 
 
-def _init_worker(rubric: Path | None, reference: Path | None, load: bool) -> None:
+def _init_worker(rubric: Path | str | None, reference: Path | None, load: bool) -> None:
     """A worker leaves signals to the main process, which stops it; it may load its assessor.
 
     Ctrl-C reaches every process of the terminal's group, and a hang-up the
