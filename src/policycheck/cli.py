@@ -262,7 +262,6 @@ def assess(
         thresholds,
         soft=settings.soft_fail if soft_fail is None else soft_fail,
         baseline=baseline or loaded.resolve(settings.baseline),
-        partial=changed_since is not None,
     )
     for failure in report.failures:
         for problem in failure.problems:
@@ -415,7 +414,6 @@ def _gate(
     *,
     soft: bool,
     baseline: Path | None,
-    partial: bool = False,
 ) -> Report:
     """Apply waivers always; evaluate the gate when any threshold is set."""
     import datetime as dt
@@ -440,7 +438,7 @@ def _gate(
             )
     today = dt.datetime.now(dt.UTC).date()
     report, expired, unused = gate.apply_waivers(
-        report, loaded.waivers(), today, assessor.loaded.rubric, partial=partial
+        report, loaded.waivers(), today, assessor.loaded.rubric
     )
     for w in expired:
         sys.stderr.write(
