@@ -64,3 +64,37 @@ def test_a_waiver_of_a_proposal_not_assessed_is_not_unused(
     assert "waiver of CE01 for model-regional-initiative matches no finding (unused)" in err
     unused = json.loads(out)["gate"]["unused_waivers"]
     assert [w["proposal"] for w in unused] == ["model-regional-initiative"]
+
+
+def _repo(root: Path, gate: str) -> Path:
+    (root / ".git").mkdir(parents=True)
+    (root / "policycheck.toml").write_text(f'fail_under = "{gate}"\n')
+    (root / "proposals").mkdir()
+    (root / "proposals" / KOSOVO.name).write_bytes(KOSOVO.read_bytes())
+    return root
+
+
+def test_the_configuration_is_found_from_the_files_assessed(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    repo = _repo(tmp_path / "repo", "A")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, _, err = run(capsys, "assess", str(repo / "proposals"), "-q", "--verbose")
+    assert code == 1  # the repository's gate applies
+    assert f"configuration: {repo / 'policycheck.toml'}" in err
+    code, _, err = run(capsys, "assess", "../repo/proposals/*.yaml", "-q")
+    assert code == 1, err
+    code, _out, _ = run(capsys, "baseline", "write", "-", "../repo/proposals")
+    assert code == 0
+
+
+def test_files_under_two_configurations_are_a_usage_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    one = _repo(tmp_path / "one", "A")
+    two = _repo(tmp_path / "two", "F")
+    code, _, err = run(capsys, "assess", str(one / "proposals"), str(two / "proposals"), "-q")
+    assert code == 2
+    assert "under different configurations" in err
+    assert str(one / "policycheck.toml") in err
+    assert str(two / "policycheck.toml") in err

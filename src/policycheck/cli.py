@@ -194,7 +194,7 @@ def assess(
     from policycheck import config as configuration
     from policycheck.engine import expand_paths
 
-    loaded = configuration.load(config, Path.cwd())
+    loaded = configuration.load(config, Path.cwd(), paths or ())
     settings = loaded.settings
     fmt = (
         Format(format.value)
@@ -212,6 +212,8 @@ def assess(
         if not settings.paths:
             raise UsageError("no paths given, and no configuration file sets 'paths'")
     if verbose:
+        where = loaded.path if loaded.path is not None else "none found, defaults"
+        sys.stderr.write(f"configuration: {where}\n")
         for note in skipped:
             sys.stderr.write(f"skipped {note}\n")
     for arg in unmatched:
@@ -702,7 +704,7 @@ def write_baseline(
     from policycheck.engine import expand_paths
     from policycheck.output import write_atomic
 
-    loaded = configuration.load(config, Path.cwd())
+    loaded = configuration.load(config, Path.cwd(), paths or ())
     if paths:
         files, unmatched = expand_paths(paths)
     else:
