@@ -283,7 +283,7 @@ class GateResult:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """A run over one or more files, in the order given."""
+    """A run over one or more files, in sorted order."""
 
     tool_version: str
     generated_at: str

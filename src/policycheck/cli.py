@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import json
@@ -37,11 +38,17 @@ class SeverityName(StrEnum):
     CRITICAL = "critical"
 
 
+#: What ``--format`` can print: every format but the binary workbook.
+PrintedFormat = StrEnum(  # type: ignore[misc]
+    "PrintedFormat", {f.name: f.value for f in Format if f.value != "xlsx"}
+)
+
 app = typer.Typer(
     name="policycheck",
     help="Score defence-cooperation proposals (YAML) against a rubric drawn from a policy brief.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -69,9 +76,10 @@ def _console(*, stderr: bool = False, width: int | None = None) -> Console:
 
     rich is imported here, not at start-up: JSON and other machine formats never need it.
     """
-    from rich.console import Console
+    from policycheck.streams import console
 
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False)
+    result: Console = console(stderr=stderr, width=width)
+    return result
 
 
 def _version(value: bool) -> None:
@@ -83,10 +91,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+        bool,
+        typer.Option(
+            "--debug", help="Show the traceback of an internal error (also after a command)."
+        ),
     ] = False,
 ) -> None:
     """Score defence-cooperation proposals against a rubric drawn from a policy brief."""
@@ -102,11 +114,12 @@ def assess(
         ),
     ] = None,
     format: Annotated[
-        Format | None,
+        PrintedFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="Format printed on stdout (default: terminal; github when GITHUB_ACTIONS=true).",
+            help="Format printed on stdout (default: terminal; github when GITHUB_ACTIONS=true). "
+            "A workbook (xlsx) is written with --xlsx or --output.",
             show_default=False,
         ),
     ] = None,
@@ -171,28 +184,39 @@ def assess(
         int | None,
         typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Say what was skipped in folders, and which config is in force."
+        ),
+    ] = False,
 ) -> None:
     """Assess proposals and print a graded, explained report for each; optionally gate on it."""
     from policycheck import config as configuration
     from policycheck.engine import expand_paths
-    from policycheck.render import BINARY
 
-    loaded = configuration.load(config, Path.cwd())
+    loaded = configuration.load(config, Path.cwd(), paths or ())
     settings = loaded.settings
-    fmt = format or (
-        Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TERMINAL
+    fmt = (
+        Format(format.value)
+        if format is not None
+        else (Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TERMINAL)
     )
-    targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], fmt)
-    if not quiet and fmt in BINARY:
-        raise UsageError(f"--format {fmt.value} is binary: write it to a file with --output")
+    targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], quiet=quiet)
     thresholds = _thresholds(settings, fail_under, minimums, fail_on)
     empty_ok = settings.allow_empty if allow_empty is None else allow_empty
+    skipped: list[str] = []
     if paths:
-        files, unmatched = expand_paths(paths)
+        files, unmatched = expand_paths(paths, skipped=skipped)
     else:
-        files, unmatched = expand_paths(_config_paths(loaded))
+        files, unmatched = expand_paths(_config_paths(loaded), skipped=skipped)
         if not settings.paths:
             raise UsageError("no paths given, and no configuration file sets 'paths'")
+    if verbose:
+        where = loaded.path if loaded.path is not None else "none found, defaults"
+        sys.stderr.write(f"configuration: {where}\n")
+        for note in skipped:
+            sys.stderr.write(f"skipped {note}\n")
     for arg in unmatched:
         sys.stderr.write(f"{arg}: no proposal files found\n")
     # Every file named is protected from --output, assessed or not (see --changed-since).
@@ -241,7 +265,6 @@ def assess(
         thresholds,
         soft=settings.soft_fail if soft_fail is None else soft_fail,
         baseline=baseline or loaded.resolve(settings.baseline),
-        partial=changed_since is not None,
     )
     for failure in report.failures:
         for problem in failure.problems:
@@ -275,6 +298,7 @@ def _stream_json(
     """
     from policycheck.engine import duplicate_failure
     from policycheck.render import json as json_render
+    from policycheck.streams import stdout_broken
 
     problems: list[Problem] = []
     invalid = 0
@@ -298,6 +322,8 @@ def _stream_json(
             if progress:
                 progress(1)
             yield item
+            if stdout_broken():
+                return  # the reader has gone: stop; the exit code is that of the work done
 
     sys.stdout.writelines(json_render.chunks(assessor.report(), prerendered=results()))
     for problem in problems:
@@ -311,10 +337,14 @@ def configured_assessor(
 ) -> Assessor:
     """An assessor with the rubric and reference given as flags, else the configuration's."""
     from policycheck.engine import Assessor
+    from policycheck.rubric import bundled_names
 
     settings = loaded.settings
+    spec: Path | str | None = rubric
+    if rubric is not None and not rubric.exists() and str(rubric) in bundled_names():
+        spec = str(rubric)  # a bundled rubric's name, as `rules --rubric default` takes it
     return Assessor(
-        rubric or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
+        spec or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
     )
 
 
@@ -388,7 +418,6 @@ def _gate(
     *,
     soft: bool,
     baseline: Path | None,
-    partial: bool = False,
 ) -> Report:
     """Apply waivers always; evaluate the gate when any threshold is set."""
     import datetime as dt
@@ -413,7 +442,7 @@ def _gate(
             )
     today = dt.datetime.now(dt.UTC).date()
     report, expired, unused = gate.apply_waivers(
-        report, loaded.waivers(), today, assessor.loaded.rubric, partial=partial
+        report, loaded.waivers(), today, assessor.loaded.rubric
     )
     for w in expired:
         sys.stderr.write(
@@ -452,12 +481,13 @@ def _gate_summary(report: Report) -> None:
     )
 
 
-def _targets(specs: list[str], default: Format) -> list[tuple[Format, Path]]:
+def _targets(specs: list[str], *, quiet: bool) -> list[tuple[Format, Path]]:
     """Parse ``FORMAT=PATH`` or ``PATH`` output specs.
 
-    A bare ``PATH`` takes its format from its suffix (``.json``, ``.md`` ...),
-    or else the ``--format`` given.
+    A bare ``PATH`` takes its format from its suffix (``.json``, ``.md`` ...).
+    ``FORMAT=-`` is standard output, free only with ``--quiet``.
     """
+    from policycheck.output import is_stdout
     from policycheck.render import SUFFIXES
 
     targets: list[tuple[Format, Path]] = []
@@ -479,6 +509,10 @@ def _targets(specs: list[str], default: Format) -> list[tuple[Format, Path]]:
             fmt = SUFFIXES[path.suffix.lower()]
         if not str(path):
             raise UsageError(f"--output {spec}: no file name")
+        if is_stdout(path) and not quiet:
+            raise UsageError(
+                f"--output {spec}: standard output already carries the --format report; add --quiet"
+            )
         targets.append((fmt, path))
     seen: set[Path] = set()
     for _, path in targets:
@@ -489,6 +523,8 @@ def _targets(specs: list[str], default: Format) -> list[tuple[Format, Path]]:
 
 
 def _refuse_inputs(target: Path, inputs: list[Path]) -> None:
+    if str(target) == "-":
+        return
     resolved = target.resolve()
     if any(p.resolve() == resolved for p in inputs):
         raise UsageError(f"{target}: refusing to overwrite an input file")
@@ -510,11 +546,20 @@ def _write_outputs(
 
 
 def _print(report: Report, fmt: Format, *, explain: bool, width: int | None) -> None:
+    from policycheck.streams import guarded_stdout
+
+    with guarded_stdout():
+        _print_unguarded(report, fmt, explain=explain, width=width)
+
+
+def _print_unguarded(report: Report, fmt: Format, *, explain: bool, width: int | None) -> None:
     if fmt is Format.TERMINAL:
         from policycheck.render import terminal
+        from policycheck.text import printable_tree
 
         console = _console(width=width)
-        for part in terminal.render(report, explain=explain):
+        # rich writes to the raw stream: the proposal's text is made printable first.
+        for part in terminal.render(printable_tree(report), explain=explain):
             console.print(part)
         return
     if fmt is Format.JSON:
@@ -587,7 +632,7 @@ def new(
     from policycheck.template import TEMPLATE
 
     write_atomic(file, TEMPLATE, overwrite=False)
-    _console(stderr=True).print(f"wrote {file}: fill it in, then run: policycheck assess {file}")
+    sys.stderr.write(f"wrote {file}: fill it in, then run: policycheck assess {file}\n")
 
 
 @app.command("config")
@@ -677,7 +722,7 @@ def write_baseline(
     from policycheck.engine import expand_paths
     from policycheck.output import write_atomic
 
-    loaded = configuration.load(config, Path.cwd())
+    loaded = configuration.load(config, Path.cwd(), paths or ())
     if paths:
         files, unmatched = expand_paths(paths)
     else:
@@ -711,16 +756,69 @@ def main(argv: list[str] | None = None) -> None:
 
     Usage errors (unknown options, bad values) are reported by typer itself, exit 2.
     """
+    from policycheck.streams import install
+
     args = sys.argv[1:] if argv is None else argv
+    # --debug is read wherever it stands (``assess … --debug``), not only before the command.
+    end = args.index("--") if "--" in args else len(args)
+    debug = "--debug" in args[:end]
+    args = [a for i, a in enumerate(args) if i >= end or a != "--debug"]
+    with install(), _signals():
+        _main(args, debug=debug)
+
+
+@contextlib.contextmanager
+def _signals() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP stop the run: workers are stopped, one line, 128 + signal.
+
+    What CI cancels and ``docker stop`` send (SIGTERM), a closed terminal
+    (SIGHUP) and Ctrl-C (SIGINT) all end the run the same way: the worker
+    processes are ended and reaped, a half-written temporary file is removed,
+    one line goes to stderr and the exit code is 128 + the signal number
+    (130, 143, 129). A second signal during that cleanup is ignored.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+    def stop(signum: int, _frame: object) -> None:
+        # Raising here could leave a lock of the process pool held, and the exit would
+        # wait on it; so the handler does the cleanup itself and ends the process.
+        for number in wanted:
+            signal.signal(number, signal.SIG_IGN)
+        from policycheck.engine import kill_workers
+        from policycheck.output import remove_pending_temporaries
+
+        kill_workers()
+        remove_pending_temporaries()
+        name = signal.Signals(signum).name
+        with contextlib.suppress(OSError):
+            os.write(2, f"policycheck: stopped by {name} before the run finished\n".encode())
+        os._exit(128 + signum)
+
+    previous = {number: signal.signal(number, stop) for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _main(args: list[str], *, debug: bool) -> None:
     try:
         app(args=args, prog_name="policycheck")
     except PolicycheckError as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
+        sys.stderr.write("policycheck: stopped by SIGINT before the run finished\n")
         sys.exit(130)
     except Exception as exc:
-        if "--debug" in args:
+        if debug:
             traceback.print_exc()
         sys.stderr.write(
             f"internal error: {type(exc).__name__}: {exc}\n"

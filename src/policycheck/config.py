@@ -4,7 +4,8 @@ Precedence, highest first:
 
 1. command-line flags;
 2. the configuration file: ``--config FILE`` if given, else the first found
-   walking up from the working directory, in each folder checking
+   walking up from the files named (else from the working directory), in each
+   folder checking
    ``.policycheck.yaml``, then ``policycheck.toml``, then a ``pyproject.toml``
    with a ``[tool.policycheck]`` table; the walk stops after the folder that
    holds ``.git`` (the repository root) or at the file-system root. Files are
@@ -19,9 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import itertools
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,7 +32,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from policycheck.assessment import Waiver
-from policycheck.errors import InputError, Problem
+from policycheck.errors import InputError, Problem, UsageError
 from policycheck.loading import Document, check_structure, read_file, read_text
 from policycheck.model import Date
 
@@ -189,9 +192,43 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
         raise InputError([Problem(str(path), line, column, f"invalid TOML: {exc}")]) from None
 
 
-def load(explicit: Path | None, start: Path) -> LoadedConfig:
-    """Read the explicit file, or the discovered one, or return the defaults."""
-    path = explicit if explicit is not None else discover(start)
+def discover_for(arguments: Iterable[str], cwd: Path) -> Path | None:
+    """The configuration of the files named, found from where they are (as ruff does).
+
+    Each argument's folder (a file's own folder; a glob's folder before its
+    first wildcard) is walked up as ``discover`` does. Arguments under two
+    different configurations are a usage error: one run has one gate. When no
+    argument is under any, the working directory's configuration applies.
+    """
+    import glob
+
+    found: dict[Path, str] = {}
+    for arg in arguments:
+        parts = Path(arg).parts
+        fixed = list(itertools.takewhile(lambda part: not glob.has_magic(part), parts))
+        start = Path(*fixed) if fixed else Path(".")
+        if len(fixed) == len(parts) and not start.is_dir():
+            start = start.parent
+        start = start if start.is_absolute() else cwd / start
+        config = discover(start) if start.is_dir() else None
+        if config is not None:
+            found.setdefault(config, arg)
+    if len(found) > 1:
+        which = "; ".join(f"{arg} under {config}" for config, arg in found.items())
+        raise UsageError(
+            f"the files named are under different configurations ({which}): "
+            "assess them in separate runs, or choose one with --config"
+        )
+    return next(iter(found), None) or discover(cwd)
+
+
+def load(explicit: Path | None, start: Path, paths: Iterable[str] = ()) -> LoadedConfig:
+    """Read the explicit file, or the one discovered from ``paths`` (else ``start``), or defaults."""
+    names = list(paths)
+    if explicit is not None:
+        path: Path | None = explicit
+    else:
+        path = discover_for(names, start) if names else discover(start)
     if path is None:
         return LoadedConfig(Settings(), None, {})
     if not path.is_file():

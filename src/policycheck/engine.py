@@ -48,6 +48,7 @@ from policycheck.model import Claim, Proposal, parse_proposal
 from policycheck.reference import ReferenceData, load_reference
 from policycheck.rubric import LoadedRubric, load_rubric
 from policycheck.scoring import Observed, grade_range, improvements, score_criteria
+from policycheck.text import display_path
 
 PARALLEL_THRESHOLD = 200
 _LOWER = {"critical": "high", "high": "medium", "medium": "low"}
@@ -60,7 +61,7 @@ class Assessor:
 
     def __init__(
         self,
-        rubric: Path | None = None,
+        rubric: Path | str | None = None,
         reference: Path | None = None,
         registry: Registry = REGISTRY,
     ) -> None:
@@ -82,7 +83,7 @@ class Assessor:
 
     def assess_file(self, path: Path | str, origin: str | None = None) -> Assessment | Failure:
         """Assess one file; problems come back as a ``Failure``, never raised."""
-        name = origin if origin is not None else str(path)
+        name = origin if origin is not None else display_path(path)
         path = Path(path)
         try:
             raw = read_bytes(path, name)
@@ -223,23 +224,46 @@ class Assessor:
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        chunk = max(16, len(paths) // (workers * 8))
+        size = max(16, len(paths) // (workers * 8))
         if sys.platform.startswith("linux"):
             # Forked workers inherit this assessor: no rubric or reference to read again.
             global _WORKER
             _WORKER = self
-            options: dict[str, Any] = {"mp_context": multiprocessing.get_context("fork")}
+            options: dict[str, Any] = {
+                "mp_context": multiprocessing.get_context("fork"),
+                "initializer": _init_worker,
+                "initargs": (None, None, False),
+            }
         else:
             options = {
                 "initializer": _init_worker,
-                "initargs": (self.rubric_path, self.reference_path),
+                "initargs": (self.rubric_path, self.reference_path, True),
             }
+        pool = ProcessPoolExecutor(max_workers=workers, **options)
+        _POOLS.append(pool)
         try:
-            with ProcessPoolExecutor(max_workers=workers, **options) as pool:
-                work = functools.partial(_assess_in_worker, transform=transform)
-                yield from pool.map(work, paths, chunksize=chunk)
+            chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+            work = functools.partial(_assess_chunk, transform=transform)
+            futures = [pool.submit(work, chunk) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                try:
+                    done = future.result()
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory): its files, and those not yet
+                    # started, are reported as not assessed; what was done is kept.
+                    done = [transform(lost(path)) for path in chunk]
+                yield from done
+        except BaseException:
+            # Stopped early (a closed reader, an error): no worker outlives the run.
+            pool.shutdown(wait=False, cancel_futures=True)
+            kill_workers()
+            raise
+        else:
+            pool.shutdown()
         finally:
+            _POOLS.remove(pool)
             _WORKER = None
 
     def report(
@@ -280,14 +304,59 @@ class Assessor:
 _WORKER: Assessor | None = None
 
 
-def _init_worker(rubric: Path | None, reference: Path | None) -> None:
-    global _WORKER
-    _WORKER = Assessor(rubric, reference)
+def _init_worker(rubric: Path | str | None, reference: Path | None, load: bool) -> None:
+    """A worker leaves signals to the main process, which stops it; it may load its assessor.
+
+    Ctrl-C reaches every process of the terminal's group, and a hang-up the
+    whole session: the workers ignore both, so only the main process decides
+    what happens (and reports it once). SIGTERM keeps its default: it is how
+    the main process stops them.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if load:
+        global _WORKER
+        _WORKER = Assessor(rubric, reference)
 
 
-def _assess_in_worker(path: Path, transform: Callable[[Assessment | Failure], T]) -> T:
+def _assess_chunk(paths: Sequence[Path], transform: Callable[[Assessment | Failure], T]) -> list[T]:
     assert _WORKER is not None
-    return transform(_WORKER.assess_file(path))
+    return [transform(_WORKER.assess_file(path)) for path in paths]
+
+
+def lost(path: Path) -> Failure:
+    """The result of a file whose worker process stopped before it was assessed."""
+    name = display_path(path)
+    message = "not assessed: the worker process assessing it stopped (killed, or out of memory?)"
+    return Failure(name, (Problem(name, 1, 1, message),))
+
+
+#: The process pools running now: a signal handler stops their workers.
+_POOLS: list[Any] = []
+
+
+def kill_workers() -> None:
+    """End every worker process now (SIGTERM, then SIGKILL after half a second) and reap it.
+
+    Safe in a signal handler: it takes no lock a pool might hold, it only
+    signals and waits for processes.
+    """
+    workers = [
+        process
+        for pool in list(_POOLS)
+        for process in list((getattr(pool, "_processes", None) or {}).values())
+    ]
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join(0.5)
+        if process.is_alive():
+            process.kill()
+            process.join(0.5)
 
 
 def _identity(result: Assessment | Failure) -> Assessment | Failure:
@@ -388,24 +457,80 @@ def timestamp() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def expand_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
+def expand_paths(
+    arguments: Iterable[str], *, skipped: list[str] | None = None
+) -> tuple[list[Path], list[str]]:
     """Files, directories (searched for *.yaml and *.yml) and globs → sorted, unique files.
 
-    Returns the files and the arguments that matched nothing.
+    Returns the files and the arguments that matched nothing. Sorted, so the
+    order of the arguments never changes the order of a report. In a folder,
+    every entry named *.yaml or *.yml that is not a folder is a candidate
+    (a dangling link, a link loop or a FIFO is then reported, not skipped);
+    hidden folders, virtual environments and what git ignores are not
+    searched, and are listed in ``skipped`` (for ``--verbose``).
     """
-    found: dict[Path, None] = {}
+    found: set[Path] = set()
     unmatched: list[str] = []
+    notes = skipped if skipped is not None else []
     for arg in arguments:
         path = Path(arg)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
-        elif path.exists():
+            files = _walk(path, notes)
+        elif os.path.lexists(path):
             files = [path]
         elif glob.has_magic(arg):
-            files = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+            files = [Path(p) for p in glob.glob(arg, recursive=True) if not Path(p).is_dir()]
         else:
             files = [path]
         if not files:
             unmatched.append(arg)
-        found.update(dict.fromkeys(files))
-    return list(found), unmatched
+        found.update(files)
+    return sorted(found), unmatched
+
+
+def _walk(folder: Path, skipped: list[str]) -> list[Path]:
+    """The candidate proposal files under ``folder`` (see ``expand_paths``)."""
+    files: list[Path] = []
+    for top, dirs, names in os.walk(folder):
+        here = Path(top)
+        kept = []
+        for name in sorted(dirs):
+            sub = here / name
+            if name.startswith("."):
+                skipped.append(f"{display_path(sub)}/: hidden folder, not searched")
+            elif (sub / "pyvenv.cfg").exists():
+                skipped.append(f"{display_path(sub)}/: virtual environment, not searched")
+            elif sub.is_symlink() or not sub.is_dir():
+                # a link to a folder is not followed (loops); a link that looks like a file is
+                if name.endswith(YAML_SUFFIXES):
+                    files.append(sub)
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        files.extend(here / name for name in sorted(names) if name.endswith(YAML_SUFFIXES))
+    ignored = _git_ignored(folder, files)
+    for path in sorted(ignored):
+        skipped.append(f"{display_path(path)}: ignored by git, not assessed")
+    return [f for f in files if f not in ignored]
+
+
+def _git_ignored(folder: Path, files: list[Path]) -> set[Path]:
+    """Which of ``files`` git ignores (.gitignore and friends); none outside a repository."""
+    if not files:
+        return set()
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "-z", "--stdin"],
+            cwd=folder,
+            input=b"".join(os.fsencode(os.path.relpath(f, folder)) + b"\0" for f in files),
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    if done.returncode not in (0, 1):  # 128: not a repository
+        return set()
+    return {folder / os.fsdecode(name) for name in done.stdout.split(b"\0") if name}

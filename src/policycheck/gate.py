@@ -87,13 +87,13 @@ class Baseline:
 
 
 def apply_waivers(
-    report: Report, waivers: Iterable[Waiver], today: Any, rubric: Rubric, *, partial: bool = False
+    report: Report, waivers: Iterable[Waiver], today: Any, rubric: Rubric
 ) -> tuple[Report, tuple[Waiver, ...], tuple[Waiver, ...]]:
     """Mark waived risks, re-grade without them; return the report, expired and unused waivers.
 
-    A waiver that matches nothing is unused, whether its proposal was assessed
-    or not (a renamed proposal id); in a ``partial`` run (``--changed-since``)
-    only waivers of the proposals assessed can be judged.
+    A waiver is unused when its proposal was assessed and the risk did not
+    occur. A waiver of a proposal this run did not assess (the pre-commit
+    hook passes only the changed files) cannot be judged, so it is not unused.
     """
     waivers = tuple(waivers)
     used: set[Waiver] = set()
@@ -136,7 +136,7 @@ def apply_waivers(
             )
         )
     assessed = {r.proposal_id for r in report.assessments}
-    unused = tuple(w for w in waivers if w not in used and (w.proposal in assessed or not partial))
+    unused = tuple(w for w in waivers if w not in used and w.proposal in assessed)
     # An expired waiver that a newer one replaced is not worth a warning.
     ordered_expired = tuple(w for w in waivers if w in expired)
     return dataclasses.replace(report, results=tuple(results)), ordered_expired, unused
@@ -170,7 +170,7 @@ def evaluate(
             continue
         found = _breaches(result, thresholds)
         found.extend(_coverage_breach(result, thresholds))
-        kept = [b for b in found if not _absorbed(b, result, baseline)]
+        kept = [_fell(b, result, baseline) for b in found if not _absorbed(b, result, baseline)]
         absorbed += len(found) - len(kept)
         breaches.extend(kept)
     gate = GateResult(
@@ -276,6 +276,16 @@ def _coverage_breach(a: Assessment, t: Thresholds) -> list[Breach]:
     ]
 
 
+def _fell(b: Breach, a: Assessment, baseline: Baseline | None) -> Breach:
+    """``b``, saying so when the score fell since the baseline (why it was not absorbed)."""
+    recorded = baseline.scores.get(a.proposal_id) if baseline is not None else None
+    if b.kind not in ("grade", "score") or recorded is None or a.score >= recorded:
+        return b
+    return dataclasses.replace(
+        b, message=f"{b.message}; the score fell from {recorded:.1f} in the baseline"
+    )
+
+
 def _absorbed(b: Breach, a: Assessment, baseline: Baseline | None) -> bool:
     if baseline is None:
         return False
@@ -285,9 +295,15 @@ def _absorbed(b: Breach, a: Assessment, baseline: Baseline | None) -> bool:
         return recorded is not None and recorded.rank >= risk.severity.rank
     # A threshold breach is old only if that very measure has not got worse.
     if b.kind == "grade":
+        # Not worse means the same grade or better *and* no lower score: a fall within F fails.
         recorded_grade = baseline.grades.get(a.proposal_id)
+        recorded_score = baseline.scores.get(a.proposal_id)
         grades: tuple[str, ...] = GRADES
-        return recorded_grade in grades and grades.index(a.grade) <= grades.index(recorded_grade)
+        return (
+            recorded_grade in grades
+            and grades.index(a.grade) <= grades.index(recorded_grade)
+            and (recorded_score is None or a.score >= recorded_score)
+        )
     if b.kind == "criterion":
         old = baseline.criteria.get(a.proposal_id, {}).get(b.criterion or "")
         current = next((c.score for c in a.criteria if c.id == b.criterion), None)

@@ -11,7 +11,9 @@ Every problem is reported with its line and column, all at once.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import re
 import warnings
 from collections.abc import Iterator
@@ -132,6 +134,8 @@ def read_bytes(path: Path, origin: str | None = None, limit: int = MAX_BYTES) ->
     name = origin if origin is not None else str(path)
     if "\x00" in str(path):
         raise InputError([Problem(name, 1, 1, "a file name cannot hold a NUL character")])
+    if path.is_symlink() and not path.exists():
+        raise InputError([Problem(name, 1, 1, _broken_link(path))])
     if path.exists() and not path.is_file() and not path.is_dir():
         raise InputError([Problem(name, 1, 1, "not a regular file (a pipe or a device?)")])
     try:
@@ -205,6 +209,20 @@ def check_structure(text: str, origin: str, *, toml: bool) -> None:
             line = text.count("\n", 0, start) + 1
             column = start - (text.rfind("\n", 0, start) + 1) + 1
             raise InputError([Problem(origin, line, column, message)])
+
+
+def _broken_link(path: Path) -> str:
+    """Why a symbolic link cannot be followed: a loop, or a target that does not exist."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; not read"
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return f"dangling symbolic link (to {target}); not read"
 
 
 def read_file(path: Path, origin: str | None = None) -> Document:

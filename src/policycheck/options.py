@@ -9,7 +9,11 @@ import typer
 
 RubricOpt = Annotated[
     Path | None,
-    typer.Option("--rubric", help="Rubric file (default: the bundled rubric).", dir_okay=False),
+    typer.Option(
+        "--rubric",
+        help="Rubric: a bundled name (default) or a file (default: the configured rubric).",
+        dir_okay=False,
+    ),
 ]
 ReferenceOpt = Annotated[
     Path | None,

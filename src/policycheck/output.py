@@ -1,49 +1,114 @@
-"""Writing files safely: whole or not at all, and never over an input."""
+"""Writing files safely: whole or not at all, never over an input, never over a device.
+
+What is at the path decides how it is written:
+
+* ``-``: standard output;
+* a regular file (or nothing yet): a temporary file beside it, moved into
+  place, so a reader never sees half a report; an existing file keeps its mode;
+* a symbolic link: the file it points to, by the rules above (the link stays);
+* a character device or a FIFO (``/dev/stdout``, a named pipe): written
+  straight through, never replaced by a regular file;
+* anything else (a directory, a socket, a block device): refused.
+
+Temporary files are named ``.NAME.<random>.<pid>.policycheck-tmp``: a run
+killed mid-write (``kill -9``) leaves one behind, and the next write to the
+same place removes those whose process is gone, so they cannot pile up.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from policycheck.errors import UsageError
 
+STDOUT = "-"
+TMP_SUFFIX = ".policycheck-tmp"
+
+
+def is_stdout(path: Path | str) -> bool:
+    """Whether ``path`` is ``-``, the conventional name of standard output."""
+    return str(path) == STDOUT
+
 
 def write_atomic(
     path: Path, data: str | bytes, *, inputs: Iterable[Path] = (), overwrite: bool = True
 ) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place.
+    """Write ``data`` to ``path`` whole or not at all (see the module docstring).
 
     Refuses to write over any of ``inputs`` (or over anything, unless ``overwrite``).
     """
-    target = path.resolve()
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if is_stdout(path):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    target = Path(os.path.realpath(path))
     for item in inputs:
         if item.exists() and item.resolve() == target:
             raise UsageError(f"{path}: refusing to overwrite an input file")
     if not overwrite and os.path.lexists(path):
         raise UsageError(f"{path}: already exists; not overwritten")
-    if path.is_dir():
-        raise UsageError(f"{path}: is a directory")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"{path}: folder {parent} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        info: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{path}: is a directory")
+    if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        _write_through(path, target, payload)
+        return
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{path}: not a regular file, a character device or a FIFO; not written")
+    _replace(path, target, payload, info, overwrite=overwrite)
+
+
+def _write_through(path: Path, target: Path, payload: bytes) -> None:
+    """A device or pipe is written as it is: replacing it would break whatever reads it."""
+    try:
+        with open(target, "wb") as handle:
+            handle.write(payload)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _replace(
+    path: Path, target: Path, payload: bytes, info: os.stat_result | None, *, overwrite: bool
+) -> None:
+    parent = target.parent
+    if not parent.is_dir():
+        raise UsageError(f"{path}: folder {path.parent} does not exist")
+    remove_stale_temporaries(target)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=f".{os.getpid()}{TMP_SUFFIX}", dir=parent
+        )
     except OSError as exc:
         raise UsageError(f"{path}: cannot write here: {exc.strerror}") from None
+    _PENDING.add(tmp)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+        # mkstemp makes 0600: an existing file keeps its mode, a new one is an ordinary file.
+        mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
+        os.fchmod(fd, mode)
+        if info is not None and hasattr(os, "geteuid") and os.geteuid() == 0:
+            os.fchown(fd, info.st_uid, info.st_gid)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         if not overwrite:
-            os.link(tmp, path)
+            os.link(tmp, target)
             os.unlink(tmp)
         else:
-            os.replace(tmp, path)
+            os.replace(tmp, target)
     except FileExistsError:
         os.unlink(tmp)
         raise UsageError(f"{path}: already exists; not overwritten") from None
@@ -55,6 +120,55 @@ def write_atomic(
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    finally:
+        _PENDING.discard(tmp)
+
+
+#: Temporary files being written now: a signal handler removes them before the process ends.
+_PENDING: set[str] = set()
+
+
+def remove_pending_temporaries() -> None:
+    """Remove the temporaries of writes in progress (called when a signal ends the run)."""
+    for tmp in list(_PENDING):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove the temporaries a killed run left beside ``target``; return what was removed.
+
+    A temporary whose process is still running is another run's work in progress: kept.
+    """
+    removed: list[Path] = []
+    try:
+        candidates = list(target.parent.glob(f".{_glob_escape(target.name)}.*{TMP_SUFFIX}"))
+    except OSError:
+        return removed
+    for candidate in candidates:
+        pid_text = candidate.name[: -len(TMP_SUFFIX)].rpartition(".")[2]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            candidate.unlink()
+            removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process: leave its file alone
+    return True
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def _umask() -> int:

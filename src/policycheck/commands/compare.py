@@ -807,10 +807,12 @@ def compare_command(
     elif format is CompareFormat.MARKDOWN:
         sys.stdout.write(render_markdown(comparison, meta))
     else:
-        from rich.console import Console
+        from policycheck.streams import console as make_console
+        from policycheck.text import printable_tree
 
-        console = Console(width=width, highlight=False, soft_wrap=False, markup=False)
-        for part in render_terminal(comparison, meta):
+        console = make_console(width=width)
+        # rich writes to the raw stream: the proposals' text is made printable first.
+        for part in render_terminal(printable_tree(comparison), printable_tree(meta)):
             console.print(part)
     if fail_on_regression:
         regressions = comparison.regressions()

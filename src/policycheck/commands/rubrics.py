@@ -77,9 +77,9 @@ def _dump(document: dict[str, Any]) -> None:
 
 
 def _console() -> Any:
-    from rich.console import Console
+    from policycheck.streams import console
 
-    return Console(highlight=False, soft_wrap=False, markup=False)
+    return console()
 
 
 def register(app: typer.Typer) -> None:

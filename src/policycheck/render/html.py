@@ -33,6 +33,7 @@ from policycheck.render.markdown import (
     waiver_mark,
     waiver_text,
 )
+from policycheck.text import xml_text
 
 #: Geometry of the radar chart (SVG user units): centre, radius of the 100 ring, canvas.
 RADAR_WIDTH = 400
@@ -126,7 +127,7 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 def esc(value: str) -> str:
     """Text from anywhere (a proposal file first of all) made inert HTML."""
-    return html.escape(clean(value), quote=True)
+    return html.escape(xml_text(clean(value)), quote=True)
 
 
 def _grade_class(grade: str) -> str:

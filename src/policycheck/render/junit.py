@@ -21,7 +21,6 @@ Counts (tests, failures, errors, skipped) are given on every suite and on the ro
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,16 +34,15 @@ from policycheck.assessment import (
     Report,
     Risk,
 )
+from policycheck.text import xml_text
 
 GATE_CASE = "gate thresholds"
 INVALID_CASE = "proposal can be assessed"
 
-# Characters XML 1.0 cannot carry at all (even escaped): they are shown as U+FFFD.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
 
 def _x(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """Characters XML 1.0 cannot carry at all (even escaped) shown as U+FFFD."""
+    return xml_text(text)
 
 
 @dataclass

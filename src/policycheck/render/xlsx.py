@@ -47,6 +47,7 @@ from policycheck.assessment import (
     Report,
     Severity,
 )
+from policycheck.text import xml_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,7 +117,6 @@ SCORING_STEPS = (
     "Caps: the grade is lowered to the cap of the most severe risk flagged, if the rubric caps it.",
 )
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 #: First characters that make a spreadsheet read text as a formula when it is edited.
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -146,8 +146,8 @@ _NUMBER_FORMATS: dict[Kind, str] = {
 
 
 def text(value: object) -> str:
-    """``value`` as cell text: control characters Excel rejects replaced, cut to the cell limit."""
-    result = _ILLEGAL.sub("\ufffd", str(value))
+    """``value`` as cell text: characters XML rejects replaced, cut to the cell limit."""
+    result = xml_text(str(value))
     if len(result) > EXCEL_CELL_LIMIT:
         result = result[: EXCEL_CELL_LIMIT - len(TRUNCATION_MARKER)] + TRUNCATION_MARKER
     return result
@@ -155,14 +155,14 @@ def text(value: object) -> str:
 
 def sheet_name(name: str) -> str:
     """A valid sheet name: no ``[]:*?/\\``, no leading or trailing quote, at most 31 characters."""
-    cleaned = _SHEET_FORBIDDEN.sub("_", name).strip("'")
+    cleaned = _SHEET_FORBIDDEN.sub("_", xml_text(name)).strip("'")
     cleaned = cleaned[:SHEET_NAME_LIMIT].rstrip("'")
     return cleaned or "Sheet"
 
 
 def _header_text(value: str) -> str:
     """Text for a print header or footer, where ``&`` starts a code."""
-    return value.replace("&", "&&")
+    return xml_text(value).replace("&", "&&")
 
 
 def _evidence_lines(items: Iterable[Evidence]) -> str:

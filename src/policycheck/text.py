@@ -1,0 +1,77 @@
+"""Text from proposal files made safe for where it goes: a terminal, or an XML document.
+
+Proposal text is anyone's text. A terminal acts on control characters (an
+escape sequence can clear the screen or forge a hyperlink), and XML 1.0
+cannot carry some characters at all (a workbook holding ``U+FFFE`` does not
+open). Every renderer that writes XML and every line printed go through the
+two functions here, so the rule is written once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from enum import Enum
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: Characters XML 1.0 cannot carry, even escaped: the complement of its ``Char`` production.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` with every character XML 1.0 forbids shown as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
+def _escapes() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in [*range(0x20), *range(0x7F, 0xA0)]:
+        if chr(code) not in "\n\t":
+            table[code] = f"\\x{code:02x}"
+    # Bidirectional overrides and isolates: text that reads otherwise than it is.
+    for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]:
+        table[code] = f"\\u{code:04x}"
+    # Lone surrogates: bytes of a file name that were not UTF-8 (os.fsdecode's escapes).
+    for code in range(0xD800, 0xE000):
+        table[code] = f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+    return table
+
+
+PRINTABLE = _escapes()
+
+
+def printable(value: str) -> str:
+    """``value`` as the terminal should show it: control characters written as escapes.
+
+    Newlines and tabs stay; ESC becomes ``\\x1b``, a non-UTF-8 byte of a file
+    name ``\\xff``, a bidi override ``\\u202e``.
+    """
+    return value.translate(PRINTABLE)
+
+
+def display_path(path: object) -> str:
+    """A file name as reports show it: its non-UTF-8 bytes and control characters escaped."""
+    return printable(str(path)).replace("\n", "\\n").replace("\t", "\\t")
+
+
+def printable_tree(value: T) -> T:
+    """``value`` (a report, a result, a tuple of them) with every text in it ``printable``.
+
+    Enumerations stay as they are: their values are the tool's own words.
+    """
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        return printable(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(printable_tree(item) for item in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: printable_tree(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        return dataclasses.replace(value, **changes)
+    return value

@@ -1,0 +1,90 @@
+"""Nothing is skipped silently: what a folder holds is assessed, reported, or said skipped."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from policycheck.cli import main
+from tests.conftest import MINIMAL
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 0), out, err
+
+
+def _proposal(path: Path, pid: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(MINIMAL.replace("id: test", f"id: {pid}"))
+    return path
+
+
+def test_dangling_links_loops_and_fifos_in_a_folder_are_reported(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _proposal(tmp_path / "good.yaml", "good")
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    os.mkfifo(tmp_path / "pipe.yml")
+    code, out, err = run(capsys, "assess", str(tmp_path), "-f", "json")
+    assert code == 2
+    problems = {
+        Path(r["file"]).name: r["problems"][0]["message"]
+        for r in json.loads(out)["results"]
+        if r["status"] == "invalid"
+    }
+    assert problems == {
+        "dangling.yaml": f"dangling symbolic link (to {tmp_path / 'nowhere.yaml'}); not read",
+        "loop.yaml": "symbolic link loop; not read",
+        "pipe.yml": "not a regular file (a pipe or a device?)",
+    }
+    assert "dangling.yaml:1:1" in err
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def test_hidden_folders_virtual_environments_and_git_ignored_files_are_skipped(
+    tmp_path: Path,
+    capsys,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    _git(tmp_path, "init", "-q")
+    _proposal(tmp_path / "proposals" / "a.yaml", "a")
+    _proposal(tmp_path / ".github" / "workflows" / "ci.yaml", "ci")
+    _proposal(tmp_path / ".venv" / "lib" / "x.yaml", "venv-x")
+    _proposal(tmp_path / "env" / "lib" / "y.yaml", "env-y")
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    _proposal(tmp_path / "build" / "z.yaml", "z")
+    (tmp_path / ".gitignore").write_text("build/\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "assess", ".", "-f", "json", "--verbose")
+    assert code == 0, err
+    assert [r["file"] for r in json.loads(out)["results"]] == ["proposals/a.yaml"]
+    assert "skipped .github/: hidden folder, not searched" in err
+    assert "skipped .venv/: virtual environment, not searched" not in err  # hidden first
+    assert "skipped env/: virtual environment, not searched" in err
+    assert "skipped build/z.yaml: ignored by git, not assessed" in err
+    # without --verbose, nothing is said
+    code, _, err = run(capsys, "assess", ".", "-q")
+    assert code == 0
+    assert "skipped" not in err
+
+
+def test_argument_order_does_not_change_the_output(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    a = _proposal(tmp_path / "a.yaml", "same")
+    b = _proposal(tmp_path / "b.yaml", "same")
+    _, first, first_err = run(capsys, "assess", str(b), str(a), "-f", "json")
+    _, second, second_err = run(capsys, "assess", str(a), str(b), "-f", "json")
+    strip = lambda text: json.loads(text)["results"]  # noqa: E731
+    assert strip(first) == strip(second)
+    assert first_err == second_err
+    assert f"proposal id 'same' is already used by {a}" in first_err
+    assert str(b) in first_err

@@ -1,0 +1,123 @@
+"""Clean shutdown: a signal ends a parallel run at once, and no worker outlives it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROPOSALS
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough proposals for a parallel run that lasts a few seconds."""
+    folder = tmp_path_factory.mktemp("batch")
+    text = (PROPOSALS / "kosovo-armed-drones-2023.yaml").read_text()
+    for n in range(3000):
+        (folder / f"p{n:04}.yaml").write_text(text.replace("id: kosovo", f"id: k{n}-kosovo", 1))
+    return folder
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _start(
+    batch: Path, *args: str, settle: float = 0.3
+) -> tuple[subprocess.Popen[bytes], list[int]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policycheck", "assess", str(batch), "-j", "2", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        workers = _children(process.pid)
+        if len(workers) == 2:
+            time.sleep(settle)  # let them start on their chunks
+            return process, workers
+        assert process.poll() is None, "the run ended before its workers were seen"
+        time.sleep(0.02)
+    raise AssertionError("no workers started")
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"),
+    [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)],
+)
+def test_a_signal_ends_the_run_promptly_with_no_orphan(batch: Path, signum: int, code: int) -> None:
+    process, workers = _start(batch, "-f", "json")
+    sent = time.monotonic()
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=10)
+    elapsed = time.monotonic() - sent
+    assert process.returncode == code, err
+    assert elapsed < 1.0
+    name = signal.Signals(signum).name
+    assert (
+        err.decode().splitlines()[-1] == f"policycheck: stopped by {name} before the run finished"
+    )
+    assert b"Traceback" not in err
+    assert not [w for w in workers if _running(w)]
+
+
+def test_ctrl_c_to_the_whole_group_gives_one_message(batch: Path) -> None:
+    """A terminal sends SIGINT to every process of the group, workers included."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policycheck", "assess", str(batch), "-j", "2", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    sent = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=10)
+    assert time.monotonic() - sent < 1.0
+    assert process.returncode == 130
+    assert err.decode().splitlines() == ["policycheck: stopped by SIGINT before the run finished"]
+    assert not [w for w in workers if _running(w)]
+
+
+def test_a_killed_workers_files_are_reported_failed_and_the_rest_reported(batch: Path) -> None:
+    process, workers = _start(batch, "-f", "json", settle=0)
+    assert process.stdout is not None
+    seen = b""
+    while b'"file"' not in seen:  # streamed: a first chunk of results is in
+        part = process.stdout.read1(4096)
+        assert part, "the run ended early"
+        seen += part
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    results = json.loads(seen + out)["results"]
+    assert len(results) == 3000
+    lost = [r for r in results if r.get("status") == "invalid"]
+    assert lost
+    assert all("worker process" in r["problems"][0]["message"] for r in lost)
+    assert len(lost) < 3000
+    assert b"Traceback" not in err
+    assert not [w for w in workers if _running(w)]

@@ -1,0 +1,116 @@
+"""Proposal text is anyone's text: XML outputs stay readable, the terminal shows only text."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from policycheck.cli import main
+from policycheck.text import printable, xml_text
+from tests.conftest import MINIMAL
+
+NOT_XML = '"Draft \\uFFFE pact \\x01 of \\uFFFF"'
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 0), out, err
+
+
+def _proposal(tmp_path: Path, title: str) -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(MINIMAL.replace("title: Test initiative", f"title: {title}"))
+    return path
+
+
+def test_xml_text_keeps_what_xml_carries_and_replaces_the_rest() -> None:
+    assert xml_text("a\tb\nc\r d é 😀") == "a\tb\nc\r d é 😀"
+    assert xml_text("a\ufffeb\uffff\x00\x1b\ud800") == "a\ufffdb\ufffd\ufffd\ufffd\ufffd"
+
+
+def test_a_title_xml_forbids_still_gives_a_readable_workbook(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    proposal = _proposal(tmp_path, NOT_XML)
+    book = tmp_path / "r.xlsx"
+    junit = tmp_path / "r.xml"
+    page = tmp_path / "r.html"
+    code, _, err = run(
+        capsys,
+        "assess",
+        str(proposal),
+        "-q",
+        "--xlsx",
+        str(book),
+        "-o",
+        str(junit),
+        "-o",
+        str(page),
+    )
+    assert code == 0, err
+    workbook = load_workbook(book)
+    titles = [c.value for ws in workbook for row in ws.iter_rows() for c in row if c.value]
+    assert "Draft \ufffd pact \ufffd of \ufffd" in titles
+    ET.parse(junit)  # well-formed XML
+    assert "\ufffe" not in page.read_text()
+
+
+def test_printable_escapes_controls_bidi_and_undecodable_bytes() -> None:
+    assert printable("a\x1b[2Jb\x07\r\x9b\u202e.\udcff\n\t") == (
+        "a\\x1b[2Jb\\x07\\x0d\\x9b\\u202e.\\xff\n\t"
+    )
+
+
+def test_a_non_utf8_file_name_is_reported_escaped_and_the_rest_assessed(
+    tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    odd = Path(os.fsdecode(bytes(folder) + b"/caf\xe9.yaml"))
+    odd.write_text(MINIMAL)
+    (folder / "other.yaml").write_text(MINIMAL.replace("id: test", "id: other"))
+    report = tmp_path / "r.json"
+    code, out, err = run(capsys, "assess", str(folder), "-o", str(report), "--width", "200")
+    assert code == 0, err
+    assert "caf\\xe9.yaml" in out
+    files = [r["file"] for r in json.loads(report.read_text())["results"]]
+    assert files == [f"{folder}/caf\\xe9.yaml", f"{folder}/other.yaml"]
+    # the real process: every byte on stdout is UTF-8
+    done = subprocess.run(
+        [sys.executable, "-m", "policycheck", "assess", str(folder), "-f", "json"],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "caf\\\\xe9.yaml" in done.stdout.decode("utf-8")
+
+
+def test_escape_sequences_in_a_proposal_never_reach_the_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\x1b]8;;evil\x07.yaml").write_text(
+        MINIMAL.replace("title: Test initiative", 'title: "Clear \\e[2J\\e]8;;http://x\\a me"')
+        + '"bogus\\e[2J": 1\n'
+    )
+    for fmt in ("terminal", "json", "github", "markdown", "sarif"):
+        done = subprocess.run(
+            [sys.executable, "-m", "policycheck", "assess", str(folder), "-f", fmt],
+            capture_output=True,
+            check=False,
+            env={**os.environ, "FORCE_COLOR": "1", "TERM": "xterm"},
+        )
+        for stream in (done.stdout, done.stderr):
+            text = stream.decode("utf-8")
+            assert "\x1b[2J" not in text
+            assert "\x1b]8" not in text
+            assert "\x07" not in text
+        assert done.returncode in (0, 2), done.stderr
+    assert b"\x1b[2J" not in done.stdout

@@ -1,0 +1,149 @@
+"""Writing never destroys: what is at an output path decides how it is written."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from policycheck.cli import main
+from policycheck.output import TMP_SUFFIX, write_atomic
+from tests.conftest import PROPOSALS
+
+KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 0), out, err
+
+
+def test_an_existing_report_keeps_its_mode(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "report.json"
+    out.write_text("old")
+    out.chmod(0o600)
+    code, _, _ = run(capsys, "assess", str(KOSOVO), "-q", "-o", f"json={out}")
+    assert code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert json.loads(out.read_text())["results"][0]["proposal"]["id"]
+
+
+def test_a_symlink_is_followed_to_its_target_and_stays_a_link(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    real = tmp_path / "reports" / "real.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    code, _, _ = run(capsys, "assess", str(KOSOVO), "-q", "-o", f"json={link}")
+    assert code == 0
+    assert link.is_symlink()
+    assert json.loads(real.read_text())["results"]
+    assert sorted(p.name for p in real.parent.iterdir()) == ["real.json"]
+
+
+def test_a_link_to_a_character_device_is_written_through(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    link = tmp_path / "null.json"
+    link.symlink_to("/dev/null")
+    code, _, err = run(
+        capsys,
+        "assess",
+        str(KOSOVO),
+        "-q",
+        "-o",
+        f"json={link}",
+        "--xlsx",
+        str(tmp_path / "null.xlsx"),
+    )
+    assert code == 0, err
+    assert link.is_symlink()
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_character_device_is_written_straight_through(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(capsys, "schema", "-o", "/dev/null")
+    assert code == 0, err
+
+
+def test_a_fifo_is_written_through_not_replaced(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def reader() -> None:
+        with open(fifo, "rb") as handle:
+            received.append(handle.read())
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    code, _, err = run(capsys, "assess", str(KOSOVO), "-q", "-o", f"json={fifo}")
+    thread.join(10)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert json.loads(received[0])["results"]
+
+
+def test_dash_is_standard_output(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "assess", str(KOSOVO), "-q", "-o", "json=-")
+    assert code == 0
+    assert json.loads(out)["results"][0]["proposal"]["id"] == "kosovo-armed-drones-2023"
+    code, out, _ = run(capsys, "schema", "-o", "-")
+    assert code == 0
+    assert json.loads(out)["type"] == "object"
+    code, out, _ = run(capsys, "baseline", "write", "-", str(KOSOVO))
+    assert code == 0
+    assert json.loads(out)
+    assert not (Path.cwd() / "-").exists()
+
+
+def test_dash_beside_a_printed_report_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(capsys, "assess", str(KOSOVO), "-o", "json=-")
+    assert code == 2
+    assert "add --quiet" in err
+
+
+def test_a_killed_runs_temporaries_are_removed_by_the_next_write(tmp_path: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = tmp_path / "report.json"
+    stale = tmp_path / f".report.json.x1y2z3.{dead.stdout.strip()}{TMP_SUFFIX}"
+    stale.write_text("half a report")
+    running = tmp_path / f".report.json.a1b2c3.{os.getpid()}{TMP_SUFFIX}"
+    running.write_text("another run's work in progress")
+    other = tmp_path / f".other.json.x1y2z3.{dead.stdout.strip()}{TMP_SUFFIX}"
+    other.write_text("someone else's")
+    write_atomic(out, "{}")
+    assert out.read_text() == "{}"
+    assert not stale.exists()
+    assert running.exists()
+    assert other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [out.name, running.name, other.name]
+    )
+
+
+def test_a_directory_or_socket_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    where = tmp_path / "s.json"
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(where))
+    try:
+        code, _, err = run(capsys, "assess", str(KOSOVO), "-q", "-o", f"json={where}")
+    finally:
+        sock.close()
+    assert code == 2
+    assert "not a regular file" in err
+    assert stat.S_ISSOCK(where.lstat().st_mode)
