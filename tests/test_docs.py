@@ -69,9 +69,13 @@ def test_a_documented_command_runs(workspace: Path, doc: Path, words: list[str])
     folder = doc.parent.relative_to(ROOT)
     # An example repository's README is run inside it ("anywhere in the repository").
     cwd = workspace / folder if (doc.parent / "policycheck.toml").exists() else workspace
+    templates = []
     for earlier in _commands(doc):  # a file a README makes (`policycheck new`) comes first
-        if earlier[:2] == ["policycheck", "new"] and not (cwd / earlier[2]).exists():
-            subprocess.run([sys.executable, "-m", "policycheck", *earlier[1:]], cwd=cwd, check=True)
+        if earlier[:2] == ["policycheck", "new"]:
+            templates.append(earlier[2])
+            if not (cwd / earlier[2]).exists():
+                run = [sys.executable, "-m", "policycheck", *earlier[1:]]
+                subprocess.run(run, cwd=cwd, check=True)
     done = subprocess.run(
         [sys.executable, "-m", "policycheck", *words[1:]],
         cwd=cwd,
@@ -83,6 +87,15 @@ def test_a_documented_command_runs(workspace: Path, doc: Path, words: list[str])
     if words[:2] == ["policycheck", "new"]:
         assert done.returncode == 2  # it never overwrites the file made above
         assert "already exists" in done.stderr
+        return
+    gated = (cwd / "policycheck.toml").exists() and words[1] == "assess"
+    if gated and any(t in words or (len(words) == 2) for t in templates):
+        # A blank template says nothing yet: the gate refuses it, for that reason only.
+        assert done.returncode == 1, done.stderr
+        breaches = [line for line in done.stderr.splitlines() if ": gate: " in line]
+        assert breaches
+        assert all(any(t in line for t in templates) for line in breaches), breaches
+        assert any("of the applicable weight is known" in line for line in breaches)
         return
     assert done.returncode == 0, f"{' '.join(words)}\n{done.stderr}"
 
