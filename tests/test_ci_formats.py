@@ -195,21 +195,15 @@ def test_gated_sarif_is_valid_and_its_rules_and_results_agree(gated: Report) -> 
     rules = driver["rules"]
     ids = [r["id"] for r in rules]
     assert len(ids) == len(set(ids))
-    present = {r.id for a in gated.assessments for r in a.risks}
-    assert set(ids) == present | {"PC0000", "PCGATE"}
+    assert ids == [r.id for r in gated.risk_rules] + ["PC0000", "PCGATE"]
+    assert {r.id for a in gated.assessments for r in a.risks} <= set(ids)
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         for loc in result["locations"] + result.get("relatedLocations", []):
             art = loc["physicalLocation"]["artifactLocation"]
             assert run["artifacts"][art["index"]]["location"]["uri"] == art["uri"]
             assert art["uriBaseId"] == "%SRCROOT%"
-    levels = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
     for rule in rules[:-2]:
-        severities = {
-            r.severity.value for a in gated.assessments for r in a.risks if r.id == rule["id"]
-        }
-        worst = max(severities, key=lambda s: Severity(s).rank)
-        assert rule["defaultConfiguration"]["level"] == levels[worst]
         assert rule["shortDescription"]["text"]
         assert rule["help"]["text"]
         assert rule["properties"]["family"] in {
@@ -220,7 +214,7 @@ def test_gated_sarif_is_valid_and_its_rules_and_results_agree(gated: Report) -> 
 
 
 def test_sarif_results_point_at_the_evidence_with_fingerprints(gated: Report) -> None:
-    (run,) = json.loads(sarif.render(gated))["runs"]
+    (run,) = json.loads(sarif.render(gated, keep_waived=True))["runs"]
     risks = {r.fingerprint: r for a in gated.assessments for r in a.risks}
     by_fingerprint = {
         res["partialFingerprints"]["policycheck/v1"]: res
@@ -252,8 +246,8 @@ def test_sarif_results_point_at_the_evidence_with_fingerprints(gated: Report) ->
         assert related == [(e.location.line, e.location.column) for e in risk.evidence[1:]]
 
 
-def test_sarif_suppresses_waived_risks_but_not_expired_waivers(gated: Report) -> None:
-    (run,) = json.loads(sarif.render(gated))["runs"]
+def test_sarif_keeps_waived_risks_as_suppressed_when_asked(gated: Report) -> None:
+    (run,) = json.loads(sarif.render(gated, keep_waived=True))["runs"]
     by_fingerprint = {r["partialFingerprints"]["policycheck/v1"]: r for r in run["results"]}
     waived = by_fingerprint[_risk(gated, "tirana-declaration-2025", "CE01").fingerprint]
     (suppression,) = waived["suppressions"]
@@ -273,6 +267,55 @@ def test_sarif_suppresses_waived_risks_but_not_expired_waivers(gated: Report) ->
     assert len(suppressed) == 2  # CE01 for Tirana, RF02 for the Albanian SDP
     notes = run["invocations"][0]["toolConfigurationNotifications"]
     assert [n["level"] for n in notes] == ["warning", "note"]  # expired, unused
+
+
+def test_sarif_leaves_waived_risks_out_by_default(gated: Report) -> None:
+    """Code scanning does not honour ``suppressions``: a suppressed result opens an alert."""
+    log = json.loads(sarif.render(gated))
+    assert_valid_sarif(log)
+    (run,) = log["runs"]
+    fingerprints = {r["partialFingerprints"]["policycheck/v1"] for r in run["results"]}
+    waived = [r for a in gated.assessments for r in a.risks if r.waiver and r.waiver.active]
+    assert {(r.id, r.waiver.waiver.owner) for r in waived if r.waiver} == {
+        ("CE01", "alice"),
+        ("RF02", "carol"),
+    }
+    assert not fingerprints & {r.fingerprint for r in waived}
+    assert all("suppressions" not in r for r in run["results"])
+    assert run["properties"]["waivedResultsOmitted"] == 2
+    # an expired waiver waives nothing: that risk is still there
+    assert _risk(gated, "kosovo-armed-drones-2023", "CE03").fingerprint in fingerprints
+    # the rule of a waived risk stays, so rule metadata does not depend on waivers
+    assert {"CE01", "RF02"} <= {r["id"] for r in run["tool"]["driver"]["rules"]}
+
+
+def test_sarif_rules_come_from_the_rubric_not_from_the_run(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull-request run over one file and a full run publish the same metadata per rule."""
+    full = json.loads(sarif.render(_run(assessor, SAMPLES, monkeypatch)))
+    rules = full["runs"][0]["tool"]["driver"]["rules"]
+    for name in SAMPLES:
+        alone = json.loads(sarif.render(_run(assessor, [name], monkeypatch)))
+        assert alone["runs"][0]["tool"]["driver"]["rules"] == rules, name
+    specs = assessor.loaded.rubric.risks
+    levels = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+    scores = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "2.0"}
+    risk_rules = rules[:-2]
+    assert [r["id"] for r in risk_rules] == sorted(specs)
+    for rule in risk_rules:
+        spec = specs[rule["id"]]
+        assert rule["defaultConfiguration"]["level"] == levels[spec.severity]
+        assert rule["properties"]["security-severity"] == scores[spec.severity]
+        # code scanning reads security-severity only on rules tagged "security"
+        assert "security" in rule["properties"]["tags"]
+    raised = [
+        (a.proposal_id, r.id, r.severity.value)
+        for a in _run(assessor, SAMPLES, monkeypatch).assessments
+        for r in a.risks
+        if r.severity.value != specs[r.id].severity
+    ]
+    assert raised, "no sample raises a risk above its rubric severity: the test proves less"
 
 
 def test_sarif_has_one_gate_result_per_threshold_breach(assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -334,6 +377,26 @@ def test_sarif_uris_are_relative_forward_slashed_and_encoded(
 ) -> None:
     assert sarif.artifact_uri(given) == (uri, base)
     assert _is_uri_reference(uri)
+
+
+@pytest.mark.parametrize(
+    ("given", "cwd", "uri", "base"),
+    [
+        ("proposals/a.yaml", "/srv/repo", "proposals/a.yaml", "%SRCROOT%"),
+        ("a.yaml", "/srv/repo/proposals", "proposals/a.yaml", "%SRCROOT%"),
+        ("../other/a.yaml", "/srv/repo/proposals", "other/a.yaml", "%SRCROOT%"),
+        ("./sub/../a b.yaml", "/srv/repo/proposals", "proposals/a%20b.yaml", "%SRCROOT%"),
+        ("/srv/repo/proposals/a.yaml", "/elsewhere", "proposals/a.yaml", "%SRCROOT%"),
+        ("../../outside.yaml", "/srv/repo/proposals", "file:///srv/outside.yaml", None),
+        ("/srv/repository/a.yaml", "/srv/repo", "file:///srv/repository/a.yaml", None),
+        ("C:\\repo\\p\\a.yaml", "C:\\repo", "p/a.yaml", "%SRCROOT%"),
+    ],
+)
+def test_sarif_uris_are_relative_to_the_repository_root(
+    given: str, cwd: str, uri: str, base: str | None
+) -> None:
+    root = "C:\\repo" if given.startswith("C:") else "/srv/repo"
+    assert sarif.artifact_uri(given, sarif.SourceRoot(root=root, cwd=cwd)) == (uri, base)
 
 
 def test_sarif_of_an_odd_file_name_is_still_valid(gated: Report) -> None:
@@ -734,3 +797,49 @@ def test_cli_on_github_actions_appends_the_job_summary(cli, monkeypatch, tmp_pat
     text = summary.read_text("utf-8")
     assert text.startswith("earlier step\n")  # appended, not overwritten
     assert "tirana-declaration-2025" in text
+
+
+def _git_repo(path: Path) -> Path:
+    import subprocess
+
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
+
+
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+def test_cli_sarif_uris_are_relative_to_the_repository_root_from_a_subfolder(
+    cli, monkeypatch, tmp_path, absolute: bool
+) -> None:  # type: ignore[no-untyped-def]
+    repo = _git_repo(tmp_path / "repo")
+    folder = repo / "briefs" / "2026"
+    folder.mkdir(parents=True)
+    target = folder / "drones.yaml"
+    target.write_bytes((PROPOSALS / "kosovo-armed-drones-2023.yaml").read_bytes())
+    monkeypatch.chdir(folder)
+    code, out, _ = cli("assess", str(target) if absolute else "drones.yaml", "--format", "sarif")
+    assert code == 0
+    log = json.loads(out)
+    assert_valid_sarif(log)
+    (run,) = log["runs"]
+    assert [a["location"] for a in run["artifacts"]] == [
+        {"uri": "briefs/2026/drones.yaml", "uriBaseId": "%SRCROOT%"}
+    ]
+    for result in run["results"]:
+        art = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert (art["uri"], art["uriBaseId"]) == ("briefs/2026/drones.yaml", "%SRCROOT%")
+    assert "repository root" in run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
+
+
+def test_cli_sarif_keeps_waived_risks_only_when_asked(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT / "examples" / "proposal-repo")
+    counts = {}
+    for extra in ((), ("--sarif-keep-waived",)):
+        code, out, _ = cli("assess", "--format", "sarif", "--soft-fail", *extra)
+        assert code == 0
+        (run,) = json.loads(out)["runs"]
+        counts[extra] = sum("suppressions" in r for r in run["results"])
+        omitted = run["properties"]["waivedResultsOmitted"]
+    assert counts[()] == 0
+    assert counts[("--sarif-keep-waived",)] >= 1
+    assert omitted == 0  # the last run kept them

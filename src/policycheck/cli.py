@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from policycheck.config import LoadedConfig, Settings
     from policycheck.engine import Assessor
     from policycheck.gate import Thresholds
+    from policycheck.render.sarif import SourceRoot
 
 
 class SeverityName(StrEnum):
@@ -170,6 +172,14 @@ def assess(
         int | None,
         typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1),
     ] = None,
+    sarif_keep_waived: Annotated[
+        bool,
+        typer.Option(
+            "--sarif-keep-waived",
+            help="SARIF: keep waived risks as suppressed results (by default they are left "
+            "out, since GitHub code scanning opens an alert for a suppressed result).",
+        ),
+    ] = False,
 ) -> None:
     """Assess proposals and print a graded, explained report for each; optionally gate on it."""
     from policycheck import config as configuration
@@ -245,7 +255,8 @@ def assess(
     for failure in report.failures:
         for problem in failure.problems:
             sys.stderr.write(f"{problem}\n")
-    _write_outputs(report, targets, protected, explain=explain, width=width)
+    sarif_options = _SarifOptions(sarif_keep_waived, _source_root(Path.cwd()))
+    _write_outputs(report, targets, protected, explain=explain, width=width, sarif=sarif_options)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         from policycheck.render import render
@@ -256,7 +267,7 @@ def assess(
         except OSError as exc:
             raise UsageError(f"GITHUB_STEP_SUMMARY={summary}: {exc.strerror}") from None
     if not quiet:
-        _print(report, fmt, explain=explain, width=width)
+        _print(report, fmt, explain=explain, width=width, sarif=sarif_options)
     if report.gate is not None:
         _gate_summary(report)
     if report.failures:
@@ -488,6 +499,30 @@ def _refuse_inputs(target: Path, inputs: list[Path]) -> None:
         raise UsageError(f"{target}: refusing to overwrite an input file")
 
 
+@dataclass(frozen=True, slots=True)
+class _SarifOptions:
+    """What SARIF needs beyond the report: keep waived results?, and the repository root."""
+
+    keep_waived: bool
+    where: SourceRoot
+
+
+def _source_root(cwd: Path) -> SourceRoot:
+    """The repository root (the nearest folder up from ``cwd`` holding ``.git``, else ``cwd``)
+    and ``cwd``, both absolute: SARIF URIs are made relative to the root, as code scanning maps
+    them onto the repository whatever folder policycheck ran in."""
+    from policycheck.render.sarif import SourceRoot
+
+    here = Path(os.path.abspath(cwd))
+    folder = here
+    while not (folder / ".git").exists():
+        if folder.parent == folder:
+            folder = here
+            break
+        folder = folder.parent
+    return SourceRoot(root=str(folder), cwd=str(here))
+
+
 def _write_outputs(
     report: Report,
     targets: list[tuple[Format, Path]],
@@ -495,15 +530,26 @@ def _write_outputs(
     *,
     explain: bool,
     width: int | None,
+    sarif: _SarifOptions,
 ) -> None:
     from policycheck.output import write_atomic
     from policycheck.render import render
 
     for fmt, path in targets:
-        write_atomic(path, render(report, fmt, explain=explain, width=width or 100), inputs=inputs)
+        data = render(
+            report,
+            fmt,
+            explain=explain,
+            width=width or 100,
+            keep_waived=sarif.keep_waived,
+            where=sarif.where,
+        )
+        write_atomic(path, data, inputs=inputs)
 
 
-def _print(report: Report, fmt: Format, *, explain: bool, width: int | None) -> None:
+def _print(
+    report: Report, fmt: Format, *, explain: bool, width: int | None, sarif: _SarifOptions
+) -> None:
     if fmt is Format.TERMINAL:
         from policycheck.render import terminal
 
@@ -518,7 +564,7 @@ def _print(report: Report, fmt: Format, *, explain: bool, width: int | None) -> 
         return
     from policycheck.render import render
 
-    text = render(report, fmt, explain=explain)
+    text = render(report, fmt, explain=explain, keep_waived=sarif.keep_waived, where=sarif.where)
     assert isinstance(text, str)
     sys.stdout.write(text)
 

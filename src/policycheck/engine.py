@@ -32,6 +32,7 @@ from policycheck.assessment import (
     Report,
     Risk,
     RiskFamily,
+    RiskRule,
     RubricInfo,
     Severity,
     fingerprint,
@@ -202,6 +203,17 @@ class Assessor:
             results=tuple(results),
             caps=tuple(sorted(rubric.caps.items(), key=lambda c: c[1])),
             insufficient_rule=rubric.insufficient_information.rule,
+            risk_rules=tuple(
+                RiskRule(
+                    id=key,
+                    title=spec.title,
+                    family=RiskFamily(spec.family),
+                    severity=Severity(spec.severity),
+                    mitigation=spec.mitigation,
+                    brief=spec.brief,
+                )
+                for key, spec in sorted(rubric.risks.items())
+            ),
         )
 
     def run(

@@ -7,9 +7,12 @@ line in ``render`` below. Renderers do no I/O and read no clock.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from policycheck.assessment import Report
+
+if TYPE_CHECKING:
+    from policycheck.render.sarif import SourceRoot
 
 
 class Format(StrEnum):
@@ -39,8 +42,19 @@ SUFFIXES = {
 }
 
 
-def render(report: Report, fmt: Format, *, explain: bool = False, width: int = 100) -> str | bytes:
-    """The report in ``fmt``; heavy libraries are imported only for the format that needs them."""
+def render(
+    report: Report,
+    fmt: Format,
+    *,
+    explain: bool = False,
+    width: int = 100,
+    keep_waived: bool = False,
+    where: SourceRoot | None = None,
+) -> str | bytes:
+    """The report in ``fmt``; heavy libraries are imported only for the format that needs them.
+
+    ``keep_waived`` and ``where`` concern SARIF only (see ``policycheck.render.sarif``).
+    """
     match fmt:
         case Format.TERMINAL:
             from policycheck.render import terminal
@@ -65,7 +79,7 @@ def render(report: Report, fmt: Format, *, explain: bool = False, width: int = 1
         case Format.SARIF:
             from policycheck.render import sarif
 
-            return sarif.render(report)
+            return sarif.render(report, keep_waived=keep_waived, where=where)
         case Format.JUNIT:
             from policycheck.render import junit
 
