@@ -621,7 +621,7 @@ def assert_workflow_commands(text: str) -> None:
     assert lines
     for line in lines:
         assert _COMMAND.fullmatch(line), line
-    assert lines[-1].startswith("::notice::policycheck: ")
+    assert lines[0].startswith("::notice::policycheck: ")  # the verdict first
 
 
 def test_github_escapes_data_and_properties() -> None:
@@ -690,11 +690,16 @@ def test_gated_annotations(gated: Report) -> None:
     )
     assert by_title["Unused waiver"]["level"] == "notice"
 
-    summary = commands[-1]
+    summary = commands[0]
     assert summary["level"] == "notice"
     assert "title" not in summary
     assert "tirana-declaration-2025 F (18.0)" in summary["message"]
-    assert "gate failed" in summary["message"]
+    assert summary["message"].startswith("policycheck: gate failed: ")
+    # errors, then warnings, then notices; each level within GitHub's ten
+    order = [c["level"] for c in commands[1:]]
+    assert order == sorted(order, key=["error", "warning", "notice"].index)
+    assert all(order.count(level) <= 10 for level in ("error", "warning"))
+    assert order.count("notice") <= 9
 
 
 def test_annotations_escape_what_a_proposal_says(gated: Report) -> None:
@@ -713,6 +718,50 @@ def test_annotations_escape_what_a_proposal_says(gated: Report) -> None:
     assert sum(line.startswith("::error::") for line in text.splitlines()) == 0
 
 
+def _many(gated: Report, copies: int) -> Report:
+    """``gated`` with its results repeated ``copies`` times (renamed), as from a large batch."""
+    results = [
+        dataclasses.replace(r, proposal_id=f"{r.proposal_id}-{n}")
+        if isinstance(r, Assessment)
+        else r
+        for n in range(copies)
+        for r in gated.results
+    ]
+    assert gated.gate is not None
+    breaches = tuple(
+        dataclasses.replace(b, proposal_id=f"{b.proposal_id}-{n}")
+        for n in range(copies)
+        for b in gated.gate.breaches
+    )
+    gate = dataclasses.replace(gated.gate, breaches=breaches)
+    return dataclasses.replace(gated, results=tuple(results), gate=gate)
+
+
+def test_annotations_are_capped_per_level_with_the_verdict_first(gated: Report) -> None:
+    """GitHub shows ten annotations of each level per step: nothing past the tenth is sent,
+    and the tenth says how many more there are."""
+    big = _many(gated, 25)
+    text = github.render(big)
+    assert_workflow_commands(text)
+    commands = parse_commands(text)
+    verdict = commands[0]
+    assert verdict["message"].startswith("policycheck: gate failed: ")
+    assert "200 proposal(s) assessed: grades " in verdict["message"]  # counted, not listed
+    every = list(github._annotations(big))
+    for level, cap in (("error", 10), ("warning", 10), ("notice", 9)):
+        shown = [c for c in commands[1:] if c["level"] == level]
+        total = sum(a[0] == level for a in every)
+        assert total > cap
+        assert len(shown) == cap
+        last = shown[-1]
+        assert last["title"] == f"policycheck: {total - cap + 1} more"
+        assert f"{total - cap + 1} more {level} annotation(s) not shown" in last["message"]
+        assert "job summary" in last["message"]
+    errors = [c for c in commands if c["level"] == "error"][:-1]
+    # gate breaches before risks: they are why the job fails
+    assert [c["title"] for c in errors[:9]] == ["policycheck gate: grade"] * 9
+
+
 def test_annotations_of_an_unusable_file(assessor, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = _invalid_file(tmp_path)
     monkeypatch.chdir(ROOT)
@@ -723,7 +772,7 @@ def test_annotations_of_an_unusable_file(assessor, monkeypatch, tmp_path) -> Non
     assert [(c["file"], c["line"], c["col"], c["message"]) for c in errors] == [
         (p.file, str(p.line), str(p.column), p.message) for p in failure.problems
     ]
-    assert "1 file(s) cannot be assessed" in commands[-1]["message"]
+    assert "1 file(s) cannot be assessed" in commands[0]["message"]
 
 
 # --- through the command line ---------------------------------------------------------------
@@ -783,7 +832,9 @@ def test_cli_prints_annotations_on_github_actions(cli, monkeypatch) -> None:  # 
     code, out, _ = cli("assess", "proposals/kosovo-armed-drones-2023.yaml", "--fail-on", "high")
     assert code == 1
     assert_workflow_commands(out)
-    assert out.startswith("::error file=proposals/kosovo-armed-drones-2023.yaml,line=26,col=5,")
+    first, second = out.splitlines()[:2]
+    assert first.startswith("::notice::policycheck: gate failed: 1 breach(es)")
+    assert second.startswith("::error file=proposals/kosovo-armed-drones-2023.yaml,line=26,col=5,")
 
 
 def test_cli_on_github_actions_appends_the_job_summary(cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -843,3 +894,40 @@ def test_cli_sarif_keeps_waived_risks_only_when_asked(cli, monkeypatch) -> None:
     assert counts[()] == 0
     assert counts[("--sarif-keep-waived",)] >= 1
     assert omitted == 0  # the last run kept them
+
+
+def test_step_summary_fits_or_is_cut_at_a_line_with_a_pointer() -> None:
+    text = "".join(f"| row {n} | {'x' * 40} |\n" for n in range(1000))
+    assert github.step_summary(text, len(text.encode())) == text  # fits: whole
+    cut = github.step_summary(text, 5000, ["report.html"])
+    assert len(cut.encode()) <= 5000
+    body, _, note = cut.partition("\n\n---\n\n")
+    assert body.endswith("\n")
+    assert text.startswith(body)  # whole lines only
+    assert "**Summary truncated:**" in note
+    assert f"of {len(text.encode()):,} bytes are shown" in note
+    assert "`report.html`" in note
+    assert "upload-artifact" in note
+    bare = github.step_summary(text, 5000)
+    assert "--output report.html" in bare
+    assert github.step_summary(text, 50) == ""  # not even the note fits
+    multibyte = "é" * 3000 + "\n" + "ü" * 3000 + "\n"
+    assert "\ufffd" not in github.step_summary(multibyte, 6500)
+
+
+def test_cli_job_summary_stays_within_githubs_limit(cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Earlier steps' text counts: the report is cut to what is left of 1 MiB."""
+    summary = tmp_path / "summary.md"
+    earlier = "x" * (github.SUMMARY_LIMIT - 3000) + "\n"
+    summary.write_text(earlier, encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    html = tmp_path / "report.html"
+    code, _, _ = cli("assess", "proposals/", "--output", str(html))
+    assert code == 0
+    data = summary.read_bytes()
+    assert len(data) <= github.SUMMARY_LIMIT
+    added = data[len(earlier) :].decode("utf-8")
+    assert "**Summary truncated:**" in added
+    assert f"`{html}`" in added
+    assert html.is_file()

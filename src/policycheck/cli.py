@@ -259,13 +259,7 @@ def assess(
     _write_outputs(report, targets, protected, explain=explain, width=width, sarif=sarif_options)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        from policycheck.render import render
-
-        try:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(str(render(report, Format.MARKDOWN)))
-        except OSError as exc:
-            raise UsageError(f"GITHUB_STEP_SUMMARY={summary}: {exc.strerror}") from None
+        _append_step_summary(Path(summary), report, [str(path) for _, path in targets])
     if not quiet:
         _print(report, fmt, explain=explain, width=width, sarif=sarif_options)
     if report.gate is not None:
@@ -274,6 +268,25 @@ def assess(
         raise typer.Exit(ExitCode.BAD_INPUT)
     if report.gate is not None and not report.gate.passed and not report.gate.soft:
         raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+def _append_step_summary(summary: Path, report: Report, reports: list[str]) -> None:
+    """Append the Markdown report to the job summary, cut to what GitHub still accepts
+    (1 MiB a step, counting what earlier commands of the step wrote)."""
+    from policycheck.render import github, render
+
+    try:
+        used = summary.stat().st_size if summary.exists() else 0
+        text = github.step_summary(
+            str(render(report, Format.MARKDOWN)), github.SUMMARY_LIMIT - used, reports
+        )
+        if not text:
+            sys.stderr.write(f"GITHUB_STEP_SUMMARY={summary}: full (1 MiB); no summary added\n")
+            return
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"GITHUB_STEP_SUMMARY={summary}: {exc.strerror}") from None
 
 
 def _stream_json(
