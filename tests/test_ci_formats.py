@@ -931,3 +931,49 @@ def test_cli_job_summary_stays_within_githubs_limit(cli, monkeypatch, tmp_path) 
     assert "**Summary truncated:**" in added
     assert f"`{html}`" in added
     assert html.is_file()
+
+
+def _sarif_tools() -> str | None:
+    import shutil
+    import sys
+
+    return shutil.which("sarif", path=str(Path(sys.executable).parent)) or shutil.which("sarif")
+
+
+@pytest.mark.skipif(
+    _sarif_tools() is None,
+    reason="sarif-tools is not installed (pip install sarif-tools): the SARIF log is not opened "
+    "in a real SARIF reader",
+)
+def test_sarif_opens_in_sarif_tools(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """sarif-tools reads every result with its rule, level, file and line."""
+    import csv
+    import subprocess
+
+    log_file = tmp_path / "policycheck.sarif"
+    code, _, _ = cli("assess", "proposals/", "--fail-on", "high", "-q", "-o", str(log_file))
+    assert code == 1
+    tool = _sarif_tools()
+    assert tool is not None
+    summary = subprocess.run(
+        [tool, "summary", str(log_file)], capture_output=True, text=True, check=True
+    )
+    results = json.loads(log_file.read_text("utf-8"))["runs"][0]["results"]
+    errors = sum(r["level"] == "error" for r in results)
+    assert f"error: {errors}" in summary.stdout
+    table = tmp_path / "results.csv"
+    subprocess.run(
+        [tool, "csv", "-o", str(table), str(log_file)], capture_output=True, text=True, check=True
+    )
+    with table.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(results)
+    expected = sorted(
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            str(r["locations"][0]["physicalLocation"]["region"]["startLine"]),
+        )
+        for r in results
+    )
+    assert sorted((row["Code"], row["Location"], row["Line"]) for row in rows) == expected
