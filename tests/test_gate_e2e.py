@@ -937,8 +937,12 @@ def test_action_yml_is_a_composite_action_with_safe_inputs() -> None:
         "${{ inputs.config }}",
         "${{ inputs.changed-since }}",
         "${{ inputs.sarif }}",
+        "${{ inputs.report }}",
     }
     assert "sarif=" in gate["run"]
+    upload = next(s for s in action["runs"]["steps"] if "upload-sarif" in s.get("uses", ""))
+    assert upload["continue-on-error"] is True  # a refused upload leaves the verdict to the gate
+    assert "changed-since" in upload["with"]["category"]  # PR runs: a category of their own
 
 
 def _action_script() -> str:
@@ -959,6 +963,7 @@ def test_action_gate_step_builds_its_arguments_safely(example: Repo, tmp_path: P
         "PC_CHANGED_SINCE": "",
         "PC_FAIL_UNDER": "",
         "PC_SARIF": "out.sarif",
+        "PC_REPORT": "full report.html",
         "GITHUB_ACTIONS": "true",
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
     }
@@ -984,6 +989,7 @@ def test_action_gate_step_builds_its_arguments_safely(example: Repo, tmp_path: P
     assert "sarif=out.sarif" in outputs.read_text()
     assert json.loads((example.root / "out.sarif").read_text("utf-8"))["version"] == "2.1.0"
     assert "::" in done.stdout  # workflow commands, not the terminal report
+    assert "<html" in (example.root / "full report.html").read_text("utf-8")
     assert (tmp_path / "summary.md").read_text("utf-8").strip()
 
     hostile = step(
@@ -1032,6 +1038,18 @@ def test_example_workflows_parse_and_run_the_gate() -> None:
     assert upload["with"]["sarif_file"] == "policycheck.sarif"
     assert "always()" in upload["if"]
     assert workflow["permissions"]["security-events"] == "write"
+    # forks get a read-only token: no upload there, and a refused upload never fails the job
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in upload["if"]
+    assert upload["continue-on-error"] is True
+    # a pull request assesses only the files it changes: its own category
+    category = upload["with"]["category"]
+    assert "pull_request" in category
+    assert "'policycheck-changed'" in category
+    assert "'policycheck'" in category
+    report = gate["with"]["report"]
+    keep = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert keep["with"]["path"] == report
+    assert "always()" in keep["if"]
 
     gitlab = _yaml(EXAMPLE / ".gitlab-ci.yml")
     job = gitlab["policycheck"]
