@@ -1011,7 +1011,7 @@ def test_action_gate_step_builds_its_arguments_safely(example: Repo, tmp_path: P
 def test_pre_commit_hook_definition() -> None:
     hooks = _yaml(ROOT / ".pre-commit-hooks.yaml")
     (hook,) = (h for h in hooks if h["id"] == "policycheck")
-    assert hook["entry"] == "policycheck assess --quiet"
+    assert hook["entry"] == "policycheck assess --quiet --default-gate"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is True
     assert hook["require_serial"] is True

@@ -143,6 +143,14 @@ def assess(
             "--fail-on", help="Gate: fail on any unwaived risk of this severity or above."
         ),
     ] = None,
+    default_gate: Annotated[
+        bool,
+        typer.Option(
+            "--default-gate",
+            help="Gate: when neither the configuration nor an option sets a threshold, fail "
+            "below grade C or on an unwaived high or critical risk (the pre-commit hook's gate).",
+        ),
+    ] = False,
     soft_fail: Annotated[
         bool | None,
         typer.Option("--soft-fail/--hard-fail", help="Gate: report breaches but exit 0."),
@@ -195,6 +203,10 @@ def assess(
     if not quiet and fmt in BINARY:
         raise UsageError(f"--format {fmt.value} is binary: write it to a file with --output")
     thresholds = _thresholds(settings, fail_under, minimums, fail_on)
+    if default_gate and not thresholds.active:
+        from policycheck.gate import DEFAULT_GATE
+
+        thresholds = DEFAULT_GATE
     empty_ok = settings.allow_empty if allow_empty is None else allow_empty
     if paths:
         files, unmatched = expand_paths(paths)
