@@ -1055,7 +1055,7 @@ def test_example_workflows_parse_and_run_the_gate() -> None:
     job = gitlab["policycheck"]
     script = "\n".join([*job.get("before_script", []), *job["script"]])
     assert "pip install" in script
-    assert "policycheck assess --output junit=report.xml" in script
+    assert "policycheck assess --default-gate --output junit=report.xml" in script
     assert job["artifacts"]["reports"]["junit"] == "report.xml"
     assert job["artifacts"]["when"] == "always"
 
@@ -1082,3 +1082,29 @@ def test_ci_files_match_their_published_schemas(schema: str, path: Path) -> None
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_gitlab_example_gates_even_where_the_configuration_sets_no_threshold(
+    tmp_path: Path,
+) -> None:
+    """Without a gate every JUnit case passes; the example's own command fails grade F."""
+    import shlex
+
+    gitlab = _yaml(EXAMPLE / ".gitlab-ci.yml")
+    script = "\n".join(gitlab["policycheck"]["script"])
+    (full_run,) = [
+        line.strip() for line in script.splitlines() if line.strip().startswith("policycheck ")
+    ][1:]  # the branch run (the first is the merge-request run)
+    repo = Repo(tmp_path / "repo")
+    repo.sample(TIRANA)  # grade F, CE01 high
+    repo.write("policycheck.toml", 'paths = ["proposals"]\n')  # no threshold
+
+    def failures(*args: str) -> tuple[int, int]:
+        done = repo.run(*args)
+        root = ET.fromstring((repo.root / "report.xml").read_bytes())
+        return done.returncode, int(root.get("failures", "0"))
+
+    assert failures("assess", "--output", "junit=report.xml") == (0, 0)  # the pitfall
+    code, failed = failures(*shlex.split(full_run)[1:])
+    assert code == 1
+    assert failed >= 2  # the grade below C, and the high risk
