@@ -977,3 +977,22 @@ def test_sarif_opens_in_sarif_tools(cli, tmp_path) -> None:  # type: ignore[no-u
         for r in results
     )
     assert sorted((row["Code"], row["Location"], row["Line"]) for row in rows) == expected
+
+
+def test_cli_annotations_name_files_from_the_repository_root_from_a_subfolder(
+    cli, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """GitHub reads an annotation's ``file`` from the repository root, like a SARIF URI."""
+    repo = _git_repo(tmp_path / "repo")
+    folder = repo / "briefs" / "2026"
+    folder.mkdir(parents=True)
+    (folder / "drones.yaml").write_bytes((PROPOSALS / "kosovo-armed-drones-2023.yaml").read_bytes())
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_bytes((PROPOSALS / "serbia-rafale-2024.yaml").read_bytes())
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, _ = cli("assess", "drones.yaml", str(outside), "--fail-on", "high")
+    assert code == 1
+    assert_workflow_commands(out)
+    files = {c["file"] for c in parse_commands(out) if "file" in c}
+    assert files == {"briefs/2026/drones.yaml", str(outside)}  # outside: left as given

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from policycheck.config import LoadedConfig, Settings
     from policycheck.engine import Assessor
     from policycheck.gate import Thresholds
-    from policycheck.render.sarif import SourceRoot
+    from policycheck.render.paths import SourceRoot
 
 
 class SeverityName(StrEnum):
@@ -267,13 +267,13 @@ def assess(
     for failure in report.failures:
         for problem in failure.problems:
             sys.stderr.write(f"{problem}\n")
-    sarif_options = _SarifOptions(sarif_keep_waived, _source_root(Path.cwd()))
-    _write_outputs(report, targets, protected, explain=explain, width=width, sarif=sarif_options)
+    ci_options = _CiOptions(sarif_keep_waived, _source_root(Path.cwd()))
+    _write_outputs(report, targets, protected, explain=explain, width=width, ci=ci_options)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         _append_step_summary(Path(summary), report, [str(path) for _, path in targets])
     if not quiet:
-        _print(report, fmt, explain=explain, width=width, sarif=sarif_options)
+        _print(report, fmt, explain=explain, width=width, ci=ci_options)
     if report.gate is not None:
         _gate_summary(report)
     if report.failures:
@@ -525,8 +525,9 @@ def _refuse_inputs(target: Path, inputs: list[Path]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class _SarifOptions:
-    """What SARIF needs beyond the report: keep waived results?, and the repository root."""
+class _CiOptions:
+    """What the CI formats need beyond the report: whether SARIF keeps waived results, and
+    the repository root that SARIF URIs and annotation files are relative to."""
 
     keep_waived: bool
     where: SourceRoot
@@ -536,7 +537,7 @@ def _source_root(cwd: Path) -> SourceRoot:
     """The repository root (the nearest folder up from ``cwd`` holding ``.git``, else ``cwd``)
     and ``cwd``, both absolute: SARIF URIs are made relative to the root, as code scanning maps
     them onto the repository whatever folder policycheck ran in."""
-    from policycheck.render.sarif import SourceRoot
+    from policycheck.render.paths import SourceRoot
 
     here = Path(os.path.abspath(cwd))
     folder = here
@@ -555,7 +556,7 @@ def _write_outputs(
     *,
     explain: bool,
     width: int | None,
-    sarif: _SarifOptions,
+    ci: _CiOptions,
 ) -> None:
     from policycheck.output import write_atomic
     from policycheck.render import render
@@ -566,14 +567,14 @@ def _write_outputs(
             fmt,
             explain=explain,
             width=width or 100,
-            keep_waived=sarif.keep_waived,
-            where=sarif.where,
+            keep_waived=ci.keep_waived,
+            where=ci.where,
         )
         write_atomic(path, data, inputs=inputs)
 
 
 def _print(
-    report: Report, fmt: Format, *, explain: bool, width: int | None, sarif: _SarifOptions
+    report: Report, fmt: Format, *, explain: bool, width: int | None, ci: _CiOptions
 ) -> None:
     if fmt is Format.TERMINAL:
         from policycheck.render import terminal
@@ -589,7 +590,7 @@ def _print(
         return
     from policycheck.render import render
 
-    text = render(report, fmt, explain=explain, keep_waived=sarif.keep_waived, where=sarif.where)
+    text = render(report, fmt, explain=explain, keep_waived=ci.keep_waived, where=ci.where)
     assert isinstance(text, str)
     sys.stdout.write(text)
 

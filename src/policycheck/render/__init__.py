@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, assert_never
 from policycheck.assessment import Report
 
 if TYPE_CHECKING:
-    from policycheck.render.sarif import SourceRoot
+    from policycheck.render.paths import SourceRoot
 
 
 class Format(StrEnum):
@@ -53,7 +53,8 @@ def render(
 ) -> str | bytes:
     """The report in ``fmt``; heavy libraries are imported only for the format that needs them.
 
-    ``keep_waived`` and ``where`` concern SARIF only (see ``policycheck.render.sarif``).
+    ``keep_waived`` concerns SARIF; ``where`` (the repository root) SARIF's URIs and the
+    GitHub annotations' files, which GitHub reads relative to the repository root.
     """
     match fmt:
         case Format.TERMINAL:
@@ -87,7 +88,7 @@ def render(
         case Format.GITHUB:
             from policycheck.render import github
 
-            return github.render(report)
+            return github.render(report, where=where)
         case _:
             assert_never(fmt)
 

@@ -38,6 +38,7 @@ from policycheck.assessment import (
     Severity,
     Waiver,
 )
+from policycheck.render.paths import SourceRoot, repository_path
 
 #: Gate breaches annotated on their own (risk breaches raise the risk's level to error;
 #: an unusable file's problems are annotated one by one).
@@ -98,9 +99,20 @@ Annotation = tuple[str, int, str]
 """An annotation: its level, its rank within the level (higher first) and its command line."""
 
 
-def _risk(a: Assessment, risk: Risk, breaching: frozenset[str]) -> Annotation:
+def _place(file: str, where: SourceRoot | None) -> str:
+    """``file`` relative to the repository root, where GitHub looks for it; as given when
+    there is no ``where`` or the file lies outside the repository."""
+    if where is None:
+        return file
+    return repository_path(file, where) or file
+
+
+def _risk(
+    a: Assessment, risk: Risk, breaching: frozenset[str], where: SourceRoot | None
+) -> Annotation:
     loc = risk.evidence[0].location if risk.evidence else None
     file, line, col = (loc.file, loc.line, loc.column) if loc else (a.file, None, None)
+    file = _place(file, where)
     title = f"{risk.id} {risk.title} ({risk.severity.value})"
     body = f"{a.proposal_id}: {risk.finding}"
     use = risk.waiver
@@ -124,19 +136,26 @@ def _risk(a: Assessment, risk: Risk, breaching: frozenset[str]) -> Annotation:
     )
 
 
-def _failure(f: Failure) -> Iterator[Annotation]:
+def _failure(f: Failure, where: SourceRoot | None) -> Iterator[Annotation]:
     if not f.problems:
         yield (
             "error",
             _FIRST,
-            command("error", "cannot be assessed", file=f.file, title="Invalid proposal"),
+            command(
+                "error", "cannot be assessed", file=_place(f.file, where), title="Invalid proposal"
+            ),
         )
     for p in f.problems:
         yield (
             "error",
             _FIRST,
             command(
-                "error", p.message, file=p.file, line=p.line, col=p.column, title="Invalid proposal"
+                "error",
+                p.message,
+                file=_place(p.file, where),
+                line=p.line,
+                col=p.column,
+                title="Invalid proposal",
             ),
         )
 
@@ -188,27 +207,29 @@ def _capped(items: list[Annotation], level: str, budget: int) -> Iterator[str]:
     )
 
 
-def lines(report: Report, *, limit: int = ANNOTATION_LIMIT) -> Iterator[str]:
+def lines(
+    report: Report, *, limit: int = ANNOTATION_LIMIT, where: SourceRoot | None = None
+) -> Iterator[str]:
     """The verdict, then the annotations of ``report`` by level and severity, ``limit`` of each
-    level at most (the verdict counts as a notice)."""
-    items = sorted(_annotations(report), key=lambda a: (_LEVEL_ORDER.index(a[0]), -a[1]))
+    level at most (the verdict counts as a notice); files relative to ``where.root``."""
+    items = sorted(_annotations(report, where), key=lambda a: (_LEVEL_ORDER.index(a[0]), -a[1]))
     yield _summary(report)
     for level in _LEVEL_ORDER:
         budget = limit - 1 if level == "notice" else limit
         yield from _capped([a for a in items if a[0] == level], level, budget)
 
 
-def _annotations(report: Report) -> Iterator[Annotation]:
+def _annotations(report: Report, where: SourceRoot | None = None) -> Iterator[Annotation]:
     """Every annotation of ``report``, in report order."""
     gate = report.gate
     breaches = gate.breaches if gate is not None else ()
     breaching = frozenset(b.risk_fingerprint for b in breaches if b.risk_fingerprint)
     for result in report.results:
         if isinstance(result, Failure):
-            yield from _failure(result)
+            yield from _failure(result, where)
             continue
         for risk in result.risks:
-            yield _risk(result, risk, breaching)
+            yield _risk(result, risk, breaching, where)
         for b in breaches:
             if b.kind in GATE_KINDS and (b.file, b.proposal_id) == (
                 result.file,
@@ -220,7 +241,7 @@ def _annotations(report: Report) -> Iterator[Annotation]:
                     command(
                         "error",
                         f"{b.proposal_id}: {b.message}",
-                        file=b.file,
+                        file=_place(b.file, where),
                         line=b.line,
                         col=b.column,
                         title=f"policycheck gate: {b.kind}",
@@ -236,7 +257,7 @@ def _annotations(report: Report) -> Iterator[Annotation]:
                     "warning",
                     f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) expired on "
                     f"{w.expires.isoformat()}: {w.justification}",
-                    file=file,
+                    file=_place(file, where),
                     line=line,
                     title="Expired waiver",
                 ),
@@ -249,15 +270,15 @@ def _annotations(report: Report) -> Iterator[Annotation]:
                 command(
                     "notice",
                     f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) matches no finding",
-                    file=file,
+                    file=_place(file, where),
                     line=line,
                     title="Unused waiver",
                 ),
             )
 
 
-def render(report: Report) -> str:
-    return "".join(f"{line}\n" for line in lines(report))
+def render(report: Report, *, where: SourceRoot | None = None) -> str:
+    return "".join(f"{line}\n" for line in lines(report, where=where))
 
 
 #: GitHub's limit on one step's job summary (bytes); a larger summary is not shown at all.

@@ -30,10 +30,8 @@ Pure and deterministic: no I/O, no clock; ``json.dumps(indent=2, sort_keys=True)
 from __future__ import annotations
 
 import json
-import posixpath
 import re
-from dataclasses import dataclass
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
@@ -48,6 +46,9 @@ from policycheck.assessment import (
     Severity,
     fingerprint,
 )
+from policycheck.render.paths import SourceRoot, absolute_path, is_absolute, repository_path
+
+__all__ = ["SourceRoot", "artifact_uri", "render", "sarif_dict"]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -127,25 +128,6 @@ def _pascal(title: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words if w) or "Risk"
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRoot:
-    """Where a run happened, so that URIs can be made relative to the repository root.
-
-    ``root`` is the repository's top folder, ``cwd`` the working directory the report's
-    relative paths are relative to; both absolute. The CLI finds them; the renderer reads no
-    file system.
-    """
-
-    root: str
-    cwd: str
-
-
-def _absolute(path: str) -> bool:
-    return bool(PureWindowsPath(path).drive and PureWindowsPath(path).is_absolute()) or (
-        PurePosixPath(path.replace("\\", "/")).is_absolute()
-    )
-
-
 def _file_uri(posix: str) -> str:
     if PureWindowsPath(posix).drive:
         return "file:///" + quote(posix, safe="/:")
@@ -162,17 +144,15 @@ def artifact_uri(file: str, where: SourceRoot | None = None) -> tuple[str, str |
     """
     posix = file.replace("\\", "/")
     if where is None:
-        if _absolute(file):
+        if is_absolute(file):
             return _file_uri(posix), None
         while posix.startswith("./"):
             posix = posix[2:]
         return quote(posix, safe="/"), SRCROOT
-    root = posixpath.normpath(where.root.replace("\\", "/"))
-    full = posix if _absolute(file) else posixpath.join(where.cwd.replace("\\", "/"), posix)
-    full = posixpath.normpath(full)
-    if full.startswith(root.rstrip("/") + "/"):
-        return quote(full[len(root.rstrip("/")) + 1 :], safe="/"), SRCROOT
-    return _file_uri(full), None
+    inside = repository_path(file, where)
+    if inside is not None:
+        return quote(inside, safe="/"), SRCROOT
+    return _file_uri(absolute_path(file, where)), None
 
 
 class _Artifacts:
