@@ -195,21 +195,15 @@ def test_gated_sarif_is_valid_and_its_rules_and_results_agree(gated: Report) -> 
     rules = driver["rules"]
     ids = [r["id"] for r in rules]
     assert len(ids) == len(set(ids))
-    present = {r.id for a in gated.assessments for r in a.risks}
-    assert set(ids) == present | {"PC0000", "PCGATE"}
+    assert ids == [r.id for r in gated.risk_rules] + ["PC0000", "PCGATE"]
+    assert {r.id for a in gated.assessments for r in a.risks} <= set(ids)
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         for loc in result["locations"] + result.get("relatedLocations", []):
             art = loc["physicalLocation"]["artifactLocation"]
             assert run["artifacts"][art["index"]]["location"]["uri"] == art["uri"]
             assert art["uriBaseId"] == "%SRCROOT%"
-    levels = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
     for rule in rules[:-2]:
-        severities = {
-            r.severity.value for a in gated.assessments for r in a.risks if r.id == rule["id"]
-        }
-        worst = max(severities, key=lambda s: Severity(s).rank)
-        assert rule["defaultConfiguration"]["level"] == levels[worst]
         assert rule["shortDescription"]["text"]
         assert rule["help"]["text"]
         assert rule["properties"]["family"] in {
@@ -220,7 +214,7 @@ def test_gated_sarif_is_valid_and_its_rules_and_results_agree(gated: Report) -> 
 
 
 def test_sarif_results_point_at_the_evidence_with_fingerprints(gated: Report) -> None:
-    (run,) = json.loads(sarif.render(gated))["runs"]
+    (run,) = json.loads(sarif.render(gated, keep_waived=True))["runs"]
     risks = {r.fingerprint: r for a in gated.assessments for r in a.risks}
     by_fingerprint = {
         res["partialFingerprints"]["policycheck/v1"]: res
@@ -252,8 +246,8 @@ def test_sarif_results_point_at_the_evidence_with_fingerprints(gated: Report) ->
         assert related == [(e.location.line, e.location.column) for e in risk.evidence[1:]]
 
 
-def test_sarif_suppresses_waived_risks_but_not_expired_waivers(gated: Report) -> None:
-    (run,) = json.loads(sarif.render(gated))["runs"]
+def test_sarif_keeps_waived_risks_as_suppressed_when_asked(gated: Report) -> None:
+    (run,) = json.loads(sarif.render(gated, keep_waived=True))["runs"]
     by_fingerprint = {r["partialFingerprints"]["policycheck/v1"]: r for r in run["results"]}
     waived = by_fingerprint[_risk(gated, "tirana-declaration-2025", "CE01").fingerprint]
     (suppression,) = waived["suppressions"]
@@ -273,6 +267,55 @@ def test_sarif_suppresses_waived_risks_but_not_expired_waivers(gated: Report) ->
     assert len(suppressed) == 2  # CE01 for Tirana, RF02 for the Albanian SDP
     notes = run["invocations"][0]["toolConfigurationNotifications"]
     assert [n["level"] for n in notes] == ["warning", "note"]  # expired, unused
+
+
+def test_sarif_leaves_waived_risks_out_by_default(gated: Report) -> None:
+    """Code scanning does not honour ``suppressions``: a suppressed result opens an alert."""
+    log = json.loads(sarif.render(gated))
+    assert_valid_sarif(log)
+    (run,) = log["runs"]
+    fingerprints = {r["partialFingerprints"]["policycheck/v1"] for r in run["results"]}
+    waived = [r for a in gated.assessments for r in a.risks if r.waiver and r.waiver.active]
+    assert {(r.id, r.waiver.waiver.owner) for r in waived if r.waiver} == {
+        ("CE01", "alice"),
+        ("RF02", "carol"),
+    }
+    assert not fingerprints & {r.fingerprint for r in waived}
+    assert all("suppressions" not in r for r in run["results"])
+    assert run["properties"]["waivedResultsOmitted"] == 2
+    # an expired waiver waives nothing: that risk is still there
+    assert _risk(gated, "kosovo-armed-drones-2023", "CE03").fingerprint in fingerprints
+    # the rule of a waived risk stays, so rule metadata does not depend on waivers
+    assert {"CE01", "RF02"} <= {r["id"] for r in run["tool"]["driver"]["rules"]}
+
+
+def test_sarif_rules_come_from_the_rubric_not_from_the_run(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull-request run over one file and a full run publish the same metadata per rule."""
+    full = json.loads(sarif.render(_run(assessor, SAMPLES, monkeypatch)))
+    rules = full["runs"][0]["tool"]["driver"]["rules"]
+    for name in SAMPLES:
+        alone = json.loads(sarif.render(_run(assessor, [name], monkeypatch)))
+        assert alone["runs"][0]["tool"]["driver"]["rules"] == rules, name
+    specs = assessor.loaded.rubric.risks
+    levels = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+    scores = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "2.0"}
+    risk_rules = rules[:-2]
+    assert [r["id"] for r in risk_rules] == sorted(specs)
+    for rule in risk_rules:
+        spec = specs[rule["id"]]
+        assert rule["defaultConfiguration"]["level"] == levels[spec.severity]
+        assert rule["properties"]["security-severity"] == scores[spec.severity]
+        # code scanning reads security-severity only on rules tagged "security"
+        assert "security" in rule["properties"]["tags"]
+    raised = [
+        (a.proposal_id, r.id, r.severity.value)
+        for a in _run(assessor, SAMPLES, monkeypatch).assessments
+        for r in a.risks
+        if r.severity.value != specs[r.id].severity
+    ]
+    assert raised, "no sample raises a risk above its rubric severity: the test proves less"
 
 
 def test_sarif_has_one_gate_result_per_threshold_breach(assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -334,6 +377,26 @@ def test_sarif_uris_are_relative_forward_slashed_and_encoded(
 ) -> None:
     assert sarif.artifact_uri(given) == (uri, base)
     assert _is_uri_reference(uri)
+
+
+@pytest.mark.parametrize(
+    ("given", "cwd", "uri", "base"),
+    [
+        ("proposals/a.yaml", "/srv/repo", "proposals/a.yaml", "%SRCROOT%"),
+        ("a.yaml", "/srv/repo/proposals", "proposals/a.yaml", "%SRCROOT%"),
+        ("../other/a.yaml", "/srv/repo/proposals", "other/a.yaml", "%SRCROOT%"),
+        ("./sub/../a b.yaml", "/srv/repo/proposals", "proposals/a%20b.yaml", "%SRCROOT%"),
+        ("/srv/repo/proposals/a.yaml", "/elsewhere", "proposals/a.yaml", "%SRCROOT%"),
+        ("../../outside.yaml", "/srv/repo/proposals", "file:///srv/outside.yaml", None),
+        ("/srv/repository/a.yaml", "/srv/repo", "file:///srv/repository/a.yaml", None),
+        ("C:\\repo\\p\\a.yaml", "C:\\repo", "p/a.yaml", "%SRCROOT%"),
+    ],
+)
+def test_sarif_uris_are_relative_to_the_repository_root(
+    given: str, cwd: str, uri: str, base: str | None
+) -> None:
+    root = "C:\\repo" if given.startswith("C:") else "/srv/repo"
+    assert sarif.artifact_uri(given, sarif.SourceRoot(root=root, cwd=cwd)) == (uri, base)
 
 
 def test_sarif_of_an_odd_file_name_is_still_valid(gated: Report) -> None:
@@ -558,7 +621,7 @@ def assert_workflow_commands(text: str) -> None:
     assert lines
     for line in lines:
         assert _COMMAND.fullmatch(line), line
-    assert lines[-1].startswith("::notice::policycheck: ")
+    assert lines[0].startswith("::notice::policycheck: ")  # the verdict first
 
 
 def test_github_escapes_data_and_properties() -> None:
@@ -627,11 +690,16 @@ def test_gated_annotations(gated: Report) -> None:
     )
     assert by_title["Unused waiver"]["level"] == "notice"
 
-    summary = commands[-1]
+    summary = commands[0]
     assert summary["level"] == "notice"
     assert "title" not in summary
     assert "tirana-declaration-2025 F (18.0)" in summary["message"]
-    assert "gate failed" in summary["message"]
+    assert summary["message"].startswith("policycheck: gate failed: ")
+    # errors, then warnings, then notices; each level within GitHub's ten
+    order = [c["level"] for c in commands[1:]]
+    assert order == sorted(order, key=["error", "warning", "notice"].index)
+    assert all(order.count(level) <= 10 for level in ("error", "warning"))
+    assert order.count("notice") <= 9
 
 
 def test_annotations_escape_what_a_proposal_says(gated: Report) -> None:
@@ -650,6 +718,50 @@ def test_annotations_escape_what_a_proposal_says(gated: Report) -> None:
     assert sum(line.startswith("::error::") for line in text.splitlines()) == 0
 
 
+def _many(gated: Report, copies: int) -> Report:
+    """``gated`` with its results repeated ``copies`` times (renamed), as from a large batch."""
+    results = [
+        dataclasses.replace(r, proposal_id=f"{r.proposal_id}-{n}")
+        if isinstance(r, Assessment)
+        else r
+        for n in range(copies)
+        for r in gated.results
+    ]
+    assert gated.gate is not None
+    breaches = tuple(
+        dataclasses.replace(b, proposal_id=f"{b.proposal_id}-{n}")
+        for n in range(copies)
+        for b in gated.gate.breaches
+    )
+    gate = dataclasses.replace(gated.gate, breaches=breaches)
+    return dataclasses.replace(gated, results=tuple(results), gate=gate)
+
+
+def test_annotations_are_capped_per_level_with_the_verdict_first(gated: Report) -> None:
+    """GitHub shows ten annotations of each level per step: nothing past the tenth is sent,
+    and the tenth says how many more there are."""
+    big = _many(gated, 25)
+    text = github.render(big)
+    assert_workflow_commands(text)
+    commands = parse_commands(text)
+    verdict = commands[0]
+    assert verdict["message"].startswith("policycheck: gate failed: ")
+    assert "200 proposal(s) assessed: grades " in verdict["message"]  # counted, not listed
+    every = list(github._annotations(big))
+    for level, cap in (("error", 10), ("warning", 10), ("notice", 9)):
+        shown = [c for c in commands[1:] if c["level"] == level]
+        total = sum(a[0] == level for a in every)
+        assert total > cap
+        assert len(shown) == cap
+        last = shown[-1]
+        assert last["title"] == f"policycheck: {total - cap + 1} more"
+        assert f"{total - cap + 1} more {level} annotation(s) not shown" in last["message"]
+        assert "job summary" in last["message"]
+    errors = [c for c in commands if c["level"] == "error"][:-1]
+    # gate breaches before risks: they are why the job fails
+    assert [c["title"] for c in errors[:9]] == ["policycheck gate: grade"] * 9
+
+
 def test_annotations_of_an_unusable_file(assessor, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = _invalid_file(tmp_path)
     monkeypatch.chdir(ROOT)
@@ -660,7 +772,7 @@ def test_annotations_of_an_unusable_file(assessor, monkeypatch, tmp_path) -> Non
     assert [(c["file"], c["line"], c["col"], c["message"]) for c in errors] == [
         (p.file, str(p.line), str(p.column), p.message) for p in failure.problems
     ]
-    assert "1 file(s) cannot be assessed" in commands[-1]["message"]
+    assert "1 file(s) cannot be assessed" in commands[0]["message"]
 
 
 # --- through the command line ---------------------------------------------------------------
@@ -720,7 +832,9 @@ def test_cli_prints_annotations_on_github_actions(cli, monkeypatch) -> None:  # 
     code, out, _ = cli("assess", "proposals/kosovo-armed-drones-2023.yaml", "--fail-on", "high")
     assert code == 1
     assert_workflow_commands(out)
-    assert out.startswith("::error file=proposals/kosovo-armed-drones-2023.yaml,line=26,col=5,")
+    first, second = out.splitlines()[:2]
+    assert first.startswith("::notice::policycheck: gate failed: 1 breach(es)")
+    assert second.startswith("::error file=proposals/kosovo-armed-drones-2023.yaml,line=26,col=5,")
 
 
 def test_cli_on_github_actions_appends_the_job_summary(cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -734,3 +848,151 @@ def test_cli_on_github_actions_appends_the_job_summary(cli, monkeypatch, tmp_pat
     text = summary.read_text("utf-8")
     assert text.startswith("earlier step\n")  # appended, not overwritten
     assert "tirana-declaration-2025" in text
+
+
+def _git_repo(path: Path) -> Path:
+    import subprocess
+
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
+
+
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+def test_cli_sarif_uris_are_relative_to_the_repository_root_from_a_subfolder(
+    cli, monkeypatch, tmp_path, absolute: bool
+) -> None:  # type: ignore[no-untyped-def]
+    repo = _git_repo(tmp_path / "repo")
+    folder = repo / "briefs" / "2026"
+    folder.mkdir(parents=True)
+    target = folder / "drones.yaml"
+    target.write_bytes((PROPOSALS / "kosovo-armed-drones-2023.yaml").read_bytes())
+    monkeypatch.chdir(folder)
+    code, out, _ = cli("assess", str(target) if absolute else "drones.yaml", "--format", "sarif")
+    assert code == 0
+    log = json.loads(out)
+    assert_valid_sarif(log)
+    (run,) = log["runs"]
+    assert [a["location"] for a in run["artifacts"]] == [
+        {"uri": "briefs/2026/drones.yaml", "uriBaseId": "%SRCROOT%"}
+    ]
+    for result in run["results"]:
+        art = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert (art["uri"], art["uriBaseId"]) == ("briefs/2026/drones.yaml", "%SRCROOT%")
+    assert "repository root" in run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
+
+
+def test_cli_sarif_keeps_waived_risks_only_when_asked(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT / "examples" / "proposal-repo")
+    counts = {}
+    for extra in ((), ("--sarif-keep-waived",)):
+        code, out, _ = cli("assess", "--format", "sarif", "--soft-fail", *extra)
+        assert code == 0
+        (run,) = json.loads(out)["runs"]
+        counts[extra] = sum("suppressions" in r for r in run["results"])
+        omitted = run["properties"]["waivedResultsOmitted"]
+    assert counts[()] == 0
+    assert counts[("--sarif-keep-waived",)] >= 1
+    assert omitted == 0  # the last run kept them
+
+
+def test_step_summary_fits_or_is_cut_at_a_line_with_a_pointer() -> None:
+    text = "".join(f"| row {n} | {'x' * 40} |\n" for n in range(1000))
+    assert github.step_summary(text, len(text.encode())) == text  # fits: whole
+    cut = github.step_summary(text, 5000, ["report.html"])
+    assert len(cut.encode()) <= 5000
+    body, _, note = cut.partition("\n\n---\n\n")
+    assert body.endswith("\n")
+    assert text.startswith(body)  # whole lines only
+    assert "**Summary truncated:**" in note
+    assert f"of {len(text.encode()):,} bytes are shown" in note
+    assert "`report.html`" in note
+    assert "upload-artifact" in note
+    bare = github.step_summary(text, 5000)
+    assert "--output report.html" in bare
+    assert github.step_summary(text, 50) == ""  # not even the note fits
+    multibyte = "é" * 3000 + "\n" + "ü" * 3000 + "\n"
+    assert "\ufffd" not in github.step_summary(multibyte, 6500)
+
+
+def test_cli_job_summary_stays_within_githubs_limit(cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Earlier steps' text counts: the report is cut to what is left of 1 MiB."""
+    summary = tmp_path / "summary.md"
+    earlier = "x" * (github.SUMMARY_LIMIT - 3000) + "\n"
+    summary.write_text(earlier, encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    html = tmp_path / "report.html"
+    code, _, _ = cli("assess", "proposals/", "--output", str(html))
+    assert code == 0
+    data = summary.read_bytes()
+    assert len(data) <= github.SUMMARY_LIMIT
+    added = data[len(earlier) :].decode("utf-8")
+    assert "**Summary truncated:**" in added
+    assert f"`{html}`" in added
+    assert html.is_file()
+
+
+def _sarif_tools() -> str | None:
+    import shutil
+    import sys
+
+    return shutil.which("sarif", path=str(Path(sys.executable).parent)) or shutil.which("sarif")
+
+
+@pytest.mark.skipif(
+    _sarif_tools() is None,
+    reason="sarif-tools is not installed (pip install sarif-tools): the SARIF log is not opened "
+    "in a real SARIF reader",
+)
+def test_sarif_opens_in_sarif_tools(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """sarif-tools reads every result with its rule, level, file and line."""
+    import csv
+    import subprocess
+
+    log_file = tmp_path / "policycheck.sarif"
+    code, _, _ = cli("assess", "proposals/", "--fail-on", "high", "-q", "-o", str(log_file))
+    assert code == 1
+    tool = _sarif_tools()
+    assert tool is not None
+    summary = subprocess.run(
+        [tool, "summary", str(log_file)], capture_output=True, text=True, check=True
+    )
+    results = json.loads(log_file.read_text("utf-8"))["runs"][0]["results"]
+    errors = sum(r["level"] == "error" for r in results)
+    assert f"error: {errors}" in summary.stdout
+    table = tmp_path / "results.csv"
+    subprocess.run(
+        [tool, "csv", "-o", str(table), str(log_file)], capture_output=True, text=True, check=True
+    )
+    with table.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(results)
+    expected = sorted(
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            str(r["locations"][0]["physicalLocation"]["region"]["startLine"]),
+        )
+        for r in results
+    )
+    assert sorted((row["Code"], row["Location"], row["Line"]) for row in rows) == expected
+
+
+def test_cli_annotations_name_files_from_the_repository_root_from_a_subfolder(
+    cli, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """GitHub reads an annotation's ``file`` from the repository root, like a SARIF URI."""
+    repo = _git_repo(tmp_path / "repo")
+    folder = repo / "briefs" / "2026"
+    folder.mkdir(parents=True)
+    (folder / "drones.yaml").write_bytes((PROPOSALS / "kosovo-armed-drones-2023.yaml").read_bytes())
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_bytes((PROPOSALS / "serbia-rafale-2024.yaml").read_bytes())
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, _ = cli("assess", "drones.yaml", str(outside), "--fail-on", "high")
+    assert code == 1
+    assert_workflow_commands(out)
+    files = {c["file"] for c in parse_commands(out) if "file" in c}
+    assert files == {"briefs/2026/drones.yaml", str(outside)}  # outside: left as given

@@ -933,8 +933,12 @@ def test_action_yml_is_a_composite_action_with_safe_inputs() -> None:
         "${{ inputs.config }}",
         "${{ inputs.changed-since }}",
         "${{ inputs.sarif }}",
+        "${{ inputs.report }}",
     }
     assert "sarif=" in gate["run"]
+    upload = next(s for s in action["runs"]["steps"] if "upload-sarif" in s.get("uses", ""))
+    assert upload["continue-on-error"] is True  # a refused upload leaves the verdict to the gate
+    assert "changed-since" in upload["with"]["category"]  # PR runs: a category of their own
 
 
 def _action_script() -> str:
@@ -955,6 +959,7 @@ def test_action_gate_step_builds_its_arguments_safely(example: Repo, tmp_path: P
         "PC_CHANGED_SINCE": "",
         "PC_FAIL_UNDER": "",
         "PC_SARIF": "out.sarif",
+        "PC_REPORT": "full report.html",
         "GITHUB_ACTIONS": "true",
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
     }
@@ -980,6 +985,7 @@ def test_action_gate_step_builds_its_arguments_safely(example: Repo, tmp_path: P
     assert "sarif=out.sarif" in outputs.read_text()
     assert json.loads((example.root / "out.sarif").read_text("utf-8"))["version"] == "2.1.0"
     assert "::" in done.stdout  # workflow commands, not the terminal report
+    assert "<html" in (example.root / "full report.html").read_text("utf-8")
     assert (tmp_path / "summary.md").read_text("utf-8").strip()
 
     hostile = step(
@@ -1001,7 +1007,7 @@ def test_action_gate_step_builds_its_arguments_safely(example: Repo, tmp_path: P
 def test_pre_commit_hook_definition() -> None:
     hooks = _yaml(ROOT / ".pre-commit-hooks.yaml")
     (hook,) = (h for h in hooks if h["id"] == "policycheck")
-    assert hook["entry"] == "policycheck assess --quiet"
+    assert hook["entry"] == "policycheck assess --quiet --default-gate"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is True
     assert hook["require_serial"] is True
@@ -1028,12 +1034,24 @@ def test_example_workflows_parse_and_run_the_gate() -> None:
     assert upload["with"]["sarif_file"] == "policycheck.sarif"
     assert "always()" in upload["if"]
     assert workflow["permissions"]["security-events"] == "write"
+    # forks get a read-only token: no upload there, and a refused upload never fails the job
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in upload["if"]
+    assert upload["continue-on-error"] is True
+    # a pull request assesses only the files it changes: its own category
+    category = upload["with"]["category"]
+    assert "pull_request" in category
+    assert "'policycheck-changed'" in category
+    assert "'policycheck'" in category
+    report = gate["with"]["report"]
+    keep = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert keep["with"]["path"] == report
+    assert "always()" in keep["if"]
 
     gitlab = _yaml(EXAMPLE / ".gitlab-ci.yml")
     job = gitlab["policycheck"]
     script = "\n".join([*job.get("before_script", []), *job["script"]])
     assert "pip install" in script
-    assert "policycheck assess --output junit=report.xml" in script
+    assert "policycheck assess --default-gate --output junit=report.xml" in script
     assert job["artifacts"]["reports"]["junit"] == "report.xml"
     assert job["artifacts"]["when"] == "always"
 
@@ -1060,3 +1078,29 @@ def test_ci_files_match_their_published_schemas(schema: str, path: Path) -> None
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_gitlab_example_gates_even_where_the_configuration_sets_no_threshold(
+    tmp_path: Path,
+) -> None:
+    """Without a gate every JUnit case passes; the example's own command fails grade F."""
+    import shlex
+
+    gitlab = _yaml(EXAMPLE / ".gitlab-ci.yml")
+    script = "\n".join(gitlab["policycheck"]["script"])
+    (full_run,) = [
+        line.strip() for line in script.splitlines() if line.strip().startswith("policycheck ")
+    ][1:]  # the branch run (the first is the merge-request run)
+    repo = Repo(tmp_path / "repo")
+    repo.sample(TIRANA)  # grade F, CE01 high
+    repo.write("policycheck.toml", 'paths = ["proposals"]\n')  # no threshold
+
+    def failures(*args: str) -> tuple[int, int]:
+        done = repo.run(*args)
+        root = ET.fromstring((repo.root / "report.xml").read_bytes())
+        return done.returncode, int(root.get("failures", "0"))
+
+    assert failures("assess", "--output", "junit=report.xml") == (0, 0)  # the pitfall
+    code, failed = failures(*shlex.split(full_run)[1:])
+    assert code == 1
+    assert failed >= 2  # the grade below C, and the high risk

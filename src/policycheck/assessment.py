@@ -168,6 +168,18 @@ class Cap:
 
 
 @dataclass(frozen=True, slots=True)
+class RiskRule:
+    """A risk as the rubric defines it, whatever any proposal raised: SARIF rule metadata."""
+
+    id: str
+    title: str
+    family: RiskFamily
+    severity: Severity
+    mitigation: str
+    brief: str
+
+
+@dataclass(frozen=True, slots=True)
 class RubricInfo:
     id: str
     version: str
@@ -299,6 +311,8 @@ class Report:
     min_coverage: float = 0.0
     #: The CI gate's verdict, when a gate was asked for.
     gate: GateResult | None = None
+    #: Every risk the rubric defines, by id, with its rubric severity (not a raised one).
+    risk_rules: tuple[RiskRule, ...] = ()
 
     @property
     def assessments(self) -> tuple[Assessment, ...]:

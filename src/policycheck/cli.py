@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from policycheck.config import LoadedConfig, Settings
     from policycheck.engine import Assessor
     from policycheck.gate import Thresholds
+    from policycheck.render.paths import SourceRoot
 
 
 class SeverityName(StrEnum):
@@ -155,6 +157,14 @@ def assess(
             "--fail-on", help="Gate: fail on any unwaived risk of this severity or above."
         ),
     ] = None,
+    default_gate: Annotated[
+        bool,
+        typer.Option(
+            "--default-gate",
+            help="Gate: when neither the configuration nor an option sets a threshold, fail "
+            "below grade C or on an unwaived high or critical risk (the pre-commit hook's gate).",
+        ),
+    ] = False,
     soft_fail: Annotated[
         bool | None,
         typer.Option("--soft-fail/--hard-fail", help="Gate: report breaches but exit 0."),
@@ -190,6 +200,14 @@ def assess(
             "--verbose", "-v", help="Say what was skipped in folders, and which config is in force."
         ),
     ] = False,
+    sarif_keep_waived: Annotated[
+        bool,
+        typer.Option(
+            "--sarif-keep-waived",
+            help="SARIF: keep waived risks as suppressed results (by default they are left "
+            "out, since GitHub code scanning opens an alert for a suppressed result).",
+        ),
+    ] = False,
 ) -> None:
     """Assess proposals and print a graded, explained report for each; optionally gate on it."""
     from policycheck import config as configuration
@@ -204,6 +222,10 @@ def assess(
     )
     targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], quiet=quiet)
     thresholds = _thresholds(settings, fail_under, minimums, fail_on)
+    if default_gate and not thresholds.active:
+        from policycheck.gate import DEFAULT_GATE
+
+        thresholds = DEFAULT_GATE
     empty_ok = settings.allow_empty if allow_empty is None else allow_empty
     skipped: list[str] = []
     if paths:
@@ -269,24 +291,38 @@ def assess(
     for failure in report.failures:
         for problem in failure.problems:
             sys.stderr.write(f"{problem}\n")
-    _write_outputs(report, targets, protected, explain=explain, width=width)
+    ci_options = _CiOptions(sarif_keep_waived, _source_root(Path.cwd()))
+    _write_outputs(report, targets, protected, explain=explain, width=width, ci=ci_options)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        from policycheck.render import render
-
-        try:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(str(render(report, Format.MARKDOWN)))
-        except OSError as exc:
-            raise UsageError(f"GITHUB_STEP_SUMMARY={summary}: {exc.strerror}") from None
+        _append_step_summary(Path(summary), report, [str(path) for _, path in targets])
     if not quiet:
-        _print(report, fmt, explain=explain, width=width)
+        _print(report, fmt, explain=explain, width=width, ci=ci_options)
     if report.gate is not None:
         _gate_summary(report)
     if report.failures:
         raise typer.Exit(ExitCode.BAD_INPUT)
     if report.gate is not None and not report.gate.passed and not report.gate.soft:
         raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+def _append_step_summary(summary: Path, report: Report, reports: list[str]) -> None:
+    """Append the Markdown report to the job summary, cut to what GitHub still accepts
+    (1 MiB a step, counting what earlier commands of the step wrote)."""
+    from policycheck.render import github, render
+
+    try:
+        used = summary.stat().st_size if summary.exists() else 0
+        text = github.step_summary(
+            str(render(report, Format.MARKDOWN)), github.SUMMARY_LIMIT - used, reports
+        )
+        if not text:
+            sys.stderr.write(f"GITHUB_STEP_SUMMARY={summary}: full (1 MiB); no summary added\n")
+            return
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"GITHUB_STEP_SUMMARY={summary}: {exc.strerror}") from None
 
 
 def _stream_json(
@@ -530,6 +566,31 @@ def _refuse_inputs(target: Path, inputs: list[Path]) -> None:
         raise UsageError(f"{target}: refusing to overwrite an input file")
 
 
+@dataclass(frozen=True, slots=True)
+class _CiOptions:
+    """What the CI formats need beyond the report: whether SARIF keeps waived results, and
+    the repository root that SARIF URIs and annotation files are relative to."""
+
+    keep_waived: bool
+    where: SourceRoot
+
+
+def _source_root(cwd: Path) -> SourceRoot:
+    """The repository root (the nearest folder up from ``cwd`` holding ``.git``, else ``cwd``)
+    and ``cwd``, both absolute: SARIF URIs are made relative to the root, as code scanning maps
+    them onto the repository whatever folder policycheck ran in."""
+    from policycheck.render.paths import SourceRoot
+
+    here = Path(os.path.abspath(cwd))
+    folder = here
+    while not (folder / ".git").exists():
+        if folder.parent == folder:
+            folder = here
+            break
+        folder = folder.parent
+    return SourceRoot(root=str(folder), cwd=str(here))
+
+
 def _write_outputs(
     report: Report,
     targets: list[tuple[Format, Path]],
@@ -537,22 +598,35 @@ def _write_outputs(
     *,
     explain: bool,
     width: int | None,
+    ci: _CiOptions,
 ) -> None:
     from policycheck.output import write_atomic
     from policycheck.render import render
 
     for fmt, path in targets:
-        write_atomic(path, render(report, fmt, explain=explain, width=width or 100), inputs=inputs)
+        data = render(
+            report,
+            fmt,
+            explain=explain,
+            width=width or 100,
+            keep_waived=ci.keep_waived,
+            where=ci.where,
+        )
+        write_atomic(path, data, inputs=inputs)
 
 
-def _print(report: Report, fmt: Format, *, explain: bool, width: int | None) -> None:
+def _print(
+    report: Report, fmt: Format, *, explain: bool, width: int | None, ci: _CiOptions
+) -> None:
     from policycheck.streams import guarded_stdout
 
     with guarded_stdout():
-        _print_unguarded(report, fmt, explain=explain, width=width)
+        _print_unguarded(report, fmt, explain=explain, width=width, ci=ci)
 
 
-def _print_unguarded(report: Report, fmt: Format, *, explain: bool, width: int | None) -> None:
+def _print_unguarded(
+    report: Report, fmt: Format, *, explain: bool, width: int | None, ci: _CiOptions
+) -> None:
     if fmt is Format.TERMINAL:
         from policycheck.render import terminal
         from policycheck.text import printable_tree
@@ -569,7 +643,7 @@ def _print_unguarded(report: Report, fmt: Format, *, explain: bool, width: int |
         return
     from policycheck.render import render
 
-    text = render(report, fmt, explain=explain)
+    text = render(report, fmt, explain=explain, keep_waived=ci.keep_waived, where=ci.where)
     assert isinstance(text, str)
     sys.stdout.write(text)
 

@@ -35,6 +35,7 @@ from policycheck.assessment import (
     Report,
     Risk,
     RiskFamily,
+    RiskRule,
     RubricInfo,
     Severity,
     fingerprint,
@@ -281,6 +282,17 @@ class Assessor:
             caps=tuple(sorted(rubric.caps.items(), key=lambda c: c[1])),
             unknown_rule=rubric.coverage.rule,
             min_coverage=rubric.coverage.minimum,
+            risk_rules=tuple(
+                RiskRule(
+                    id=key,
+                    title=spec.title,
+                    family=RiskFamily(spec.family),
+                    severity=Severity(spec.severity),
+                    mitigation=spec.mitigation,
+                    brief=spec.brief,
+                )
+                for key, spec in sorted(rubric.risks.items())
+            ),
         )
 
     def run(

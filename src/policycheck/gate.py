@@ -76,6 +76,12 @@ class Thresholds:
         return tuple(parts)
 
 
+#: The gate of ``--default-gate`` (the pre-commit hook's): the bar the brief sets and the
+#: example repository's configuration uses: grade C or better, and no unwaived risk of high
+#: severity or above. Any threshold from the configuration or the command line replaces it whole.
+DEFAULT_GATE = Thresholds(fail_under="C", fail_on=Severity.HIGH)
+
+
 @dataclass(frozen=True)
 class Baseline:
     """Findings, scores and grades recorded earlier by ``policycheck baseline write``."""

@@ -7,9 +7,12 @@ line in ``render`` below. Renderers do no I/O and read no clock.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from policycheck.assessment import Report
+
+if TYPE_CHECKING:
+    from policycheck.render.paths import SourceRoot
 
 
 class Format(StrEnum):
@@ -39,8 +42,20 @@ SUFFIXES = {
 }
 
 
-def render(report: Report, fmt: Format, *, explain: bool = False, width: int = 100) -> str | bytes:
-    """The report in ``fmt``; heavy libraries are imported only for the format that needs them."""
+def render(
+    report: Report,
+    fmt: Format,
+    *,
+    explain: bool = False,
+    width: int = 100,
+    keep_waived: bool = False,
+    where: SourceRoot | None = None,
+) -> str | bytes:
+    """The report in ``fmt``; heavy libraries are imported only for the format that needs them.
+
+    ``keep_waived`` concerns SARIF; ``where`` (the repository root) SARIF's URIs and the
+    GitHub annotations' files, which GitHub reads relative to the repository root.
+    """
     match fmt:
         case Format.TERMINAL:
             from policycheck.render import terminal
@@ -65,7 +80,7 @@ def render(report: Report, fmt: Format, *, explain: bool = False, width: int = 1
         case Format.SARIF:
             from policycheck.render import sarif
 
-            return sarif.render(report)
+            return sarif.render(report, keep_waived=keep_waived, where=where)
         case Format.JUNIT:
             from policycheck.render import junit
 
@@ -73,7 +88,7 @@ def render(report: Report, fmt: Format, *, explain: bool = False, width: int = 1
         case Format.GITHUB:
             from policycheck.render import github
 
-            return github.render(report)
+            return github.render(report, where=where)
         case _:
             assert_never(fmt)
 

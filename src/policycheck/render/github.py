@@ -1,6 +1,10 @@
 """GitHub Actions annotations (``--format github``, the default when ``GITHUB_ACTIONS=true``).
 
-One workflow command a line, in report order:
+One workflow command a line. First a ``::notice::`` with the verdict (the gate's, with its
+breaches and thresholds; each proposal's grade and score, or the grades counted when there are
+many; invalid files), then the annotations by level (errors, warnings, notices) and, within a
+level, the most severe first (gate breaches and unusable files, then critical, high, medium and
+low risks), in report order among equals:
 
 * ``::error`` for a critical or high risk that is not waived, for any risk the gate counts as a
   breach (whatever its severity), for each grade, score or criterion breach of the gate and
@@ -8,18 +12,23 @@ One workflow command a line, in report order:
 * ``::warning`` for a medium risk, ``::notice`` for a low one;
 * ``::notice`` for a waived risk ("waived until … by …: justification"); a risk whose waiver
   has expired is annotated at its own level, saying so;
-* ``::warning`` for an expired waiver, ``::notice`` for an unused one, at the configuration line;
-* last, a ``::notice::`` summary: each proposal's grade and score, invalid files, the verdict.
+* ``::warning`` for an expired waiver, ``::notice`` for an unused one, at the configuration line.
+
+GitHub shows only ``ANNOTATION_LIMIT`` (10) annotations of each level per step and drops the
+rest. So no level gets more: when there are more, the last one shown says how many more there
+are and that every finding is in the job summary and the report files.
 
 Values are escaped as the runner expects: in the message ``%`` ``\\r`` ``\\n`` become ``%25``
 ``%0D`` ``%0A``; in properties (``file``, ``title`` …) ``:`` and ``,`` also become ``%3A``
-and ``%2C``. The CLI separately appends the Markdown report to ``$GITHUB_STEP_SUMMARY``.
+and ``%2C``. The CLI separately appends the Markdown report to ``$GITHUB_STEP_SUMMARY``, cut by
+``step_summary`` to GitHub's 1 MiB limit with a pointer to the full report files.
 Pure and deterministic: no I/O, no clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 
 from policycheck.assessment import (
     Assessment,
@@ -29,6 +38,7 @@ from policycheck.assessment import (
     Severity,
     Waiver,
 )
+from policycheck.render.paths import SourceRoot, repository_path
 
 #: Gate breaches annotated on their own (risk breaches raise the risk's level to error;
 #: an unusable file's problems are annotated one by one).
@@ -40,6 +50,16 @@ LEVELS = {
     Severity.MEDIUM: "warning",
     Severity.LOW: "notice",
 }
+
+#: Annotations GitHub shows of each level (error, warning, notice) in one step.
+ANNOTATION_LIMIT = 10
+#: Proposals listed one by one in the verdict; past this the grades are counted.
+LISTED_PROPOSALS = 10
+
+_LEVEL_ORDER = ("error", "warning", "notice")
+#: Order within a level: gate breaches and unusable files first, then risks by severity.
+_FIRST = 10
+_LAST = 0
 
 
 def escape_data(value: str) -> str:
@@ -75,16 +95,32 @@ def command(
     return f"{head}::{escape_data(message)}"
 
 
-def _risk(a: Assessment, risk: Risk, breaching: frozenset[str]) -> str:
+Annotation = tuple[str, int, str]
+"""An annotation: its level, its rank within the level (higher first) and its command line."""
+
+
+def _place(file: str, where: SourceRoot | None) -> str:
+    """``file`` relative to the repository root, where GitHub looks for it; as given when
+    there is no ``where`` or the file lies outside the repository."""
+    if where is None:
+        return file
+    return repository_path(file, where) or file
+
+
+def _risk(
+    a: Assessment, risk: Risk, breaching: frozenset[str], where: SourceRoot | None
+) -> Annotation:
     loc = risk.evidence[0].location if risk.evidence else None
     file, line, col = (loc.file, loc.line, loc.column) if loc else (a.file, None, None)
+    file = _place(file, where)
     title = f"{risk.id} {risk.title} ({risk.severity.value})"
     body = f"{a.proposal_id}: {risk.finding}"
     use = risk.waiver
     if use is not None and use.active:
         w = use.waiver
         message = f"waived until {w.expires.isoformat()} by {w.owner}: {w.justification}\n{body}"
-        return command("notice", message, file=file, line=line, col=col, title=f"{title}, waived")
+        text = command("notice", message, file=file, line=line, col=col, title=f"{title}, waived")
+        return "notice", _LAST, text
     if use is not None:
         w = use.waiver
         body += (
@@ -93,15 +129,34 @@ def _risk(a: Assessment, risk: Risk, breaching: frozenset[str]) -> str:
         )
     level = "error" if risk.fingerprint in breaching else LEVELS[risk.severity]
     message = f"{body}\nMitigation: {risk.mitigation}\nBrief: {risk.brief}"
-    return command(level, message, file=file, line=line, col=col, title=title)
+    return (
+        level,
+        risk.severity.rank,
+        command(level, message, file=file, line=line, col=col, title=title),
+    )
 
 
-def _failure(f: Failure) -> Iterator[str]:
+def _failure(f: Failure, where: SourceRoot | None) -> Iterator[Annotation]:
     if not f.problems:
-        yield command("error", "cannot be assessed", file=f.file, title="Invalid proposal")
+        yield (
+            "error",
+            _FIRST,
+            command(
+                "error", "cannot be assessed", file=_place(f.file, where), title="Invalid proposal"
+            ),
+        )
     for p in f.problems:
-        yield command(
-            "error", p.message, file=p.file, line=p.line, col=p.column, title="Invalid proposal"
+        yield (
+            "error",
+            _FIRST,
+            command(
+                "error",
+                p.message,
+                file=_place(p.file, where),
+                line=p.line,
+                col=p.column,
+                title="Invalid proposal",
+            ),
         )
 
 
@@ -113,71 +168,152 @@ def _origin(w: Waiver) -> tuple[str, int | None]:
 
 
 def _summary(report: Report) -> str:
-    parts = [f"{a.proposal_id} {a.grade} ({a.score:.1f})" for a in report.assessments]
-    text = f"policycheck: {len(report.assessments)} proposal(s) assessed"
-    if parts:
-        text += ": " + ", ".join(parts)
-    if report.failures:
-        text += f"; {len(report.failures)} file(s) cannot be assessed"
+    """The verdict first, then what was assessed."""
     gate = report.gate
     if gate is None:
-        text += "; no gate"
+        text = "policycheck: no gate"
     else:
         verdict = "passed" if gate.passed else ("failed (soft)" if gate.soft else "failed")
-        text += f"; gate {verdict}: {len(gate.breaches)} breach(es)"
+        text = f"policycheck: gate {verdict}: {len(gate.breaches)} breach(es)"
         if gate.absorbed_by_baseline:
             text += f", {gate.absorbed_by_baseline} absorbed by the baseline"
         if gate.thresholds:
             text += f"; requires {'; '.join(gate.thresholds)}"
+    assessed = report.assessments
+    text += f"; {len(assessed)} proposal(s) assessed"
+    if len(assessed) > LISTED_PROPOSALS:
+        counts = Counter(a.grade for a in assessed)
+        text += ": grades " + ", ".join(f"{g} {n}" for g, n in sorted(counts.items()))
+    elif assessed:
+        text += ": " + ", ".join(f"{a.proposal_id} {a.grade} ({a.score:.1f})" for a in assessed)
+    if report.failures:
+        text += f"; {len(report.failures)} file(s) cannot be assessed"
     return command("notice", text)
 
 
-def lines(report: Report) -> Iterator[str]:
-    """Every annotation of ``report``, the summary last."""
+def _capped(items: list[Annotation], level: str, budget: int) -> Iterator[str]:
+    """At most ``budget`` lines of ``level``; past it, the last says how many more there are."""
+    if len(items) <= budget:
+        yield from (text for _, _, text in items)
+        return
+    shown = max(0, budget - 1)
+    yield from (text for _, _, text in items[:shown])
+    more = len(items) - shown
+    yield command(
+        level,
+        f"{more} more {level} annotation(s) not shown: GitHub shows {ANNOTATION_LIMIT} of each "
+        "kind per step. Every finding is in the job summary and in the report files.",
+        title=f"policycheck: {more} more",
+    )
+
+
+def lines(
+    report: Report, *, limit: int = ANNOTATION_LIMIT, where: SourceRoot | None = None
+) -> Iterator[str]:
+    """The verdict, then the annotations of ``report`` by level and severity, ``limit`` of each
+    level at most (the verdict counts as a notice); files relative to ``where.root``."""
+    items = sorted(_annotations(report, where), key=lambda a: (_LEVEL_ORDER.index(a[0]), -a[1]))
+    yield _summary(report)
+    for level in _LEVEL_ORDER:
+        budget = limit - 1 if level == "notice" else limit
+        yield from _capped([a for a in items if a[0] == level], level, budget)
+
+
+def _annotations(report: Report, where: SourceRoot | None = None) -> Iterator[Annotation]:
+    """Every annotation of ``report``, in report order."""
     gate = report.gate
     breaches = gate.breaches if gate is not None else ()
     breaching = frozenset(b.risk_fingerprint for b in breaches if b.risk_fingerprint)
     for result in report.results:
         if isinstance(result, Failure):
-            yield from _failure(result)
+            yield from _failure(result, where)
             continue
         for risk in result.risks:
-            yield _risk(result, risk, breaching)
+            yield _risk(result, risk, breaching, where)
         for b in breaches:
             if b.kind in GATE_KINDS and (b.file, b.proposal_id) == (
                 result.file,
                 result.proposal_id,
             ):
-                yield command(
+                yield (
                     "error",
-                    f"{b.proposal_id}: {b.message}",
-                    file=b.file,
-                    line=b.line,
-                    col=b.column,
-                    title=f"policycheck gate: {b.kind}",
+                    _FIRST,
+                    command(
+                        "error",
+                        f"{b.proposal_id}: {b.message}",
+                        file=_place(b.file, where),
+                        line=b.line,
+                        col=b.column,
+                        title=f"policycheck gate: {b.kind}",
+                    ),
                 )
     if gate is not None:
         for w in gate.expired_waivers:
             file, line = _origin(w)
-            yield command(
+            yield (
                 "warning",
-                f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) expired on "
-                f"{w.expires.isoformat()}: {w.justification}",
-                file=file,
-                line=line,
-                title="Expired waiver",
+                _LAST,
+                command(
+                    "warning",
+                    f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) expired on "
+                    f"{w.expires.isoformat()}: {w.justification}",
+                    file=_place(file, where),
+                    line=line,
+                    title="Expired waiver",
+                ),
             )
         for w in gate.unused_waivers:
             file, line = _origin(w)
-            yield command(
+            yield (
                 "notice",
-                f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) matches no finding",
-                file=file,
-                line=line,
-                title="Unused waiver",
+                _LAST,
+                command(
+                    "notice",
+                    f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) matches no finding",
+                    file=_place(file, where),
+                    line=line,
+                    title="Unused waiver",
+                ),
             )
-    yield _summary(report)
 
 
-def render(report: Report) -> str:
-    return "".join(f"{line}\n" for line in lines(report))
+def render(report: Report, *, where: SourceRoot | None = None) -> str:
+    return "".join(f"{line}\n" for line in lines(report, where=where))
+
+
+#: GitHub's limit on one step's job summary (bytes); a larger summary is not shown at all.
+SUMMARY_LIMIT = 1024 * 1024
+
+
+def step_summary(markdown: str, room: int, reports: Sequence[str] = ()) -> str:
+    """``markdown`` for ``$GITHUB_STEP_SUMMARY`` in at most ``room`` bytes (UTF-8).
+
+    Whole when it fits; else cut after a whole line, with a note that says how much is shown
+    and where the full report is: ``reports`` (the files this run wrote), or how to write one.
+    Empty when not even the note fits.
+    """
+    data = markdown.encode("utf-8")
+    if len(data) <= room:
+        return markdown
+    if reports:
+        where = ", ".join(f"`{r}`" for r in reports)
+        pointer = (
+            f"The full report: {where}, written by this run; keep it with "
+            "`actions/upload-artifact` to read it from the run's page."
+        )
+    else:
+        pointer = (
+            "Write the full report with `--output report.html` (or `.md`, `.json`) and keep it "
+            "with `actions/upload-artifact`."
+        )
+    note = (
+        "\n\n---\n\n**Summary truncated:** GitHub shows at most 1 MiB of job summary per "
+        f"step; the first {{shown:,}} of {len(data):,} bytes are shown. {pointer}\n"
+    )
+    budget = room - len(note.format(shown=len(data)).encode("utf-8"))
+    if budget <= 0:
+        return ""
+    cut = data[:budget]
+    end = cut.rfind(b"\n")
+    kept = cut[: end + 1] if end >= 0 else b""
+    return kept.decode("utf-8", errors="ignore") + note.format(shown=len(kept))

@@ -48,6 +48,8 @@ GRADE_COLOUR = {"A": "#1a7f37", "B": "#0969da", "C": "#9a6700", "D": "#bc4c00", 
 GRADE_OTHER = "#59636e"
 
 _LABEL_CHARS = 14
+#: What the radar says for a criterion with no score (none of its indicators apply).
+NOT_APPLICABLE = "not applicable"
 _LINE = 14
 
 CSS = """\
@@ -68,7 +70,20 @@ code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberatio
 .meta { color: var(--muted); font-size: .875rem; overflow-wrap: anywhere; }
 body > section, body > article { border-top: 1px solid var(--border); margin-top: 1.6rem;
   padding-top: 1.2rem; }
-.scroll { overflow-x: auto; }
+.scroll { overflow-x: auto; position: relative;
+  /* Scroll shadows: edges that cover the shadows scroll with the table, the shadows stay;
+     a shadow shows only on a side with more columns to scroll to. */
+  background:
+    linear-gradient(to right, #fff 40%, rgba(255,255,255,0)) left center / 32px 100% no-repeat local,
+    linear-gradient(to left, #fff 40%, rgba(255,255,255,0)) right center / 32px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(31,35,40,.28), rgba(31,35,40,0)) left center / 12px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(31,35,40,.28), rgba(31,35,40,0)) right center / 12px 100% no-repeat scroll; }
+.scroll:focus-visible { outline: 2px solid #0969da; outline-offset: 2px; }
+.scroll-hint { display: none; color: var(--muted); font-size: .8rem; margin: .2rem 0; }
+@media (max-width: 720px) {
+  body { padding: 16px 14px 32px; }
+  .scroll-hint { display: block; }
+}
 table { border-collapse: collapse; width: 100%; font-size: .875rem; }
 th, td { border: 1px solid var(--border); padding: .35rem .55rem; text-align: left;
   vertical-align: top; }
@@ -99,6 +114,7 @@ td.loc { min-width: 12em; overflow-wrap: anywhere; }
 svg.radar { overflow: visible; }
 svg.radar text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
   fill: #1f2328; }
+svg.radar tspan.na { fill: #59636e; }
 svg.radar text.ring { font-size: 9px; fill: #6e7781; paint-order: stroke; stroke: #fff;
   stroke-width: 3px; stroke-linejoin: round; }
 ul.evidence { margin: .2rem 0 .8rem; padding-left: 1.3rem; }
@@ -113,7 +129,8 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; border-top: 1p
   body > article.proposal { break-before: page; }
   body > header + article.proposal { break-before: auto; }
   body > section.invalid-files { break-before: page; }
-  .scroll { overflow: visible; }
+  .scroll { overflow: visible; background: none; }
+  .scroll-hint { display: none; }
   a { color: inherit; text-decoration: none; }
   h2, h3, .risk-head { break-after: avoid; }
   tr, li, svg, .gradeline, .cap { break-inside: avoid; }
@@ -164,12 +181,73 @@ def _points(points: list[tuple[float, float]]) -> str:
     return " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
 
 
+def scored_runs(scores: list[float | None]) -> list[list[int]]:
+    """The axes with a score in runs of neighbours, going round clockwise; a criterion that
+    does not apply (``None``) breaks a run. One run of every axis when all have a score."""
+    n = len(scores)
+    if all(score is not None for score in scores):
+        return [list(range(n))] if n else []
+    start = next(k for k, score in enumerate(scores) if score is None)
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for step in range(1, n + 1):
+        k = (start + step) % n
+        if scores[k] is not None:
+            current.append(k)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _score_shape(scores: list[float | None], colour: str) -> list[str]:
+    """The scores' polygon; with a criterion that does not apply, a gap at its axis instead.
+
+    A not-applicable criterion has no score, not a score of zero: the shape does not reach
+    the centre on its axis. Neighbouring scored axes are joined (and the wedge between them
+    and the centre filled); a scored axis with no scored neighbour is a spoke.
+    """
+    corners = radar_points(scores)
+    runs = scored_runs(scores)
+    if len(runs) == 1 and len(runs[0]) == len(scores):
+        return [
+            f'<polygon class="score" points="{_points(corners)}" fill="{colour}" '
+            f'fill-opacity="0.22" stroke="{colour}" stroke-width="2" stroke-linejoin="round"/>'
+        ]
+    centre = (RADAR_CX, RADAR_CY)
+    parts: list[str] = []
+    for run in runs:
+        points = [corners[k] for k in run]
+        if len(points) > 1:
+            parts.append(
+                f'<polygon class="score-part" points="{_points([centre, *points])}" '
+                f'fill="{colour}" fill-opacity="0.22" stroke="none"/>'
+            )
+        parts.append(
+            f'<polyline class="score-part" points="{_points([centre, *points, centre])}" '
+            f'fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round"/>'
+            if len(points) == 1
+            else f'<polyline class="score-part" points="{_points(points)}" fill="none" '
+            f'stroke="{colour}" stroke-width="2" stroke-linejoin="round"/>'
+        )
+    return parts
+
+
 def radar(a: Assessment, ident: str) -> str:
-    """An SVG radar chart of the criteria of ``a``: an axis each, rings at 25/50/75/100."""
+    """An SVG radar chart of the criteria of ``a``: an axis each, rings at 25/50/75/100.
+
+    A criterion that does not apply has a dashed axis, no point and a gap in the shape, and
+    is labelled "not applicable": it is left out of the overall score, not scored zero.
+    """
     criteria = a.criteria
     n = len(criteria)
     colour = GRADE_COLOUR.get(a.grade, GRADE_OTHER)
-    described = "; ".join(f"{c.title} {score_text(c.score)}" for c in criteria)
+    described = "; ".join(
+        f"{c.title} {score_text(c.score) if c.score is not None else NOT_APPLICABLE}"
+        for c in criteria
+    )
     parts = [
         f'<svg class="radar" width="{RADAR_WIDTH}" '
         f'height="{RADAR_HEIGHT}" viewBox="0 0 {RADAR_WIDTH} {RADAR_HEIGHT}" role="img" '
@@ -183,10 +261,11 @@ def radar(a: Assessment, ident: str) -> str:
             f'<polygon class="ring" points="{_points(corners)}" fill="none" '
             f'stroke="#d1d9e0" stroke-width="1"/>'
         )
-    for x, y in radar_points([100.0] * n):
+    for (x, y), c in zip(radar_points([100.0] * n), criteria, strict=True):
+        dashed = ' stroke-dasharray="3 4"' if c.score is None else ""
         parts.append(
             f'<line x1="{_num(RADAR_CX)}" y1="{_num(RADAR_CY)}" x2="{_num(x)}" y2="{_num(y)}" '
-            f'stroke="#afb8c1" stroke-width="1"/>'
+            f'stroke="#afb8c1" stroke-width="1"{dashed}/>'
         )
     if n:
         # ring values between the first two axes, where no label sits
@@ -198,12 +277,13 @@ def radar(a: Assessment, ident: str) -> str:
                 f'<text class="ring" x="{_num(RADAR_CX + r * math.cos(mid) + 3)}" '
                 f'y="{_num(RADAR_CY + r * math.sin(mid) - 2)}">{ring}</text>'
             )
-    corners = radar_points([c.score for c in criteria])
-    parts.append(
-        f'<polygon class="score" points="{_points(corners)}" fill="{colour}" '
-        f'fill-opacity="0.22" stroke="{colour}" stroke-width="2" stroke-linejoin="round"/>'
-    )
-    parts += [f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3" fill="{colour}"/>' for x, y in corners]
+    scores = [c.score for c in criteria]
+    parts += _score_shape(scores, colour)
+    parts += [
+        f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3" fill="{colour}"/>'
+        for (x, y), score in zip(radar_points(scores), scores, strict=True)
+        if score is not None
+    ]
     for k, c in enumerate(criteria):
         parts.append(_label(c, k, n))
     parts.append("</svg>")
@@ -217,7 +297,10 @@ def _label(c: CriterionResult, k: int, n: int) -> str:
     y = RADAR_CY + (RADAR_R + 12) * sin
     anchor = "middle" if abs(cos) < 0.35 else ("start" if cos > 0 else "end")
     lines = [esc(line) for line in _wrap(c.title)]
-    lines.append(f'<tspan font-weight="700">{score_text(c.score)}</tspan>')
+    if c.score is None:
+        lines.append(f'<tspan class="na" font-style="italic">{NOT_APPLICABLE}</tspan>')
+    else:
+        lines.append(f'<tspan font-weight="700">{score_text(c.score)}</tspan>')
     count = len(lines)
     if sin < -0.35:  # above the chart: the last line just over the axis' end
         first = y - (count - 1) * _LINE - 2
@@ -233,9 +316,19 @@ def _label(c: CriterionResult, k: int, n: int) -> str:
     return f'<text text-anchor="{anchor}">{spans}</text>'
 
 
-def _table(header: list[tuple[str, str]], rows: list[list[str]]) -> list[str]:
-    """An HTML table; ``header`` is (title, class); cells are already HTML."""
-    out = ['<div class="scroll">', "<table>"]
+def _table(header: list[tuple[str, str]], rows: list[list[str]], label: str) -> list[str]:
+    """An HTML table; ``header`` is (title, class); cells are already HTML.
+
+    It sits in a box that scrolls sideways when the screen is narrower than the table, with
+    shadows on the side there is more to see and, on narrow screens, a line saying so. The
+    box is a labelled region that takes keyboard focus, so it can be scrolled without a mouse.
+    """
+    out = [
+        '<p class="scroll-hint" aria-hidden="true">Wide table: scroll sideways for more '
+        "columns →</p>",
+        f'<div class="scroll" tabindex="0" role="region" aria-label="{esc(label)}">',
+        "<table>",
+    ]
     heads = "".join(f'<th scope="col"{_class(cls)}>{esc(h)}</th>' for h, cls in header)
     out += ["<thead>", f"<tr>{heads}</tr>", "</thead>", "<tbody>"]
     for row in rows:
@@ -299,7 +392,7 @@ def _summary(report: Report, ids: dict[int, str]) -> list[str]:
     return [
         '<section class="summary">',
         "<h2>Summary</h2>",
-        *_table(header, rows),
+        *_table(header, rows, "Summary table"),
         f"<p>Grades given: {esc(grades)}.</p>"
         if grades
         else "<p>No proposal could be assessed.</p>",
@@ -329,7 +422,7 @@ def _criteria(a: Assessment) -> list[str]:
         ]
         for c in a.criteria
     ]
-    return _table(header, rows)
+    return _table(header, rows, f"Criteria of {a.proposal_id}")
 
 
 def _risks(a: Assessment) -> list[str]:
@@ -358,7 +451,10 @@ def _risks(a: Assessment) -> list[str]:
                 _code(str(loc)) if loc else "",
             ]
         )
-    return [f"<h3>Risks flagged ({len(a.risks)})</h3>", *_table(header, rows)]
+    return [
+        f"<h3>Risks flagged ({len(a.risks)})</h3>",
+        *_table(header, rows, f"Risks of {a.proposal_id}"),
+    ]
 
 
 def _details(a: Assessment) -> list[str]:

@@ -1,19 +1,28 @@
 """SARIF 2.1.0 (``--format sarif``): for GitHub code scanning and other SARIF viewers.
 
-One run. ``tool.driver.rules`` holds one rule per risk id present in the report (its title,
-mitigation, the brief's section, family; its default level and ``security-severity`` from the
-highest severity the risk has in the report), then ``PC0000`` (a file that
-cannot be assessed) and ``PCGATE`` (a grade, score or criterion below the gate's threshold).
+One run. ``tool.driver.rules`` holds one rule per risk the rubric defines, sorted by id (its
+title, mitigation, the brief's section, family; its default level and ``security-severity``
+from the rubric's severity for the risk, never from a result: a check may raise one proposal's
+risk, and a pull-request run and a full run must publish the same metadata for a rule), then
+``PC0000`` (a file that cannot be assessed) and ``PCGATE`` (a grade, score or criterion below
+the gate's threshold). Risk rules carry the ``security`` tag, without which GitHub code
+scanning ignores ``security-severity``.
 
 Results, in report order: one per risk (level from its severity: critical and high →
-``error``, medium → ``warning``, low → ``note``), located at its first piece of evidence
-(the file path as given, relative paths against ``%SRCROOT%``; 1-based line and column),
-the rest of the evidence as related locations, the YAML path as a logical location and
-``partialFingerprints["policycheck/v1"]`` the risk's line-free fingerprint. A risk waived by an
-active waiver carries an accepted external suppression; an expired waiver suppresses nothing
-and is mentioned in the message. Then one result per problem of each unusable file (PC0000),
-then one per gate breach of kind grade, score or criterion (PCGATE); a risk that breaches the
-gate is its own result, marked ``properties.gateBreach``.
+``error``, medium → ``warning``, low → ``note``), located at its first piece of evidence, the
+rest of the evidence as related locations, the YAML path as a logical location and
+``partialFingerprints["policycheck/v1"]`` the risk's line-free fingerprint. Given a
+``SourceRoot``, file URIs are relative to the repository root (``uriBaseId`` ``%SRCROOT%``)
+whatever the working directory, absolute inputs included; only a file outside the repository
+gets a ``file://`` URI.
+
+A risk waived by an active waiver is left out (GitHub code scanning does not honour SARIF
+``suppressions``: a suppressed result would still open an alert); ``run.properties`` counts
+those left out. With ``keep_waived`` it is kept, with an accepted external suppression, for
+viewers that honour one. An expired waiver suppresses nothing and is mentioned in the message.
+Then one result per problem of each unusable file (PC0000), then one per gate breach of kind
+grade, score or criterion (PCGATE); a risk that breaches the gate is its own result, marked
+``properties.gateBreach``.
 
 Pure and deterministic: no I/O, no clock; ``json.dumps(indent=2, sort_keys=True)``.
 """
@@ -22,7 +31,7 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
@@ -33,9 +42,13 @@ from policycheck.assessment import (
     Location,
     Report,
     Risk,
+    RiskRule,
     Severity,
     fingerprint,
 )
+from policycheck.render.paths import SourceRoot, absolute_path, is_absolute, repository_path
+
+__all__ = ["SourceRoot", "artifact_uri", "render", "sarif_dict"]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -115,23 +128,38 @@ def _pascal(title: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words if w) or "Risk"
 
 
-def artifact_uri(file: str) -> tuple[str, str | None]:
-    """The URI of ``file`` and its base id: relative paths against ``%SRCROOT%``, forward
-    slashes, percent-encoded; absolute paths as ``file://`` URIs with no base."""
+def _file_uri(posix: str) -> str:
+    if PureWindowsPath(posix).drive:
+        return "file:///" + quote(posix, safe="/:")
+    return "file://" + quote(posix, safe="/")
+
+
+def artifact_uri(file: str, where: SourceRoot | None = None) -> tuple[str, str | None]:
+    """The URI of ``file`` and its base id: forward slashes, percent-encoded.
+
+    Without ``where``, relative paths are taken as they are against ``%SRCROOT%`` and absolute
+    paths become ``file://`` URIs. With it, every path (relative to ``where.cwd``, or absolute)
+    inside ``where.root`` is made relative to the root, against ``%SRCROOT%``; a path outside
+    the repository keeps an absolute ``file://`` URI.
+    """
     posix = file.replace("\\", "/")
-    if PureWindowsPath(file).drive and PureWindowsPath(file).is_absolute():
-        return "file:///" + quote(posix, safe="/:"), None
-    if PurePosixPath(posix).is_absolute():
-        return "file://" + quote(posix, safe="/"), None
-    while posix.startswith("./"):
-        posix = posix[2:]
-    return quote(posix, safe="/"), SRCROOT
+    if where is None:
+        if is_absolute(file):
+            return _file_uri(posix), None
+        while posix.startswith("./"):
+            posix = posix[2:]
+        return quote(posix, safe="/"), SRCROOT
+    inside = repository_path(file, where)
+    if inside is not None:
+        return quote(inside, safe="/"), SRCROOT
+    return _file_uri(absolute_path(file, where)), None
 
 
 class _Artifacts:
     """The run's artifacts, indexed in the order they are first referred to."""
 
-    def __init__(self) -> None:
+    def __init__(self, where: SourceRoot | None = None) -> None:
+        self.where = where
         self.items: list[dict[str, Any]] = []
         self.index: dict[str, int] = {}
         self.relative = False
@@ -150,7 +178,7 @@ class _Artifacts:
         return self.index[file]
 
     def location(self, file: str) -> dict[str, Any]:
-        uri, base = artifact_uri(file)
+        uri, base = artifact_uri(file, self.where)
         loc: dict[str, Any] = {"uri": uri}
         if base is not None:
             loc["uriBaseId"] = base
@@ -169,8 +197,11 @@ class _Artifacts:
         return physical
 
 
-def _rule(risk: Risk) -> dict[str, Any]:
-    return {
+def _rule(risk: RiskRule | Risk) -> dict[str, Any]:
+    """A risk's rule. From the rubric's ``RiskRule``: level and ``security-severity`` from its
+    severity. From a ``Risk`` (a report made without the rubric's risks): neither, since a
+    result's severity may be one a check raised for one proposal."""
+    rule: dict[str, Any] = {
         "id": risk.id,
         "name": _pascal(risk.title),
         "shortDescription": {"text": risk.title},
@@ -179,14 +210,16 @@ def _rule(risk: Risk) -> dict[str, Any]:
             "text": f"{_sentence(risk.mitigation)}\n\nBrief: {risk.brief}",
             "markdown": f"**Mitigation.** {_sentence(risk.mitigation)}\n\n**Brief:** {risk.brief}",
         },
-        "defaultConfiguration": {"level": LEVELS[risk.severity]},
         "properties": {
             "family": risk.family.value,
-            "check": risk.check_id,
-            "security-severity": SECURITY_SEVERITY[risk.severity],
-            "tags": ["policycheck", risk.family.value],
+            "tags": ["security", "policycheck", risk.family.value],
         },
     }
+    if isinstance(risk, RiskRule):
+        rule["defaultConfiguration"] = {"level": LEVELS[risk.severity]}
+        rule["properties"]["security-severity"] = SECURITY_SEVERITY[risk.severity]
+        rule["properties"]["severity"] = risk.severity.value
+    return rule
 
 
 def _location(artifacts: _Artifacts, loc: Location, note: str | None) -> dict[str, Any]:
@@ -214,7 +247,11 @@ def _risk_result(
     risk: Risk,
     rule_index: int,
     breaching: frozenset[str],
-) -> dict[str, Any]:
+    keep_waived: bool,
+) -> dict[str, Any] | None:
+    """The risk's result; ``None`` for a risk under an active waiver unless ``keep_waived``."""
+    if risk.waiver is not None and risk.waiver.active and not keep_waived:
+        return None
     text = f"{risk.title}: {_sentence(risk.finding)} Mitigation: {_sentence(risk.mitigation)}"
     properties: dict[str, Any] = {
         "proposal": a.proposal_id,
@@ -321,18 +358,26 @@ def _gate_result(artifacts: _Artifacts, b: Breach, rule_index: int) -> dict[str,
     }
 
 
-def sarif_dict(report: Report) -> dict[str, Any]:
-    """The SARIF log of ``report`` as a JSON-ready dictionary."""
-    artifacts = _Artifacts()
-    # A check may raise a risk above its usual severity for one proposal: the rule's default
-    # level is the highest severity the risk has in this report.
-    worst: dict[str, Risk] = {}
+def _rules(report: Report) -> list[dict[str, Any]]:
+    """Every rubric risk's rule by id, then any risk the report has that the rubric list lacks
+    (a report made by hand), then the fixed rules."""
+    known: dict[str, RiskRule | Risk] = {r.id: r for r in report.risk_rules}
     for a in report.assessments:
         for risk in a.risks:
-            seen = worst.get(risk.id)
-            if seen is None or risk.severity.rank > seen.severity.rank:
-                worst[risk.id] = risk
-    ordered = [_rule(worst[k]) for k in sorted(worst)] + [dict(r) for r in _FIXED_RULES]
+            known.setdefault(risk.id, risk)
+    return [_rule(known[k]) for k in sorted(known)] + [dict(r) for r in _FIXED_RULES]
+
+
+def sarif_dict(
+    report: Report, *, keep_waived: bool = False, where: SourceRoot | None = None
+) -> dict[str, Any]:
+    """The SARIF log of ``report`` as a JSON-ready dictionary.
+
+    ``keep_waived`` keeps waived risks as suppressed results; ``where`` makes URIs relative
+    to the repository root.
+    """
+    artifacts = _Artifacts(where)
+    ordered = _rules(report)
     index = {rule["id"]: n for n, rule in enumerate(ordered)}
 
     gate = report.gate
@@ -342,13 +387,16 @@ def sarif_dict(report: Report) -> dict[str, Any]:
         if b.kind == "risk" and b.risk_fingerprint
     )
     results: list[dict[str, Any]] = []
+    omitted = 0
     for result in report.results:
         if isinstance(result, Assessment):
             artifacts.add(result.file, result.file_sha256)
-            results.extend(
-                _risk_result(artifacts, result, risk, index[risk.id], breaching)
-                for risk in result.risks
-            )
+            for risk in result.risks:
+                made = _risk_result(artifacts, result, risk, index[risk.id], breaching, keep_waived)
+                if made is None:
+                    omitted += 1
+                else:
+                    results.append(made)
         else:
             results.extend(_failure_results(artifacts, result, index[INVALID_RULE]))
     if gate is not None:
@@ -412,18 +460,18 @@ def sarif_dict(report: Report) -> dict[str, Any]:
         "columnKind": "unicodeCodePoints",
         "artifacts": artifacts.items,
         "results": results,
-        "properties": {"generatedAt": report.generated_at},
+        "properties": {"generatedAt": report.generated_at, "waivedResultsOmitted": omitted},
     }
     if artifacts.relative:
-        run["originalUriBaseIds"] = {
-            SRCROOT: {
-                "description": {
-                    "text": "The folder policycheck ran in; proposal paths are relative to it."
-                }
-            }
-        }
+        described = (
+            "The repository root; proposal paths are relative to it."
+            if where is not None
+            else "The folder policycheck ran in; proposal paths are relative to it."
+        )
+        run["originalUriBaseIds"] = {SRCROOT: {"description": {"text": described}}}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render(report: Report) -> str:
-    return json.dumps(sarif_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def render(report: Report, *, keep_waived: bool = False, where: SourceRoot | None = None) -> str:
+    log = sarif_dict(report, keep_waived=keep_waived, where=where)
+    return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -22,11 +22,12 @@ Excel's 32,767-character limit with a visible marker. The workbook depends
 only on the ``Report``: document dates and zip timestamps come from
 ``report.generated_at``, so the same report gives the same bytes.
 
-The tables are built as pandas DataFrames (typed columns, risks sorted) and
-written with openpyxl, each cell made with its named style ("policycheck
-score", "policycheck wrap insufficient", ...); conditional formats, charts,
-print setup and document properties follow. pandas and openpyxl are imported
-inside ``render`` so that assessing without ``--xlsx`` never pays for them.
+The tables are built as plain rows (typed cells, risks sorted) and written with
+openpyxl alone, each cell made with its named style ("policycheck score",
+"policycheck wrap insufficient", ...); conditional formats, charts, print setup
+and document properties follow. openpyxl is imported inside ``render`` so that
+assessing without ``--xlsx`` never pays for it; pandas is not needed at all,
+which keeps a plain install (and the pre-commit hook's environment) light.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -50,7 +52,6 @@ from policycheck.assessment import (
 from policycheck.text import xml_text
 
 if TYPE_CHECKING:
-    import pandas as pd
     from openpyxl.cell.cell import Cell
     from openpyxl.chart.text import RichText
     from openpyxl.styles.cell_style import StyleArray
@@ -396,54 +397,39 @@ def _about(report: Report) -> Table:
 # --- writing and styling -----------------------------------------------------------------------
 
 
-def _frame(table: Table) -> pd.DataFrame:
-    """The table as a DataFrame: numbers as numbers (missing ones NaN/NA), text as ``str``."""
-    import pandas as pd
-
-    frame = pd.DataFrame(
-        {
-            index: pd.Series(
-                [row[index] for row in table.rows], dtype=_DTYPES.get(column.kind, "object")
-            )
-            for index, column in enumerate(table.columns)
-        }
-    )
-    frame.columns = pd.Index([c.header for c in table.columns])
-    return frame
+def _typed(value: Any, kind: Kind) -> Any:
+    """A cell's value as written: numbers as ``float`` (counts as ``int``), text as it is;
+    missing numbers (``None`` or NaN) and empty text as ``None``, an empty cell."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if kind in _FLOAT_KINDS:
+        return float(value)
+    if kind == "int":
+        return int(value)
+    return value
 
 
-def _sort_risks(frame: pd.DataFrame) -> pd.DataFrame:
+def _sort_risks(table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The most severe first, then by proposal id, keeping the order assessed among equals."""
-    rank = frame["Severity"].map({s.value: s.rank for s in Severity})
-    keys = frame.assign(_rank=rank, _proposal=frame["Proposal ID"].astype(str))
-    ordered = keys.sort_values(["_rank", "_proposal"], ascending=[False, True], kind="stable")
-    return frame.loc[ordered.index].reset_index(drop=True)
-
-
-def _records(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """The rows of ``frame`` as Python values, missing ones as ``None``, empty text as ``None``."""
-    columns: list[list[Any]] = []
-    for _, series in frame.items():
-        values = series.astype(object).where(series.notna(), None).tolist()
-        columns.append([None if value == "" else value for value in values])
-    return list(zip(*columns, strict=True)) if columns else []
+    headers = [c.header for c in table.columns]
+    severity, proposal = headers.index("Severity"), headers.index("Proposal ID")
+    rank = {s.value: s.rank for s in Severity}
+    return sorted(rows, key=lambda row: (-rank.get(row[severity], 0), str(row[proposal])))
 
 
 def _tabulate(table: Table) -> Table:
-    """``table`` passed through pandas: typed columns, risks sorted."""
-    frame = _frame(table)
-    if table.name == RISKS and len(frame):
-        frame = _sort_risks(frame)
-    return dataclasses.replace(table, rows=_records(frame))
+    """``table`` with typed cells, its risks sorted."""
+    rows = [
+        tuple(_typed(value, column.kind) for value, column in zip(row, table.columns, strict=True))
+        for row in table.rows
+    ]
+    if table.name == RISKS:
+        rows = _sort_risks(table, rows)
+    return dataclasses.replace(table, rows=rows)
 
 
-#: pandas dtypes of the numeric columns; text stays as Python objects (str or None).
-_DTYPES: dict[Kind, str] = {
-    "score": "float64",
-    "number": "float64",
-    "share": "float64",
-    "int": "Int64",
-}
+#: Kinds whose cells are written as floating-point numbers.
+_FLOAT_KINDS: frozenset[Kind] = frozenset({"score", "number", "share"})
 
 
 def _width(column: Column, values: Iterable[object]) -> float:
