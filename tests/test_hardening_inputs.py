@@ -238,7 +238,8 @@ def test_a_nul_in_an_extended_rubric_name_is_a_located_error(tmp_path: Path, cap
     rubric = write(tmp_path / "r.yaml", 'extends: "a\\0b"\n')
     code, _, err = run(capsys, "rubric", "validate", str(rubric))
     assert code == 2
-    assert f"{rubric}:1:10: cannot extend 'a\x00b': a file name cannot hold a NUL character" in err
+    # The terminal shows control characters escaped.
+    assert f"{rubric}:1:10: cannot extend 'a\\x00b': a file name cannot hold a NUL character" in err
 
 
 def _baseline(tmp_path: Path, capsys, proposal: dict[str, object]) -> Path:  # type: ignore[no-untyped-def]

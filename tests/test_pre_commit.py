@@ -40,7 +40,7 @@ def test_default_gate_fails_grade_f_with_a_high_risk_when_nothing_is_configured(
     assert plain.returncode == 0  # no gate asked for: nothing fails
     gated = repo.run("assess", "proposals", "--quiet", "--default-gate")
     assert gated.returncode == 1, gated.stderr
-    assert "grade F is below the required C" in gated.stderr
+    assert "grade D is below the required C" in gated.stderr
     assert "gate: high risk CE01" in gated.stderr
     assert "requires grade at least C; no unwaived risk of severity high or above" in gated.stderr
 
@@ -138,7 +138,7 @@ def test_pre_commit_fails_a_grade_f_proposal_with_no_configuration(
     assert done.returncode == 1, done.stdout + done.stderr
     assert "policycheck gate" in done.stdout
     assert "Failed" in done.stdout
-    assert "grade F is below the required C" in done.stdout
+    assert "grade D is below the required C" in done.stdout
     assert "gate: high risk CE01" in done.stdout
 
 

@@ -14,8 +14,19 @@ from tests.conftest import MINIMAL, PROPOSALS
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Sixty valid proposals: more terminal report than a pipe buffer holds."""
+    """Sixty copies of the model initiative (they pass a gate): more report than a pipe holds."""
     folder = tmp_path_factory.mktemp("many")
+    model = (PROPOSALS / "model-regional-initiative.yaml").read_text("utf-8")
+    for n in range(60):
+        text = model.replace("id: model-regional-initiative", f"id: model-{n}")
+        (folder / f"p{n:02}.yaml").write_text(text, "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def thin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Sixty proposals that say almost nothing: a gate with a threshold fails them."""
+    folder = tmp_path_factory.mktemp("thin")
     for n in range(60):
         (folder / f"p{n:02}.yaml").write_text(MINIMAL.replace("id: test", f"id: test-{n}"))
     return folder
@@ -47,9 +58,9 @@ def test_a_reader_that_leaves_early_is_not_a_failed_gate(
     assert b"BrokenPipe" not in err
 
 
-def test_a_reader_that_leaves_early_keeps_an_honest_gate_failure(many: Path) -> None:
+def test_a_reader_that_leaves_early_keeps_an_honest_gate_failure(thin: Path) -> None:
     process = subprocess.Popen(
-        _cli("assess", str(many), "--fail-under", "A"),
+        _cli("assess", str(thin), "--fail-under", "A"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

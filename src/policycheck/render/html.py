@@ -68,6 +68,7 @@ code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberatio
   monospace; background: var(--soft); padding: .1em .3em; border-radius: 4px;
   overflow-wrap: anywhere; }
 .meta { color: var(--muted); font-size: .875rem; overflow-wrap: anywhere; }
+.proposal li, .proposal p { overflow-wrap: anywhere; }
 body > section, body > article { border-top: 1px solid var(--border); margin-top: 1.6rem;
   padding-top: 1.2rem; }
 .scroll { overflow-x: auto; position: relative;
@@ -296,7 +297,14 @@ def _label(c: CriterionResult, k: int, n: int) -> str:
     x = RADAR_CX + (RADAR_R + 12) * cos
     y = RADAR_CY + (RADAR_R + 12) * sin
     anchor = "middle" if abs(cos) < 0.35 else ("start" if cos > 0 else "end")
-    lines = [esc(line) for line in _wrap(c.title)]
+    words = _wrap(c.title)
+    # Keep a label beside the chart inside the drawing (about 7 px a character at 12 px).
+    wide = 7.0 * max(len(line) for line in [*words, NOT_APPLICABLE if c.score is None else ""])
+    if anchor == "start":
+        x = min(x, RADAR_WIDTH - wide - 4)
+    elif anchor == "end":
+        x = max(x, wide + 4)
+    lines = [esc(line) for line in words]
     if c.score is None:
         lines.append(f'<tspan class="na" font-style="italic">{NOT_APPLICABLE}</tspan>')
     else:
