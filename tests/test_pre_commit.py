@@ -42,7 +42,10 @@ def test_default_gate_fails_grade_f_with_a_high_risk_when_nothing_is_configured(
     assert gated.returncode == 1, gated.stderr
     assert "grade D is below the required C" in gated.stderr
     assert "gate: high risk CE01" in gated.stderr
-    assert "requires grade at least C; no unwaived risk of severity high or above" in gated.stderr
+    assert (
+        "requires grade at least C; no unwaived risk of severity high or above; coverage at least 60%"
+        in gated.stderr
+    )
 
 
 def test_default_gate_passes_a_good_proposal(tmp_path: Path) -> None:

@@ -68,11 +68,11 @@ class Thresholds:
         if self.fail_under is not None:
             kind = "grade" if isinstance(self.fail_under, str) else "score"
             parts.append(f"{kind} at least {self.fail_under}")
-        if self.min_coverage is not None and self.min_coverage > 0:
-            parts.append(f"coverage at least {self.min_coverage:.0%}")
         parts.extend(f"{name} at least {score:g}" for name, score in self.minimums)
         if self.fail_on is not None:
             parts.append(f"no unwaived risk of severity {self.fail_on.value} or above")
+        if self.min_coverage is not None and self.min_coverage > 0:
+            parts.append(f"coverage at least {self.min_coverage:.0%}")
         return tuple(parts)
 
 
@@ -258,8 +258,12 @@ def _breaches(a: Assessment, t: Thresholds) -> list[Breach]:
 
 
 def _coverage_breach(a: Assessment, t: Thresholds) -> list[Breach]:
-    """A grade or score threshold cannot pass on a file that leaves too much unknown."""
-    if t.fail_under is None and not t.minimums:
+    """A grade or score threshold cannot pass on a file that leaves too much unknown.
+
+    ``fail_under`` F (or a score of 0) asks for nothing, so it asks for no coverage either.
+    """
+    asks = t.fail_under not in (None, "F", 0.0) or bool(t.minimums)
+    if not asks:
         return []
     minimum = t.min_coverage or 0.0
     if a.coverage >= minimum:
