@@ -66,15 +66,17 @@ def human_security(ctx: Context) -> Outcome:
 def democratic_conditionality(ctx: Context) -> Outcome:
     """Democratic or rule-of-law conditions tied to the cooperation and the accession path.
 
-    Raises NE03 when the partner is not fully aligned with the EU's foreign and
-    security policy (by the reference data) and the file states there is no
-    such condition: the transactional partnership the brief warns of.
+    Raises NE03 when the one regional partner is not fully aligned with the EU's
+    foreign and security policy (by the reference data) and the file states there
+    is no such condition: the transactional partnership the brief warns of. In a
+    grouping of several regional states it does not: bringing a state in is not
+    penalised.
     """
     outcome = claim_outcome(ctx, _CONDITIONALITY, "democratic or rule-of-law conditionality")
-    if outcome.level != "absent":
+    if outcome.level != "absent" or len(ctx.facts.home_bloc) != 1:
         return outcome
     partial = []
-    for code in ctx.facts.bloc:
+    for code in ctx.facts.home_bloc:
         country = ctx.reference.country(code)
         if country is not None and country.cfsp_alignment in ("partial", "none"):
             rate = country.cfsp_alignment_rate

@@ -78,7 +78,7 @@ def coverage(ctx: Context) -> Outcome:
                 "RF01",
                 f"a grouping of {', '.join(facts.bloc)} {left}{nato_line}",
                 tuple(marks),
-                subject="closed-to:" + ",".join(closed),
+                subject="selective-grouping",
             ),
         )
     if not open_known:
