@@ -300,14 +300,14 @@ def test_md_code_in_a_table_escapes_pipes() -> None:
 
 def test_markdown_shows_grade_cap_risks_changes_and_invalid_files(hostile: Report) -> None:
     text = md_render.render(_with_cap_waiver_and_gate(hostile))
-    assert "🔵 **Grade B** · 22.0/100" in text
-    assert "⚠️ Capped at grade B (the score alone gives A) by a high risk, CE01." in text
-    assert "| 🔴 high (waived) | CE01 |" in text
-    assert "| 🔴 high (waiver expired) | CE03 |" in text
+    assert "🔵 **Grade B** · 21.8/100" in text
+    assert "⚠️ Capped at grade B (the score alone gives A) by a high risk, CE03." in text
+    assert "| 🔴 high (waived) | CE03 |" in text
+    assert "| 🟠 medium (waiver expired) | RF03 |" in text
     assert (
         "- Waived until 2026-06-30 by @&#8203;security-team: Accepted by the \\<b\\>board" in text
     )
-    assert "1. **+10.7** AC02 Capabilities outside arms control:" in text
+    assert "1. **+45.5** AC02 Capabilities outside arms control:" in text
     assert "## Invalid files (1)" in text
     assert "  - `bad.yaml:6:1`: unknown key '\\<img src=x onerror=alert(1)\\>" in text
     assert "## Gate: ❌ failed" in text
@@ -322,7 +322,9 @@ def test_markdown_of_one_proposal_has_no_summary(assessor: Assessor, monkeypatch
     assert "## Summary" not in text
     assert "🟢 **Grade A** · 100.0/100" in text
     assert "✅ No risks flagged." in text
-    assert "<details>" not in text  # nothing to fold: no risk, nothing unknown
+    # nothing unknown; only what does not apply is folded away
+    assert "<summary>Unknowns and what does not apply</summary>" in text
+    assert "**Unknown (" not in text
 
 
 # --- HTML structure -------------------------------------------------------------------------
@@ -432,8 +434,11 @@ def test_html_has_one_radar_per_assessed_proposal_with_the_scores(
     for report in _html_reports(all_samples, hostile):
         document = html_render.render(report)
         checker = _check(document)
-        assessments = report.assessments
-        assert document.count("<svg") == len(assessments)
+        assert document.count("<svg") == len(report.assessments)
+        # A closed shape where every criterion applies; a criterion that does not is a gap.
+        assessments = [
+            a for a in report.assessments if all(c.score is not None for c in a.criteria)
+        ]
         assert len(checker.polygons) == len(assessments)
         for a, points in zip(assessments, checker.polygons, strict=True):
             corners = [tuple(map(float, p.split(","))) for p in points.split()]
@@ -459,7 +464,8 @@ def test_html_radar_is_accessible_and_labelled(all_samples: Report) -> None:
         assert f'<title id="p{n}-radar-title">Criterion scores of ' in svg
         assert f'<desc id="p{n}-radar-desc">' in svg
         for c in a.criteria:
-            assert md_render.score_text(c.score) in svg
+            shown = "not applicable" if c.score is None else md_render.score_text(c.score)
+            assert shown in svg, (a.proposal_id, c.id)
         assert svg.count('class="ring"') == 2 * len(html_render.RADAR_RINGS)  # rings and values
         assert svg.count("<line ") == len(a.criteria)
 
@@ -484,13 +490,14 @@ def test_html_shows_the_same_content_as_the_markdown(hostile: Report) -> None:
     text = " ".join("".join(_check(document).text).split())
     for expected in (
         "Grade B",
-        "22.0/100",
-        "Capped at grade B (the score alone gives A) by a high risk, CE01.",
-        "Risks flagged (4)",
+        "21.8/100",
+        "Capped at grade B (the score alone gives A) by a high risk, CE03.",
+        "Risks flagged (2)",
         "Evidence and mitigations",
         "Waived until 2026-06-30 by @security-team",
         "Waiver expired on 2026-06-30",
-        "Insufficient information (14)",
+        "Unknown (",
+        "Not applicable (",
         "Changes that would raise the score most",
         "Invalid files (1)",
         "bad.yaml:6:1",

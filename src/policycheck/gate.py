@@ -219,7 +219,25 @@ def _breaches(a: Assessment, t: Thresholds) -> list[Breach]:
         )
     for name, minimum in t.minimums:
         criterion = next((c for c in a.criteria if name in (c.id, c.title)), None)
-        if criterion is None or criterion.score is None or criterion.score >= minimum:
+        if criterion is None or criterion.low is None:
+            continue  # not in this rubric, or not applicable to this kind of initiative
+        if criterion.score is None:
+            # Applicable but wholly unknown: a minimum cannot pass on silence.
+            loc = criterion.indicators[0].evidence[0].location
+            found.append(
+                Breach(
+                    "criterion",
+                    a.file,
+                    a.proposal_id,
+                    f"{criterion.title}: nothing applicable is known, so the required "
+                    f"{minimum:g} cannot be shown",
+                    loc.line,
+                    loc.column,
+                    criterion=criterion.id,
+                )
+            )
+            continue
+        if criterion.score >= minimum:
             continue
         weakest = min(
             (i for i in criterion.indicators if i.points is not None),
