@@ -34,7 +34,7 @@ TODAY = dt.datetime.now(dt.UTC).date()  # the CLI dates waivers in UTC
 
 MODEL = "model-regional-initiative.yaml"  # grade A, no risk
 TIRANA = "tirana-declaration-2025.yaml"  # grade F, CE01 high
-DRONES = "kosovo-armed-drones-2023.yaml"  # grade F (16.0), CE03 high, RF03 medium
+DRONES = "kosovo-armed-drones-2023.yaml"  # grade F (21.8), CE03 high, RF03 medium
 MACEDONIA = "eu-north-macedonia-sdp-2024.yaml"  # grade C, RF02 low
 
 
@@ -314,14 +314,19 @@ def test_fail_under_a_grade(repo: Repo) -> None:
 
 
 def test_fail_under_a_score(repo: Repo) -> None:
-    drones = repo.sample(DRONES)  # 16.0, 71% of the applicable weight known
-    done = repo.run("assess", "proposals", "--fail-under", "18")
+    drones = repo.sample(DRONES)  # 21.8, with 54% of the applicable weight known
+    done = repo.run("assess", "proposals", "--fail-under", "25")
     assert done.returncode == 1
-    _assert_located(done.stderr, drones, r"^score 16\.0 is below the required 18$")
-    assert repo.run("assess", "proposals", "--fail-under", "15.5").returncode == 0
+    _assert_located(done.stderr, drones, r"^score 21\.8 is below the required 25$")
+    # A score threshold also asks that enough be known to show it.
+    _assert_located(done.stderr, drones, r"^only 54% of the applicable weight is known")
+    assert repo.run("assess", "proposals", "--fail-under", "21.5").returncode == 1
+    repo.write("policycheck.toml", 'paths = ["proposals"]\nmin_coverage = 0.5\n')
+    assert repo.run("assess", "proposals", "--fail-under", "21.5").returncode == 0
 
 
 def test_minimum_for_one_criterion(repo: Repo) -> None:
+    repo.write("policycheck.toml", 'paths = ["proposals"]\nmin_coverage = 0.5\n')
     drones = repo.sample(DRONES)  # regional inclusiveness 40.0 (only RI06 applies to a purchase)
     repo.sample(MODEL)  # 100
     done = repo.run("assess", "proposals", "--min", "regional-inclusiveness=50")
@@ -401,7 +406,7 @@ def test_a_flag_overrides_the_file(repo: Repo) -> None:
     )
     soft = repo.run("assess", "-q")
     assert soft.returncode == 0  # soft_fail from the file
-    assert "gate failed (soft: exit 0): 2 breach(es)" in soft.stderr
+    assert "gate failed (soft: exit 0): 3 breach(es)" in soft.stderr  # grade, CE03, coverage
     assert repo.run("assess", "-q", "--hard-fail").returncode == 1
     relaxed = repo.run("assess", "-q", "--hard-fail", "--fail-on", "critical", "--fail-under", "F")
     assert relaxed.returncode == 0, relaxed.stderr

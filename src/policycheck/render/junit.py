@@ -199,6 +199,11 @@ def _assessment_suite(root: ET.Element, a: Assessment, gate: GateResult | None) 
             ("title", a.title),
             ("grade", a.grade),
             ("score", f"{a.score:.1f}"),
+            ("score range", f"{a.score_low:.1f}-{a.score_high:.1f}"),
+            ("coverage", f"{a.coverage:.0%}"),
+            ("cited", f"{a.cited:.0%}"),
+            ("provisional", "yes" if a.provisional else "no"),
+            ("kind", ", ".join(a.shapes)),
             ("status", a.status),
         ],
     )

@@ -460,7 +460,23 @@ def sarif_dict(
         "columnKind": "unicodeCodePoints",
         "artifacts": artifacts.items,
         "results": results,
-        "properties": {"generatedAt": report.generated_at, "waivedResultsOmitted": omitted},
+        "properties": {
+            "generatedAt": report.generated_at,
+            "waivedResultsOmitted": omitted,
+            # The verdicts the results belong to: what is known, and how sure the grade is.
+            "proposals": [
+                {
+                    "id": a.proposal_id,
+                    "grade": a.grade,
+                    "score": round(a.score, 1),
+                    "scoreRange": [round(a.score_low, 1), round(a.score_high, 1)],
+                    "coverage": round(a.coverage, 3),
+                    "provisional": a.provisional,
+                    "kind": list(a.shapes),
+                }
+                for a in report.assessments
+            ],
+        },
     }
     if artifacts.relative:
         described = (
