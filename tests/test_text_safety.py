@@ -114,3 +114,20 @@ def test_escape_sequences_in_a_proposal_never_reach_the_terminal(tmp_path: Path)
             assert "\x07" not in text
         assert done.returncode in (0, 2), done.stderr
     assert b"\x1b[2J" not in done.stdout
+
+
+def test_rubric_show_prints_a_rubrics_text_escaped(tmp_path: Path) -> None:
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text(
+        'rubric: 1\nid: esc\nversion: "1"\ntitle: "Clear \\e[2J me"\nextends: default\n'
+        "source:\n  title: t\n  authors: a\n  date: 2025-12\n  url: https://x.org/\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "policycheck", "rubric", "show", str(rubric)],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "FORCE_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"\x1b[2J" not in done.stdout
+    assert b"Clear \\x1b[2J me" in done.stdout

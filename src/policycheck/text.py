@@ -57,7 +57,7 @@ def display_path(path: object) -> str:
 
 
 def printable_tree(value: T) -> T:
-    """``value`` (a report, a result, a tuple of them) with every text in it ``printable``.
+    """``value`` (a report, a result, a JSON-like document) with every text in it ``printable``.
 
     Enumerations stay as they are: their values are the tool's own words.
     """
@@ -67,6 +67,10 @@ def printable_tree(value: T) -> T:
         return printable(value)  # type: ignore[return-value]
     if isinstance(value, tuple):
         return tuple(printable_tree(item) for item in value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [printable_tree(item) for item in value]  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {printable_tree(k): printable_tree(v) for k, v in value.items()}  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {
             f.name: printable_tree(getattr(value, f.name))
