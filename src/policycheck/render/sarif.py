@@ -36,6 +36,7 @@ from policycheck.assessment import (
     Severity,
     fingerprint,
 )
+from policycheck.text import map_text, xml_text
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -426,4 +427,6 @@ def sarif_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(sarif_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # SARIF is JSON, but its viewers put its text into XML and HTML: the same sanitiser.
+    log = map_text(sarif_dict(report), xml_text)
+    return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
