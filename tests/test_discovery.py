@@ -64,6 +64,7 @@ def test_hidden_folders_virtual_environments_and_git_ignored_files_are_skipped(
     (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
     _proposal(tmp_path / "build" / "z.yaml", "z")
     (tmp_path / ".gitignore").write_text("build/\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "proposals")
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "assess", ".", "-f", "json", "--verbose")
     assert code == 0, err
@@ -72,6 +73,7 @@ def test_hidden_folders_virtual_environments_and_git_ignored_files_are_skipped(
     assert "skipped .venv/: virtual environment, not searched" not in err  # hidden first
     assert "skipped env/: virtual environment, not searched" in err
     assert "skipped build/z.yaml: ignored by git, not assessed" in err
+    assert "skipped linked/: link to a folder, not followed" in err
     # without --verbose, nothing is said
     code, _, err = run(capsys, "assess", ".", "-q")
     assert code == 0

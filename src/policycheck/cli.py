@@ -768,8 +768,9 @@ def _signals() -> Iterator[None]:
     wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
     def stop(signum: int, _frame: object) -> None:
-        # Raising here could leave a lock of the process pool held, and the exit would
-        # wait on it; so the handler does the cleanup itself and ends the process.
+        # An exception raised here would surface anywhere (half-way through a lock, a pipe
+        # half-read) and the exit could then wait on it: the handler does the cleanup
+        # itself, which needs no lock, and ends the process.
         for number in wanted:
             signal.signal(number, signal.SIG_IGN)
         from policycheck.engine import kill_workers

@@ -489,9 +489,12 @@ def _walk(folder: Path, skipped: list[str]) -> list[Path]:
             elif (sub / "pyvenv.cfg").exists():
                 skipped.append(f"{display_path(sub)}/: virtual environment, not searched")
             elif sub.is_symlink() or not sub.is_dir():
-                # a link to a folder is not followed (loops); a link that looks like a file is
+                # A link to a folder is not followed (it may loop); named like a proposal,
+                # it is a candidate, reported as unusable.
                 if name.endswith(YAML_SUFFIXES):
                     files.append(sub)
+                else:
+                    skipped.append(f"{display_path(sub)}/: link to a folder, not followed")
             else:
                 kept.append(name)
         dirs[:] = kept
