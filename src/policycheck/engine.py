@@ -479,14 +479,15 @@ def expand_paths(
 def _walk(folder: Path, skipped: list[str]) -> list[Path]:
     """The candidate proposal files under ``folder`` (see ``expand_paths``)."""
     files: list[Path] = []
-    for top, dirs, names in os.walk(folder):
+    unreadable: list[OSError] = []
+    for top, dirs, names in os.walk(folder, onerror=unreadable.append):
         here = Path(top)
         kept = []
         for name in sorted(dirs):
             sub = here / name
             if name.startswith("."):
                 skipped.append(f"{display_path(sub)}/: hidden folder, not searched")
-            elif (sub / "pyvenv.cfg").exists():
+            elif os.path.exists(sub / "pyvenv.cfg"):  # False, not an error, when unreadable
                 skipped.append(f"{display_path(sub)}/: virtual environment, not searched")
             elif sub.is_symlink() or not sub.is_dir():
                 # A link to a folder is not followed (it may loop); named like a proposal,
@@ -499,6 +500,8 @@ def _walk(folder: Path, skipped: list[str]) -> list[Path]:
                 kept.append(name)
         dirs[:] = kept
         files.extend(here / name for name in sorted(names) if name.endswith(YAML_SUFFIXES))
+    # A folder that cannot be listed is a candidate too: it is reported, not skipped.
+    files.extend(Path(error.filename) for error in unreadable if error.filename)
     ignored = _git_ignored(folder, files)
     for path in sorted(ignored):
         skipped.append(f"{display_path(path)}: ignored by git, not assessed")

@@ -131,11 +131,22 @@ def read_bytes(path: Path, origin: str | None = None) -> bytes:
         with path.open("rb") as handle:
             return handle.read(MAX_BYTES + 1)
     except IsADirectoryError:
-        raise InputError([Problem(name, 1, 1, "is a directory, not a file")]) from None
+        raise InputError([Problem(name, 1, 1, _folder_problem(path))]) from None
     except FileNotFoundError:
         raise InputError([Problem(name, 1, 1, "no such file")]) from None
     except OSError as exc:
+        if os.path.isdir(path):
+            raise InputError([Problem(name, 1, 1, _folder_problem(path))]) from None
         raise InputError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+
+
+def _folder_problem(path: Path) -> str:
+    """What is wrong with a folder given where a file was expected (one that cannot be listed)."""
+    try:
+        os.listdir(path)
+    except OSError as exc:
+        return f"folder cannot be read ({exc.strerror}): its files are not assessed"
+    return "is a directory, not a file"
 
 
 def _broken_link(path: Path) -> str:
