@@ -618,11 +618,21 @@ def new(
 
 
 @app.command("config")
-def show_config(config: ConfigOpt = None) -> None:
+def show_config(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Proposal files or folders: show the configuration that applies to them "
+            "(default: the working directory's).",
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
     """Show the effective settings and where each comes from."""
     from policycheck import config as configuration
 
-    loaded = configuration.load(config, Path.cwd())
+    loaded = configuration.load(config, Path.cwd(), paths or ())
     where = str(loaded.path) if loaded.path else "no configuration file found (defaults)"
     sys.stdout.write(f"configuration: {where}\n")
     data = loaded.settings.model_dump(mode="json")
