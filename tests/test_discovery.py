@@ -64,6 +64,7 @@ def test_hidden_folders_virtual_environments_and_git_ignored_files_are_skipped(
     (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
     _proposal(tmp_path / "build" / "z.yaml", "z")
     (tmp_path / ".gitignore").write_text("build/\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "proposals")
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "assess", ".", "-f", "json", "--verbose")
     assert code == 0, err
@@ -72,6 +73,7 @@ def test_hidden_folders_virtual_environments_and_git_ignored_files_are_skipped(
     assert "skipped .venv/: virtual environment, not searched" not in err  # hidden first
     assert "skipped env/: virtual environment, not searched" in err
     assert "skipped build/z.yaml: ignored by git, not assessed" in err
+    assert "skipped linked/: link to a folder, not followed" in err
     # without --verbose, nothing is said
     code, _, err = run(capsys, "assess", ".", "-q")
     assert code == 0
@@ -88,3 +90,37 @@ def test_argument_order_does_not_change_the_output(tmp_path: Path, capsys) -> No
     assert first_err == second_err
     assert f"proposal id 'same' is already used by {a}" in first_err
     assert str(b) in first_err
+
+
+def test_a_folder_that_cannot_be_read_is_reported(tmp_path: Path) -> None:
+    import shutil
+    import sys
+    import tempfile
+
+    as_root = os.geteuid() == 0
+    if as_root and shutil.which("setpriv") is None:
+        pytest.skip("running as root and setpriv is missing: every folder is readable")
+    # Somewhere an unprivileged user can reach (pytest's own folders are private to root).
+    top = Path(tempfile.mkdtemp(dir="/tmp" if as_root else tmp_path))
+    try:
+        top.chmod(0o755)
+        _proposal(top / "good.yaml", "good").chmod(0o644)
+        secret = top / "secret"
+        _proposal(secret / "a.yaml", "a")
+        secret.chmod(0o700 if as_root else 0o000)
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if as_root else []
+        done = subprocess.run(
+            [*prefix, sys.executable, "-m", "policycheck", "assess", str(top), "-f", "json"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd="/",
+        )
+        assert done.returncode == 2, done.stderr
+        results = {r["file"]: r for r in json.loads(done.stdout)["results"]}
+        assert results[str(top / "good.yaml")]["status"] != "invalid"
+        message = results[str(secret)]["problems"][0]["message"]
+        assert message == "folder cannot be read (Permission denied): its files are not assessed"
+    finally:
+        secret.chmod(0o755)
+        shutil.rmtree(top)

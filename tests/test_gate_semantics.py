@@ -98,3 +98,15 @@ def test_files_under_two_configurations_are_a_usage_error(tmp_path: Path, capsys
     assert "under different configurations" in err
     assert str(one / "policycheck.toml") in err
     assert str(two / "policycheck.toml") in err
+
+
+def test_config_names_the_configuration_of_the_files_given(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    repo = _repo(tmp_path / "repo", "A")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "config", str(repo / "proposals"))
+    assert code == 0
+    assert out.splitlines()[0] == f"configuration: {repo / 'policycheck.toml'}"
+    code, out, _ = run(capsys, "config")
+    assert out.splitlines()[0] == "configuration: no configuration file found (defaults)"

@@ -118,6 +118,7 @@ def test_a_killed_workers_files_are_reported_failed_and_the_rest_reported(batch:
     lost = [r for r in results if r.get("status") == "invalid"]
     assert lost
     assert all("worker process" in r["problems"][0]["message"] for r in lost)
-    assert len(lost) < 3000
+    # Only the killed worker's chunk is lost; the other worker and its replacement go on.
+    assert len(lost) <= 187
     assert b"Traceback" not in err
     assert not [w for w in workers if _running(w)]

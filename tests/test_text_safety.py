@@ -43,6 +43,7 @@ def test_a_title_xml_forbids_still_gives_a_readable_workbook(tmp_path: Path, cap
     book = tmp_path / "r.xlsx"
     junit = tmp_path / "r.xml"
     page = tmp_path / "r.html"
+    sarif = tmp_path / "r.sarif"
     code, _, err = run(
         capsys,
         "assess",
@@ -54,6 +55,8 @@ def test_a_title_xml_forbids_still_gives_a_readable_workbook(tmp_path: Path, cap
         str(junit),
         "-o",
         str(page),
+        "-o",
+        str(sarif),
     )
     assert code == 0, err
     workbook = load_workbook(book)
@@ -114,3 +117,31 @@ def test_escape_sequences_in_a_proposal_never_reach_the_terminal(tmp_path: Path)
             assert "\x07" not in text
         assert done.returncode in (0, 2), done.stderr
     assert b"\x1b[2J" not in done.stdout
+
+
+def test_rubric_show_prints_a_rubrics_text_escaped(tmp_path: Path) -> None:
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text(
+        'rubric: 1\nid: esc\nversion: "1"\ntitle: "Clear \\e[2J me"\nextends: default\n'
+        "source:\n  title: t\n  authors: a\n  date: 2025-12\n  url: https://x.org/\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "policycheck", "rubric", "show", str(rubric)],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "FORCE_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"\x1b[2J" not in done.stdout
+    assert b"Clear \\x1b[2J me" in done.stdout
+
+
+def test_sarif_text_goes_through_the_same_sanitiser(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    proposal = tmp_path / "p.yaml"
+    proposal.write_text(MINIMAL + '"odd \\uFFFE key": 1\n')
+    sarif = tmp_path / "r.sarif"
+    code, _, _ = run(capsys, "assess", str(proposal), "-q", "-o", str(sarif))
+    assert code == 2
+    text = json.dumps(json.loads(sarif.read_text()), ensure_ascii=False)
+    assert "odd \ufffd key" in text
+    assert "\ufffe" not in text

@@ -147,3 +147,22 @@ def test_a_directory_or_socket_is_refused(tmp_path: Path, capsys) -> None:  # ty
     assert code == 2
     assert "not a regular file" in err
     assert stat.S_ISSOCK(where.lstat().st_mode)
+
+
+def test_dev_stdout_is_written_through_to_whatever_stdout_is() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policycheck",
+            "assess",
+            str(KOSOVO),
+            "-q",
+            "-o",
+            "json=/dev/stdout",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"][0]["proposal"]["id"] == "kosovo-armed-drones-2023"

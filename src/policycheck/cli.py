@@ -710,11 +710,21 @@ def new(
 
 
 @app.command("config")
-def show_config(config: ConfigOpt = None) -> None:
+def show_config(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Proposal files or folders: show the configuration that applies to them "
+            "(default: the working directory's).",
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
     """Show the effective settings and where each comes from."""
     from policycheck import config as configuration
 
-    loaded = configuration.load(config, Path.cwd())
+    loaded = configuration.load(config, Path.cwd(), paths or ())
     where = str(loaded.path) if loaded.path else "no configuration file found (defaults)"
     sys.stdout.write(f"configuration: {where}\n")
     data = loaded.settings.model_dump(mode="json")
@@ -860,8 +870,9 @@ def _signals() -> Iterator[None]:
     wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
     def stop(signum: int, _frame: object) -> None:
-        # Raising here could leave a lock of the process pool held, and the exit would
-        # wait on it; so the handler does the cleanup itself and ends the process.
+        # An exception raised here would surface anywhere (half-way through a lock, a pipe
+        # half-read) and the exit could then wait on it: the handler does the cleanup
+        # itself, which needs no lock, and ends the process.
         for number in wanted:
             signal.signal(number, signal.SIG_IGN)
         from policycheck.engine import kill_workers

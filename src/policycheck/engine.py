@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import glob
 import hashlib
 import math
@@ -223,49 +222,10 @@ class Assessor:
             for path in paths:
                 yield transform(self.assess_file(path))
             return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
         size = max(16, len(paths) // (workers * 8))
-        if sys.platform.startswith("linux"):
-            # Forked workers inherit this assessor: no rubric or reference to read again.
-            global _WORKER
-            _WORKER = self
-            options: dict[str, Any] = {
-                "mp_context": multiprocessing.get_context("fork"),
-                "initializer": _init_worker,
-                "initargs": (None, None, False),
-            }
-        else:
-            options = {
-                "initializer": _init_worker,
-                "initargs": (self.rubric_path, self.reference_path, True),
-            }
-        pool = ProcessPoolExecutor(max_workers=workers, **options)
-        _POOLS.append(pool)
-        try:
-            chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-            work = functools.partial(_assess_chunk, transform=transform)
-            futures = [pool.submit(work, chunk) for chunk in chunks]
-            for chunk, future in zip(chunks, futures, strict=True):
-                try:
-                    done = future.result()
-                except BrokenProcessPool:
-                    # A worker died (killed, out of memory): its files, and those not yet
-                    # started, are reported as not assessed; what was done is kept.
-                    done = [transform(lost(path)) for path in chunk]
-                yield from done
-        except BaseException:
-            # Stopped early (a closed reader, an error): no worker outlives the run.
-            pool.shutdown(wait=False, cancel_futures=True)
-            kill_workers()
-            raise
-        else:
-            pool.shutdown()
-        finally:
-            _POOLS.remove(pool)
-            _WORKER = None
+        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        for results in _Workers(self, chunks, transform, workers).run():
+            yield from results
 
     def report(
         self, results: Iterable[Assessment | Failure] = (), *, generated_at: str | None = None
@@ -314,10 +274,128 @@ class Assessor:
 
 
 _WORKER: Assessor | None = None
+#: The chunks of files of the running batch, inherited by forked workers.
+_CHUNKS: list[Sequence[Path]] = []
+#: The worker processes running now: a signal handler stops them.
+_PROCESSES: list[Any] = []
 
 
-def _init_worker(rubric: Path | str | None, reference: Path | None, load: bool) -> None:
-    """A worker leaves signals to the main process, which stops it; it may load its assessor.
+class _Workers:
+    """A small process pool, written for what a batch needs and ProcessPoolExecutor lacks.
+
+    Each worker has its own pipe and takes one chunk at a time, so this
+    process knows which chunk every worker holds. A worker that dies (killed,
+    out of memory) closes its pipe: its chunk is reported as ``lost``, a new
+    worker takes its place, and the batch goes on. (ProcessPoolExecutor
+    breaks as a whole, and can wait forever for a result half-sent by a
+    worker killed while sending it.)
+    """
+
+    def __init__(
+        self,
+        assessor: Assessor,
+        chunks: list[Sequence[Path]],
+        transform: Callable[[Assessment | Failure], Any],
+        workers: int,
+    ) -> None:
+        import multiprocessing
+
+        self.assessor = assessor
+        self.chunks = chunks
+        self.transform = transform
+        self.workers = min(workers, len(chunks))
+        self.fork = sys.platform.startswith("linux")
+        self.context: Any = multiprocessing.get_context("fork" if self.fork else "spawn")
+
+    def run(self) -> Iterator[list[Any]]:
+        """Every chunk's results, in chunk order."""
+        from multiprocessing.connection import wait
+
+        global _WORKER, _CHUNKS
+        if self.fork:
+            # Forked workers inherit the assessor and the chunks: a work item is a number.
+            _WORKER, _CHUNKS = self.assessor, self.chunks
+        busy: dict[Any, tuple[Any, int]] = {}  # connection → (process, chunk index)
+        queue = iter(range(len(self.chunks)))
+        done: dict[int, list[Any]] = {}
+        following = 0
+        try:
+            for _ in range(self.workers):
+                self._give(self._start(), queue, busy)
+            while following < len(self.chunks):
+                ready: list[Any] = list(wait(list(busy)))
+                for conn in ready:
+                    process, index = busy.pop(conn)
+                    try:
+                        done[index] = conn.recv()
+                    except (EOFError, OSError):
+                        # The worker died holding this chunk: lost; another takes its place.
+                        done[index] = [self.transform(lost(p)) for p in self.chunks[index]]
+                        conn.close()
+                        _reap(process)
+                        self._give(self._start(), queue, busy)
+                    else:
+                        self._give((process, conn), queue, busy)
+                while following in done:
+                    yield done.pop(following)
+                    following += 1
+        finally:
+            kill_workers()
+            _WORKER, _CHUNKS = None, []
+
+    def _start(self) -> tuple[Any, Any]:
+        parent, child = self.context.Pipe()
+        assessor = self.assessor
+        load = None if self.fork else (assessor.rubric_path, assessor.reference_path)
+        process = self.context.Process(
+            target=_worker_main, args=(child, self.transform, load), daemon=True
+        )
+        process.start()
+        child.close()  # only the worker holds its end: its death is an end of file here
+        _PROCESSES.append(process)
+        return process, parent
+
+    def _give(
+        self, worker: tuple[Any, Any], queue: Iterator[int], busy: dict[Any, tuple[Any, int]]
+    ) -> None:
+        """The next chunk to ``worker``; none left: the worker is told to stop."""
+        process, conn = worker
+        index = next(queue, None)
+        try:
+            if index is None:
+                conn.send(None)
+                conn.close()
+                return
+            conn.send((index, None if self.fork else self.chunks[index]))
+        except OSError:  # the worker died while idle: its place is taken at the next chunk
+            conn.close()
+            _reap(process)
+            if index is not None:
+                self._give(self._start(), iter([index]), busy)
+            return
+        busy[conn] = (process, index)
+
+
+def _worker_main(
+    conn: Any,
+    transform: Callable[[Assessment | Failure], Any],
+    load: tuple[Path | str | None, Path | None] | None,
+) -> None:
+    """A worker: chunks in, results out, until told to stop (signals: see ``_quiet_signals``)."""
+    global _WORKER
+    _quiet_signals()
+    _PROCESSES.clear()  # the main process's list, inherited: not this worker's to stop
+    if load is not None:
+        _WORKER = Assessor(*load)
+    assert _WORKER is not None
+    while (item := conn.recv()) is not None:
+        index, paths = item
+        chunk = paths if paths is not None else _CHUNKS[index]
+        conn.send([transform(_WORKER.assess_file(path)) for path in chunk])
+
+
+def _quiet_signals() -> None:
+    """A worker leaves signals to the main process, which stops it.
 
     Ctrl-C reaches every process of the terminal's group, and a hang-up the
     whole session: the workers ignore both, so only the main process decides
@@ -330,45 +408,38 @@ def _init_worker(rubric: Path | str | None, reference: Path | None, load: bool) 
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if load:
-        global _WORKER
-        _WORKER = Assessor(rubric, reference)
-
-
-def _assess_chunk(paths: Sequence[Path], transform: Callable[[Assessment | Failure], T]) -> list[T]:
-    assert _WORKER is not None
-    return [transform(_WORKER.assess_file(path)) for path in paths]
 
 
 def lost(path: Path) -> Failure:
-    """The result of a file whose worker process stopped before it was assessed."""
+    """The result of a file whose worker process died while assessing its chunk of files."""
     name = display_path(path)
-    message = "not assessed: the worker process assessing it stopped (killed, or out of memory?)"
+    message = (
+        "not assessed: the worker process assessing it (or a file near it) stopped "
+        "(killed, or out of memory?)"
+    )
     return Failure(name, (Problem(name, 1, 1, message),))
 
 
-#: The process pools running now: a signal handler stops their workers.
-_POOLS: list[Any] = []
+def _reap(process: Any) -> None:
+    process.join(0.5)
+    if process.is_alive():
+        process.kill()
+        process.join(0.5)
+    if process in _PROCESSES:
+        _PROCESSES.remove(process)
 
 
 def kill_workers() -> None:
     """End every worker process now (SIGTERM, then SIGKILL after half a second) and reap it.
 
-    Safe in a signal handler: it takes no lock a pool might hold, it only
-    signals and waits for processes.
+    Safe in a signal handler: it takes no lock, it only signals and waits for processes.
     """
-    workers = [
-        process
-        for pool in list(_POOLS)
-        for process in list((getattr(pool, "_processes", None) or {}).values())
-    ]
+    workers = list(_PROCESSES)
     for process in workers:
-        process.terminate()
-    for process in workers:
-        process.join(0.5)
         if process.is_alive():
-            process.kill()
-            process.join(0.5)
+            process.terminate()
+    for process in workers:
+        _reap(process)
 
 
 def _identity(result: Assessment | Failure) -> Assessment | Failure:
@@ -503,23 +574,29 @@ def expand_paths(
 def _walk(folder: Path, skipped: list[str]) -> list[Path]:
     """The candidate proposal files under ``folder`` (see ``expand_paths``)."""
     files: list[Path] = []
-    for top, dirs, names in os.walk(folder):
+    unreadable: list[OSError] = []
+    for top, dirs, names in os.walk(folder, onerror=unreadable.append):
         here = Path(top)
         kept = []
         for name in sorted(dirs):
             sub = here / name
             if name.startswith("."):
                 skipped.append(f"{display_path(sub)}/: hidden folder, not searched")
-            elif (sub / "pyvenv.cfg").exists():
+            elif os.path.exists(sub / "pyvenv.cfg"):  # False, not an error, when unreadable
                 skipped.append(f"{display_path(sub)}/: virtual environment, not searched")
             elif sub.is_symlink() or not sub.is_dir():
-                # a link to a folder is not followed (loops); a link that looks like a file is
+                # A link to a folder is not followed (it may loop); named like a proposal,
+                # it is a candidate, reported as unusable.
                 if name.endswith(YAML_SUFFIXES):
                     files.append(sub)
+                else:
+                    skipped.append(f"{display_path(sub)}/: link to a folder, not followed")
             else:
                 kept.append(name)
         dirs[:] = kept
         files.extend(here / name for name in sorted(names) if name.endswith(YAML_SUFFIXES))
+    # A folder that cannot be listed is a candidate too: it is reported, not skipped.
+    files.extend(Path(error.filename) for error in unreadable if error.filename)
     ignored = _git_ignored(folder, files)
     for path in sorted(ignored):
         skipped.append(f"{display_path(path)}: ignored by git, not assessed")

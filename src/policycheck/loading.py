@@ -142,10 +142,12 @@ def read_bytes(path: Path, origin: str | None = None, limit: int = MAX_BYTES) ->
         with path.open("rb") as handle:
             return handle.read(limit + 1)
     except IsADirectoryError:
-        raise InputError([Problem(name, 1, 1, "is a directory, not a file")]) from None
+        raise InputError([Problem(name, 1, 1, _folder_problem(path))]) from None
     except FileNotFoundError:
         raise InputError([Problem(name, 1, 1, "no such file")]) from None
     except OSError as exc:
+        if os.path.isdir(path):
+            raise InputError([Problem(name, 1, 1, _folder_problem(path))]) from None
         raise InputError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
 
 
@@ -209,6 +211,15 @@ def check_structure(text: str, origin: str, *, toml: bool) -> None:
             line = text.count("\n", 0, start) + 1
             column = start - (text.rfind("\n", 0, start) + 1) + 1
             raise InputError([Problem(origin, line, column, message)])
+
+
+def _folder_problem(path: Path) -> str:
+    """What is wrong with a folder given where a file was expected (one that cannot be listed)."""
+    try:
+        os.listdir(path)
+    except OSError as exc:
+        return f"folder cannot be read ({exc.strerror}): its files are not assessed"
+    return "is a directory, not a file"
 
 
 def _broken_link(path: Path) -> str:

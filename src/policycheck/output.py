@@ -6,8 +6,8 @@ What is at the path decides how it is written:
 * a regular file (or nothing yet): a temporary file beside it, moved into
   place, so a reader never sees half a report; an existing file keeps its mode;
 * a symbolic link: the file it points to, by the rules above (the link stays);
-* a character device or a FIFO (``/dev/stdout``, a named pipe): written
-  straight through, never replaced by a regular file;
+* a character device, a FIFO or an open descriptor (``/dev/stdout``, a named
+  pipe): written straight through, never replaced by a regular file;
 * anything else (a directory, a socket, a block device): refused.
 
 Temporary files are named ``.NAME.<random>.<pid>.policycheck-tmp``: a run
@@ -56,25 +56,36 @@ def write_atomic(
     if not overwrite and os.path.lexists(path):
         raise UsageError(f"{path}: already exists; not overwritten")
     try:
-        info: os.stat_result | None = target.stat()
+        # Followed as open() follows it: /dev/stdout is whatever standard output is.
+        info: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         info = None
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise UsageError(f"{path}: is a directory")
-    if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
-        _write_through(path, target, payload)
+    if info is not None and (
+        stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode) or _open_descriptor(target)
+    ):
+        _write_through(path, payload)
         return
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise UsageError(f"{path}: not a regular file, a character device or a FIFO; not written")
     _replace(path, target, payload, info, overwrite=overwrite)
 
 
-def _write_through(path: Path, target: Path, payload: bytes) -> None:
+def _open_descriptor(target: Path) -> bool:
+    """Whether ``target`` is a descriptor a process holds open (``/dev/stdout`` → /proc/…/fd/1).
+
+    Replacing the file behind it would leave the holder writing to a deleted file.
+    """
+    return target.parts[:2] == ("/", "proc") and "fd" in target.parts
+
+
+def _write_through(path: Path, payload: bytes) -> None:
     """A device or pipe is written as it is: replacing it would break whatever reads it."""
     try:
-        with open(target, "wb") as handle:
+        with open(path, "wb") as handle:
             handle.write(payload)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None

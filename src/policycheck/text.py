@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from enum import Enum
 from typing import TypeVar
 
@@ -57,19 +58,30 @@ def display_path(path: object) -> str:
 
 
 def printable_tree(value: T) -> T:
-    """``value`` (a report, a result, a tuple of them) with every text in it ``printable``.
+    """``value`` (a report, a result, a JSON-like document) with every text in it ``printable``."""
+    return map_text(value, printable)
 
-    Enumerations stay as they are: their values are the tool's own words.
+
+def map_text(value: T, function: Callable[[str], str]) -> T:
+    """``value`` with ``function`` applied to every text in it: in dataclasses, tuples,
+    lists and dicts (keys too). Enumerations stay as they are: their values are the
+    tool's own words.
     """
     if isinstance(value, Enum):
         return value
     if isinstance(value, str):
-        return printable(value)  # type: ignore[return-value]
+        return function(value)  # type: ignore[return-value]
     if isinstance(value, tuple):
-        return tuple(printable_tree(item) for item in value)  # type: ignore[return-value]
+        return tuple(map_text(item, function) for item in value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [map_text(item, function) for item in value]  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {  # type: ignore[return-value]
+            map_text(k, function): map_text(v, function) for k, v in value.items()
+        }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {
-            f.name: printable_tree(getattr(value, f.name))
+            f.name: map_text(getattr(value, f.name), function)
             for f in dataclasses.fields(value)
             if f.init
         }

@@ -166,7 +166,10 @@ def register(app: typer.Typer) -> None:
         if format is TextOrJson.JSON:
             _dump(document)
             return
-        _show_text(document)
+        from policycheck.text import printable_tree
+
+        # rich writes to the raw stream: the rubric's text is made printable first.
+        _show_text(printable_tree(document))
 
     @rubric_app.command("validate")
     def validate(

@@ -47,6 +47,7 @@ from policycheck.assessment import (
     fingerprint,
 )
 from policycheck.render.paths import SourceRoot, absolute_path, is_absolute, repository_path
+from policycheck.text import map_text, xml_text
 
 __all__ = ["SourceRoot", "artifact_uri", "render", "sarif_dict"]
 
@@ -489,5 +490,6 @@ def sarif_dict(
 
 
 def render(report: Report, *, keep_waived: bool = False, where: SourceRoot | None = None) -> str:
-    log = sarif_dict(report, keep_waived=keep_waived, where=where)
+    # SARIF is JSON, but its viewers put its text into XML and HTML: the same sanitiser.
+    log = map_text(sarif_dict(report, keep_waived=keep_waived, where=where), xml_text)
     return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
