@@ -33,15 +33,15 @@ def test_a_score_that_fell_within_the_same_grade_fails_the_baselined_gate(
         capsys, "assess", str(KOSOVO), "-q", "--fail-under", "B", "--baseline", str(baseline)
     )
     assert code == 0, err
-    # Recorded when the proposal scored higher (still F): today's 17.7 is a fall.
+    # Recorded when the proposal scored higher (still F): today's 21.8 is a fall.
     doc = json.loads(baseline.read_text())
-    doc["proposals"]["kosovo-armed-drones-2023"]["score"] = 18.0
+    doc["proposals"]["kosovo-armed-drones-2023"]["score"] = 22.0
     baseline.write_text(json.dumps(doc))
     code, _, err = run(
         capsys, "assess", str(KOSOVO), "-q", "--fail-under", "B", "--baseline", str(baseline)
     )
     assert code == 1
-    assert "grade F is below the required B; the score fell from 18.0 in the baseline" in err
+    assert "grade F is below the required B; the score fell from 22.0 in the baseline" in err
 
 
 def test_a_waiver_of_a_proposal_not_assessed_is_not_unused(
