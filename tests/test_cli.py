@@ -5,21 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from policycheck.cli import main
 from tests.conftest import MINIMAL, PROPOSALS
+from tests.conftest import run_cli as run
 
 MODEL = PROPOSALS / "model-regional-initiative.yaml"
 TIRANA = PROPOSALS / "tirana-declaration-2025.yaml"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def test_assess_one_file_prints_grade_criteria_risks_and_changes(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -9,18 +9,10 @@ import sys
 import pytest
 
 from policycheck import __version__
-from policycheck.cli import main
 from tests.conftest import PROPOSALS
+from tests.conftest import run_cli as run
 
 KOSOVO = str(PROPOSALS / "kosovo-armed-drones-2023.yaml")
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 @pytest.mark.parametrize("args", [["-h"], ["assess", "-h"], ["baseline", "write", "-h"]])

@@ -18,9 +18,8 @@ from markdown_it import MarkdownIt
 from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessor
-from policycheck.cli import main
 from policycheck.comparison import Match, RiskChangeKind, compare
-from tests.conftest import PROPOSALS, assess_yaml
+from tests.conftest import PROPOSALS, assess_yaml, run_cli
 from tests.snapshots import MarkdownSnapshot, TextSnapshot
 
 TIRANA = PROPOSALS / "tirana-declaration-2025.yaml"
@@ -63,11 +62,7 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not i
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(["compare", *args])
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
+    return run_cli(capsys, "compare", *args)
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:

@@ -9,16 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from policycheck.cli import main
 from tests.conftest import MINIMAL
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
+from tests.conftest import run_cli as run
 
 
 def _proposal(path: Path, pid: str) -> Path:

@@ -5,21 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from policycheck.cli import main
 from tests.conftest import PROPOSALS
+from tests.conftest import run_cli as run
 
 KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
 MODEL = PROPOSALS / "model-regional-initiative.yaml"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def test_a_score_that_fell_within_the_same_grade_fails_the_baselined_gate(

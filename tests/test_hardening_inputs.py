@@ -7,19 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from policycheck.cli import main
 from policycheck.loading import MAX_BYTES, MAX_DEPTH, MAX_DIGITS
 from tests.conftest import PROPOSALS
+from tests.conftest import run_cli as run
 
 TIRANA = PROPOSALS / "tirana-declaration-2025.yaml"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def write(path: Path, text: str) -> Path:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from policycheck.cli import main
 from policycheck.declarative import MAX_GROWTH, MAX_STEPS, MAX_TREE_DEPTH
 from tests.conftest import PROPOSALS
+from tests.conftest import run_cli as run
 
 TIRANA = PROPOSALS / "tirana-declaration-2025.yaml"
 
@@ -40,14 +40,6 @@ checks:
     otherwise: miss
 """
 WHEN_AT = "19:28"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def declared(tmp_path: Path, when: str) -> Path:

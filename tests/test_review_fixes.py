@@ -11,19 +11,11 @@ import pytest
 
 from policycheck import Assessor, InputError
 from policycheck.assessment import Waiver
-from policycheck.cli import main
 from policycheck.gate import Baseline, Thresholds, apply_waivers, evaluate
 from tests.conftest import MINIMAL, PROPOSALS, assess_yaml
+from tests.conftest import run_cli as run
 
 KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def _git(repo: Path, *args: str) -> None:

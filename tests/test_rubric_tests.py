@@ -31,19 +31,12 @@ from policycheck.model import parse_proposal
 from policycheck.rubric import load_rubric
 from policycheck.rubric_tests import case_file_for, load_cases, run_cases
 from tests.conftest import MINIMAL, PROPOSALS, ROOT
+from tests.conftest import run_cli as run
 
 EXAMPLES = ROOT / "examples" / "rubrics"
 EXAMPLE_RUBRIC = EXAMPLES / "south-caucasus.yaml"
 EXAMPLE_PROPOSAL = EXAMPLES / "south-caucasus-proposals" / "regional-demining-initiative.yaml"
 LOCATED = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<column>\d+): ", re.MULTILINE)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def run_ok(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

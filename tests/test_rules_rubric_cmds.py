@@ -11,8 +11,8 @@ import pytest
 
 from policycheck import Assessor
 from policycheck.checks import REGISTRY
-from policycheck.cli import main
 from policycheck.describe import EXAMPLES, MINIMAL, with_minimal
+from tests.conftest import run_cli as run
 
 IDS = [
     *(f"NS0{i}" for i in range(1, 6)),
@@ -22,14 +22,6 @@ IDS = [
 ]
 CRITERION = {"NS": "normative-safeguards", "RI": "regional-inclusiveness"}
 CRITERION |= {"AC": "arms-control", "TR": "transparency"}
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 @pytest.fixture(autouse=True)

@@ -9,22 +9,13 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
-from policycheck.cli import main
 from policycheck.text import printable, xml_text
 from tests.conftest import MINIMAL
+from tests.conftest import run_cli as run
 
 NOT_XML = '"Draft \\uFFFE pact \\x01 of \\uFFFF"'
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def _proposal(tmp_path: Path, title: str) -> Path:

@@ -10,21 +10,11 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
-
-from policycheck.cli import main
 from policycheck.output import TMP_SUFFIX, write_atomic
 from tests.conftest import PROPOSALS
+from tests.conftest import run_cli as run
 
 KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def test_an_existing_report_keeps_its_mode(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
