@@ -68,6 +68,7 @@ def test_rules_json_is_sorted_stable_and_complete(capsys: pytest.CaptureFixture[
     assert ac01["weight"] == 3
     assert ac01["kind"] == "built-in"
     assert ac01["share_of_criterion"] == 0.1875
+    assert ac01["applies_to"].startswith("equipment in the arms-control agreement's categories")
     assert [(r["id"], r["severity"]) for r in ac01["risks"]] == [
         ("CE02", "critical"),
         ("CE05", "medium"),

@@ -348,6 +348,7 @@ def used_checks(loaded: LoadedRubric) -> list[dict[str, Any]]:
                     "kind": "declared" if is_declared(loaded, iid) else "built-in",
                     "levels": list(check.levels),
                     "looks_at": list(check.looks_at),
+                    "applies_to": check.scope.description,
                     "risks": _risk_refs(rubric, check.risks),
                 }
             )

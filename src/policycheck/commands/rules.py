@@ -124,7 +124,14 @@ def _rules_text(loaded: LoadedRubric, document: dict[str, Any]) -> None:
             [["ID", "CRITERION", "KIND", "WHAT IT CHECKS"]]
             + [[u["id"], u["criterion"], "unused", u["summary"]] for u in unused]
         )
-    out += ["", "Details of one check or risk: policycheck explain ID"]
+    out += [
+        "",
+        "A check applies only where its question fits the kind of initiative (a national",
+        "purchase is not asked to invite its rival in); elsewhere it is not applicable and left",
+        "out of the score. What the file leaves unsaid is unknown: left out of the score, shown",
+        "in its range and its coverage. Details of one check or risk, with where it applies:",
+        "policycheck explain ID",
+    ]
     sys.stdout.write("\n".join(out) + "\n")
 
 
