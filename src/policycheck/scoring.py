@@ -19,6 +19,7 @@ The arithmetic, documented in the README and shown by ``--explain``:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -214,16 +215,16 @@ def improvements(
     """
     current = totals(criteria).score
     options = []
-    for c in criteria:
+    for n, c in enumerate(criteria):
         for ind in c.indicators:
             if ind.status is IndicatorStatus.NOT_APPLICABLE:
                 continue
             levels = rubric.criteria[c.id].indicators[ind.check_id].levels
-            best = max(levels, key=lambda name: levels[name].points)
-            if ind.points is not None and ind.points >= levels[best].points:
+            best = max(level.points for level in levels.values())
+            if ind.points is not None and ind.points >= best:
                 continue
-            changed = {**observed, ind.check_id: Observed(best, ind.evidence)}
-            gain = score_criteria(rubric, changed)[1].score - current
+            changed = (*criteria[:n], _with(rubric, c, ind.check_id, best), *criteria[n + 1 :])
+            gain = totals(changed).score - current
             if round(gain, 1) <= 0:
                 continue
             advice = (
@@ -244,3 +245,30 @@ def improvements(
             )
     options.sort(key=lambda o: (-o.gain, o.check_id))
     return tuple(options[:limit])
+
+
+def _with(rubric: Rubric, c: CriterionResult, check_id: str, points: float) -> CriterionResult:
+    """``c`` re-scored as if indicator ``check_id`` stood at ``points`` (known)."""
+    spec = rubric.criteria[c.id].indicators
+    known = total = score = low = high = 0.0
+    for ind in c.indicators:
+        if ind.status is IndicatorStatus.NOT_APPLICABLE:
+            continue
+        total += ind.weight
+        value = points if ind.check_id == check_id else ind.points
+        if value is None:
+            levels = spec[ind.check_id].levels.values()
+            low += ind.weight * min(level.points for level in levels)
+            high += ind.weight * max(level.points for level in levels)
+        else:
+            known += ind.weight
+            score += ind.weight * value
+            low += ind.weight * value
+            high += ind.weight * value
+    return dataclasses.replace(
+        c,
+        score=score / known,
+        coverage=known / total,
+        low=low / total,
+        high=high / total,
+    )
