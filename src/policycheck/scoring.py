@@ -213,7 +213,7 @@ def improvements(
     level, less the score now; an unknown that only the reference data can
     settle is offered as a data gap, not as a change to the file.
     """
-    current = totals(criteria).score
+    current = _score(criteria)
     options = []
     for n, c in enumerate(criteria):
         for ind in c.indicators:
@@ -224,7 +224,7 @@ def improvements(
             if ind.points is not None and ind.points >= best:
                 continue
             changed = (*criteria[:n], _with(rubric, c, ind.check_id, best), *criteria[n + 1 :])
-            gain = totals(changed).score - current
+            gain = _score(changed) - current
             if round(gain, 1) <= 0:
                 continue
             advice = (
@@ -245,6 +245,20 @@ def improvements(
             )
     options.sort(key=lambda o: (-o.gain, o.check_id))
     return tuple(options[:limit])
+
+
+def _score(criteria: tuple[CriterionResult, ...]) -> float:
+    """The overall score alone, as ``totals`` works it out (for re-scoring many times)."""
+    applicable = [c for c in criteria if c.low is not None]
+    weight = sum(c.weight for c in applicable)
+    scored = [c for c in applicable if c.score is not None]
+    scored_weight = sum(c.weight for c in scored)
+    if not weight:
+        return 0.0
+    score = sum((c.score or 0.0) * c.weight for c in scored) / scored_weight if scored else 0.0
+    low = sum((c.low or 0.0) * c.weight for c in applicable) / weight
+    high = sum((c.high or 0.0) * c.weight for c in applicable) / weight
+    return min(max(score, low), high)
 
 
 def _with(rubric: Rubric, c: CriterionResult, check_id: str, points: float) -> CriterionResult:
