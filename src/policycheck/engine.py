@@ -42,7 +42,7 @@ from policycheck.assessment import (
 from policycheck.checks import REGISTRY, Context, Mark, Registry, RiskHit
 from policycheck.checks.base import stated_claim
 from policycheck.errors import InputError, Problem, UsageError
-from policycheck.facts import Facts, derive_facts
+from policycheck.facts import Facts, derive_facts, one_step_lower
 from policycheck.loading import Document, load_yaml_bytes, read_bytes
 from policycheck.model import Claim, Proposal, parse_proposal
 from policycheck.reference import ReferenceData, load_reference
@@ -51,7 +51,6 @@ from policycheck.scoring import Observed, grade_range, improvements, score_crite
 from policycheck.text import display_path
 
 PARALLEL_THRESHOLD = 200
-_LOWER = {"critical": "high", "high": "medium", "medium": "low"}
 T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -175,7 +174,7 @@ class Assessor:
             # undo what the risk is about, so several mitigations still lower it one step.
             if severity is Severity.LOW:
                 return None
-            lowered = Severity(_LOWER[severity.value])
+            lowered = Severity(one_step_lower(severity.value))
             named = ", ".join(".".join(str(p) for p in where) for where in answered)
             marks.extend(
                 Mark(where, f"evidenced mitigation: severity {severity} → {lowered}")

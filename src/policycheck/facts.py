@@ -525,6 +525,14 @@ def claim_at(proposal: Proposal, dotted: str) -> Claim | None:
     return value if isinstance(value, Claim) else None
 
 
+_ONE_STEP_LOWER = {"critical": "high", "high": "medium", "medium": "low", "low": "low"}
+
+
+def one_step_lower(level: str) -> str:
+    """The next lower acuteness or severity (low stays low)."""
+    return _ONE_STEP_LOWER[level]
+
+
 def acuteness_rank(level: str) -> int:
     """Order low < medium < high, for comparisons in checks."""
     return _ACUTENESS[level]

@@ -24,13 +24,12 @@ from policycheck.checks.scopes import (
     SRAC_PARTY_MILITARY,
     UNCOVERED_CAPABILITIES,
 )
-from policycheck.facts import SracAcquisition, acuteness_rank
+from policycheck.facts import SracAcquisition, acuteness_rank, one_step_lower
 
 #: Less than this share of the ceiling left after an acquisition is "tight".
 _TIGHT = 0.10
 #: Net additions of at least these shares of the ceiling are a large or a notable build-up.
 _LARGE, _NOTABLE = 0.10, 0.03
-_LOWER = {"critical": "high", "high": "medium", "medium": "low", "low": "low"}
 _RANK = {"evidenced": 2, "asserted": 1, "absent": 0}
 
 
@@ -183,7 +182,7 @@ def uncovered_capabilities(ctx: Context) -> Outcome:
         marks.append(mark)
         if disputes and t.character != "unknown":
             worst = max(disputes, key=lambda d: acuteness_rank(d.acuteness)).acuteness
-            severity = {"offensive": worst, "mixed": _LOWER[worst]}.get(t.character, "low")
+            severity = {"offensive": worst, "mixed": one_step_lower(worst)}.get(t.character, "low")
             risks.append(
                 RiskHit(
                     "CE03",

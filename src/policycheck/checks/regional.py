@@ -19,11 +19,10 @@ from policycheck.checks.scopes import (
     KOSOVO_WITH_NON_RECOGNISER,
     MILITARY_GROUPING,
 )
-from policycheck.facts import ExcludedRival, Shape, acuteness_rank
+from policycheck.facts import ExcludedRival, Shape, acuteness_rank, one_step_lower
 from policycheck.reference import WESTERN_BALKAN_SIX
 
 _REACTIVE_THREATS = frozenset({"migration", "organised-crime", "terrorism"})
-_LOWER = {"high": "medium", "medium": "low", "low": "low"}
 _OPEN = ("regional", "open_to_join")
 
 
@@ -135,7 +134,7 @@ def rivals_left_out(ctx: Context) -> Outcome:
         return Outcome("none", (Mark(("participants",), "no participant's rival is left out"),))
 
     def level(r: ExcludedRival) -> str:
-        return _LOWER[r.dyad.acuteness] if r.may_join else r.dyad.acuteness
+        return one_step_lower(r.dyad.acuteness) if r.may_join else r.dyad.acuteness
 
     marks = tuple(
         Mark(
