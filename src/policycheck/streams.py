@@ -3,7 +3,7 @@
 ``install`` wraps ``sys.stdout`` and ``sys.stderr`` for one command:
 
 * every control character that reaches them is written as an escape
-  (``\\uXXXX`` on standard output, valid inside a JSON string too), so text from a proposal cannot
+  (``\\u001b`` and the like on standard output, valid inside a JSON string too), so text from a proposal cannot
   clear the screen, move the cursor or forge a hyperlink;
 * a character the output encoding lacks (``PYTHONIOENCODING=cp1252``)
   becomes a replacement character instead of an error;
