@@ -7,8 +7,8 @@ import json
 
 from policycheck import Assessment, Assessor
 from policycheck.assessment import Risk
-from policycheck.render import markdown
 from policycheck.render import json as json_render
+from policycheck.render import markdown
 from tests.conftest import PROPOSALS, assess_yaml
 
 SOURCED = """\
@@ -60,7 +60,8 @@ def test_json_carries_sources_evidence_ids_and_reference_facts(assessor: Assesso
         for e in i["evidence"]
         if e["sources"]
     ]
-    assert evidence and all(e["sources"] == ["pact-2024"] for e in evidence)
+    assert evidence
+    assert all(e["sources"] == ["pact-2024"] for e in evidence)
 
 
 def _risk(assessor: Assessor, sample: str, risk_id: str) -> Risk:
@@ -76,7 +77,8 @@ def test_build_up_risk_cites_the_ceiling_and_the_dyad_with_dates(assessor: Asses
     assert "RS combat aircraft: ceiling" in by_dataset["srac"].fact
     assert "HR–RS rivalry, high" in by_dataset["dyads"].fact
     for fact in ce05.references:
-        assert fact.as_of[:2] == "20" and fact.sources
+        assert fact.as_of[:2] == "20"
+        assert fact.sources
         assert all(c.title and c.title != c.id for c in fact.sources)
 
 
