@@ -951,3 +951,72 @@ def test_brief_has_a_section_per_proposal_worst_first(wb: Workbook, report: Repo
     )
     for cell in (c for row in ws.iter_rows() for c in row if c.value is not None):
         assert cell.font.sz >= 10  # printed at 100 %
+
+
+# --- paper and protective marking ------------------------------------------------------------
+
+
+def test_cli_marking_heads_and_foots_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "marked.xlsx"
+    args = ("assess", "proposals/serbia-rafale-2024.yaml", "--xlsx", str(target), "-q")
+    assert run_cli(*args, "--marking", "OFFICIAL-SENSITIVE", "--paper", "letter") == 0
+    wb = load_workbook(target)
+    for ws in wb.worksheets:
+        assert ws.oddHeader is not None
+        assert ws.oddFooter is not None
+        assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE"
+        assert ws.oddFooter.center.text == "OFFICIAL-SENSITIVE"
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_LETTER)
+    unmarked = tmp_path / "plain.xlsx"
+    assert run_cli("assess", "proposals/serbia-rafale-2024.yaml", "--xlsx", str(unmarked)) == 0
+    assert load_workbook(unmarked)["Brief"].oddHeader.center.text is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "en_US.UTF-8"}, "letter"),
+        ({"LANG": "de_DE.UTF-8"}, "a4"),
+        ({"LC_PAPER": "en_CA.UTF-8", "LANG": "en_GB.UTF-8"}, "letter"),
+        ({"LC_ALL": "fr_FR.UTF-8", "LC_PAPER": "en_US.UTF-8"}, "a4"),
+        ({"LANG": "C.UTF-8"}, "a4"),
+        ({}, "a4"),
+    ],
+)
+def test_default_paper_follows_the_locale(environ: dict[str, str], expected: str) -> None:
+    from policycheck.render.paper import default_paper
+
+    assert default_paper(environ) == expected
+
+
+def test_cli_paper_defaults_from_the_locale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_PAPER", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    target = tmp_path / "us.xlsx"
+    assert run_cli("assess", "proposals/serbia-rafale-2024.yaml", "-q", "--xlsx", str(target)) == 0
+    ws = load_workbook(target)["Summary"]
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_LETTER)
+
+
+@pytest.mark.parametrize("marking", ["   ", "x" * 61, "SECRET\x07"])
+def test_cli_refuses_a_marking_that_cannot_head_a_page(
+    marking: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "refused.xlsx"
+    code = run_cli(
+        "assess", "proposals/serbia-rafale-2024.yaml", "--xlsx", str(target), "--marking", marking
+    )
+    assert code == 2
+    assert "--marking" in capsys.readouterr().err
+    assert not target.exists()

@@ -42,9 +42,10 @@ import math
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from policycheck.assessment import IndicatorStatus, Report
+from policycheck.render.paper import PAPERS, Paper
 from policycheck.render.xlsx.brief import write_brief
 from policycheck.render.xlsx.styles import (
     BOLD,
@@ -111,8 +112,6 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-Paper = Literal["a4", "letter"]
-PAPERS: tuple[Paper, ...] = ("a4", "letter")
 #: Paper widths (cm), the side margins, and the smallest scale: 11-point text at 73 % is 8 pt.
 PAPER_WIDTH_CM: dict[Paper, float] = {"a4": 29.7, "letter": 27.94}
 MARGIN_CM = 1.0
