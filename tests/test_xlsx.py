@@ -808,6 +808,22 @@ def test_printed_brief_and_marking(report: Report, tmp_path: Path) -> None:
     assert worst.title[:30] in " ".join(first.split())
     assert "Risks that matter" in first
     assert "Sources the file cites" in first
+    # each proposal's Brief fits a page or two; each table page holds all its printed columns
+    brief = [p for p in pages if "— Brief" in p]
+    assert len(report.assessments) + 1 <= len(brief) <= 2 * (len(report.assessments) + 1)
+    needed = {
+        "Summary": ("Title", "severity"),  # "Top risk severity", the last printed
+        "Risks": ("Proposal ID", "Finding"),
+        "Indicators": ("Proposal ID", "Evidence"),
+        "Sources": ("Proposal ID", "URL"),
+        "Gate": ("Section", "Expires"),
+    }
+    for sheet, (first_header, last_header) in needed.items():
+        printed = [p for p in pages if f"— {sheet}" in p]
+        assert printed, sheet
+        for page in printed:
+            assert first_header in page
+            assert last_header in page, (sheet, page[:300])
 
 
 @pytest.mark.skipif(

@@ -116,6 +116,9 @@ if TYPE_CHECKING:
 PAPER_WIDTH_CM: dict[Paper, float] = {"a4": 29.7, "letter": 27.94}
 MARGIN_CM = 1.0
 MIN_PRINT_SCALE = 73
+#: Printed centimetres per unit of column width at 100 % (measured in LibreOffice with
+#: Carlito, Calibri's metric twin; Excel's are a little narrower, so this errs on the safe side).
+CM_PER_WIDTH = 0.21
 #: The Charts sheet's width in character units (its charts are 24 cm wide).
 CHART_WIDTH = 124.0
 #: Radar series colours and markers, told apart in colour and in black and white.
@@ -452,10 +455,10 @@ def _charts(
 
 
 def _band_step(bands: Sequence[tuple[str, float]]) -> float:
-    """A gridline step that puts a line on every grade band's floor (10 when none fits).
+    """A gridline step from 0 that puts a line on every grade band's floor (10 when none fits).
 
-    The default rubric's floors (40, 55, 70, 85) are 15 apart and 0 is 40 - 40: the
-    largest step dividing every floor draws each band's line and no line between.
+    The largest step dividing every floor: 5 for the default rubric's 40, 55, 70 and 85.
+    The axis title names the bands, since their lines are among the others.
     """
     floors = [round(floor) for _, floor in bands if floor > 0]
     if not floors or any(abs(floor - round(floor)) > 1e-9 for _, floor in bands):
@@ -470,7 +473,7 @@ def _scale(width: float, paper: Paper) -> int:
     """The print scale (%) that fits ``width`` character units across a landscape page,
     never below what keeps 11-point text at 8 points: wider sheets run onto more pages."""
     page = PAPER_WIDTH_CM[paper] - 2 * MARGIN_CM
-    needed = 0.19 * width + 0.5
+    needed = CM_PER_WIDTH * width + 0.5
     return max(MIN_PRINT_SCALE, min(100, int(100 * page / needed)))
 
 
@@ -574,7 +577,8 @@ def render(report: Report, *, paper: Paper = "a4", marking: str | None = None) -
     options = PrintOptions(
         "policycheck assessment",
         moment.date().isoformat(),
-        f"{report.rubric.title} ({report.rubric.id} {report.rubric.version})",
+        # the rubric's id and version only: its title would run into a centred marking
+        f"rubric {report.rubric.id} {report.rubric.version}",
         paper,
         xml_text(marking or "").strip(),
     )

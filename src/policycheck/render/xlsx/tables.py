@@ -195,8 +195,8 @@ def worst_first(assessments: Iterable[Assessment]) -> list[Assessment]:
 def summary_table(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
     """One row per proposal, worst first; files that could not be assessed last."""
     columns = (
-        Column("ID", "wrap", 10, 24),
-        Column("Title", "wrap", 20, 32),
+        Column("ID", "wrap", 10, 20),
+        Column("Title", "wrap", 20, 28),
         Column("Grade", "grade", 7, 7),
         Column("Score", "score", 7, 7),
         Column("Score low", "score", 7, 7),
@@ -284,8 +284,8 @@ def risks_table(report: Report) -> Table:
         Column("Severity", "severity", 9, 9),
         Column("Waived", "text", 8, 9),
         Column("Risk", "wrap", 14, 24),
-        Column("Evidence", "wrap", 24, 44),
-        Column("Location", "text", 12, 30),
+        Column("Evidence", "wrap", 24, 40),
+        Column("Location", "text", 12, 24),
         Column("Finding", "wrap", 20, 40),
         Column("Line", "int", 6, 6, printed=False),
         Column("Path", "text", 12, 30, printed=False),
@@ -343,7 +343,7 @@ def indicators_table(report: Report) -> Table:
         Column("Points", "number", 7, 7),
         Column("Weight", "number", 7, 7),
         Column("Contribution", "score", 12, 12),
-        Column("Evidence", "wrap", 30, 60),
+        Column("Evidence", "wrap", 30, 54),
         Column("Criterion", "wrap", 12, 26, printed=False),
         Column("Share", "share", 7, 7, printed=False),
     )
@@ -374,12 +374,12 @@ def sources_table(report: Report) -> Table:
     columns = (
         Column("Proposal ID", "wrap", 10, 20),
         Column("Cited by", "text", 8, 10),
-        Column("Fact", "wrap", 16, 36),
+        Column("Fact", "wrap", 16, 30),
         Column("As of", "date", 11, 11),
         Column("Source ID", "wrap", 10, 22),
-        Column("Title", "wrap", 24, 48),
+        Column("Title", "wrap", 24, 40),
         Column("Date", "date", 11, 11),
-        Column("URL", "wrap", 20, 40),
+        Column("URL", "wrap", 20, 30),
         Column("Dataset", "text", 10, 14, printed=False),
     )
     rows: list[tuple[Any, ...]] = []
