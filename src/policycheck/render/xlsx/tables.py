@@ -285,7 +285,7 @@ def risks_table(report: Report) -> Table:
         Column("Waived", "text", 8, 9),
         Column("Risk", "wrap", 14, 24),
         Column("Evidence", "wrap", 24, 40),
-        Column("Location", "text", 12, 24),
+        Column("Location", "wrap", 12, 24),
         Column("Finding", "wrap", 20, 40),
         Column("Line", "int", 6, 6, printed=False),
         Column("Path", "text", 12, 30, printed=False),
