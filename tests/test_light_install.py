@@ -65,7 +65,7 @@ def test_the_workbook_is_written_without_pandas(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     wb = load_workbook(workbook)
-    assert wb.sheetnames[:2] == ["Summary", "Risks"]
+    assert wb.sheetnames[:3] == ["Brief", "Summary", "Risks"]
     summary = wb["Summary"]
     ids = {summary.cell(row, 1).value for row in range(2, summary.max_row + 1)}
     assert ids == {p.stem for p in PROPOSALS.glob("*.yaml")}

@@ -30,31 +30,42 @@ from tests.conftest import MINIMAL, PROPOSALS, ROOT
 GENERATED_AT = "2026-01-01T00:00:00Z"
 SAMPLES = sorted(PROPOSALS.glob("*.yaml"))
 INJECTIONS = ('=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)")
-SUMMARY_HEADERS_START = ["ID", "Title", "Status", "Lead", "Participants", "Grade", "Score"]
+SHEET_NAMES = ["Brief", "Summary", "Risks", "Indicators", "Sources", "Charts", "Gate", "About"]
+SUMMARY_HEADERS_START = ["ID", "Title", "Grade", "Score"]
 RISK_HEADERS = [
     "Proposal ID",
     "Risk ID",
-    "Risk",
-    "Family",
     "Severity",
-    "Finding",
+    "Waived",
+    "Risk",
     "Evidence",
     "Location",
+    "Finding",
+    "Line",
+    "Path",
+    "Cited sources",
+    "Family ID",
+    "Family",
     "Mitigation",
     "Brief reference",
+    "Waiver justification",
+    "Waiver owner",
+    "Waiver expires",
+    "Check ID",
+    "Fingerprint",
 ]
 INDICATOR_HEADERS = [
     "Proposal ID",
-    "Criterion",
     "Check ID",
     "Indicator",
     "Status",
     "Level",
     "Points",
     "Weight",
-    "Share",
     "Contribution",
     "Evidence",
+    "Criterion",
+    "Share",
 ]
 
 
@@ -123,10 +134,10 @@ def assessment_with(runner: Assessor, title: str, proposal_id: str = "test") -> 
 
 
 def test_sheets_in_order(wb: Workbook) -> None:
-    assert wb.sheetnames == ["Summary", "Risks", "Indicators", "Charts", "About"]
+    assert wb.sheetnames == SHEET_NAMES
     assert list(xlsx.SHEETS) == wb.sheetnames
     assert wb.active is not None
-    assert wb.active.title == "Summary"
+    assert wb.active.title == "Brief"
 
 
 def test_summary_headers_and_rows(wb: Workbook, report: Report) -> None:
@@ -140,13 +151,17 @@ def test_summary_headers_and_rows(wb: Workbook, report: Report) -> None:
         "Known %",
         "Cited %",
         "Provisional",
-        *criteria,
         "Critical risks",
         "High risks",
         "Medium risks",
         "Low risks",
+        "Waived risks",
         "Top risk",
         "Top risk severity",
+        "Status",
+        "Lead",
+        "Participants",
+        *criteria,
         "Notes",
         "File",
     ]
@@ -171,7 +186,7 @@ def test_summary_values_equal_the_assessments(wb: Workbook, report: Report) -> N
             if c.score is None:
                 assert row[c.title] is None
             else:
-                assert row[c.title] == pytest.approx(c.score)
+                assert row[c.title] == round(c.score, 2)  # rounded as the JSON rounds
         for severity in Severity:
             count = sum(r.severity is severity for r in a.risks)
             assert row[f"{severity.value.capitalize()} risks"] == count
@@ -199,17 +214,19 @@ def test_summary_marks_invalid_files(wb: Workbook, report: Report) -> None:
     assert failure.problems[0].message in row[column(ws, "Notes") - 1].value
     assert all(rgb(cell.fill.fgColor) == xlsx.INVALID_FILL for cell in row)  # the whole row
     assert row[status - 1].font.bold
-    # assessed rows first, in the order assessed; the charts draw on them
+    # assessed rows first, worst (lowest score) first; the charts draw on them
     ids = [c.value for c in ws["A"][1 : 1 + len(report.assessments)]]
-    assert ids == [a.proposal_id for a in report.assessments]
+    scores = {a.proposal_id: a.score for a in report.assessments}
+    assert sorted(ids) == sorted(scores)
+    assert [scores[i] for i in ids] == sorted(scores.values())
 
 
 def test_summary_number_formats_and_numbers(wb: Workbook) -> None:
     ws = wb["Summary"]
     for header in ("Score", "Normative safeguards", "Transparency"):
-        cell = ws[f"{letter(ws, header)}2"]
-        assert cell.number_format == "0.0"
-        assert isinstance(cell.value, int | float)
+        cells = ws[letter(ws, header)][1:]
+        assert all(cell.number_format == "0.0" for cell in cells)
+        assert any(isinstance(cell.value, int | float) for cell in cells)
     count = ws[f"{letter(ws, 'High risks')}2"]
     assert count.number_format == "0"
     assert isinstance(count.value, int)
@@ -239,7 +256,7 @@ def test_summary_conditional_formatting(wb: Workbook, report: Report) -> None:
 def test_table_sheets_are_frozen_filtered_and_sized(wb: Workbook, report: Report) -> None:
     expected_rows = {
         "Summary": len(report.results),
-        "Risks": sum(len(a.risks) for a in report.assessments),
+        "Risks": sum(len(r.evidence) for a in report.assessments for r in a.risks),
         "Indicators": sum(len(c.indicators) for a in report.assessments for c in a.criteria),
     }
     for name, rows in expected_rows.items():
@@ -252,6 +269,7 @@ def test_table_sheets_are_frozen_filtered_and_sized(wb: Workbook, report: Report
             assert 6 <= width <= 70
         assert ws["A1"].font.bold
     assert wb["About"].freeze_panes == "A2"
+    assert wb["Gate"].freeze_panes == "A2"
 
 
 def test_wrapped_text_and_row_heights(wb: Workbook) -> None:
@@ -281,12 +299,22 @@ def test_risks_sorted_by_severity_and_coloured(wb: Workbook, report: Report) -> 
     row = next(r for r in rows if r[0] == kosovo.proposal_id and r[1] == "CE03")
     record = dict(zip(RISK_HEADERS, row, strict=True))
     assert record["Finding"] == ce03.finding
-    assert record["Evidence"] == "\n".join(e.note for e in ce03.evidence)
-    assert record["Location"] == str(ce03.evidence[0].location)
+    # one row per piece of evidence: note, location, line and path line up
+    ce03_rows = [
+        dict(zip(RISK_HEADERS, r, strict=True))
+        for r in rows
+        if r[0] == kosovo.proposal_id and r[1] == "CE03"
+    ]
+    assert [r["Evidence"] for r in ce03_rows] == [e.note for e in ce03.evidence]
+    assert [r["Location"] for r in ce03_rows] == [str(e.location) for e in ce03.evidence]
+    assert [r["Line"] for r in ce03_rows] == [e.location.line for e in ce03.evidence]
+    assert [r["Path"] for r in ce03_rows] == [e.location.path for e in ce03.evidence]
     assert re.fullmatch(r".+\.yaml:\d+", record["Location"])
     assert record["Mitigation"] == ce03.mitigation
     assert record["Brief reference"] == ce03.brief
-    assert record["Family"] == "conflict-escalation"
+    assert record["Family ID"] == "conflict-escalation"
+    assert record["Family"] == "Conflict escalation"
+    assert record["Waived"] == "no"
 
 
 def test_indicators_rows_and_insufficient_marked(wb: Workbook, report: Report) -> None:
@@ -335,12 +363,18 @@ def test_charts_are_native_and_drawn_from_summary(wb: Workbook, report: Report) 
     def ref(formula: str) -> str:
         return formula.replace("'", "")
 
-    assert ref(series.val.numRef.f) == f"Summary!$G$2:$G${summary_rows}"
+    assert ref(series.val.numRef.f) == f"Summary!$D$2:$D${summary_rows}"
     assert ref(series.cat.strRef.f) == f"Summary!$A$2:$A${summary_rows}"
     assert len(radar.series) == min(len(report.assessments), xlsx.RADAR_MAX_SERIES)
-    assert ref(radar.series[0].val.numRef.f) == "Summary!$H$2:$K$2"
+    assert ref(radar.series[0].val.numRef.f) == "Summary!$T$2:$W$2"
     assert ref(radar.series[0].tx.strRef.f) == "Summary!$A$2"
-    assert ref(radar.series[0].cat.strRef.f) == "Summary!$H$1:$K$1"
+    assert ref(radar.series[0].cat.strRef.f) == "Summary!$T$1:$W$1"
+    # distinct colours, one per series
+    fills = [s.graphicalProperties.line.solidFill for s in radar.series]
+    colours = [str(getattr(f.srgbClr, "val", f.srgbClr)) for f in fills]
+    assert len(set(colours)) == len(colours)
+    # a gridline on every grade band's floor
+    assert all(floor % bar.y_axis.majorUnit == 0 for _, floor in report.grade_bands)
     assert ref(radar.series[-1].tx.strRef.f) == f"Summary!$A${len(radar.series) + 1}"
 
 
@@ -350,7 +384,7 @@ def test_about_sheet(wb: Workbook, report: Report) -> None:
     rows = [tuple(row) for row in ws.iter_rows(min_row=2, values_only=True)]
     values = {(s, i): v for s, i, v, _ in rows}
     assert values["Tool", "policycheck"] == report.tool_version
-    assert values["Tool", "Generated at"] == GENERATED_AT
+    assert values["Tool", "Generated at"] == dt.datetime(2026, 1, 1)  # noqa: DTZ001 - a date cell
     assert values["Rubric", "ID"] == report.rubric.id
     assert values["Rubric", "Version"] == report.rubric.version
     assert values["Rubric", "Title"] == report.rubric.title
@@ -369,12 +403,15 @@ def test_about_sheet(wb: Workbook, report: Report) -> None:
 
 def test_print_setup_on_every_sheet(wb: Workbook) -> None:
     for ws in wb.worksheets:
-        assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1
-        assert ws.page_setup.fitToHeight == 0
+        brief = ws.title == "Brief"
+        assert ws.page_setup.orientation == ("portrait" if brief else "landscape")
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+        # a fixed scale, never below what prints 11-point text at 8 points
+        assert 73 <= int(ws.page_setup.scale) <= 100
         assert ws.sheet_properties.pageSetUpPr is not None
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == "$1:$1"
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage
+        if ws.title not in ("Brief", "Charts"):
+            assert ws.print_title_rows == "$1:$1"
         header = ws.oddHeader
         assert header is not None
         assert header.left.text == f"policycheck assessment — {ws.title}"
@@ -404,13 +441,14 @@ def test_zip_entries_have_fixed_times_and_content_types_first(data: bytes) -> No
 
 def test_pandas_reads_every_sheet(path: Path, report: Report) -> None:
     frames = pd.read_excel(path, sheet_name=None)
-    assert list(frames) == ["Summary", "Risks", "Indicators", "Charts", "About"]
+    assert list(frames) == SHEET_NAMES
     summary = frames["Summary"]
-    assert list(summary.columns[:7]) == SUMMARY_HEADERS_START
+    assert list(summary.columns[:4]) == SUMMARY_HEADERS_START
     assessed = summary[summary["Status"] != "invalid"]
-    assert list(assessed["ID"]) == [a.proposal_id for a in report.assessments]
-    assert list(assessed["Grade"]) == [a.grade for a in report.assessments]
-    assert list(assessed["Score"]) == pytest.approx([a.score for a in report.assessments])
+    worst = sorted(report.assessments, key=lambda a: a.score)
+    assert list(assessed["ID"]) == [a.proposal_id for a in worst]
+    assert list(assessed["Grade"]) == [a.grade for a in worst]
+    assert list(assessed["Score"]) == pytest.approx([a.score for a in worst])
     assert summary["Score"].dtype.kind == "f"
     assert list(frames["Risks"].columns) == RISK_HEADERS
     assert list(frames["Indicators"].columns) == INDICATOR_HEADERS
@@ -458,7 +496,7 @@ def test_formula_like_text_in_every_sheet(runner: Assessor, report: Report) -> N
         if cell.data_type == "f"
     ]
     assert formulas == []
-    assert wb["Risks"]["F2"].value == "=1+1"
+    assert wb["Risks"]["H2"].value == "=1+1"
     assert wb["Indicators"]["A2"].value == "=id"
 
 
@@ -597,7 +635,7 @@ def test_many_proposals_cap_the_bar_chart(runner: Assessor, report: Report) -> N
     wb = load_workbook(io.BytesIO(xlsx.render(dataclasses.replace(report, results=many))))
     bar = next(c for c in wb["Charts"]._charts if isinstance(c, BarChart))
     last = xlsx.BAR_MAX_PROPOSALS + 1
-    assert bar.series[0].val.numRef.f.replace("'", "") == f"Summary!$G$2:$G${last}"
+    assert bar.series[0].val.numRef.f.replace("'", "") == f"Summary!$D$2:$D${last}"
     assert f"first {xlsx.BAR_MAX_PROPOSALS} rows" in wb["Charts"]["A1"].value
     assert wb["Summary"].max_row == count + 1  # the table itself keeps every proposal
 
@@ -675,6 +713,119 @@ def test_assess_without_a_workbook_imports_neither_pandas_nor_openpyxl(tmp_path:
 OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _to_pdf(workbook: Path, tmp_path: Path) -> Path:
+    """``workbook`` printed to PDF by LibreOffice, with a profile of its own."""
+    assert OFFICE is not None
+    result = subprocess.run(
+        [
+            OFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    pdf = tmp_path / f"{workbook.stem}.pdf"
+    assert result.returncode == 0, result.stderr
+    assert pdf.exists(), result.stdout + result.stderr
+    return pdf
+
+
+def _word_heights(pdf: Path) -> list[tuple[float, float, list[float]]]:
+    """Each page's (width, height, heights of its words' boxes), by ``pdftotext -bbox``."""
+    assert PDFTOTEXT is not None
+    html = subprocess.run(
+        [PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        size = re.match(r'width="([\d.]+)" height="([\d.]+)"', page)
+        assert size is not None
+        heights = [
+            float(y1) - float(y0)
+            for y0, y1 in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)
+        ]
+        pages.append((float(size[1]), float(size[2]), heights))
+    return pages
+
+
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(
+    OFFICE is None or PDFTOTEXT is None,
+    reason="LibreOffice (soffice) or pdftotext (poppler-utils) is not on PATH: the printed "
+    "workbook cannot be measured (apt-get install libreoffice-calc-nogui poppler-utils)",
+)
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_printed_text_is_at_least_8_points(
+    report: Report, tmp_path: Path, paper: xlsx.Paper
+) -> None:
+    """Every word on every printed page is at least as tall as 8-point text printed at 100 %.
+
+    The page header of the Brief (portrait, 100 %) is 8-point text: its word boxes calibrate
+    what 8 points measure in the font LibreOffice uses, so the test holds whatever the font.
+    """
+    workbook = tmp_path / "report.xlsx"
+    workbook.write_bytes(xlsx.render(report, paper=paper, marking="OFFICIAL-SENSITIVE"))
+    pages = _word_heights(_to_pdf(workbook, tmp_path))
+    expected = {"a4": (595.3, 841.9), "letter": (612.0, 792.0)}[paper]
+    for width, height, _ in pages:
+        assert sorted((round(width), round(height))) == sorted(map(round, expected))
+    brief = [p for p in pages if p[0] < p[1]]  # the Brief prints portrait, the rest landscape
+    assert len(brief) >= len(report.assessments)
+    eight_points = min(brief[0][2])
+    assert eight_points >= 8 * 1.1  # any font's box is taller than its size
+    smallest = min(h for _, _, heights in pages for h in heights)
+    assert smallest >= eight_points * 0.98, (smallest, eight_points)
+
+
+@pytest.mark.skipif(
+    OFFICE is None or PDFTOTEXT is None,
+    reason="LibreOffice (soffice) or pdftotext (poppler-utils) is not on PATH",
+)
+def test_printed_brief_and_marking(report: Report, tmp_path: Path) -> None:
+    """The Brief's first page names the worst proposal, its grade and sources; the marking
+    heads every page."""
+    workbook = tmp_path / "brief.xlsx"
+    workbook.write_bytes(xlsx.render(report, marking="OFFICIAL-SENSITIVE"))
+    pdf = _to_pdf(workbook, tmp_path)
+    assert PDFTOTEXT is not None
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")[:-1]
+    assert all("OFFICIAL-SENSITIVE" in page for page in pages)
+    worst = min(report.assessments, key=lambda a: a.score)
+    first = pages[0]
+    assert worst.title[:30] in " ".join(first.split())
+    assert "Risks that matter" in first
+    assert "Sources the file cites" in first
+    # each proposal's Brief fits a page or two; each table page holds all its printed columns
+    brief = [p for p in pages if "— Brief" in p]
+    assert len(report.assessments) + 1 <= len(brief) <= 2 * (len(report.assessments) + 1)
+    needed = {
+        "Summary": ("Title", "severity"),  # "Top risk severity", the last printed
+        "Risks": ("Proposal ID", "Finding"),
+        "Indicators": ("Proposal ID", "Evidence"),
+        "Sources": ("Proposal ID", "URL"),
+        "Gate": ("Section", "Expires"),
+    }
+    for sheet, (first_header, last_header) in needed.items():
+        printed = [p for p in pages if f"— {sheet}" in p]
+        assert printed, sheet
+        for page in printed:
+            assert first_header in page
+            assert last_header in page, (sheet, page[:300])
+
+
 @pytest.mark.skipif(
     OFFICE is None,
     reason="LibreOffice (soffice/libreoffice) is not on PATH: cannot open the workbook",
@@ -706,4 +857,182 @@ def test_libreoffice_opens_and_prints_the_workbook(path: Path, tmp_path: Path) -
     assert content.startswith(b"%PDF")
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", content)
     assert boxes, "no pages in the PDF"
-    assert all(float(w) > float(h) for w, h in boxes)  # every page landscape
+    portrait = [float(w) < float(h) for w, h in boxes]
+    # the Brief (a page or two per proposal) prints portrait, every table sheet landscape
+    assert portrait[0]
+    assert not portrait[-1]
+
+
+# --- waivers, the gate, sources and the brief (issue 11) ---------------------------------------
+
+WAIVER_CONFIG = """\
+[tool.policycheck]
+fail_on = "medium"
+
+[[tool.policycheck.waivers]]
+risk = "CE03"
+proposal = "kosovo-armed-drones-2023"
+justification = "Accepted while the SRAC review group drafts drone notification rules"
+owner = "arms-control-desk@example.org"
+expires = 2099-12-31
+"""
+
+
+@pytest.fixture(scope="module")
+def gated(tmp_path_factory: pytest.TempPathFactory) -> Workbook:
+    """The workbook of a real gated run, with a waiver in the configuration."""
+    folder = tmp_path_factory.mktemp("gated")
+    (folder / "pyproject.toml").write_text(WAIVER_CONFIG, encoding="utf-8")
+    shutil.copy(PROPOSALS / "kosovo-armed-drones-2023.yaml", folder / "kosovo.yaml")
+    out = folder / "gated.xlsx"
+    result = subprocess.run(
+        [sys.executable, "-m", "policycheck", "assess", "kosovo.yaml", "-q", "--xlsx", str(out)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr  # RF03 is medium and not waived
+    return load_workbook(out)
+
+
+def test_waived_risk_is_marked_with_justification_owner_and_expiry(gated: Workbook) -> None:
+    ws = gated["Risks"]
+    rows = [dict(zip(RISK_HEADERS, r, strict=True)) for r in ws.iter_rows(2, values_only=True)]
+    ce03 = [r for r in rows if r["Risk ID"] == "CE03"]
+    assert ce03
+    for row in ce03:
+        assert row["Waived"] == "waived"
+        assert row["Waiver justification"].startswith("Accepted while the SRAC review group")
+        assert row["Waiver owner"] == "arms-control-desk@example.org"
+        assert row["Waiver expires"] == dt.datetime(2099, 12, 31)  # noqa: DTZ001 - a date cell
+    assert {r["Waived"] for r in rows if r["Risk ID"] != "CE03"} == {"no"}
+    assert ws.auto_filter.ref is not None  # the Waived column is in the filtered range
+    summary = gated["Summary"]
+    assert summary[f"{letter(summary, 'Waived risks')}2"].value == 1
+
+
+def test_gate_sheet_shows_verdict_thresholds_and_waivers(gated: Workbook) -> None:
+    rows = list(gated["Gate"].iter_rows(2, values_only=True))
+    by_section: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_section.setdefault(str(row[0]), []).append(row)
+    assert by_section["Verdict"][0][1] == "failed"
+    assert by_section["Threshold"]
+    assert any("RF03" in str(r[2]) or "high" in str(r[2]) for r in by_section["Breach"])
+    (waived,) = by_section["Waived risk"]
+    assert waived[1].startswith("CE03")
+    assert waived[3] == "arms-control-desk@example.org"
+    assert waived[4] == dt.datetime(2099, 12, 31)  # noqa: DTZ001
+
+
+def test_gate_sheet_without_a_gate_says_so(wb: Workbook) -> None:
+    (row,) = wb["Gate"].iter_rows(2, values_only=True)
+    assert row[:2] == ("Verdict", "no gate")
+
+
+def test_sources_sheet_lists_file_sources_and_reference_facts(wb: Workbook, report: Report) -> None:
+    ws = wb["Sources"]
+    head = headers(ws)
+    rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(2, values_only=True)]
+    rafale = next(a for a in report.assessments if a.proposal_id == "serbia-rafale-2024")
+    own = [r for r in rows if r["Proposal ID"] == rafale.proposal_id and r["Cited by"] == "file"]
+    assert [(r["Source ID"], r["Title"], r["URL"]) for r in own] == [
+        (c.id, c.title, c.url) for c in rafale.sources
+    ]
+    facts = [r for r in rows if r["Proposal ID"] == rafale.proposal_id and r["Cited by"] == "CE05"]
+    assert {r["Dataset"] for r in facts} == {"srac.yaml", "dyads.yaml"}
+    assert all(isinstance(r["As of"], dt.datetime) for r in facts)  # typed date cells
+    assert any("Arms Control Today" in r["Title"] for r in facts)
+
+
+def test_brief_has_a_section_per_proposal_worst_first(wb: Workbook, report: Report) -> None:
+    ws = wb["Brief"]
+    labels = [row[0] for row in ws.iter_rows(values_only=True)]
+    texts = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    worst = sorted(report.assessments, key=lambda a: a.score)
+    assert ws["A1"].value == worst[0].title
+    assert labels.count("Grade") == len(report.assessments)
+    assert len(ws.row_breaks.brk) == len(report.assessments)  # the invalid file's part too
+    for a in report.assessments:
+        assert a.title in texts
+        assert any(a.range_words in t for t in texts)
+        for r in a.risks[:3]:
+            assert any(t.startswith(f"{r.id} {r.title}") for t in texts)
+            assert any(t.startswith(r.mitigation) for t in texts)
+        for c in a.sources:
+            assert c.title in texts
+    assert any("(provisional)" in t for t in texts) == any(
+        a.provisional for a in report.assessments
+    )
+    for cell in (c for row in ws.iter_rows() for c in row if c.value is not None):
+        assert cell.font.sz >= 10  # printed at 100 %
+
+
+# --- paper and protective marking ------------------------------------------------------------
+
+
+def test_cli_marking_heads_and_foots_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "marked.xlsx"
+    args = ("assess", "proposals/serbia-rafale-2024.yaml", "--xlsx", str(target), "-q")
+    assert run_cli(*args, "--marking", "OFFICIAL-SENSITIVE", "--paper", "letter") == 0
+    wb = load_workbook(target)
+    for ws in wb.worksheets:
+        assert ws.oddHeader is not None
+        assert ws.oddFooter is not None
+        assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE"
+        assert ws.oddFooter.center.text == "OFFICIAL-SENSITIVE"
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_LETTER)
+    unmarked = tmp_path / "plain.xlsx"
+    assert run_cli("assess", "proposals/serbia-rafale-2024.yaml", "--xlsx", str(unmarked)) == 0
+    assert load_workbook(unmarked)["Brief"].oddHeader.center.text is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "en_US.UTF-8"}, "letter"),
+        ({"LANG": "de_DE.UTF-8"}, "a4"),
+        ({"LC_PAPER": "en_CA.UTF-8", "LANG": "en_GB.UTF-8"}, "letter"),
+        ({"LC_ALL": "fr_FR.UTF-8", "LC_PAPER": "en_US.UTF-8"}, "a4"),
+        ({"LANG": "C.UTF-8"}, "a4"),
+        ({}, "a4"),
+    ],
+)
+def test_default_paper_follows_the_locale(environ: dict[str, str], expected: str) -> None:
+    from policycheck.render.paper import default_paper
+
+    assert default_paper(environ) == expected
+
+
+def test_cli_paper_defaults_from_the_locale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_PAPER", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    target = tmp_path / "us.xlsx"
+    assert run_cli("assess", "proposals/serbia-rafale-2024.yaml", "-q", "--xlsx", str(target)) == 0
+    ws = load_workbook(target)["Summary"]
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_LETTER)
+
+
+@pytest.mark.parametrize("marking", ["   ", "x" * 61, "SECRET\x07"])
+def test_cli_refuses_a_marking_that_cannot_head_a_page(
+    marking: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "refused.xlsx"
+    code = run_cli(
+        "assess", "proposals/serbia-rafale-2024.yaml", "--xlsx", str(target), "--marking", marking
+    )
+    assert code == 2
+    assert "--marking" in capsys.readouterr().err
+    assert not target.exists()

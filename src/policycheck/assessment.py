@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -124,6 +125,47 @@ class WaiverUse:
 
 
 @dataclass(frozen=True, slots=True)
+class Citation:
+    """A source a reader can look up: the id evidence cites it by, title, address and date."""
+
+    id: str
+    title: str
+    url: str | None = None
+    #: ISO date, when the source gives one.
+    date: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.title]
+        if self.date:
+            parts.append(self.date)
+        if self.url:
+            parts.append(self.url)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceFact:
+    """A reference-data fact a risk rests on, so a reader can check it and see how old it is."""
+
+    #: The dataset it comes from: dyads, srac, countries ...
+    dataset: str
+    #: The fact in words ("RS–XK unresolved dispute, high acuteness").
+    fact: str
+    #: ISO date the fact is current as of.
+    as_of: str
+    sources: tuple[Citation, ...] = ()
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def cited_sources(text: str, sources: tuple[Citation, ...]) -> tuple[Citation, ...]:
+    """The sources whose id appears in ``text`` as a whole token, in the order listed."""
+    tokens = {t.rstrip(".") for t in _TOKEN.findall(text)}
+    return tuple(s for s in sources if s.id and s.id in tokens)
+
+
+@dataclass(frozen=True, slots=True)
 class Risk:
     """A flagged risk: stable id, the brief's family, severity, why and what to do."""
 
@@ -139,6 +181,8 @@ class Risk:
     #: Stable across edits elsewhere in the file: risk id, proposal id and logical YAML path.
     fingerprint: str = ""
     waiver: WaiverUse | None = None
+    #: The reference facts the risk rests on (a dyad, a ceiling, a country record).
+    references: tuple[ReferenceFact, ...] = ()
 
     @property
     def waived(self) -> bool:
@@ -221,6 +265,12 @@ class Assessment:
     shapes: tuple[str, ...] = ()
     #: Things the reader should know that are not risks: placeholders, actors with no record.
     warnings: tuple[Evidence, ...] = ()
+    #: The sources the file lists (its ``sources:``), which evidence cites by id.
+    sources: tuple[Citation, ...] = ()
+
+    def sources_in(self, text: str) -> tuple[Citation, ...]:
+        """The file's sources an evidence note cites by id."""
+        return cited_sources(text, self.sources)
 
     @property
     def insufficient(self) -> tuple[IndicatorResult, ...]:

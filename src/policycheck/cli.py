@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from policycheck.config import LoadedConfig, Settings
     from policycheck.engine import Assessor
     from policycheck.gate import Thresholds
+    from policycheck.render.paper import Paper
     from policycheck.render.paths import SourceRoot
 
 
@@ -38,6 +39,13 @@ class SeverityName(StrEnum):
     MEDIUM = "medium"
     HIGH = "high"
     CRITICAL = "critical"
+
+
+class PaperSize(StrEnum):
+    """The paper ``--paper`` names."""
+
+    A4 = "a4"
+    LETTER = "letter"
 
 
 #: What ``--format`` can print: every format but the binary workbook.
@@ -200,6 +208,24 @@ def assess(
             "--verbose", "-v", help="Say what was skipped in folders, and which config is in force."
         ),
     ] = False,
+    paper: Annotated[
+        PaperSize | None,
+        typer.Option(
+            "--paper",
+            help="Workbook: the paper it prints on (default: Letter when the locale's "
+            "territory uses it, such as en_US; else A4).",
+            show_default=False,
+        ),
+    ] = None,
+    marking: Annotated[
+        str | None,
+        typer.Option(
+            "--marking",
+            help="Workbook: a protective marking printed at the top and bottom of every page, "
+            'such as "OFFICIAL-SENSITIVE".',
+            show_default=False,
+        ),
+    ] = None,
     sarif_keep_waived: Annotated[
         bool,
         typer.Option(
@@ -221,6 +247,7 @@ def assess(
         else (Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TERMINAL)
     )
     targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], quiet=quiet)
+    workbook = _workbook_options(paper, marking)
     thresholds = _thresholds(settings, fail_under, minimums, fail_on)
     if default_gate and not thresholds.active:
         from policycheck.gate import DEFAULT_GATE
@@ -292,7 +319,15 @@ def assess(
         for problem in failure.problems:
             sys.stderr.write(f"{problem}\n")
     ci_options = _CiOptions(sarif_keep_waived, _source_root(Path.cwd()))
-    _write_outputs(report, targets, protected, explain=explain, width=width, ci=ci_options)
+    _write_outputs(
+        report,
+        targets,
+        protected,
+        explain=explain,
+        width=width,
+        ci=ci_options,
+        workbook=workbook,
+    )
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         _append_step_summary(Path(summary), report, [str(path) for _, path in targets])
@@ -575,6 +610,27 @@ class _CiOptions:
     where: SourceRoot
 
 
+@dataclass(frozen=True, slots=True)
+class _WorkbookOptions:
+    """The paper the workbook prints on, and the protective marking on every page."""
+
+    paper: Paper
+    marking: str | None
+
+
+def _workbook_options(paper: PaperSize | None, marking: str | None) -> _WorkbookOptions:
+    """The workbook's print options; a marking that cannot head a page is a usage error."""
+    from policycheck.render.paper import default_paper, marking_problem
+
+    if marking is not None:
+        problem = marking_problem(marking)
+        if problem is not None:
+            raise UsageError(problem)
+        marking = marking.strip()
+    chosen: Paper = paper.value if paper is not None else default_paper(os.environ)
+    return _WorkbookOptions(chosen, marking)
+
+
 def _source_root(cwd: Path) -> SourceRoot:
     """The repository root (the nearest folder up from ``cwd`` holding ``.git``, else ``cwd``)
     and ``cwd``, both absolute: SARIF URIs are made relative to the root, as code scanning maps
@@ -599,6 +655,7 @@ def _write_outputs(
     explain: bool,
     width: int | None,
     ci: _CiOptions,
+    workbook: _WorkbookOptions,
 ) -> None:
     from policycheck.output import write_atomic
     from policycheck.render import render
@@ -611,6 +668,8 @@ def _write_outputs(
             width=width or 100,
             keep_waived=ci.keep_waived,
             where=ci.where,
+            paper=workbook.paper,
+            marking=workbook.marking,
         )
         write_atomic(path, data, inputs=inputs)
 

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from policycheck import __version__
 from policycheck.assessment import (
     Assessment,
+    Citation,
     Evidence,
     Failure,
     Location,
@@ -44,7 +45,7 @@ from policycheck.checks.base import stated_claim
 from policycheck.errors import InputError, Problem, UsageError
 from policycheck.facts import Facts, derive_facts, one_step_lower
 from policycheck.loading import Document, load_yaml_bytes, read_bytes
-from policycheck.model import Claim, Proposal, parse_proposal
+from policycheck.model import Claim, Proposal, Source, parse_proposal
 from policycheck.reference import ReferenceData, load_reference
 from policycheck.rubric import LoadedRubric, load_rubric
 from policycheck.scoring import Observed, grade_range, improvements, score_criteria
@@ -154,6 +155,7 @@ class Assessor:
             provisional=total.coverage < rubric.coverage.minimum,
             shapes=tuple(sorted(s.value for s in facts.shapes)),
             warnings=_evidence(doc, _warnings(proposal, facts)),
+            sources=tuple(_citation(source, n) for n, source in enumerate(proposal.sources, 1)),
         )
 
     def _risk(
@@ -195,6 +197,7 @@ class Assessor:
             brief=spec.brief,
             check_id=check_id,
             fingerprint=fingerprint(hit.risk, proposal.id, hit.subject or path),
+            references=hit.references,
         )
 
     def iter_results(
@@ -439,6 +442,16 @@ def kill_workers() -> None:
             process.terminate()
     for process in workers:
         _reap(process)
+
+
+def _citation(source: Source, number: int) -> Citation:
+    """A proposal's source as reports show it; one with no id is numbered by its place."""
+    return Citation(
+        source.id or f"source-{number}",
+        source.title,
+        source.url,
+        source.date.isoformat() if source.date else None,
+    )
 
 
 def _identity(result: Assessment | Failure) -> Assessment | Failure:

@@ -13,6 +13,9 @@ from policycheck.checks.base import (
     RiskHit,
     check,
     claim_outcome,
+    dyad_fact,
+    facts_of,
+    srac_fact,
     stated_claim,
 )
 from policycheck.checks.scopes import (
@@ -113,6 +116,7 @@ def srac_ceilings(ctx: Context) -> Outcome:
                     f"{acq.recipient} {acq.category} ceiling exceeded",
                     tuple(Mark(p, note) for p in acq.paths),
                     subject=f"{acq.recipient}:{acq.category}",
+                    references=facts_of([srac_fact(ctx.reference, acq.recipient, acq.category)]),
                 )
             )
         rivals = [
@@ -135,6 +139,12 @@ def srac_ceilings(ctx: Context) -> Outcome:
                     ),
                     severity=severity,
                     subject=f"{acq.recipient}:{acq.category}:{other}",
+                    references=facts_of(
+                        [
+                            srac_fact(ctx.reference, acq.recipient, acq.category),
+                            dyad_fact(ctx.reference, rivalry),
+                        ]
+                    ),
                 )
             )
     order = ("exceeded", INSUFFICIENT, "tight", "within")
@@ -192,6 +202,7 @@ def uncovered_capabilities(ctx: Context) -> Outcome:
                     (mark,),
                     severity=severity,
                     subject=f"{t.recipient}:{t.category}:{t.system}",
+                    references=tuple(dyad_fact(ctx.reference, d) for d in disputes),
                 )
             )
     if not risks and all(t.character == "unknown" for t in transfers):
@@ -270,6 +281,7 @@ def confidence_building(ctx: Context) -> Outcome:
                 "joint exercises stated to have no notification or observers while "
                 + _left_out(sorted({r.rival for r in rivals})),
                 (*marks, Mark(("activities",), "joint exercises")),
+                references=facts_of(dyad_fact(ctx.reference, r.dyad) for r in rivals),
             ),
         )
     return Outcome(level, tuple(marks), risks)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
+from policycheck.assessment import Citation, ReferenceFact
 from policycheck.facts import Facts, Shape, YamlPath, claim_at
 from policycheck.model import Claim, Proposal
-from policycheck.reference import ReferenceData
+from policycheck.reference import Dyad, Figure, ReferenceData, SracCategory
 
 NOT_APPLICABLE = "not-applicable"
 INSUFFICIENT = "insufficient-information"
@@ -33,6 +35,8 @@ class RiskHit:
     #: What the risk is about, when a YAML path is not a stable identity (states, systems):
     #: the fingerprint uses it, so reordering a list does not make a finding look new.
     subject: str | None = None
+    #: The reference facts the risk rests on, for the reports' provenance.
+    references: tuple[ReferenceFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,3 +194,84 @@ def claim_outcome(ctx: Context, path: YamlPath, what: str) -> Outcome:
         "evidenced": f"{what} claimed, evidence: {', '.join(claim.evidence) if claim else ''}",
     }[level]
     return Outcome(level, (Mark(path, note),))
+
+
+# --- citing the reference facts a risk rests on -----------------------------------------------
+
+
+def _citations(reference: ReferenceData, ids: tuple[str, ...]) -> tuple[Citation, ...]:
+    """The reference data's sources by id; an id with no entry is shown as it is."""
+    found = []
+    for source_id in ids:
+        source = reference.sources.get(source_id)
+        if source is None:
+            found.append(Citation(source_id, source_id))
+        else:
+            date = source.date.isoformat() if source.date else None
+            found.append(Citation(source_id, source.title, source.url, date))
+    return tuple(found)
+
+
+def dyad_fact(reference: ReferenceData, dyad: Dyad) -> ReferenceFact:
+    """A dyad as the fact a conflict-escalation risk rests on."""
+    return ReferenceFact(
+        "dyads",
+        f"{'–'.join(dyad.pair)} {dyad.kind.replace('-', ' ')}, {dyad.acuteness} acuteness",
+        dyad.as_of.isoformat(),
+        _citations(reference, dyad.sources),
+    )
+
+
+def country_fact(reference: ReferenceData, code: str, what: str) -> ReferenceFact | None:
+    """A country record's field, in words (``what``), as a fact a risk rests on."""
+    country = reference.country(code)
+    if country is None:
+        return None
+    return ReferenceFact(
+        "countries",
+        f"{code} ({country.name}): {what}",
+        country.as_of.isoformat(),
+        _citations(reference, country.sources),
+    )
+
+
+def srac_fact(reference: ReferenceData, party: str, category: str) -> ReferenceFact | None:
+    """A party's SRAC ceiling and holdings for one category, with their sources and dates."""
+    record = reference.srac.parties.get(party)
+    if record is None:
+        return None
+    ceiling = record.ceilings.get(cast(SracCategory, category))
+    holdings = record.holdings.get(cast(SracCategory, category))
+
+    def shown(figure: Figure | None) -> str:
+        if figure is None:
+            return "unknown"
+        if figure.value is not None:
+            return f"{figure.value:,} ({figure.status})"
+        bounds = (
+            f"at least {figure.at_least:,}" if figure.at_least is not None else "",
+            f"at most {figure.at_most:,}" if figure.at_most is not None else "",
+        )
+        return " and ".join(b for b in bounds if b) or "unknown"
+
+    ids = (
+        tuple(
+            dict.fromkeys(
+                (*(ceiling.sources if ceiling else ()), *(holdings.sources if holdings else ()))
+            )
+        )
+        or reference.srac.sources
+    )
+    dates = [f.as_of for f in (ceiling, holdings) if f is not None and f.as_of is not None]
+    as_of = max(dates) if dates else reference.srac.as_of
+    return ReferenceFact(
+        "srac",
+        f"{party} {category.replace('-', ' ')}: ceiling {shown(ceiling)}, holdings {shown(holdings)}",
+        as_of.isoformat(),
+        _citations(reference, ids),
+    )
+
+
+def facts_of(found: Iterable[ReferenceFact | None]) -> tuple[ReferenceFact, ...]:
+    """The facts found, each once, in order (a record the data lacks is left out)."""
+    return tuple(dict.fromkeys(f for f in found if f is not None))

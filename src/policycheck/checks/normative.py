@@ -10,6 +10,8 @@ from policycheck.checks.base import (
     RiskHit,
     check,
     claim_outcome,
+    country_fact,
+    facts_of,
     stated_claim,
 )
 from policycheck.checks.scopes import (
@@ -97,6 +99,9 @@ def democratic_conditionality(ctx: Context) -> Outcome:
         "foreign and security policy, stated to carry no democratic condition",
         (*outcome.marks, *marks),
         subject="unaligned:" + ",".join(c for c, _ in partial),
+        references=facts_of(
+            country_fact(ctx.reference, code, f"CFSP alignment {how}") for code, how in partial
+        ),
     )
     return Outcome(outcome.level, outcome.marks + marks, (hit,))
 

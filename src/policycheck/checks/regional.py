@@ -11,6 +11,9 @@ from policycheck.checks.base import (
     RiskHit,
     check,
     claim_outcome,
+    country_fact,
+    dyad_fact,
+    facts_of,
     stated_claim,
 )
 from policycheck.checks.scopes import (
@@ -164,6 +167,7 @@ def rivals_left_out(ctx: Context) -> Outcome:
                 ),
                 severity=severity,
                 subject="left-out:" + ",".join(rivals),
+                references=facts_of(dyad_fact(ctx.reference, r.dyad) for r in serious),
             ),
         )
     return Outcome(worst, marks, risks)
@@ -319,6 +323,10 @@ def external_actors(ctx: Context) -> Outcome:
                 marks,
                 severity=worst,
                 subject=f"external:{first.country}",
+                references=facts_of(
+                    country_fact(ctx.reference, e.country, f"{e.concern} concern: {e.basis}")
+                    for e in known
+                ),
             ),
         )
     unknown = len(known) < len(present) or bool(unrecorded)
@@ -361,6 +369,10 @@ def recognition_divide(ctx: Context) -> Outcome:
                 "states no status-neutral arrangement",
                 marks,
                 subject=f"non-recognisers:{codes}",
+                references=facts_of(
+                    country_fact(ctx.reference, code, "does not recognise Kosovo")
+                    for code, _ in facts.non_recognisers_with_kosovo
+                ),
             ),
         )
     return Outcome(outcome.level, marks, risks)

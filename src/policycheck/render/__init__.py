@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, assert_never
 from policycheck.assessment import Report
 
 if TYPE_CHECKING:
+    from policycheck.render.paper import Paper
     from policycheck.render.paths import SourceRoot
 
 
@@ -50,11 +51,14 @@ def render(
     width: int = 100,
     keep_waived: bool = False,
     where: SourceRoot | None = None,
+    paper: Paper = "a4",
+    marking: str | None = None,
 ) -> str | bytes:
     """The report in ``fmt``; heavy libraries are imported only for the format that needs them.
 
     ``keep_waived`` concerns SARIF; ``where`` (the repository root) SARIF's URIs and the
-    GitHub annotations' files, which GitHub reads relative to the repository root.
+    GitHub annotations' files, which GitHub reads relative to the repository root;
+    ``paper`` and ``marking`` (a protective marking for every printed page) the workbook.
     """
     match fmt:
         case Format.TERMINAL:
@@ -76,7 +80,7 @@ def render(
         case Format.XLSX:
             from policycheck.render import xlsx
 
-            return xlsx.render(report)
+            return xlsx.render(report, paper=paper, marking=marking)
         case Format.SARIF:
             from policycheck.render import sarif
 

@@ -13,7 +13,15 @@ import html
 import math
 import re
 
-from policycheck.assessment import Assessment, CriterionResult, Failure, GateResult, Report
+from policycheck.assessment import (
+    Assessment,
+    Citation,
+    CriterionResult,
+    Failure,
+    GateResult,
+    ReferenceFact,
+    Report,
+)
 from policycheck.render.markdown import (
     bands_line,
     cap_text,
@@ -27,6 +35,7 @@ from policycheck.render.markdown import (
     insufficient_fields,
     not_applicable_notes,
     range_cell,
+    reference_sources,
     risk_location,
     score_text,
     severity_counts,
@@ -475,7 +484,11 @@ def _details(a: Assessment) -> list[str]:
             waiver = waiver_text(r)
             if waiver is not None:
                 out.append(f'<li class="waiver">{esc(waiver)}</li>')
-            out += [f"<li>{_code(str(e.location))} {esc(e.note)}</li>" for e in r.evidence]
+            out += [
+                f"<li>{_code(str(e.location))} {esc(e.note)}{_cites(a.sources_in(e.note))}</li>"
+                for e in r.evidence
+            ]
+            out += [f'<li class="reference">Reference: {_fact(f)}</li>' for f in r.references]
             out.append(f"<li>Mitigation: {esc(r.mitigation)}</li>")
             out.append(f"<li>Brief: {esc(r.brief)}</li>")
             out.append("</ul>")
@@ -499,6 +512,39 @@ def _details(a: Assessment) -> list[str]:
         out.append('<ul class="evidence">')
         out += [f"<li>{_code(str(w.location))} {esc(w.note)}</li>" for w in a.warnings]
         out.append("</ul>")
+    return out
+
+
+def _source(c: Citation) -> str:
+    """A source with its date and address; the address as code, never a live link, since it
+    comes from the file (the report is self-contained and follows no link)."""
+    shown = esc(c.title) + (f" ({esc(c.date)})" if c.date else "")
+    return shown + (f" {_code(c.url)}" if c.url else "")
+
+
+def _cites(cited: tuple[Citation, ...]) -> str:
+    """What an evidence note's source ids resolve to, appended to the note."""
+    return "".join(f" — {_code(c.id)}: {_source(c)}" for c in cited)
+
+
+def _fact(f: ReferenceFact) -> str:
+    """A reference fact a risk rests on: dataset, as-of date and source ids (listed below)."""
+    ids = ", ".join(_code(c.id) for c in f.sources) or "none listed"
+    return f"{esc(f.fact)} ({_code(f.dataset + '.yaml')}, as of {esc(f.as_of)}; sources: {ids})"
+
+
+def _sources(a: Assessment) -> list[str]:
+    """The sources the file lists (which evidence cites by id), then the reference data's."""
+    if not a.sources:
+        out = ["<h3>Sources</h3>", "<p>The file lists none.</p>"]
+    else:
+        out = [f"<h3>Sources ({len(a.sources)})</h3>", '<ul class="evidence">']
+        out += [f"<li>{_code(c.id)} {_source(c)}</li>" for c in a.sources] + ["</ul>"]
+    cited = reference_sources(a)
+    if cited:
+        out += [f"<h3>Reference-data sources behind the risks ({len(cited)})</h3>"]
+        out += ['<ul class="evidence">']
+        out += [f"<li>{_code(c.id)} {_source(c)}</li>" for c in cited] + ["</ul>"]
     return out
 
 
@@ -538,6 +584,7 @@ def _assessment(a: Assessment, ident: str) -> list[str]:
     out += _risks(a)
     out += _details(a)
     out += _improvements(a)
+    out += _sources(a)
     out.append("</article>")
     return out
 

@@ -7,7 +7,10 @@ one per file, in the order assessed, each either ``status: "assessed"`` with
 ``proposal``, ``score``, ``grade``, ``uncapped_grade``, ``cap``, ``criteria``
 (with ``indicators``), ``risks`` and ``improvements``, or ``status: "invalid"``
 with ``problems``. Every piece of evidence has a ``location`` {file, line,
-column, path}. See README "JSON result".
+column, path} and ``sources``: the ids of the file's ``sources`` (listed, with
+title, url and date, under the result's ``sources``) its note cites. Each risk
+lists the ``references`` it rests on: reference-data facts with their dataset,
+as-of date and sources. See README "JSON result".
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ from typing import Any
 from policycheck.assessment import (
     Assessment,
     Cap,
+    Citation,
     Evidence,
     Failure,
     GateResult,
     Location,
+    ReferenceFact,
     Report,
     Waiver,
+    cited_sources,
 )
 from policycheck.errors import Problem
 
@@ -43,8 +49,33 @@ def location(loc: Location) -> dict[str, Any]:
     return {"file": loc.file, "line": loc.line, "column": loc.column, "path": loc.path}
 
 
-def _evidence(items: tuple[Evidence, ...]) -> list[dict[str, Any]]:
-    return [{"note": e.note, "location": location(e.location)} for e in items]
+def _evidence(
+    items: tuple[Evidence, ...], sources: tuple[Citation, ...] = ()
+) -> list[dict[str, Any]]:
+    """Evidence with the ids of the file's sources each note cites (resolved under ``sources``)."""
+    return [
+        {
+            "note": e.note,
+            "location": location(e.location),
+            "sources": [c.id for c in cited_sources(e.note, sources)],
+        }
+        for e in items
+    ]
+
+
+def citation_dict(c: Citation) -> dict[str, Any]:
+    """A source as stored in JSON."""
+    return {"id": c.id, "title": c.title, "url": c.url, "date": c.date}
+
+
+def reference_dict(f: ReferenceFact) -> dict[str, Any]:
+    """A reference fact a risk rests on, with its sources and as-of date."""
+    return {
+        "dataset": f.dataset,
+        "fact": f.fact,
+        "as_of": f.as_of,
+        "sources": [citation_dict(c) for c in f.sources],
+    }
 
 
 def cap_dict(cap: Cap | None) -> dict[str, Any] | None:
@@ -66,6 +97,7 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
             "lead": a.lead,
             "participants": list(a.participants),
         },
+        "sources": [citation_dict(c) for c in a.sources],
         "kind": list(a.shapes),
         "score": num(a.score),
         "score_range": [num(a.score_low), num(a.score_high)],
@@ -96,7 +128,7 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
                         "weight": i.weight,
                         "share": num(i.share),
                         "contribution": num(i.contribution),
-                        "evidence": _evidence(i.evidence),
+                        "evidence": _evidence(i.evidence, a.sources),
                         "improve": i.improve,
                         "reference_gap": i.gap,
                     }
@@ -112,7 +144,8 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
                 "family": r.family.value,
                 "severity": r.severity.value,
                 "finding": r.finding,
-                "evidence": _evidence(r.evidence),
+                "evidence": _evidence(r.evidence, a.sources),
+                "references": [reference_dict(f) for f in r.references],
                 "location": location(r.evidence[0].location) if r.evidence else None,
                 "mitigation": r.mitigation,
                 "brief": r.brief,

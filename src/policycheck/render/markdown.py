@@ -21,11 +21,13 @@ from collections.abc import Iterable, Iterator
 
 from policycheck.assessment import (
     Assessment,
+    Citation,
     CriterionResult,
     Failure,
     GateResult,
     IndicatorStatus,
     Location,
+    ReferenceFact,
     Report,
     Risk,
     Severity,
@@ -350,7 +352,11 @@ def _details(a: Assessment) -> list[str]:
         waiver = waiver_text(r)
         if waiver is not None:
             body.append(f"- {md_text(waiver)}")
-        body += [f"- {md_code(str(e.location))} {md_text(e.note)}" for e in r.evidence]
+        body += [
+            f"- {md_code(str(e.location))} {md_text(e.note)}{_cites(a.sources_in(e.note))}"
+            for e in r.evidence
+        ]
+        body += [f"- Reference: {_fact(f)}" for f in r.references]
         body += [f"- Mitigation: {md_text(r.mitigation)}", f"- Brief: {md_text(r.brief)}", ""]
     items = list(insufficient_fields(a))
     if items:
@@ -378,6 +384,48 @@ def _details(a: Assessment) -> list[str]:
     else:
         summary = "Evidence and mitigations" if a.risks else "Unknowns and what does not apply"
     return ["<details>", f"<summary>{summary}</summary>", "", *body, "</details>", ""]
+
+
+def _source(c: Citation) -> str:
+    """A source with its date and address; the address as code, never a live link, since it
+    comes from the file."""
+    shown = md_text(c.title) + (f" ({md_text(c.date)})" if c.date else "")
+    return shown + (f" {md_code(c.url)}" if c.url else "")
+
+
+def _cites(cited: tuple[Citation, ...]) -> str:
+    """What an evidence note's source ids resolve to, appended to the note."""
+    return "".join(f" — {md_code(c.id)}: {_source(c)}" for c in cited)
+
+
+def _fact(f: ReferenceFact) -> str:
+    """A reference fact a risk rests on: dataset, as-of date and source ids (listed below)."""
+    ids = ", ".join(md_code(c.id) for c in f.sources) or "none listed"
+    return f"{md_text(f.fact)} ({md_code(f.dataset + '.yaml')}, as of {f.as_of}; sources: {ids})"
+
+
+def reference_sources(a: Assessment) -> tuple[Citation, ...]:
+    """Every source the reference facts behind ``a``'s risks cite, each once, by id."""
+    found: dict[str, Citation] = {}
+    for r in a.risks:
+        for f in r.references:
+            for c in f.sources:
+                found.setdefault(c.id, c)
+    return tuple(sorted(found.values(), key=lambda c: c.id))
+
+
+def _sources(a: Assessment) -> list[str]:
+    """The sources the file lists (which evidence cites by id), then the reference data's."""
+    if not a.sources:
+        lines = ["**Sources**: the file lists none.", ""]
+    else:
+        lines = [f"**Sources ({len(a.sources)})**", ""]
+        lines += [f"- {md_code(c.id)} {_source(c)}" for c in a.sources] + [""]
+    cited = reference_sources(a)
+    if cited:
+        lines += [f"**Reference-data sources behind the risks ({len(cited)})**", ""]
+        lines += [f"- {md_code(c.id)} {_source(c)}" for c in cited] + [""]
+    return lines
 
 
 def _improvements(a: Assessment) -> list[str]:
@@ -413,6 +461,7 @@ def _assessment(a: Assessment) -> list[str]:
     lines += _risks(a)
     lines += _details(a)
     lines += _improvements(a)
+    lines += _sources(a)
     return lines
 
 

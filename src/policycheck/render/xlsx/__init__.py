@@ -1,0 +1,640 @@
+"""The Excel workbook (``--xlsx FILE``, ``--output xlsx=FILE``): for a minister on paper and
+an analyst on screen.
+
+Sheets, in order:
+
+1. **Brief** — one printed page per proposal: title, grade, score range and coverage
+   (provisional or not), the risks that matter with their mitigations and waivers, the
+   changes that would raise the score most, the sources and the reference facts behind
+   the risks.
+2. **Summary** — one row per proposal, worst (lowest score) first, then the files that
+   could not be assessed, marked ``invalid``. Grade and score cells coloured by grade
+   band, scores with data bars / a 3-colour scale.
+3. **Risks** — one row per piece of evidence of each flagged risk (tidy: evidence,
+   location, line and path line up), the most severe first; ``Waived`` to filter on,
+   with the waiver's justification, owner and expiry.
+4. **Indicators** — one row per proposal × indicator, unknowns highlighted.
+5. **Sources** — one row per source: each file's ``sources:``, and the sources of the
+   reference facts (dyads, ceilings, country records) each risk rests on, with as-of dates.
+6. **Charts** — live charts from the Summary sheet: overall score by proposal with a
+   gridline at each grade band, and the criteria of each proposal on a radar.
+7. **Gate** — the verdict, thresholds, breaches and waivers (or that no gate was asked).
+8. **About** — tool, rubric and reference versions, inputs and their SHA-256,
+   grade bands, caps and how scores are made.
+
+Printing: text is never printed below 8 points. Each table sheet prints landscape at
+the scale that fits its *printed* columns (the first ones; the rest are for the screen
+and for filtering) but never below 73 % of 11-point text; the Brief prints portrait at
+100 %. The paper is A4 or Letter; a protective marking, when given, heads and foots
+every page.
+
+Text from proposals is always written as text (never a formula), cut to Excel's
+32,767-character limit with a visible marker. The workbook depends only on the
+``Report`` (and the paper and marking): document dates and zip timestamps come from
+``report.generated_at``, so the same report gives the same bytes. openpyxl is imported
+inside ``render`` so that assessing without ``--xlsx`` never pays for it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from policycheck.assessment import IndicatorStatus, Report
+from policycheck.render.paper import PAPERS, Paper
+from policycheck.render.xlsx.brief import write_brief
+from policycheck.render.xlsx.styles import (
+    BOLD,
+    INSUFFICIENT,
+    INSUFFICIENT_STATUS,
+    INVALID,
+    INVALID_STATUS,
+    NOT_APPLICABLE,
+    PLAIN,
+    SEVERITY_LOOKS,
+    WAIVED,
+    Look,
+)
+from policycheck.render.xlsx.styles import (
+    Styles as _Styles,
+)
+from policycheck.render.xlsx.tables import (
+    ABOUT,
+    BAR_MAX_PROPOSALS,
+    BRIEF,
+    CHARTS,
+    EXCEL_CELL_LIMIT,
+    FIRST_ZIP_ENTRY,
+    FORMULA_START,
+    GATE,
+    GRADE_COLOURS,
+    INDICATORS,
+    INSUFFICIENT_FILL,
+    INVALID_FILL,
+    LINE_HEIGHT,
+    MAX_ROW_HEIGHT,
+    RADAR_MAX_SERIES,
+    RISKS,
+    SEVERITY_COLOURS,
+    SHEETS,
+    SOURCES,
+    STATUS_TEXT,
+    SUMMARY,
+    TRUNCATION_MARKER,
+    ZIP_MIN,
+    Column,
+    Table,
+    about_table,
+    criteria_of,
+    gate_table,
+    header_text,
+    indicators_table,
+    moment_of,
+    risks_table,
+    sheet_name,
+    sources_table,
+    summary_table,
+    tabulate,
+    text,
+)
+from policycheck.text import xml_text
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from openpyxl.cell.cell import Cell
+    from openpyxl.chart.text import RichText
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+#: Paper widths (cm), the side margins, and the smallest scale: 11-point text at 73 % is 8 pt.
+PAPER_WIDTH_CM: dict[Paper, float] = {"a4": 29.7, "letter": 27.94}
+MARGIN_CM = 1.0
+MIN_PRINT_SCALE = 73
+#: Printed centimetres per unit of column width at 100 % (measured in LibreOffice with
+#: Carlito, Calibri's metric twin; Excel's are a little narrower, so this errs on the safe side).
+CM_PER_WIDTH = 0.21
+#: The Charts sheet's width in character units (its charts are 24 cm wide).
+CHART_WIDTH = 124.0
+#: Radar series colours and markers, told apart in colour and in black and white.
+RADAR_COLOURS = (
+    "1F77B4",
+    "D62728",
+    "2CA02C",
+    "FF7F0E",
+    "9467BD",
+    "8C564B",
+    "E377C2",
+    "7F7F7F",
+    "BCBD22",
+    "17BECF",
+    "000000",
+    "AEC7E8",
+)
+RADAR_MARKERS = ("circle", "square", "triangle", "diamond", "x", "star", "plus", "dash")
+
+
+def _width(column: Column, values: Iterable[object]) -> float:
+    longest = len(column.header)
+    for value in values:
+        if isinstance(value, str):
+            longest = max(longest, max((len(line) for line in value.split("\n")), default=0))
+        elif isinstance(value, float):
+            longest = max(longest, 6)
+    return max(column.min_width, min(column.max_width, longest + 2))
+
+
+def _summary_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+    if row[status] == "invalid":
+        return INVALID_STATUS if index == status else INVALID
+    if column.kind == "severity":
+        return SEVERITY_LOOKS.get(row[index], PLAIN)
+    return PLAIN
+
+
+def _risks_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+    if column.kind == "severity":
+        return SEVERITY_LOOKS.get(row[index], PLAIN)
+    if column.header == "Waived" and row[index] != "no":
+        return WAIVED
+    return PLAIN
+
+
+def _indicators_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+    if row[status] == STATUS_TEXT[IndicatorStatus.INSUFFICIENT]:
+        return INSUFFICIENT_STATUS if index == status else INSUFFICIENT
+    if row[status] == STATUS_TEXT[IndicatorStatus.NOT_APPLICABLE]:
+        return NOT_APPLICABLE
+    return PLAIN
+
+
+def _about_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+    return BOLD if index == 0 else PLAIN
+
+
+def _plain_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+    return PLAIN
+
+
+_LOOKS = {
+    SUMMARY: _summary_look,
+    RISKS: _risks_look,
+    INDICATORS: _indicators_look,
+    SOURCES: _plain_look,
+    GATE: _about_look,
+    ABOUT: _about_look,
+}
+
+
+def _cell(ws: Worksheet, row: int, column: int, value: Any, style: StyleArray) -> Cell:
+    from openpyxl.cell.cell import Cell
+
+    if isinstance(value, str):
+        value = text(value)  # every string, once, here
+    cell = Cell(ws, row=row, column=column, value=value, style_array=style)
+    if isinstance(value, str) and value and value[0] in FORMULA_START:
+        # openpyxl takes a str starting with "=" for a formula: keep it text, and have
+        # Excel keep it text when the cell is edited.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> float:
+    """Cells (styled as they are made), widths, heights, filter, frozen panes and print area
+    of a table; returns the width of its printed columns (in character units)."""
+    from openpyxl.utils import get_column_letter
+
+    columns = table.columns
+    header = styles.array("header")
+    ws.append([_cell(ws, 1, i, c.header, header) for i, c in enumerate(columns, start=1)])
+    look = _LOOKS[table.name]
+    headers = [c.header for c in columns]
+    status = headers.index("Status") if "Status" in headers else 0
+    plain = [styles.array(c.kind) for c in columns]
+    for number, row in enumerate(table.rows, start=2):
+        cells = []
+        for index, value in enumerate(row):
+            special = look(row, index, columns[index], status)
+            style = plain[index] if special == PLAIN else styles.array(columns[index].kind, special)
+            cells.append(_cell(ws, number, index + 1, value, style))
+        ws.append(cells)
+    widths = [
+        _width(column, (row[index] for row in table.rows)) for index, column in enumerate(columns)
+    ]
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(max(1, len(columns)))
+    ws.auto_filter.ref = f"A1:{last}{max(1, len(table.rows) + 1)}"
+    ws.freeze_panes = "B2" if table.name not in (ABOUT, GATE) else "A2"
+    _row_heights(ws, table, widths)
+    printed = [w for c, w in zip(columns, widths, strict=True) if c.printed]
+    assert all(c.printed for c in columns[: len(printed)]), "printed columns come first"
+    last_printed = get_column_letter(max(1, len(printed)))
+    ws.print_area = f"A1:{last_printed}{max(1, len(table.rows) + 1)}"
+    return sum(printed)
+
+
+def _lines(value: object, width: float) -> int:
+    """How many lines ``value`` takes, wrapped in a column ``width`` characters wide."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * 1.2) - 1)
+    return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
+
+
+def _row_heights(ws: Worksheet, table: Table, widths: Sequence[float]) -> None:
+    """Heights that show wrapped text whole: spreadsheets do not grow rows written by a program."""
+    wrapped = [
+        (index, widths[index])
+        for index, column in enumerate(table.columns)
+        if column.kind == "wrap"
+    ]
+    header = max(_lines(c.header, w) for c, w in zip(table.columns, widths, strict=True))
+    ws.row_dimensions[1].height = min(MAX_ROW_HEIGHT, max(2, header) * LINE_HEIGHT)
+    if not wrapped:
+        return
+    for number, row in enumerate(table.rows, start=2):
+        lines = max(_lines(row[index], width) for index, width in wrapped)
+        if lines > 1:
+            ws.row_dimensions[number].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
+
+
+def _conditional_formats(ws: Worksheet, table: Table, report: Report, styles: _Styles) -> None:
+    """Summary: grade and score coloured by grade band, data bars and colour scales on scores."""
+    from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule, FormulaRule
+    from openpyxl.utils import get_column_letter
+
+    headers = [c.header for c in table.columns]
+    last_row = max(2, len(table.rows) + 1)
+    grade_letter = get_column_letter(headers.index("Grade") + 1)
+    score_col = headers.index("Score") + 1
+    score_letter = get_column_letter(score_col)
+    grade_range = f"{grade_letter}2:{grade_letter}{last_row}"
+    score_range = f"{score_letter}2:{score_letter}{last_row}"
+    upper: float | None = None
+    for grade, floor in sorted(report.grade_bands, key=lambda band: -band[1]):
+        background, colour = GRADE_COLOURS.get(grade, (INVALID_FILL, "000000"))
+        fill, font = styles.fill(background), styles.font(bold=True, color=colour)
+        ws.conditional_formatting.add(
+            grade_range,
+            CellIsRule(  # type: ignore[no-untyped-call]
+                operator="equal", formula=[f'"{grade}"'], fill=fill, font=font
+            ),
+        )
+        cell = f"{score_letter}2"
+        test = f"{cell}>={floor:g}" if upper is None else f"{cell}>={floor:g},{cell}<{upper:g}"
+        ws.conditional_formatting.add(
+            score_range,
+            FormulaRule(  # type: ignore[no-untyped-call]
+                formula=[f"AND(ISNUMBER({cell}),{test})"], fill=fill, font=font
+            ),
+        )
+        upper = floor
+    ws.conditional_formatting.add(
+        score_range,
+        DataBarRule(  # type: ignore[no-untyped-call]
+            start_type="num", start_value=0, end_type="num", end_value=100, color="5B9BD5"
+        ),
+    )
+    for index, column in enumerate(table.columns, start=1):
+        if column.kind == "score" and index != score_col:
+            letter = get_column_letter(index)
+            ws.conditional_formatting.add(
+                f"{letter}2:{letter}{last_row}",
+                ColorScaleRule(  # type: ignore[no-untyped-call]
+                    start_type="num",
+                    start_value=0,
+                    start_color="F8696B",
+                    mid_type="num",
+                    mid_value=50,
+                    mid_color="FFEB84",
+                    end_type="num",
+                    end_value=100,
+                    end_color="63BE7B",
+                ),
+            )
+
+
+def _chart_text(size: int) -> RichText:
+    """Chart text properties: ``size`` in hundredths of a point."""
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    return RichText(
+        p=[
+            Paragraph(
+                pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)),
+                endParaRPr=CharacterProperties(sz=size),
+            )
+        ]
+    )
+
+
+def _charts(
+    wb: Workbook,
+    styles: _Styles,
+    summary: Worksheet,
+    table: Table,
+    assessed: int,
+    criteria: Sequence[tuple[str, str]],
+    bands: Sequence[tuple[str, float]],
+) -> None:
+    from openpyxl.chart import BarChart, RadarChart, Reference, Series
+    from openpyxl.chart.data_source import AxDataSource, StrRef
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.chart.series import SeriesLabel
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.utils import quote_sheetname
+    from openpyxl.worksheet.pagebreak import Break
+
+    ws = wb.create_sheet(sheet_name(CHARTS))
+    headers = [c.header for c in table.columns]
+    if assessed == 0:
+        ws["A1"] = "No proposal was assessed: nothing to chart."
+        ws["A1"].font = styles.font(bold=True, size=12)
+        return
+    bars = min(assessed, BAR_MAX_PROPOSALS)
+    ws["A1"] = (
+        f"Charts of the {assessed} assessed proposal(s), drawn live from the {SUMMARY} sheet"
+        if bars == assessed
+        else f"Charts of the first {bars} rows of the {SUMMARY} sheet ({assessed} assessed "
+        "proposals): sort it to choose which"
+    )
+    ws["A1"].font = styles.font(bold=True, size=12)
+    score_col = headers.index("Score") + 1
+    first_criterion = headers.index(criteria[0][1]) + 1 if criteria else score_col
+
+    bar = BarChart()
+    bar.type = "bar"
+    bar.style = 10
+    bar.title = (
+        "Overall score by proposal"
+        if bars == assessed
+        else f"Overall score, first {bars} of {assessed} proposals"
+    )
+    bar.add_data(
+        Reference(summary, min_col=score_col, min_row=1, max_row=bars + 1),
+        titles_from_data=True,
+    )
+    ids = Reference(summary, min_col=1, min_row=2, max_row=bars + 1)
+    bar.series[0].cat = AxDataSource(strRef=StrRef(str(ids)))  # text labels, not numbers
+    bar.legend = None
+    bar.x_axis.scaling.orientation = "maxMin"  # first proposal at the top
+    bar.x_axis.delete = False
+    bar.x_axis.tickLblSkip = 1  # a label on every bar, small enough to fit
+    bar.x_axis.txPr = _chart_text(900)
+    bar.y_axis.delete = False
+    bar.y_axis.scaling.min = 0
+    bar.y_axis.scaling.max = 100
+    bar.y_axis.majorUnit = _band_step(bands)
+    bar.y_axis.txPr = _chart_text(900)
+    bar.y_axis.title = "Score (0–100); gridlines at the grade bands: " + ", ".join(
+        f"{grade} ≥ {floor:g}" for grade, floor in bands
+    )
+    bar.y_axis.number_format = "0"
+    bar.dataLabels = DataLabelList(
+        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
+    )
+    bar.dataLabels.position = "outEnd"
+    bar.dataLabels.txPr = _chart_text(900)
+    bar.gapWidth = 60
+    bar.width = 24
+    bar.height = max(8.0, 3.0 + 0.42 * bars)  # at most one printed page
+    ws.add_chart(bar, "A3")
+
+    radar = RadarChart()
+    radar.type = "marker"
+    shown = min(assessed, RADAR_MAX_SERIES)
+    radar.title = (
+        "Criterion scores by proposal"
+        if shown == assessed
+        else f"Criterion scores, first {shown} of {assessed} proposals"
+    )
+    last_criterion = first_criterion + len(criteria) - 1
+    sheet = quote_sheetname(summary.title)
+    for row in range(2, shown + 2):
+        series = Series(
+            Reference(
+                summary, min_col=first_criterion, max_col=last_criterion, min_row=row, max_row=row
+            )
+        )
+        series.tx = SeriesLabel(strRef=StrRef(f"{sheet}!$A${row}"))
+        radar.series.append(series)
+    titles = Reference(
+        summary, min_col=first_criterion, max_col=last_criterion, min_row=1, max_row=1
+    )
+    for number, series in enumerate(radar.series):
+        series.cat = AxDataSource(strRef=StrRef(str(titles)))
+        colour = RADAR_COLOURS[number % len(RADAR_COLOURS)]
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 22000  # EMU: about 1.75 pt
+        series.marker.symbol = RADAR_MARKERS[number % len(RADAR_MARKERS)]
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+        series.marker.graphicalProperties.line.solidFill = colour
+    radar.y_axis.scaling.min = 0
+    radar.y_axis.scaling.max = 100
+    radar.y_axis.majorUnit = 25
+    radar.y_axis.number_format = "0"
+    radar.y_axis.delete = False
+    radar.x_axis.delete = False
+    radar.x_axis.txPr = _chart_text(900)
+    radar.y_axis.txPr = _chart_text(900)
+    radar.width = 24
+    radar.height = 14
+    # Each chart on its own printed page: a default row is about 0.53 cm high.
+    radar_row = 3 + int(bar.height / 0.53) + 2
+    ws.row_breaks.append(Break(id=radar_row - 1))
+    ws.add_chart(radar, f"A{radar_row}")
+    ws.column_dimensions["A"].width = 12
+
+
+def _band_step(bands: Sequence[tuple[str, float]]) -> float:
+    """A gridline step from 0 that puts a line on every grade band's floor (10 when none fits).
+
+    The largest step dividing every floor: 5 for the default rubric's 40, 55, 70 and 85.
+    The axis title names the bands, since their lines are among the others.
+    """
+    floors = [round(floor) for _, floor in bands if floor > 0]
+    if not floors or any(abs(floor - round(floor)) > 1e-9 for _, floor in bands):
+        return 10
+    step = 0
+    for floor in floors:
+        step = math.gcd(step, floor)
+    return step if step >= 5 else 10
+
+
+def _scale(width: float, paper: Paper) -> int:
+    """The print scale (%) that fits ``width`` character units across a landscape page,
+    never below what keeps 11-point text at 8 points: wider sheets run onto more pages."""
+    page = PAPER_WIDTH_CM[paper] - 2 * MARGIN_CM
+    needed = CM_PER_WIDTH * width + 0.5
+    return max(MIN_PRINT_SCALE, min(100, int(100 * page / needed)))
+
+
+def _print_setup(ws: Worksheet, options: PrintOptions, width: float | None) -> None:
+    """Landscape at a legible scale (or ``width`` None: the Brief, portrait at 100%); the
+    title, date and any protective marking in the header, page numbers in the footer."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    portrait = width is None
+    ws.page_setup.orientation = "portrait" if portrait else "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER if options.paper == "letter" else ws.PAPERSIZE_A4
+    scale = 100 if width is None else _scale(width, options.paper)
+    ws.page_setup.scale = scale
+    # LibreOffice scales the header and footer with the page: size them so they print at 8 pt.
+    small = max(8, math.ceil(8 * 100 / scale))
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+    if ws.title not in (CHARTS, BRIEF):
+        ws.print_title_rows = "1:1"
+    ws.page_margins.left = ws.page_margins.right = MARGIN_CM / 2.54
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_options.gridLines = ws.title not in (CHARTS, BRIEF)
+    header, footer = ws.oddHeader, ws.oddFooter
+    assert header is not None
+    assert footer is not None
+    header.left.text = header_text(f"{options.title} — {ws.title}")
+    header.right.text = header_text(options.date)
+    footer.left.text = header_text(options.rubric)
+    footer.right.text = "Page &P of &N"
+    for part in (header.left, header.right, footer.left, footer.right):
+        part.size = small
+    if options.marking:
+        for part in (header.center, footer.center):
+            part.text = header_text(options.marking)
+            part.size = small + 2
+            part.font = "Calibri,Bold"
+
+
+def _properties(wb: Workbook, report: Report, moment: dt.datetime) -> None:
+    props = wb.properties
+    naive = moment.replace(tzinfo=None)
+    props.title = "policycheck assessment"
+    props.subject = text(f"{report.rubric.title} ({report.rubric.id} {report.rubric.version})")
+    props.creator = "policycheck"
+    props.lastModifiedBy = "policycheck"
+    props.description = text(
+        f"{len(report.assessments)} proposal(s) assessed, {len(report.failures)} invalid; "
+        f"policycheck {report.tool_version}, generated {report.generated_at}"
+    )
+    props.keywords = "policycheck, assessment, defence cooperation"
+    props.created = naive
+    props.modified = naive
+
+
+def _normalise_zip(data: bytes, moment: dt.datetime, replace: dict[str, bytes]) -> bytes:
+    """The same package with fixed timestamps, attributes, order and compression."""
+    when = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        names = source.namelist()
+        names.sort(key=lambda name: name != FIRST_ZIP_ENTRY)  # stable: keeps openpyxl's order
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o600 << 16
+            payload = replace.get(name)
+            target.writestr(
+                info, source.read(name) if payload is None else payload, compresslevel=6
+            )
+    return out.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOptions:
+    """What every printed page carries: title, date, rubric, paper and protective marking."""
+
+    title: str
+    date: str
+    rubric: str
+    paper: Paper = "a4"
+    marking: str = ""
+
+
+def render(report: Report, *, paper: Paper = "a4", marking: str | None = None) -> bytes:
+    """The workbook of ``report`` as the bytes of an .xlsx file.
+
+    ``paper`` is "a4" or "letter"; ``marking`` (a protective marking such as
+    "OFFICIAL-SENSITIVE") is printed at the centre of every page's header and footer.
+    """
+    from openpyxl import Workbook
+    from openpyxl.xml.functions import tostring
+
+    moment = moment_of(report.generated_at)
+    options = PrintOptions(
+        "policycheck assessment",
+        moment.date().isoformat(),
+        # the rubric's id and version only: its title would run into a centred marking
+        f"rubric {report.rubric.id} {report.rubric.version}",
+        paper,
+        xml_text(marking or "").strip(),
+    )
+    generated = None if moment == ZIP_MIN else moment.replace(tzinfo=None)
+    criteria = criteria_of(report)
+    tables = {
+        table.name: tabulate(table)
+        for table in (
+            summary_table(report, criteria),
+            risks_table(report),
+            indicators_table(report),
+            sources_table(report),
+            gate_table(report),
+            about_table(report, generated),
+        )
+    }
+    wb = Workbook()
+    wb.remove(wb.worksheets[0])
+    styles = _Styles(wb)
+    widths: dict[str, float | None] = {}
+    for name in SHEETS:
+        if name == BRIEF:
+            write_brief(wb.create_sheet(sheet_name(name)), report, styles)
+            widths[name] = None
+        elif name == CHARTS:
+            bands = sorted(report.grade_bands, key=lambda band: -band[1])
+            _charts(
+                wb, styles, wb[SUMMARY], tables[SUMMARY], len(report.assessments), criteria, bands
+            )
+            widths[name] = CHART_WIDTH
+        else:
+            widths[name] = _write_table(wb.create_sheet(sheet_name(name)), tables[name], styles)
+    _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
+    for ws in wb.worksheets:
+        _print_setup(ws, options, widths[ws.title])
+    wb.active = 0
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    # Saving stamps the workbook's "modified" time with the clock: put generated_at back.
+    _properties(wb, report, moment)
+    core = tostring(wb.properties.to_tree())
+    return _normalise_zip(buffer.getvalue(), moment, {"docProps/core.xml": core})
+
+
+__all__ = [
+    "BAR_MAX_PROPOSALS",
+    "EXCEL_CELL_LIMIT",
+    "GRADE_COLOURS",
+    "INSUFFICIENT_FILL",
+    "INVALID_FILL",
+    "PAPERS",
+    "RADAR_MAX_SERIES",
+    "SEVERITY_COLOURS",
+    "SHEETS",
+    "TRUNCATION_MARKER",
+    "render",
+    "sheet_name",
+    "text",
+]
