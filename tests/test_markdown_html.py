@@ -464,7 +464,9 @@ def test_html_radar_is_accessible_and_labelled(all_samples: Report) -> None:
         assert f'<title id="p{n}-radar-title">Criterion scores of ' in svg
         assert f'<desc id="p{n}-radar-desc">' in svg
         for c in a.criteria:
-            shown = "not applicable" if c.score is None else md_render.score_text(c.score)
+            shown = (
+                md_render.criterion_missing(c) if c.score is None else md_render.score_text(c.score)
+            )
             assert shown in svg, (a.proposal_id, c.id)
         assert svg.count('class="ring"') == 2 * len(html_render.RADAR_RINGS)  # rings and values
         assert svg.count("<line ") == len(a.criteria)

@@ -27,6 +27,8 @@ from policycheck.render.markdown import (
     cap_text,
     clean,
     criteria_titles,
+    criterion_missing,
+    criterion_score,
     files_line,
     gate_notes,
     gate_verdict,
@@ -255,7 +257,7 @@ def radar(a: Assessment, ident: str) -> str:
     n = len(criteria)
     colour = GRADE_COLOUR.get(a.grade, GRADE_OTHER)
     described = "; ".join(
-        f"{c.title} {score_text(c.score) if c.score is not None else NOT_APPLICABLE}"
+        f"{c.title} {criterion_score(c) if c.score is not None else criterion_missing(c)}"
         for c in criteria
     )
     parts = [
@@ -308,14 +310,16 @@ def _label(c: CriterionResult, k: int, n: int) -> str:
     anchor = "middle" if abs(cos) < 0.35 else ("start" if cos > 0 else "end")
     words = _wrap(c.title)
     # Keep a label beside the chart inside the drawing (about 7 px a character at 12 px).
-    wide = 7.0 * max(len(line) for line in [*words, NOT_APPLICABLE if c.score is None else ""])
+    wide = 7.0 * max(
+        len(line) for line in [*words, criterion_missing(c) if c.score is None else ""]
+    )
     if anchor == "start":
         x = min(x, RADAR_WIDTH - wide - 4)
     elif anchor == "end":
         x = max(x, wide + 4)
     lines = [esc(line) for line in words]
     if c.score is None:
-        lines.append(f'<tspan class="na" font-style="italic">{NOT_APPLICABLE}</tspan>')
+        lines.append(f'<tspan class="na" font-style="italic">{criterion_missing(c)}</tspan>')
     else:
         lines.append(f'<tspan font-weight="700">{score_text(c.score)}</tspan>')
     count = len(lines)
@@ -392,7 +396,7 @@ def _summary(report: Report, ids: dict[int, str]) -> list[str]:
                 ]
             )
             continue
-        scores = [score_text(c.score) for c in res.criteria][: len(criteria)]
+        scores = [criterion_score(c) for c in res.criteria][: len(criteria)]
         scores += [""] * (len(criteria) - len(scores))
         top = res.risks[0] if res.risks else None
         rows.append(
@@ -431,7 +435,7 @@ def _criteria(a: Assessment) -> list[str]:
         [
             esc(c.title),
             f"{c.weight:g}",
-            score_text(c.score),
+            criterion_score(c),
             range_cell(c.low, c.high),
             "n/a" if c.low is None else f"{c.coverage:.0%}",
             esc(c.counters),

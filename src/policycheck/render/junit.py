@@ -34,6 +34,7 @@ from policycheck.assessment import (
     Report,
     Risk,
 )
+from policycheck.render.markdown import criterion_score
 from policycheck.text import xml_text
 
 GATE_CASE = "gate thresholds"
@@ -129,7 +130,7 @@ def _cases(a: Assessment, gate: GateResult | None) -> list[_Case]:
 
 
 def _score_line(c: CriterionResult) -> str:
-    score = "n/a" if c.score is None else f"{c.score:.1f}/100"
+    score = criterion_score(c) if c.score is None else f"{c.score:.1f}/100"
     return f"Score {score} (weight {c.weight:g}; answers {c.counters})"
 
 

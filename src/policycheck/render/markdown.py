@@ -102,6 +102,18 @@ def score_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
+def criterion_score(c: CriterionResult) -> str:
+    """A criterion's score, "n/a" where none of it applies, "unknown" where nothing is known."""
+    if c.score is not None:
+        return f"{c.score:.1f}"
+    return "n/a" if c.low is None else "unknown"
+
+
+def criterion_missing(c: CriterionResult) -> str:
+    """Why a criterion has no score, in words: it does not apply, or nothing of it is known."""
+    return "not applicable" if c.low is None else "unknown"
+
+
 def insufficient_count(c: CriterionResult) -> int:
     return sum(i.status is IndicatorStatus.INSUFFICIENT for i in c.indicators)
 
@@ -268,7 +280,7 @@ def _summary(report: Report) -> list[str]:
                 ]
             )
             continue
-        scores = [score_text(c.score) for c in res.criteria][: len(criteria)]
+        scores = [criterion_score(c) for c in res.criteria][: len(criteria)]
         scores += [""] * (len(criteria) - len(scores))
         top = res.risks[0] if res.risks else None
         rows.append(
@@ -305,7 +317,7 @@ def _criteria(a: Assessment) -> list[str]:
         [
             md_text(c.title, table=True),
             f"{c.weight:g}",
-            score_text(c.score),
+            criterion_score(c),
             range_cell(c.low, c.high),
             "n/a" if c.low is None else f"{c.coverage:.0%}",
             md_text(c.counters, table=True),

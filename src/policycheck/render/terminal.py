@@ -19,6 +19,7 @@ from policycheck.assessment import (
     Report,
     Severity,
 )
+from policycheck.render.markdown import criterion_score
 
 GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "red", "F": "bold red"}
 SEVERITY_STYLE = {
@@ -67,7 +68,7 @@ def _criteria_table(a: Assessment) -> Table:
         table.add_row(
             c.title,
             f"{c.weight:g}",
-            _score(c.score),
+            criterion_score(c),
             _range(c.low, c.high),
             "n/a" if c.low is None else f"{c.coverage:.0%}",
             c.counters,
@@ -146,7 +147,7 @@ def _improvements(a: Assessment) -> Iterator[RenderableType]:
 
 def _explain_criterion(c: CriterionResult) -> Table:
     table = Table(
-        title=f"{c.title}: {_score(c.score)} (weight {c.weight:g})",
+        title=f"{c.title}: {criterion_score(c)} (weight {c.weight:g})",
         title_justify="left",
         show_edge=False,
     )
@@ -259,7 +260,7 @@ def summary(report: Report) -> Table:
                 f"{len(r.problems)} problem(s)",
             )
             continue
-        scores = [_score(c.score) for c in r.criteria][:4]
+        scores = [criterion_score(c) for c in r.criteria][:4]
         scores += [""] * (4 - len(scores))
         counts = "/".join(str(sum(x.severity is s for x in r.risks)) for s in reversed(Severity))
         top = f"{r.risks[0].id} {r.risks[0].severity.value}" if r.risks else "—"
