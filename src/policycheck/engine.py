@@ -531,7 +531,7 @@ def _claims(
 def _evidence(doc: Document, marks: Iterable[Mark]) -> tuple[Evidence, ...]:
     result = []
     for mark in marks:
-        line, column = doc.position(mark.path)
+        line, column = doc.place(mark.path)
         dotted = ".".join(str(p) for p in mark.path)
         result.append(Evidence(mark.note, Location(doc.origin, line, column, dotted)))
     return tuple(result)

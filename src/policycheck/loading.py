@@ -79,6 +79,14 @@ class Document:
             return self.keys[path]
         return best
 
+    def place(self, loc: tuple[Any, ...]) -> tuple[int, int]:
+        """Where ``loc`` is, or where it would be written: its deepest known ancestor, or, for a
+        top-level key the file does not have, its last line (not line 1, which says nothing)."""
+        top = next((p for p in loc if isinstance(p, (str, int))), None)
+        if top is not None and (top,) not in self.values and (top,) not in self.keys:
+            return (max((line for line, _ in self.keys.values()), default=1), 1)
+        return self.position(loc)
+
     def location(self, loc: tuple[Any, ...], *, key: bool = False) -> str:
         line, column = self.position(loc, key=key)
         return f"{self.origin}:{line}:{column}"
