@@ -37,14 +37,16 @@ import datetime as dt
 import io
 import math
 import re
+import shutil
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from policycheck.assessment import (
     Assessment,
     Evidence,
+    Failure,
     IndicatorStatus,
     Report,
     Severity,
@@ -187,19 +189,76 @@ def _moment(generated_at: str) -> dt.datetime:
 class Table:
     name: str
     columns: tuple[Column, ...]
-    rows: list[tuple[Any, ...]]
+    #: Read more than once (widths, then cells): a list, or ``_Rows`` made afresh each time.
+    rows: Collection[tuple[Any, ...]]
 
 
-def _criteria(report: Report) -> list[tuple[str, str]]:
+class _Rows(Collection[tuple[Any, ...]]):
+    """Rows made afresh by ``make`` at each reading, so a long table is never held whole."""
+
+    def __init__(self, make: Callable[[], Iterator[tuple[Any, ...]]], count: int) -> None:
+        self._make = make
+        self._count = count
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return self._make()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, row: object) -> bool:
+        return any(row == mine for mine in self)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRows:
+    """What the workbook shows of one result, as plain values (text, numbers, None).
+
+    ``render_rows`` writes a workbook from these: a large batch reduces each
+    result to its rows as it arrives (they pickle small) instead of keeping
+    every result's objects until the end.
+    """
+
+    file: str
+    assessed: bool
+    #: (id, title, score) of each criterion, in rubric order; none for an invalid file.
+    criteria: tuple[tuple[str, str, float | None], ...]
+    #: The Summary row's cells before the criterion columns, and after them.
+    summary: tuple[tuple[Any, ...], tuple[Any, ...]]
+    risks: tuple[tuple[Any, ...], ...]
+    indicators: tuple[tuple[Any, ...], ...]
+    #: The row of the About sheet's list of inputs.
+    about: tuple[Any, ...]
+
+
+def result_rows(result: Assessment | Failure) -> ResultRows:
+    """The rows of every sheet that one result fills."""
+    if isinstance(result, Assessment):
+        return _assessed_rows(result)
+    problems = "\n".join(f"{p.line}:{p.column}: {p.message}" for p in result.problems)
+    summary = (
+        ("", "Invalid file: not assessed", "invalid", "", "", "", None, None, None, None, None, ""),
+        (*(None for _ in SEVERITIES), "", "", problems, result.file),
+    )
+    about = (
+        "Input",
+        result.file,
+        result.file_sha256 or "—",
+        f"invalid: {len(result.problems)} problem(s)",
+    )
+    return ResultRows(result.file, False, (), summary, (), (), about)
+
+
+def _criteria(results: Iterable[ResultRows]) -> list[tuple[str, str]]:
     """(id, title) of the criteria, in rubric order, as the assessments give them."""
     seen: dict[str, str] = {}
-    for a in report.assessments:
-        for c in a.criteria:
-            seen.setdefault(c.id, c.title)
+    for r in results:
+        for cid, title, _ in r.criteria:
+            seen.setdefault(cid, title)
     return list(seen.items())
 
 
-def _summary(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
+def _summary(results: Collection[ResultRows], criteria: Sequence[tuple[str, str]]) -> Table:
     columns = (
         Column("ID", "wrap", 10, 26),
         Column("Title", "wrap", 20, 34),
@@ -220,82 +279,54 @@ def _summary(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
         Column("Notes", "wrap", 16, 28),
         Column("File", "wrap", 16, 28),
     )
-    rows: list[tuple[Any, ...]] = []
-    for a in report.assessments:
-        scores = {c.id: c.score for c in a.criteria}
-        counts = dict.fromkeys(SEVERITIES, 0)
-        for r in a.risks:
-            counts[r.severity] += 1
-        top = a.risks[0] if a.risks else None
-        note = (
-            ""
-            if a.cap is None
-            else f"Grade capped from {a.uncapped_grade} at {a.cap.max_grade}: "
-            f"{a.cap.severity.value} risk {a.cap.risk_id}"
-        )
-        rows.append(
-            (
-                a.proposal_id,
-                a.title,
-                a.status,
-                a.lead or "",
-                ", ".join(a.participants),
-                a.grade,
-                a.score,
-                a.score_low,
-                a.score_high,
-                round(a.coverage * 100, 1),
-                round(a.cited * 100, 1),
-                "yes" if a.provisional else "no",
-                *(scores.get(cid) for cid, _ in criteria),
-                *(counts[s] for s in SEVERITIES),
-                "" if top is None else f"{top.id} {top.title}",
-                "" if top is None else top.severity.value,
-                note,
-                a.file,
-            )
-        )
-    for f in report.failures:
-        problems = "\n".join(f"{p.line}:{p.column}: {p.message}" for p in f.problems)
-        rows.append(
-            (
-                "",
-                "Invalid file: not assessed",
-                "invalid",
-                "",
-                "",
-                "",
-                None,
-                None,
-                None,
-                None,
-                None,
-                "",
-                *(None for _ in criteria),
-                *(None for _ in SEVERITIES),
-                "",
-                "",
-                problems,
-                f.file,
-            )
-        )
-    return Table(SUMMARY, columns, rows)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        # Assessed proposals first, then the files that could not be assessed.
+        for wanted in (True, False):
+            for r in results:
+                if r.assessed is wanted:
+                    scores = {cid: score for cid, _, score in r.criteria}
+                    before, after = r.summary
+                    yield (*before, *(scores.get(cid) for cid, _ in criteria), *after)
+
+    return Table(SUMMARY, columns, _Rows(rows, len(results)))
 
 
-def _risks(report: Report) -> Table:
-    columns = (
-        Column("Proposal ID", "text", 10, 32),
-        Column("Risk ID", "text", 7, 8),
-        Column("Risk", "wrap", 16, 32),
-        Column("Family", "text", 14, 22),
-        Column("Severity", "severity", 9, 9),
-        Column("Finding", "wrap", 20, 45),
-        Column("Evidence", "wrap", 20, 50),
-        Column("Location", "wrap", 16, 40),
-        Column("Mitigation", "wrap", 20, 45),
-        Column("Brief reference", "wrap", 16, 30),
+def _assessed_rows(a: Assessment) -> ResultRows:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for r in a.risks:
+        counts[r.severity] += 1
+    top = a.risks[0] if a.risks else None
+    note = (
+        ""
+        if a.cap is None
+        else f"Grade capped from {a.uncapped_grade} at {a.cap.max_grade}: "
+        f"{a.cap.severity.value} risk {a.cap.risk_id}"
     )
-    rows: list[tuple[Any, ...]] = [
+    summary = (
+        (
+            a.proposal_id,
+            a.title,
+            a.status,
+            a.lead or "",
+            ", ".join(a.participants),
+            a.grade,
+            a.score,
+            a.score_low,
+            a.score_high,
+            round(a.coverage * 100, 1),
+            round(a.cited * 100, 1),
+            "yes" if a.provisional else "no",
+        ),
+        (
+            *(counts[s] for s in SEVERITIES),
+            "" if top is None else f"{top.id} {top.title}",
+            "" if top is None else top.severity.value,
+            note,
+            a.file,
+        ),
+    )
+    risks = tuple(
         (
             a.proposal_id,
             r.id,
@@ -308,13 +339,52 @@ def _risks(report: Report) -> Table:
             r.mitigation,
             r.brief,
         )
-        for a in report.assessments
         for r in a.risks
-    ]
-    return Table(RISKS, columns, rows)
+    )
+    indicators = tuple(
+        (
+            a.proposal_id,
+            c.title,
+            i.check_id,
+            i.title,
+            STATUS_TEXT[i.status],
+            i.level,
+            i.points,
+            i.weight,
+            i.share,
+            i.contribution,
+            _evidence_lines(i.evidence),
+        )
+        for c in a.criteria
+        for i in c.indicators
+    )
+    about = (
+        "Input",
+        a.file,
+        a.file_sha256 or "—",
+        f"assessed: grade {a.grade}, score {a.score:.1f}",
+    )
+    criteria = tuple((c.id, c.title, c.score) for c in a.criteria)
+    return ResultRows(a.file, True, criteria, summary, risks, indicators, about)
 
 
-def _indicators(report: Report) -> Table:
+def _risks(results: Iterable[ResultRows]) -> Table:
+    columns = (
+        Column("Proposal ID", "text", 10, 32),
+        Column("Risk ID", "text", 7, 8),
+        Column("Risk", "wrap", 16, 32),
+        Column("Family", "text", 14, 22),
+        Column("Severity", "severity", 9, 9),
+        Column("Finding", "wrap", 20, 45),
+        Column("Evidence", "wrap", 20, 50),
+        Column("Location", "wrap", 16, 40),
+        Column("Mitigation", "wrap", 20, 45),
+        Column("Brief reference", "wrap", 16, 30),
+    )
+    return Table(RISKS, columns, [row for r in results for row in r.risks])
+
+
+def _indicators(results: Collection[ResultRows]) -> Table:
     columns = (
         Column("Proposal ID", "text", 10, 32),
         Column("Criterion", "wrap", 12, 26),
@@ -328,30 +398,13 @@ def _indicators(report: Report) -> Table:
         Column("Contribution", "score", 12, 12),
         Column("Evidence", "wrap", 30, 70),
     )
-    rows: list[tuple[Any, ...]] = []
-    for a in report.assessments:
-        for c in a.criteria:
-            title = c.title
-            for i in c.indicators:
-                rows.append(
-                    (
-                        a.proposal_id,
-                        title,
-                        i.check_id,
-                        i.title,
-                        STATUS_TEXT[i.status],
-                        i.level,
-                        i.points,
-                        i.weight,
-                        i.share,
-                        i.contribution,
-                        _evidence_lines(i.evidence),
-                    )
-                )
-    return Table(INDICATORS, columns, rows)
+    count = sum(len(r.indicators) for r in results)
+    return Table(
+        INDICATORS, columns, _Rows(lambda: (i for r in results for i in r.indicators), count)
+    )
 
 
-def _about(report: Report) -> Table:
+def _about(report: Report, results: Iterable[ResultRows]) -> Table:
     columns = (
         Column("Section", "text", 10, 16),
         Column("Item", "wrap", 14, 40),
@@ -368,12 +421,7 @@ def _about(report: Report) -> Table:
         ("Rubric", "SHA-256", rubric.sha256, ""),
         ("Reference data", "Digest", report.reference_digest, ""),
     ]
-    for result in report.results:
-        if isinstance(result, Assessment):
-            detail = f"assessed: grade {result.grade}, score {result.score:.1f}"
-        else:
-            detail = f"invalid: {len(result.problems)} problem(s)"
-        rows.append(("Input", result.file, result.file_sha256 or "—", detail))
+    rows.extend(r.about for r in results)
     bands = sorted(report.grade_bands, key=lambda band: -band[1])
     for grade, floor in bands:
         rows.append(("Grade band", grade, f"score ≥ {floor:g}", ""))
@@ -418,28 +466,36 @@ def _sort_risks(table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ..
 
 
 def _tabulate(table: Table) -> Table:
-    """``table`` with typed cells, its risks sorted."""
-    rows = [
-        tuple(_typed(value, column.kind) for value, column in zip(row, table.columns, strict=True))
-        for row in table.rows
-    ]
+    """``table`` with typed cells (made as each row is read), its risks sorted."""
+    columns, source = table.columns, table.rows
+
+    def typed() -> Iterator[tuple[Any, ...]]:
+        for row in source:
+            yield tuple(_typed(value, c.kind) for value, c in zip(row, columns, strict=True))
+
     if table.name == RISKS:
-        rows = _sort_risks(table, rows)
-    return dataclasses.replace(table, rows=rows)
+        return dataclasses.replace(table, rows=_sort_risks(table, list(typed())))
+    return dataclasses.replace(table, rows=_Rows(typed, len(source)))
 
 
 #: Kinds whose cells are written as floating-point numbers.
 _FLOAT_KINDS: frozenset[Kind] = frozenset({"score", "number", "share"})
 
 
-def _width(column: Column, values: Iterable[object]) -> float:
-    longest = len(column.header)
-    for value in values:
-        if isinstance(value, str):
-            longest = max(longest, max((len(line) for line in value.split("\n")), default=0))
-        elif isinstance(value, float):
-            longest = max(longest, 6)
-    return max(column.min_width, min(column.max_width, longest + 2))
+def _widths(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list[float]:
+    """Each column's width: its longest line of text, within its bounds (one reading of rows)."""
+    longest = [len(column.header) for column in columns]
+    for row in rows:
+        for index, value in enumerate(row):
+            if isinstance(value, str):
+                most = max((len(line) for line in value.split("\n")), default=0)
+                longest[index] = max(longest[index], most)
+            elif isinstance(value, float):
+                longest[index] = max(longest[index], 6)
+    return [
+        max(column.min_width, min(column.max_width, most + 2))
+        for column, most in zip(columns, longest, strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,32 +628,52 @@ def _cell(ws: Worksheet, row: int, column: int, value: Any, style: StyleArray) -
 
 
 def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> None:
-    """Cells (styled as they are made), widths, heights, filter and frozen panes of a table."""
+    """Cells (styled as they are made), widths, heights, filter and frozen panes of a table.
+
+    The sheet is written as it is filled (openpyxl's write-only mode): what
+    comes before the rows in the file (widths, panes, size) is set first, and
+    each row's height before the row.
+    """
     from openpyxl.utils import get_column_letter
 
     columns = table.columns
+    widths = _widths(columns, table.rows)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(max(1, len(columns)))
+    ws.auto_filter.ref = f"A1:{last}{max(1, len(table.rows) + 1)}"
+    ws.freeze_panes = "B2" if table.name != ABOUT else "A2"
+    _declare_size(ws, f"A1:{last}{len(table.rows) + 1}")
     header = styles.array("header")
+    lines = max(_lines(c.header, w) for c, w in zip(columns, widths, strict=True))
+    ws.row_dimensions[1].height = min(MAX_ROW_HEIGHT, max(2, lines) * LINE_HEIGHT)
     ws.append([_cell(ws, 1, i, c.header, header) for i, c in enumerate(columns, start=1)])
     look = _LOOKS[table.name]
     headers = [c.header for c in columns]
     status = headers.index("Status") if "Status" in headers else 0
     plain = [styles.array(c.kind) for c in columns]
+    wrapped = [(index, widths[index]) for index, c in enumerate(columns) if c.kind == "wrap"]
     for number, row in enumerate(table.rows, start=2):
         cells = []
         for index, value in enumerate(row):
             special = look(row, index, columns[index], status)
             style = plain[index] if special == PLAIN else styles.array(columns[index].kind, special)
             cells.append(_cell(ws, number, index + 1, value, style))
+        # Heights that show wrapped text whole: spreadsheets do not grow rows a program wrote.
+        lines = max((_lines(row[index], width) for index, width in wrapped), default=1)
+        if lines > 1:
+            ws.row_dimensions[number].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
         ws.append(cells)
-    widths = [
-        _width(column, (row[index] for row in table.rows)) for index, column in enumerate(columns)
-    ]
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    last = get_column_letter(max(1, len(columns)))
-    ws.auto_filter.ref = f"A1:{last}{max(1, len(table.rows) + 1)}"
-    ws.freeze_panes = "B2" if table.name != ABOUT else "A2"
-    _row_heights(ws, table, widths)
+        ws.row_dimensions.pop(number, None)  # written with its row: not kept
+
+
+def _declare_size(ws: Worksheet, ref: str) -> None:
+    """Have the sheet's ``<dimension>`` written, as openpyxl does for a sheet held in memory.
+
+    openpyxl writes it for a sheet that can say its size (``calculate_dimension``);
+    a write-only sheet cannot, as it is written before its rows are known.
+    """
+    ws.calculate_dimension = lambda: ref  # type: ignore[method-assign]
 
 
 def _lines(value: object, width: float) -> int:
@@ -606,23 +682,6 @@ def _lines(value: object, width: float) -> int:
         return 1
     per_line = max(1, int(width * 1.2) - 1)
     return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
-
-
-def _row_heights(ws: Worksheet, table: Table, widths: Sequence[float]) -> None:
-    """Heights that show wrapped text whole: spreadsheets do not grow rows written by a program."""
-    wrapped = [
-        (index, widths[index])
-        for index, column in enumerate(table.columns)
-        if column.kind == "wrap"
-    ]
-    header = max(_lines(c.header, w) for c, w in zip(table.columns, widths, strict=True))
-    ws.row_dimensions[1].height = min(MAX_ROW_HEIGHT, max(2, header) * LINE_HEIGHT)
-    if not wrapped:
-        return
-    for number, row in enumerate(table.rows, start=2):
-        lines = max(_lines(row[index], width) for index, width in wrapped)
-        if lines > 1:
-            ws.row_dimensions[number].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
 
 
 def _conditional_formats(ws: Worksheet, table: Table, report: Report, styles: _Styles) -> None:
@@ -697,7 +756,7 @@ def _chart_text(size: int) -> RichText:
 
 
 def _charts(
-    wb: Workbook,
+    ws: Worksheet,
     styles: _Styles,
     summary: Worksheet,
     table: Table,
@@ -711,20 +770,20 @@ def _charts(
     from openpyxl.utils import quote_sheetname
     from openpyxl.worksheet.pagebreak import Break
 
-    ws = wb.create_sheet(sheet_name(CHARTS))
     headers = [c.header for c in table.columns]
     if assessed == 0:
-        ws["A1"] = "No proposal was assessed: nothing to chart."
-        ws["A1"].font = styles.font(bold=True, size=12)
+        _chart_heading(ws, styles, "No proposal was assessed: nothing to chart.")
         return
     bars = min(assessed, BAR_MAX_PROPOSALS)
-    ws["A1"] = (
+    ws.column_dimensions["A"].width = 12  # written before the heading's row
+    _chart_heading(
+        ws,
+        styles,
         f"Charts of the {assessed} assessed proposal(s), drawn live from the {SUMMARY} sheet"
         if bars == assessed
         else f"Charts of the first {bars} rows of the {SUMMARY} sheet ({assessed} assessed "
-        "proposals): sort it to choose which"
+        "proposals): sort it to choose which",
     )
-    ws["A1"].font = styles.font(bold=True, size=12)
     score_col = headers.index("Score") + 1
     first_criterion = score_col + 1
 
@@ -798,14 +857,24 @@ def _charts(
     radar_row = 3 + int(bar.height / 0.53) + 2
     ws.row_breaks.append(Break(id=radar_row - 1))
     ws.add_chart(radar, f"A{radar_row}")
-    ws.column_dimensions["A"].width = 12
+
+
+def _chart_heading(ws: Worksheet, styles: _Styles, heading: str) -> None:
+    """The Charts sheet's one cell, A1, in bold."""
+    from openpyxl.cell.cell import Cell
+
+    cell = Cell(ws, row=1, column=1, value=heading)
+    cell.font = styles.font(bold=True, size=12)
+    _declare_size(ws, "A1:A1")
+    ws.append([cell])
 
 
 def _print_setup(ws: Worksheet, title: str, date: str, rubric: str) -> None:
     from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # a write-only sheet lacks the name
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     if ws.sheet_properties.pageSetUpPr is None:
@@ -830,7 +899,9 @@ def _print_setup(ws: Worksheet, title: str, date: str, rubric: str) -> None:
     footer.right.size = 8
 
 
-def _properties(wb: Workbook, report: Report, moment: dt.datetime) -> None:
+def _properties(
+    wb: Workbook, report: Report, moment: dt.datetime, assessed: int, invalid: int
+) -> None:
     props = wb.properties
     naive = moment.replace(tzinfo=None)
     props.title = "policycheck assessment"
@@ -838,7 +909,7 @@ def _properties(wb: Workbook, report: Report, moment: dt.datetime) -> None:
     props.creator = "policycheck"
     props.lastModifiedBy = "policycheck"
     props.description = text(
-        f"{len(report.assessments)} proposal(s) assessed, {len(report.failures)} invalid; "
+        f"{assessed} proposal(s) assessed, {invalid} invalid; "
         f"policycheck {report.tool_version}, generated {report.generated_at}"
     )
     props.keywords = "policycheck, assessment, defence cooperation"
@@ -862,14 +933,29 @@ def _normalise_zip(data: bytes, moment: dt.datetime, replace: dict[str, bytes]) 
             info.create_system = 0
             info.external_attr = 0o600 << 16
             payload = replace.get(name)
-            target.writestr(
-                info, source.read(name) if payload is None else payload, compresslevel=6
-            )
+            if payload is not None:
+                target.writestr(info, payload, compresslevel=6)
+                continue
+            # A sheet of a large batch is hundreds of MB unpacked: copied a piece at a time.
+            # zlib's default level is 6, and deflate's output does not depend on the pieces.
+            info.file_size = source.getinfo(name).file_size
+            with source.open(name) as part, target.open(info, "w") as copy:
+                shutil.copyfileobj(part, copy, 1 << 20)
     return out.getvalue()
 
 
 def render(report: Report) -> bytes:
     """The workbook of ``report`` as the bytes of an .xlsx file."""
+    return render_rows(report, [result_rows(r) for r in report.results])
+
+
+def render_rows(report: Report, results: Collection[ResultRows]) -> bytes:
+    """The workbook of ``report`` whose results are ``results`` (``report.results`` unread).
+
+    ``results`` is read several times, one result at a time (a list, or a
+    collection that unpacks each result as it is read), and the sheets are
+    written as they are filled: a batch of any size is never held as cells.
+    """
     from openpyxl import Workbook
     from openpyxl.xml.functions import tostring
 
@@ -877,34 +963,45 @@ def render(report: Report) -> bytes:
     date = moment.date().isoformat()
     title = "policycheck assessment"
     rubric = f"{report.rubric.title} ({report.rubric.id} {report.rubric.version})"
-    criteria = _criteria(report)
+    criteria = _criteria(results)
+    assessed = sum(r.assessed for r in results)
     tables = {
         table.name: _tabulate(table)
         for table in (
-            _summary(report, criteria),
-            _risks(report),
-            _indicators(report),
-            _about(report),
+            _summary(results, criteria),
+            _risks(results),
+            _indicators(results),
+            _about(report, results),
         )
     }
-    wb = Workbook()
-    wb.remove(wb.worksheets[0])
+    wb = Workbook(write_only=True)
     styles = _Styles(wb)
     for name in SHEETS:
-        if name == CHARTS:
-            _charts(wb, styles, wb[SUMMARY], tables[SUMMARY], len(report.assessments), criteria)
-        else:
-            _write_table(wb.create_sheet(sheet_name(name)), tables[name], styles)
-    _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
-    for ws in wb.worksheets:
+        # Each sheet is written as it is filled: what precedes its rows is set first.
+        ws = wb.create_sheet(sheet_name(name))
         _print_setup(ws, title, date, rubric)
+        if name == CHARTS:
+            _charts(ws, styles, wb[SUMMARY], tables[SUMMARY], assessed, criteria)
+        else:
+            _write_table(ws, tables[name], styles)
+    _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
     wb.active = 0
     buffer = io.BytesIO()
     wb.save(buffer)
     # Saving stamps the workbook's "modified" time with the clock: put generated_at back.
-    _properties(wb, report, moment)
+    _properties(wb, report, moment, assessed, len(results) - assessed)
     core = tostring(wb.properties.to_tree())
     return _normalise_zip(buffer.getvalue(), moment, {"docProps/core.xml": core})
 
 
-__all__ = ["EXCEL_CELL_LIMIT", "SHEETS", "TRUNCATION_MARKER", "render", "sheet_name", "text"]
+__all__ = [
+    "EXCEL_CELL_LIMIT",
+    "SHEETS",
+    "TRUNCATION_MARKER",
+    "ResultRows",
+    "render",
+    "render_rows",
+    "result_rows",
+    "sheet_name",
+    "text",
+]
