@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from policycheck.assessment import Waiver
+    from policycheck.batch import Batch, Plan
     from policycheck.config import LoadedConfig, Settings
     from policycheck.engine import Assessor
     from policycheck.gate import Thresholds
@@ -299,6 +301,21 @@ def assess(
         and not loaded.settings.waivers
         and not os.environ.get("GITHUB_STEP_SUMMARY")
     )
+    soft = settings.soft_fail if soft_fail is None else soft_fail
+    baseline = baseline or loaded.resolve(settings.baseline)
+    # Only JSON asked for: results are kept compact, not whole (see batch). The workbook
+    # still needs the whole report (its Brief, Gate and Sources sheets read every result).
+    compact = (
+        not streamable
+        and (quiet or fmt is Format.JSON)
+        and all(f is Format.JSON for f, _ in targets)
+        and not os.environ.get("GITHUB_STEP_SUMMARY")
+    )
+    plan = (
+        _batch_plan(assessor, loaded, thresholds, baseline, [f for f, _ in targets])
+        if compact
+        else None
+    )
     with _progress(len(files)) as bar:
         task = bar.add_task("assessing", total=len(files)) if bar is not None else None
         advance = (lambda n: bar.advance(task, n)) if bar is not None and task is not None else None
@@ -306,15 +323,16 @@ def assess(
             # Nothing needs the whole batch first: write each result as it arrives.
             _stream_json(assessor, files, jobs, advance)
             return
-        report = assessor.run(files, jobs=jobs, progress=advance)
-    report = _gate(
-        report,
-        assessor,
-        loaded,
-        thresholds,
-        soft=settings.soft_fail if soft_fail is None else soft_fail,
-        baseline=baseline or loaded.resolve(settings.baseline),
-    )
+        if plan is not None:
+            from policycheck import batch
+
+            done = batch.run(assessor, files, plan, jobs=jobs, progress=advance)
+        else:
+            report = assessor.run(files, jobs=jobs, progress=advance)
+    if plan is not None:
+        _finish_batch(done, plan, assessor, targets, protected, soft=soft, quiet=quiet)
+        return
+    report = _gate(report, assessor, loaded, thresholds, soft=soft, baseline=baseline)
     for failure in report.failures:
         for problem in failure.problems:
             sys.stderr.write(f"{problem}\n")
@@ -495,6 +513,23 @@ def _gate(
 
     from policycheck import gate
 
+    _check_gate_names(assessor, loaded, thresholds)
+    today = dt.datetime.now(dt.UTC).date()
+    report, expired, unused = gate.apply_waivers(
+        report, loaded.waivers(), today, assessor.loaded.rubric
+    )
+    _warn_waivers(expired, unused)
+    if not thresholds.active:
+        return report
+    thresholds = _with_coverage(thresholds, assessor)
+    recorded = gate.read_baseline(baseline) if baseline is not None else None
+    return gate.evaluate(
+        report, thresholds, soft=soft, expired=expired, unused=unused, baseline=recorded
+    )
+
+
+def _check_gate_names(assessor: Assessor, loaded: LoadedConfig, thresholds: Thresholds) -> None:
+    """Minimums name known criteria, waivers known risks or checks; else a usage error."""
     rubric = assessor.loaded.rubric
     criteria = rubric.criteria
     for name, _ in thresholds.minimums:
@@ -511,10 +546,9 @@ def _gate(
             raise UsageError(
                 f"{w.origin}: waiver names '{w.target}', which is neither a risk nor a check id"
             )
-    today = dt.datetime.now(dt.UTC).date()
-    report, expired, unused = gate.apply_waivers(
-        report, loaded.waivers(), today, assessor.loaded.rubric
-    )
+
+
+def _warn_waivers(expired: tuple[Waiver, ...], unused: tuple[Waiver, ...]) -> None:
     for w in expired:
         sys.stderr.write(
             f"{w.origin}: waiver of {w.target} for {w.proposal} expired on {w.expires}\n"
@@ -523,16 +557,79 @@ def _gate(
         sys.stderr.write(
             f"{w.origin}: waiver of {w.target} for {w.proposal} matches no finding (unused)\n"
         )
-    if not thresholds.active:
-        return report
+
+
+def _with_coverage(thresholds: Thresholds, assessor: Assessor) -> Thresholds:
+    """A grade, score or criterion threshold asks for the rubric's coverage unless one is set."""
     if thresholds.min_coverage is None and (
         thresholds.fail_under is not None or thresholds.minimums
     ):
-        thresholds = dataclasses.replace(thresholds, min_coverage=rubric.coverage.minimum)
-    recorded = gate.read_baseline(baseline) if baseline is not None else None
-    return gate.evaluate(
-        report, thresholds, soft=soft, expired=expired, unused=unused, baseline=recorded
+        minimum = assessor.loaded.rubric.coverage.minimum
+        return dataclasses.replace(thresholds, min_coverage=minimum)
+    return thresholds
+
+
+def _batch_plan(
+    assessor: Assessor,
+    loaded: LoadedConfig,
+    thresholds: Thresholds,
+    baseline: Path | None,
+    formats: list[Format],
+) -> Plan:
+    """What ``_gate`` does, decided before the batch so that each result is gated as it comes."""
+    import datetime as dt
+
+    from policycheck import gate
+    from policycheck.batch import Plan
+
+    _check_gate_names(assessor, loaded, thresholds)
+    recorded = None
+    if thresholds.active:
+        thresholds = _with_coverage(thresholds, assessor)
+        recorded = gate.read_baseline(baseline) if baseline is not None else None
+    return Plan(
+        waivers=tuple(loaded.waivers()),
+        today=dt.datetime.now(dt.UTC).date(),
+        rubric=assessor.loaded.rubric,
+        thresholds=thresholds,
+        baseline=recorded,
     )
+
+
+def _finish_batch(
+    done: Batch,
+    plan: Plan,
+    assessor: Assessor,
+    targets: list[tuple[Format, Path]],
+    inputs: list[Path],
+    *,
+    soft: bool,
+    quiet: bool,
+) -> None:
+    """What ``assess`` does after a compact batch: as after a whole report, same bytes."""
+    from policycheck.output import write_atomic
+    from policycheck.streams import guarded_stdout
+
+    unused, expired = done.verdicts(plan)
+    _warn_waivers(expired, unused)
+    report = assessor.report(())
+    if plan.thresholds.active:
+        verdict = done.gate_result(plan, soft=soft, expired=expired, unused=unused)
+        report = dataclasses.replace(report, gate=verdict)
+    for problem in done.problems:
+        sys.stderr.write(f"{problem}\n")
+    for _format, path in targets:
+        data = done.json_chunks(report)
+        write_atomic(path, data, inputs=inputs)
+    if not quiet:
+        with guarded_stdout():
+            sys.stdout.writelines(done.json_chunks(report))
+    if report.gate is not None:
+        _gate_summary(report)
+    if done.failures:
+        raise typer.Exit(ExitCode.BAD_INPUT)
+    if report.gate is not None and not report.gate.passed and not report.gate.soft:
+        raise typer.Exit(ExitCode.GATE_FAILED)
 
 
 def _gate_summary(report: Report) -> None:

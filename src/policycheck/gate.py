@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from policycheck.assessment import (
     Assessment,
     Breach,
+    Failure,
     GateResult,
     Report,
     Risk,
@@ -104,48 +105,67 @@ def apply_waivers(
     waivers = tuple(waivers)
     used: set[Waiver] = set()
     expired: set[Waiver] = set()
-    results: list[Any] = []
-    for result in report.results:
-        if not isinstance(result, Assessment):
-            results.append(result)
-            continue
-        risks: list[Risk] = []
-        for risk in result.risks:
-            matches = [
-                w
-                for w in waivers
-                if w.proposal == result.proposal_id and w.target in (risk.id, risk.check_id)
-            ]
-            if not matches:
-                risks.append(risk)
-                continue
-            used.update(matches)
-            # A renewed waiver wins over the one it replaces: the latest expiry decides.
-            match = max(matches, key=lambda w: w.expires)
-            active = match.active_on(today)
-            if not active:
-                expired.add(match)
-            risks.append(dataclasses.replace(risk, waiver=WaiverUse(match, active)))
-        # Re-grade as the engine did: the stored coverage is rounded, the provisional flag exact.
-        coverage = 0.0 if result.provisional else 1.0
-        total = Totals(result.score, result.score_low, result.score_high, coverage, 1.0)
-        graded = grade_range(rubric, total, tuple(risks))
-        results.append(
-            dataclasses.replace(
-                result,
-                risks=tuple(risks),
-                grade=graded.grade,
-                uncapped_grade=graded.uncapped,
-                cap=graded.cap,
-                grade_low=graded.low,
-                grade_high=graded.high,
-            )
-        )
+    results = [
+        waive(r, waivers, today, rubric, used, expired) if isinstance(r, Assessment) else r
+        for r in report.results
+    ]
     assessed = {r.proposal_id for r in report.assessments}
+    unused, ordered_expired = waiver_verdicts(waivers, used, expired, assessed)
+    return dataclasses.replace(report, results=tuple(results)), ordered_expired, unused
+
+
+def waive(
+    result: Assessment,
+    waivers: tuple[Waiver, ...],
+    today: Any,
+    rubric: Rubric,
+    used: set[Waiver],
+    expired: set[Waiver],
+) -> Assessment:
+    """``result`` with its waived risks marked and re-graded without them (see ``apply_waivers``).
+
+    One result at a time, so a large batch need not be held whole: the waivers
+    that matched are added to ``used``, the expired ones among them to ``expired``.
+    """
+    risks: list[Risk] = []
+    for risk in result.risks:
+        matches = [
+            w
+            for w in waivers
+            if w.proposal == result.proposal_id and w.target in (risk.id, risk.check_id)
+        ]
+        if not matches:
+            risks.append(risk)
+            continue
+        used.update(matches)
+        # A renewed waiver wins over the one it replaces: the latest expiry decides.
+        match = max(matches, key=lambda w: w.expires)
+        active = match.active_on(today)
+        if not active:
+            expired.add(match)
+        risks.append(dataclasses.replace(risk, waiver=WaiverUse(match, active)))
+    # Re-grade as the engine did: the stored coverage is rounded, the provisional flag exact.
+    coverage = 0.0 if result.provisional else 1.0
+    total = Totals(result.score, result.score_low, result.score_high, coverage, 1.0)
+    graded = grade_range(rubric, total, tuple(risks))
+    return dataclasses.replace(
+        result,
+        risks=tuple(risks),
+        grade=graded.grade,
+        uncapped_grade=graded.uncapped,
+        cap=graded.cap,
+        grade_low=graded.low,
+        grade_high=graded.high,
+    )
+
+
+def waiver_verdicts(
+    waivers: tuple[Waiver, ...], used: set[Waiver], expired: set[Waiver], assessed: set[str]
+) -> tuple[tuple[Waiver, ...], tuple[Waiver, ...]]:
+    """The unused waivers (of proposals in ``assessed``) and the expired ones, in file order."""
     unused = tuple(w for w in waivers if w not in used and w.proposal in assessed)
     # An expired waiver that a newer one replaced is not worth a warning.
-    ordered_expired = tuple(w for w in waivers if w in expired)
-    return dataclasses.replace(report, results=tuple(results)), ordered_expired, unused
+    return unused, tuple(w for w in waivers if w in expired)
 
 
 def evaluate(
@@ -161,34 +181,54 @@ def evaluate(
     breaches: list[Breach] = []
     absorbed = 0
     for result in report.results:
-        if not isinstance(result, Assessment):
-            first = result.problems[0] if result.problems else None
-            breaches.append(
-                Breach(
-                    "invalid",
-                    result.file,
-                    None,
-                    f"cannot be assessed: {len(result.problems)} problem(s)",
-                    first.line if first else 1,
-                    first.column if first else 1,
-                )
-            )
-            continue
-        found = _breaches(result, thresholds)
-        found.extend(_coverage_breach(result, thresholds))
-        kept = [_fell(b, result, baseline) for b in found if not _absorbed(b, result, baseline)]
-        absorbed += len(found) - len(kept)
-        breaches.extend(kept)
-    gate = GateResult(
-        passed=not breaches,
+        found, skipped = result_breaches(result, thresholds, baseline)
+        breaches.extend(found)
+        absorbed += skipped
+    gate = verdict(breaches, absorbed, thresholds, soft=soft, expired=expired, unused=unused)
+    return dataclasses.replace(report, gate=gate)
+
+
+def result_breaches(
+    result: Assessment | Failure, thresholds: Thresholds, baseline: Baseline | None
+) -> tuple[list[Breach], int]:
+    """The breaches of one result, and how many more the baseline absorbed."""
+    if not isinstance(result, Assessment):
+        first = result.problems[0] if result.problems else None
+        invalid = Breach(
+            "invalid",
+            result.file,
+            None,
+            f"cannot be assessed: {len(result.problems)} problem(s)",
+            first.line if first else 1,
+            first.column if first else 1,
+        )
+        return [invalid], 0
+    found = _breaches(result, thresholds)
+    found.extend(_coverage_breach(result, thresholds))
+    kept = [_fell(b, result, baseline) for b in found if not _absorbed(b, result, baseline)]
+    return kept, len(found) - len(kept)
+
+
+def verdict(
+    breaches: Iterable[Breach],
+    absorbed: int,
+    thresholds: Thresholds,
+    *,
+    soft: bool,
+    expired: tuple[Waiver, ...] = (),
+    unused: tuple[Waiver, ...] = (),
+) -> GateResult:
+    """The gate's verdict on the breaches of a whole batch."""
+    found = tuple(breaches)
+    return GateResult(
+        passed=not found,
         soft=soft,
-        breaches=tuple(breaches),
+        breaches=found,
         expired_waivers=expired,
         unused_waivers=unused,
         absorbed_by_baseline=absorbed,
         thresholds=thresholds.describe(),
     )
-    return dataclasses.replace(report, gate=gate)
 
 
 def _breaches(a: Assessment, t: Thresholds) -> list[Breach]:

@@ -37,16 +37,28 @@ def is_stdout(path: Path | str) -> bool:
 
 
 def write_atomic(
-    path: Path, data: str | bytes, *, inputs: Iterable[Path] = (), overwrite: bool = True
+    path: Path,
+    data: str | bytes | Iterable[str],
+    *,
+    inputs: Iterable[Path] = (),
+    overwrite: bool = True,
 ) -> None:
     """Write ``data`` to ``path`` whole or not at all (see the module docstring).
 
+    ``data`` may be an iterable of text chunks, written as they come: a large
+    report is then never held as one string.
     Refuses to write over any of ``inputs`` (or over anything, unless ``overwrite``).
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload: Iterable[bytes] = (
+        [data.encode("utf-8")]
+        if isinstance(data, str)
+        else [data]
+        if isinstance(data, bytes)
+        else (chunk.encode("utf-8") for chunk in data)
+    )
     if is_stdout(path):
         sys.stdout.flush()
-        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.writelines(payload)
         sys.stdout.flush()
         return
     target = Path(os.path.realpath(path))
@@ -82,17 +94,22 @@ def _open_descriptor(target: Path) -> bool:
     return target.parts[:2] == ("/", "proc") and "fd" in target.parts
 
 
-def _write_through(path: Path, payload: bytes) -> None:
+def _write_through(path: Path, payload: Iterable[bytes]) -> None:
     """A device or pipe is written as it is: replacing it would break whatever reads it."""
     try:
         with open(path, "wb") as handle:
-            handle.write(payload)
+            handle.writelines(payload)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
 
 
 def _replace(
-    path: Path, target: Path, payload: bytes, info: os.stat_result | None, *, overwrite: bool
+    path: Path,
+    target: Path,
+    payload: Iterable[bytes],
+    info: os.stat_result | None,
+    *,
+    overwrite: bool,
 ) -> None:
     parent = target.parent
     if not parent.is_dir():
@@ -112,7 +129,7 @@ def _replace(
         if info is not None and hasattr(os, "geteuid") and os.geteuid() == 0:
             os.fchown(fd, info.st_uid, info.st_gid)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            handle.writelines(payload)
             handle.flush()
             os.fsync(handle.fileno())
         if not overwrite:

@@ -1,0 +1,163 @@
+"""A gated batch kept compact: each result reduced to what the reports need as it arrives.
+
+A batch with a gate, waivers or report files used to keep every result's
+object graph (criteria, indicators, evidence, locations) until the end, since
+the gate's verdict comes first in the JSON document: 10,000 proposals took
+2 GB. Here each result is waived, judged by the gate and rendered where it is
+assessed (in a worker, when there are many), and only its JSON text is kept,
+compressed (a few KB a proposal); the report is written from those at the
+end, with the same bytes as from a whole ``Report``.
+
+Used by ``assess`` when every report asked for is JSON; any other format (the
+terminal report, the workbook, Markdown, SARIF ...) still takes the whole
+``Report``.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policycheck import gate
+from policycheck.assessment import Assessment, Breach, Failure, GateResult, Report, Waiver
+from policycheck.engine import duplicate_failure
+from policycheck.errors import Problem
+from policycheck.render import json as json_render
+
+if TYPE_CHECKING:
+    from policycheck.engine import Assessor
+    from policycheck.rubric import Rubric
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What is done to each result: waivers and the gate (if any).
+
+    Crosses to worker processes with the function that applies it, so it holds values only.
+    """
+
+    waivers: tuple[Waiver, ...]
+    today: Any
+    rubric: Rubric
+    thresholds: gate.Thresholds
+    baseline: gate.Baseline | None
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """One result as the batch keeps it: what the summary, stderr and the gate need, and its
+    JSON text compressed."""
+
+    file: str
+    proposal_id: str | None
+    file_sha256: str
+    grade: str | None
+    problems: tuple[Problem, ...]
+    breaches: tuple[Breach, ...]
+    absorbed: int
+    used: tuple[Waiver, ...]
+    expired: tuple[Waiver, ...]
+    json: bytes
+
+
+def pack(result: Assessment | Failure, plan: Plan) -> Packed:
+    """``result`` waived, judged and rendered (module-level: a worker process may apply it)."""
+    used: set[Waiver] = set()
+    expired: set[Waiver] = set()
+    if isinstance(result, Assessment):
+        # Always, as ``gate.apply_waivers`` does: it re-grades even where nothing is waived.
+        result = gate.waive(result, plan.waivers, plan.today, plan.rubric, used, expired)
+    breaches: list[Breach] = []
+    absorbed = 0
+    if plan.thresholds.active:
+        breaches, absorbed = gate.result_breaches(result, plan.thresholds, plan.baseline)
+    rendered = json_render.rendered(result)
+    return Packed(
+        file=result.file,
+        proposal_id=rendered.proposal_id,
+        file_sha256=result.file_sha256,
+        grade=rendered.grade,
+        problems=rendered.problems,
+        breaches=tuple(breaches),
+        absorbed=absorbed,
+        used=tuple(used),
+        expired=tuple(expired),
+        json=zlib.compress(rendered.text.encode("utf-8"), 1),
+    )
+
+
+@dataclass
+class Batch:
+    """A whole batch, compact: its results in order and what the gate made of them."""
+
+    results: list[Packed] = field(default_factory=list)
+    used: set[Waiver] = field(default_factory=set)
+    expired: set[Waiver] = field(default_factory=set)
+
+    @property
+    def problems(self) -> Iterator[Problem]:
+        return (p for r in self.results for p in r.problems)
+
+    @property
+    def failures(self) -> int:
+        return sum(r.grade is None for r in self.results)
+
+    def verdicts(self, plan: Plan) -> tuple[tuple[Waiver, ...], tuple[Waiver, ...]]:
+        """The unused and the expired waivers (see ``gate.apply_waivers``)."""
+        assessed = {r.proposal_id for r in self.results if r.proposal_id is not None}
+        return gate.waiver_verdicts(plan.waivers, self.used, self.expired, assessed)
+
+    def gate_result(
+        self, plan: Plan, *, soft: bool, expired: tuple[Waiver, ...], unused: tuple[Waiver, ...]
+    ) -> GateResult:
+        return gate.verdict(
+            (b for r in self.results for b in r.breaches),
+            sum(r.absorbed for r in self.results),
+            plan.thresholds,
+            soft=soft,
+            expired=expired,
+            unused=unused,
+        )
+
+    def json_chunks(self, report: Report) -> Iterator[str]:
+        """The JSON document of ``report`` (whose own results are unread) with these results."""
+        prerendered = (
+            json_render.RenderedResult(
+                zlib.decompress(r.json).decode("utf-8"), r.grade, (), r.file, None, ""
+            )
+            for r in self.results
+        )
+        return json_render.chunks(report, prerendered=prerendered)
+
+
+def run(
+    assessor: Assessor,
+    files: Sequence[Path],
+    plan: Plan,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Batch:
+    """Assess ``files`` and keep each result packed (see the module docstring)."""
+    transform = functools.partial(pack, plan=plan)
+    batch = Batch()
+    ids: dict[str, str] = {}
+    for packed in assessor.iter_mapped(files, transform, jobs=jobs):
+        if packed.proposal_id is not None:
+            first = ids.setdefault(packed.proposal_id, packed.file)
+            if first != packed.file:
+                # Ids are what waivers and baselines match on: the second file is refused.
+                packed = pack(
+                    duplicate_failure(packed.file, packed.proposal_id, first, packed.file_sha256),
+                    plan,
+                )
+        batch.used.update(packed.used)
+        batch.expired.update(packed.expired)
+        batch.results.append(packed)
+        if progress:
+            progress(1)
+    return batch

@@ -1,0 +1,147 @@
+"""A large gated batch keeps each result compact (issue 10, "Memory of large gated runs").
+
+A gate with ``-o json`` used to keep every result's object graph: 10,000
+proposals took 2 GB with a workbook beside it. Now each result is reduced to
+its JSON text as it arrives; the report keeps its bytes. (The workbook still
+takes the whole report: its Brief, Gate and Sources sheets read every result.)
+``benchmarks/gated_memory.py`` measures the large case by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+GENERATE = ROOT / "benchmarks" / "generate.py"
+#: Peak RSS of one process (kB, Linux) of the command after the wrapper's arguments.
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+GATED = ["--fail-under", "C", "--fail-on", "high", "--quiet"]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "POLICYCHECK_"))}
+    env["SOURCE_DATE_EPOCH"] = "1767225600"
+    return env
+
+
+def _generate(folder: Path, count: int) -> None:
+    subprocess.run(
+        [sys.executable, str(GENERATE), str(folder), "--count", str(count), "--no-verify"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _peak_mb(folder: Path, out: Path) -> float:
+    """Peak RSS of a gated run over ``folder`` in one process, writing the JSON report."""
+    command = [sys.executable, "-m", "policycheck", "assess", str(folder), "-j", "1", *GATED]
+    command += ["-o", f"json={out / 'report.json'}"]
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_env(),
+    )
+    assert (out / "report.json").stat().st_size > 0
+    return int(done.stdout) / 1024
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kB on Linux")
+def test_a_gated_batch_does_not_keep_every_result(tmp_path: Path) -> None:
+    """300 more proposals cost little more memory: results are not held whole to the end.
+
+    Kept whole, 300 proposals added tens of MB to the peak; compact, a few MB
+    (the report's own buffers).
+    """
+    small, large = tmp_path / "small", tmp_path / "large"
+    _generate(large, 350)
+    small.mkdir()
+    for path in sorted(large.glob("*.yaml"))[:50]:
+        shutil.copy(path, small / path.name)
+    base = _peak_mb(small, tmp_path)
+    grown = _peak_mb(large, tmp_path) - base
+    assert grown < 45, f"peak grew by {grown:.0f} MB for 300 more proposals (from {base:.0f})"
+
+
+def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "policycheck", "assess", *args],
+        cwd=cwd,
+        capture_output=True,
+        env=_env(),
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example repository (gate and waivers) with 205 more proposals, so that workers
+    assess them, a file that is not YAML, an invalid one, a duplicate id and a baseline."""
+    root = tmp_path_factory.mktemp("batch") / "repo"
+    shutil.copytree(ROOT / "examples" / "proposal-repo", root)
+    proposals = root / "proposals"
+    _generate(proposals, 205)
+    shutil.copy(proposals / "p000007.yaml", proposals / "p000007-copy.yaml")
+    (proposals / "zz-broken.yaml").write_text("id: [broken\n", encoding="utf-8")
+    (proposals / "zz-invalid.yaml").write_text("title: no id\n", encoding="utf-8")
+    subset = [str(p) for p in sorted(proposals.glob("p00000*.yaml"))[:6]]
+    written = subprocess.run(
+        [sys.executable, "-m", "policycheck", "baseline", "write", "baseline.json", *subset],
+        cwd=root,
+        capture_output=True,
+        env=_env(),
+        check=False,
+    )
+    assert written.returncode == 0, written.stderr
+    return root
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param([], id="config-gate-and-waivers"),
+        pytest.param(
+            ["--baseline", "baseline.json", "--fail-on", "low", "--soft-fail"], id="baseline-soft"
+        ),
+        pytest.param(["--fail-under", "70", "--min", "transparency=50", "-j", "1"], id="serial"),
+    ],
+)
+def test_a_compact_batch_writes_the_bytes_of_the_whole_report(
+    repo: Path, options: list[str]
+) -> None:
+    """The workbook, the JSON, stderr and the exit code are those of the whole-report path
+    (taken when a Markdown report is asked for too)."""
+    compact = _run(repo, *options, "--xlsx", "a.xlsx", "-o", "json=a.json", "-q")
+    whole = _run(
+        repo, *options, "--xlsx", "b.xlsx", "-o", "json=b.json", "-o", "markdown=b.md", "-q"
+    )
+    assert (repo / "b.md").stat().st_size > 0
+    assert compact.returncode == whole.returncode
+    assert compact.returncode in (1, 2), compact.stderr.decode()
+    assert compact.stderr == whole.stderr
+    assert b"p000007-copy.yaml" in compact.stderr  # the duplicate id is refused
+    assert (repo / "a.xlsx").read_bytes() == (repo / "b.xlsx").read_bytes()
+    assert (repo / "a.json").read_bytes() == (repo / "b.json").read_bytes()
+
+
+def test_a_compact_batch_prints_the_json_of_the_whole_report(repo: Path) -> None:
+    """``--format json`` with a gate and a workbook prints what the whole report prints."""
+    compact = _run(repo, "--format", "json", "--xlsx", "a.xlsx")
+    whole = _run(repo, "--format", "json", "--xlsx", "b.xlsx", "-o", "markdown=b.md")
+    assert compact.returncode == whole.returncode == 2
+    assert compact.stdout == whole.stdout
+    assert compact.stdout.startswith(b'{"coverage":')
+    assert compact.stderr == whole.stderr
+    assert (repo / "a.xlsx").read_bytes() == (repo / "b.xlsx").read_bytes()
