@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from policycheck.assessment import IndicatorStatus, Report
 from policycheck.render.paper import PAPERS, Paper
 from policycheck.render.xlsx.brief import write_brief
+from policycheck.render.xlsx.rows import ResultRows, result_rows
 from policycheck.render.xlsx.styles import (
     BOLD,
     INSUFFICIENT,
@@ -100,6 +102,7 @@ from policycheck.render.xlsx.tables import (
     summary_table,
     tabulate,
     text,
+    worst_first,
 )
 from policycheck.text import xml_text
 
@@ -137,16 +140,6 @@ RADAR_COLOURS = (
     "AEC7E8",
 )
 RADAR_MARKERS = ("circle", "square", "triangle", "diamond", "x", "star", "plus", "dash")
-
-
-def _width(column: Column, values: Iterable[object]) -> float:
-    longest = len(column.header)
-    for value in values:
-        if isinstance(value, str):
-            longest = max(longest, max((len(line) for line in value.split("\n")), default=0))
-        elif isinstance(value, float):
-            longest = max(longest, 6)
-    return max(column.min_width, min(column.max_width, longest + 2))
 
 
 def _summary_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
@@ -205,39 +198,86 @@ def _cell(ws: Worksheet, row: int, column: int, value: Any, style: StyleArray) -
     return cell
 
 
+def _widths(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list[float]:
+    """Each column's width: its longest line of text, within its bounds (one reading of rows)."""
+    longest = [len(column.header) for column in columns]
+    for row in rows:
+        for index, value in enumerate(row):
+            if isinstance(value, str):
+                most = max((len(line) for line in value.split("\n")), default=0)
+                longest[index] = max(longest[index], most)
+            elif isinstance(value, float):
+                longest[index] = max(longest[index], 6)
+    return [
+        max(column.min_width, min(column.max_width, most + 2))
+        for column, most in zip(columns, longest, strict=True)
+    ]
+
+
 def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> float:
     """Cells (styled as they are made), widths, heights, filter, frozen panes and print area
-    of a table; returns the width of its printed columns (in character units)."""
+    of a table; returns the width of its printed columns (in character units).
+
+    The sheet is written as it is filled (openpyxl's write-only mode): what comes before
+    the rows in the file (widths, panes, size) is set first, and each row's height before
+    the row.
+    """
     from openpyxl.utils import get_column_letter
 
     columns = table.columns
+    widths = _widths(columns, table.rows)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(max(1, len(columns)))
+    ws.auto_filter.ref = f"A1:{last}{max(1, len(table.rows) + 1)}"
+    ws.freeze_panes = "B2" if table.name not in (ABOUT, GATE) else "A2"
+    _declare_size(ws, f"A1:{last}{len(table.rows) + 1}")
     header = styles.array("header")
+    lines = max(_lines(c.header, w) for c, w in zip(columns, widths, strict=True))
+    ws.row_dimensions[1].height = min(MAX_ROW_HEIGHT, max(2, lines) * LINE_HEIGHT)
     ws.append([_cell(ws, 1, i, c.header, header) for i, c in enumerate(columns, start=1)])
+    ws.row_dimensions.pop(1, None)
     look = _LOOKS[table.name]
     headers = [c.header for c in columns]
     status = headers.index("Status") if "Status" in headers else 0
     plain = [styles.array(c.kind) for c in columns]
+    wrapped = [(index, widths[index]) for index, c in enumerate(columns) if c.kind == "wrap"]
     for number, row in enumerate(table.rows, start=2):
         cells = []
         for index, value in enumerate(row):
             special = look(row, index, columns[index], status)
             style = plain[index] if special == PLAIN else styles.array(columns[index].kind, special)
             cells.append(_cell(ws, number, index + 1, value, style))
+        # Heights that show wrapped text whole: spreadsheets do not grow rows a program wrote.
+        lines = max((_lines(row[index], width) for index, width in wrapped), default=1)
+        if lines > 1:
+            ws.row_dimensions[number].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
         ws.append(cells)
-    widths = [
-        _width(column, (row[index] for row in table.rows)) for index, column in enumerate(columns)
-    ]
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    last = get_column_letter(max(1, len(columns)))
-    ws.auto_filter.ref = f"A1:{last}{max(1, len(table.rows) + 1)}"
-    ws.freeze_panes = "B2" if table.name not in (ABOUT, GATE) else "A2"
-    _row_heights(ws, table, widths)
+        ws.row_dimensions.pop(number, None)  # written with its row: not kept
     printed = [w for c, w in zip(columns, widths, strict=True) if c.printed]
     assert all(c.printed for c in columns[: len(printed)]), "printed columns come first"
     last_printed = get_column_letter(max(1, len(printed)))
     ws.print_area = f"A1:{last_printed}{max(1, len(table.rows) + 1)}"
     return sum(printed)
+
+
+def _cells_as_made(ws: Worksheet) -> None:
+    """Have the write-only sheet take the cells ``_cell`` made as they are.
+
+    openpyxl converts each appended value into a cell of its own, and takes a
+    cell it is given only after failing to convert it (an exception a cell):
+    a fifth of the time of a large workbook. Ours carry their row and column.
+    """
+    ws._values_to_row = lambda cells, _row: cells  # type: ignore[attr-defined]
+
+
+def _declare_size(ws: Worksheet, ref: str) -> None:
+    """Have the sheet's ``<dimension>`` written, as openpyxl does for a sheet held in memory.
+
+    openpyxl writes it for a sheet that can say its size (``calculate_dimension``);
+    a write-only sheet cannot, as it is written before its rows are known.
+    """
+    ws.calculate_dimension = lambda: ref  # type: ignore[method-assign]
 
 
 def _lines(value: object, width: float) -> int:
@@ -246,23 +286,6 @@ def _lines(value: object, width: float) -> int:
         return 1
     per_line = max(1, int(width * 1.2) - 1)
     return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
-
-
-def _row_heights(ws: Worksheet, table: Table, widths: Sequence[float]) -> None:
-    """Heights that show wrapped text whole: spreadsheets do not grow rows written by a program."""
-    wrapped = [
-        (index, widths[index])
-        for index, column in enumerate(table.columns)
-        if column.kind == "wrap"
-    ]
-    header = max(_lines(c.header, w) for c, w in zip(table.columns, widths, strict=True))
-    ws.row_dimensions[1].height = min(MAX_ROW_HEIGHT, max(2, header) * LINE_HEIGHT)
-    if not wrapped:
-        return
-    for number, row in enumerate(table.rows, start=2):
-        lines = max(_lines(row[index], width) for index, width in wrapped)
-        if lines > 1:
-            ws.row_dimensions[number].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
 
 
 def _conditional_formats(ws: Worksheet, table: Table, report: Report, styles: _Styles) -> None:
@@ -337,7 +360,7 @@ def _chart_text(size: int) -> RichText:
 
 
 def _charts(
-    wb: Workbook,
+    ws: Worksheet,
     styles: _Styles,
     summary: Worksheet,
     table: Table,
@@ -353,20 +376,20 @@ def _charts(
     from openpyxl.utils import quote_sheetname
     from openpyxl.worksheet.pagebreak import Break
 
-    ws = wb.create_sheet(sheet_name(CHARTS))
     headers = [c.header for c in table.columns]
     if assessed == 0:
-        ws["A1"] = "No proposal was assessed: nothing to chart."
-        ws["A1"].font = styles.font(bold=True, size=12)
+        _chart_heading(ws, styles, "No proposal was assessed: nothing to chart.")
         return
     bars = min(assessed, BAR_MAX_PROPOSALS)
-    ws["A1"] = (
+    ws.column_dimensions["A"].width = 12  # written before the heading's row
+    _chart_heading(
+        ws,
+        styles,
         f"Charts of the {assessed} assessed proposal(s), drawn live from the {SUMMARY} sheet"
         if bars == assessed
         else f"Charts of the first {bars} rows of the {SUMMARY} sheet ({assessed} assessed "
-        "proposals): sort it to choose which"
+        "proposals): sort it to choose which",
     )
-    ws["A1"].font = styles.font(bold=True, size=12)
     score_col = headers.index("Score") + 1
     first_criterion = headers.index(criteria[0][1]) + 1 if criteria else score_col
 
@@ -451,7 +474,16 @@ def _charts(
     radar_row = 3 + int(bar.height / 0.53) + 2
     ws.row_breaks.append(Break(id=radar_row - 1))
     ws.add_chart(radar, f"A{radar_row}")
-    ws.column_dimensions["A"].width = 12
+
+
+def _chart_heading(ws: Worksheet, styles: _Styles, heading: str) -> None:
+    """The Charts sheet's one cell, A1, in bold."""
+    from openpyxl.cell.cell import Cell
+
+    cell = Cell(ws, row=1, column=1, value=heading)
+    cell.font = styles.font(bold=True, size=12)
+    _declare_size(ws, "A1:A1")
+    ws.append([cell])
 
 
 def _band_step(bands: Sequence[tuple[str, float]]) -> float:
@@ -481,10 +513,13 @@ def _print_setup(ws: Worksheet, options: PrintOptions, width: float | None) -> N
     """Landscape at a legible scale (or ``width`` None: the Brief, portrait at 100%); the
     title, date and any protective marking in the header, page numbers in the footer."""
     from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     portrait = width is None
     ws.page_setup.orientation = "portrait" if portrait else "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER if options.paper == "letter" else ws.PAPERSIZE_A4
+    # (a write-only sheet lacks the names)
+    letter = options.paper == "letter"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_LETTER if letter else Worksheet.PAPERSIZE_A4
     scale = 100 if width is None else _scale(width, options.paper)
     ws.page_setup.scale = scale
     # LibreOffice scales the header and footer with the page: size them so they print at 8 pt.
@@ -515,7 +550,9 @@ def _print_setup(ws: Worksheet, options: PrintOptions, width: float | None) -> N
             part.font = "Calibri,Bold"
 
 
-def _properties(wb: Workbook, report: Report, moment: dt.datetime) -> None:
+def _properties(
+    wb: Workbook, report: Report, moment: dt.datetime, assessed: int, invalid: int
+) -> None:
     props = wb.properties
     naive = moment.replace(tzinfo=None)
     props.title = "policycheck assessment"
@@ -523,7 +560,7 @@ def _properties(wb: Workbook, report: Report, moment: dt.datetime) -> None:
     props.creator = "policycheck"
     props.lastModifiedBy = "policycheck"
     props.description = text(
-        f"{len(report.assessments)} proposal(s) assessed, {len(report.failures)} invalid; "
+        f"{assessed} proposal(s) assessed, {invalid} invalid; "
         f"policycheck {report.tool_version}, generated {report.generated_at}"
     )
     props.keywords = "policycheck, assessment, defence cooperation"
@@ -547,9 +584,14 @@ def _normalise_zip(data: bytes, moment: dt.datetime, replace: dict[str, bytes]) 
             info.create_system = 0
             info.external_attr = 0o600 << 16
             payload = replace.get(name)
-            target.writestr(
-                info, source.read(name) if payload is None else payload, compresslevel=6
-            )
+            if payload is not None:
+                target.writestr(info, payload, compresslevel=6)
+                continue
+            # A sheet of a large batch is hundreds of MB unpacked: copied a piece at a time.
+            # zlib's default level is 6, and deflate's output does not depend on the pieces.
+            info.file_size = source.getinfo(name).file_size
+            with source.open(name) as part, target.open(info, "w") as copy:
+                shutil.copyfileobj(part, copy, 1 << 20)
     return out.getvalue()
 
 
@@ -570,7 +612,25 @@ def render(report: Report, *, paper: Paper = "a4", marking: str | None = None) -
     ``paper`` is "a4" or "letter"; ``marking`` (a protective marking such as
     "OFFICIAL-SENSITIVE") is printed at the centre of every page's header and footer.
     """
+    rows = [result_rows(r) for r in report.results]
+    return render_rows(report, rows, paper=paper, marking=marking)
+
+
+def render_rows(
+    report: Report,
+    results: Sequence[ResultRows],
+    *,
+    paper: Paper = "a4",
+    marking: str | None = None,
+) -> bytes:
+    """The workbook of ``report`` whose results are ``results`` (``report.results`` unread).
+
+    ``results`` is read several times, one result at a time (a list, or a sequence that
+    unpacks each result as it is read), and the sheets are written as they are filled
+    (openpyxl's write-only mode): a batch of any size is never held as cells.
+    """
     from openpyxl import Workbook
+    from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.xml.functions import tostring
 
     moment = moment_of(report.generated_at)
@@ -583,42 +643,43 @@ def render(report: Report, *, paper: Paper = "a4", marking: str | None = None) -
         xml_text(marking or "").strip(),
     )
     generated = None if moment == ZIP_MIN else moment.replace(tzinfo=None)
-    criteria = criteria_of(report)
+    criteria = criteria_of(results)
+    order = worst_first(results)
     tables = {
         table.name: tabulate(table)
         for table in (
-            summary_table(report, criteria),
-            risks_table(report),
-            indicators_table(report),
-            sources_table(report),
-            gate_table(report),
-            about_table(report, generated),
+            summary_table(results, criteria, order),
+            risks_table(results),
+            indicators_table(results),
+            sources_table(results),
+            gate_table(report, results),
+            about_table(report, results, generated),
         )
     }
-    wb = Workbook()
-    wb.remove(wb.worksheets[0])
+    wb = Workbook(write_only=True)
     styles = _Styles(wb)
-    widths: dict[str, float | None] = {}
     for name in SHEETS:
+        # Each sheet is written as it is filled: what precedes its rows is set first.
+        ws = wb.create_sheet(sheet_name(name))
+        _cells_as_made(ws)
+        # Written at the top of the sheet, so before its rows (see ``_print_setup``).
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
         if name == BRIEF:
-            write_brief(wb.create_sheet(sheet_name(name)), report, styles)
-            widths[name] = None
+            write_brief(ws, results, order, styles)
+            width: float | None = None
         elif name == CHARTS:
             bands = sorted(report.grade_bands, key=lambda band: -band[1])
-            _charts(
-                wb, styles, wb[SUMMARY], tables[SUMMARY], len(report.assessments), criteria, bands
-            )
-            widths[name] = CHART_WIDTH
+            _charts(ws, styles, wb[SUMMARY], tables[SUMMARY], len(order), criteria, bands)
+            width = CHART_WIDTH
         else:
-            widths[name] = _write_table(wb.create_sheet(sheet_name(name)), tables[name], styles)
+            width = _write_table(ws, tables[name], styles)
+        _print_setup(ws, options, width)
     _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
-    for ws in wb.worksheets:
-        _print_setup(ws, options, widths[ws.title])
     wb.active = 0
     buffer = io.BytesIO()
     wb.save(buffer)
     # Saving stamps the workbook's "modified" time with the clock: put generated_at back.
-    _properties(wb, report, moment)
+    _properties(wb, report, moment, len(order), len(results) - len(order))
     core = tostring(wb.properties.to_tree())
     return _normalise_zip(buffer.getvalue(), moment, {"docProps/core.xml": core})
 
@@ -634,7 +695,10 @@ __all__ = [
     "SEVERITY_COLOURS",
     "SHEETS",
     "TRUNCATION_MARKER",
+    "ResultRows",
     "render",
+    "render_rows",
+    "result_rows",
     "sheet_name",
     "text",
 ]

@@ -1,4 +1,5 @@
-"""The workbook's tables: plain rows of typed cells, one per fact, built from the report."""
+"""The workbook's tables: plain rows of typed cells, one per fact, built from each result's
+rows (see ``rows``) and the report."""
 
 from __future__ import annotations
 
@@ -6,13 +7,11 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from policycheck.assessment import (
-    Assessment,
-    Citation,
     Evidence,
     IndicatorStatus,
     Report,
@@ -21,6 +20,9 @@ from policycheck.assessment import (
     Severity,
 )
 from policycheck.text import xml_text
+
+if TYPE_CHECKING:
+    from policycheck.render.xlsx.rows import ResultRows
 
 #: Excel's limit on the characters in one cell.
 EXCEL_CELL_LIMIT = 32_767
@@ -156,7 +158,8 @@ def moment_of(generated_at: str) -> dt.datetime:
 class Table:
     name: str
     columns: tuple[Column, ...]
-    rows: list[tuple[Any, ...]]
+    #: Read more than once (widths, then cells): a list, or ``Rows`` made afresh each time.
+    rows: Collection[tuple[Any, ...]]
 
     def index(self, header: str) -> int:
         """The 0-based position of the column headed ``header``."""
@@ -175,25 +178,44 @@ def waiver_state(r: Risk) -> str:
     return "waived" if r.waiver.active else "waiver expired"
 
 
-def criteria_of(report: Report) -> list[tuple[str, str]]:
+def criteria_of(results: Iterable[ResultRows]) -> list[tuple[str, str]]:
     """(id, title) of the criteria, in rubric order, as the assessments give them."""
     seen: dict[str, str] = {}
-    for a in report.assessments:
-        for c in a.criteria:
-            seen.setdefault(c.id, c.title)
+    for r in results:
+        for cid, title, _ in r.criteria:
+            seen.setdefault(cid, title)
     return list(seen.items())
 
 
-def worst_first(assessments: Iterable[Assessment]) -> list[Assessment]:
-    """Lowest score first, then the most severe top risk, then by id: who needs attention."""
-    return sorted(
-        assessments,
-        key=lambda a: (a.score, -(a.risks[0].severity.rank if a.risks else 0), a.proposal_id),
-    )
+def worst_first(results: Sequence[ResultRows]) -> list[int]:
+    """Positions of the assessed results, lowest score first, then the most severe top risk,
+    then by id (the order assessed among equals): who needs attention."""
+    keys = [(r.order, index) for index, r in enumerate(results) if r.order is not None]
+    keys.sort(key=lambda pair: pair[0])
+    return [index for _, index in keys]
 
 
-def summary_table(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
-    """One row per proposal, worst first; files that could not be assessed last."""
+class Rows(Collection[tuple[Any, ...]]):
+    """Rows made afresh by ``make`` at each reading, so a long table is never held whole."""
+
+    def __init__(self, make: Callable[[], Iterator[tuple[Any, ...]]], count: int) -> None:
+        self._make = make
+        self._count = count
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return self._make()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, row: object) -> bool:
+        return any(row == mine for mine in self)
+
+
+def summary_table(
+    results: Sequence[ResultRows], criteria: Sequence[tuple[str, str]], order: Sequence[int]
+) -> Table:
+    """One row per proposal, worst first (``order``); files that could not be assessed last."""
     columns = (
         Column("ID", "wrap", 10, 20),
         Column("Title", "wrap", 20, 28),
@@ -215,125 +237,73 @@ def summary_table(report: Report, criteria: Sequence[tuple[str, str]]) -> Table:
         Column("Notes", "wrap", 16, 28, printed=False),
         Column("File", "wrap", 16, 28, printed=False),
     )
-    rows: list[tuple[Any, ...]] = []
-    for a in worst_first(report.assessments):
-        scores = {c.id: c.score for c in a.criteria}
-        counts = dict.fromkeys(SEVERITIES, 0)
-        for r in a.risks:
-            counts[r.severity] += 1
-        top = a.risks[0] if a.risks else None
-        note = (
-            ""
-            if a.cap is None
-            else f"Grade capped from {a.uncapped_grade} at {a.cap.max_grade}: "
-            f"{a.cap.severity.value} risk {a.cap.risk_id}"
+
+    def row(r: ResultRows) -> tuple[Any, ...]:
+        scores = {cid: score for cid, _, score in r.criteria}
+        before, after = r.summary
+        cells = (
+            None if scores.get(cid) is None else round(scores[cid] or 0.0, 2) for cid, _ in criteria
         )
-        rows.append(
-            (
-                a.proposal_id,
-                a.title,
-                a.grade,
-                a.score,
-                a.score_low,
-                a.score_high,
-                round(a.coverage * 100, 1),
-                round(a.cited * 100, 1),
-                "yes" if a.provisional else "no",
-                *(counts[s] for s in SEVERITIES),
-                sum(1 for r in a.risks if r.waived),
-                "" if top is None else f"{top.id} {top.title}",
-                "" if top is None else top.severity.value,
-                a.status,
-                a.lead or "",
-                ", ".join(a.participants),
-                *(
-                    None if scores.get(cid) is None else round(scores[cid] or 0.0, 2)
-                    for cid, _ in criteria
-                ),
-                note,
-                a.file,
-            )
-        )
-    for f in report.failures:
-        problems = "\n".join(f"{p.line}:{p.column}: {p.message}" for p in f.problems)
-        rows.append(
-            (
-                "",
-                "Invalid file: not assessed",
-                *(None for _ in range(7)),
-                *(None for _ in SEVERITIES),
-                None,
-                "",
-                "",
-                "invalid",
-                "",
-                "",
-                *(None for _ in criteria),
-                problems,
-                f.file,
-            )
-        )
-    return Table(SUMMARY, columns, rows)
+        return (*before, *cells, *after)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for index in order:
+            yield row(results[index])
+        for r in results:
+            if not r.assessed:
+                yield row(r)
+
+    return Table(SUMMARY, columns, Rows(rows, len(results)))
 
 
-def risks_table(report: Report) -> Table:
-    """One row per piece of evidence of each flagged risk, so evidence and location line up."""
-    columns = (
-        Column("Proposal ID", "wrap", 10, 20),
-        Column("Risk ID", "text", 6, 6),
-        Column("Severity", "severity", 9, 9),
-        Column("Waived", "text", 8, 9),
-        Column("Risk", "wrap", 14, 24),
-        Column("Evidence", "wrap", 24, 40),
-        Column("Location", "wrap", 12, 24),
-        Column("Finding", "wrap", 20, 40),
-        Column("Line", "int", 6, 6, printed=False),
-        Column("Path", "text", 12, 30, printed=False),
-        Column("Cited sources", "wrap", 16, 40, printed=False),
-        Column("Family ID", "text", 14, 22, printed=False),
-        Column("Family", "text", 14, 22, printed=False),
-        Column("Mitigation", "wrap", 20, 45, printed=False),
-        Column("Brief reference", "wrap", 16, 30, printed=False),
-        Column("Waiver justification", "wrap", 16, 40, printed=False),
-        Column("Waiver owner", "text", 10, 20, printed=False),
-        Column("Waiver expires", "date", 11, 11, printed=False),
-        Column("Check ID", "text", 7, 7, printed=False),
-        Column("Fingerprint", "text", 12, 26, printed=False),
-    )
-    rows: list[tuple[Any, ...]] = []
-    for a in report.assessments:
-        for r in a.risks:
-            waiver = r.waiver.waiver if r.waiver is not None else None
-            for e in r.evidence or (None,):
-                cited = a.sources_in(e.note) if e is not None else ()
-                rows.append(
-                    (
-                        a.proposal_id,
-                        r.id,
-                        r.severity.value,
-                        waiver_state(r),
-                        r.title,
-                        "" if e is None else e.note,
-                        "" if e is None else str(e.location),
-                        r.finding,
-                        None if e is None else e.location.line,
-                        "" if e is None else e.location.path,
-                        "\n".join(f"{c.id}: {c}" for c in cited),
-                        r.family.value,
-                        family_name(r.family),
-                        r.mitigation,
-                        r.brief,
-                        "" if waiver is None else waiver.justification,
-                        "" if waiver is None else waiver.owner,
-                        None if waiver is None else waiver.expires,
-                        r.check_id,
-                        r.fingerprint,
-                    )
-                )
-    return Table(RISKS, columns, rows)
+RISK_COLUMNS = (
+    Column("Proposal ID", "wrap", 10, 20),
+    Column("Risk ID", "text", 6, 6),
+    Column("Severity", "severity", 9, 9),
+    Column("Waived", "text", 8, 9),
+    Column("Risk", "wrap", 14, 24),
+    Column("Evidence", "wrap", 24, 40),
+    Column("Location", "wrap", 12, 24),
+    Column("Finding", "wrap", 20, 40),
+    Column("Line", "int", 6, 6, printed=False),
+    Column("Path", "text", 12, 30, printed=False),
+    Column("Cited sources", "wrap", 16, 40, printed=False),
+    Column("Family ID", "text", 14, 22, printed=False),
+    Column("Family", "text", 14, 22, printed=False),
+    Column("Mitigation", "wrap", 20, 45, printed=False),
+    Column("Brief reference", "wrap", 16, 30, printed=False),
+    Column("Waiver justification", "wrap", 16, 40, printed=False),
+    Column("Waiver owner", "text", 10, 20, printed=False),
+    Column("Waiver expires", "date", 11, 11, printed=False),
+    Column("Check ID", "text", 7, 7, printed=False),
+    Column("Fingerprint", "text", 12, 26, printed=False),
+)
 
 
-def indicators_table(report: Report) -> Table:
+def risks_table(results: Sequence[ResultRows]) -> Table:
+    """One row per piece of evidence of each flagged risk, so evidence and location line up:
+    the most severe first, then by proposal id, in the order assessed among equals.
+
+    The order is made without holding the rows: a pass per severity over the results sorted
+    by id (every row of a result has its id), as a stable sort of all the rows would give.
+    """
+    rank = {s.value: s.rank for s in Severity}
+    severity = [c.header for c in RISK_COLUMNS].index("Severity")
+    by_id = sorted(range(len(results)), key=lambda index: str(results[index].proposal_id))
+    ranks = sorted({s.rank for s in Severity} | {0}, reverse=True)
+    count = sum(len(r.risks) for r in results)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for wanted in ranks:
+            for index in by_id:
+                for row in results[index].risks:
+                    if rank.get(row[severity], 0) == wanted:
+                        yield row
+
+    return Table(RISKS, RISK_COLUMNS, Rows(rows, count))
+
+
+def indicators_table(results: Sequence[ResultRows]) -> Table:
     columns = (
         Column("Proposal ID", "wrap", 10, 20),
         Column("Check ID", "text", 7, 7),
@@ -347,29 +317,13 @@ def indicators_table(report: Report) -> Table:
         Column("Criterion", "wrap", 12, 26, printed=False),
         Column("Share", "share", 7, 7, printed=False),
     )
-    rows: list[tuple[Any, ...]] = []
-    for a in report.assessments:
-        for c in a.criteria:
-            for i in c.indicators:
-                rows.append(
-                    (
-                        a.proposal_id,
-                        i.check_id,
-                        i.title,
-                        STATUS_TEXT[i.status],
-                        i.level,
-                        i.points,
-                        i.weight,
-                        i.contribution,
-                        evidence_lines(i.evidence),
-                        c.title,
-                        i.share,
-                    )
-                )
-    return Table(INDICATORS, columns, rows)
+    count = sum(len(r.indicators) for r in results)
+    return Table(
+        INDICATORS, columns, Rows(lambda: (i for r in results for i in r.indicators), count)
+    )
 
 
-def sources_table(report: Report) -> Table:
+def sources_table(results: Sequence[ResultRows]) -> Table:
     """One row per source: those each file lists, and those behind each risk's reference facts."""
     columns = (
         Column("Proposal ID", "wrap", 10, 20),
@@ -382,42 +336,11 @@ def sources_table(report: Report) -> Table:
         Column("URL", "wrap", 20, 30),
         Column("Dataset", "text", 10, 14, printed=False),
     )
-    rows: list[tuple[Any, ...]] = []
-    for a in report.assessments:
-        for c in a.sources:
-            rows.append(
-                (
-                    a.proposal_id,
-                    "file",
-                    "",
-                    None,
-                    c.id,
-                    c.title,
-                    _date(c.date),
-                    c.url or "",
-                    "proposal",
-                )
-            )
-        for r in a.risks:
-            for f in r.references:
-                for c in f.sources or (Citation("", "no source listed"),):
-                    rows.append(
-                        (
-                            a.proposal_id,
-                            r.id,
-                            f.fact,
-                            _date(f.as_of),
-                            c.id,
-                            c.title,
-                            _date(c.date),
-                            c.url or "",
-                            f"{f.dataset}.yaml",
-                        )
-                    )
-    return Table(SOURCES, columns, rows)
+    count = sum(len(r.sources) for r in results)
+    return Table(SOURCES, columns, Rows(lambda: (s for r in results for s in r.sources), count))
 
 
-def _date(value: str | None) -> dt.date | None:
+def date_cell(value: str | None) -> dt.date | None:
     """An ISO date as a date cell (None when absent or unreadable)."""
     try:
         return dt.date.fromisoformat(value) if value else None
@@ -425,7 +348,7 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def gate_table(report: Report) -> Table:
+def gate_table(report: Report, results: Sequence[ResultRows]) -> Table:
     """The gate's verdict, thresholds, breaches and the waivers in force, one row each."""
     columns = (
         Column("Section", "text", 10, 16),
@@ -486,23 +409,14 @@ def gate_table(report: Report) -> Table:
                     w.expires,
                 )
             )
-    for a in report.assessments:
-        for r in a.risks:
-            if r.waiver is not None and r.waiver.active:
-                w = r.waiver.waiver
-                rows.append(
-                    (
-                        "Waived risk",
-                        f"{r.id} ({r.severity.value}) in {a.proposal_id}",
-                        w.justification,
-                        w.owner,
-                        w.expires,
-                    )
-                )
+    for r in results:
+        rows.extend(r.waived)
     return Table(GATE, columns, rows)
 
 
-def about_table(report: Report, generated: dt.datetime | None) -> Table:
+def about_table(
+    report: Report, results: Sequence[ResultRows], generated: dt.datetime | None
+) -> Table:
     columns = (
         Column("Section", "text", 10, 16),
         Column("Item", "wrap", 14, 36),
@@ -529,12 +443,7 @@ def about_table(report: Report, generated: dt.datetime | None) -> Table:
             "see the Sources sheet for the facts each risk used",
         ),
     ]
-    for result in report.results:
-        if isinstance(result, Assessment):
-            detail = f"assessed: grade {result.grade}, score {result.score:.1f}"
-        else:
-            detail = f"invalid: {len(result.problems)} problem(s)"
-        rows.append(("Input", result.file, result.file_sha256 or "—", detail))
+    rows.extend(r.about for r in results)
     bands = sorted(report.grade_bands, key=lambda band: -band[1])
     for grade, floor in bands:
         rows.append(("Grade band", grade, f"score ≥ {floor:g}", ""))
@@ -592,23 +501,15 @@ def typed(value: Any, kind: Kind) -> Any:
     return value
 
 
-def _sort_risks(table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The most severe first, then by proposal id, keeping the order assessed among equals."""
-    headers = [c.header for c in table.columns]
-    severity, proposal = headers.index("Severity"), headers.index("Proposal ID")
-    rank = {s.value: s.rank for s in Severity}
-    return sorted(rows, key=lambda row: (-rank.get(row[severity], 0), str(row[proposal])))
-
-
 def tabulate(table: Table) -> Table:
-    """``table`` with typed cells, its risks sorted."""
-    rows = [
-        tuple(typed(value, column.kind) for value, column in zip(row, table.columns, strict=True))
-        for row in table.rows
-    ]
-    if table.name == RISKS:
-        rows = _sort_risks(table, rows)
-    return dataclasses.replace(table, rows=rows)
+    """``table`` with typed cells, made as each row is read."""
+    columns, source = table.columns, table.rows
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for row in source:
+            yield tuple(typed(value, c.kind) for value, c in zip(row, columns, strict=True))
+
+    return dataclasses.replace(table, rows=Rows(rows, len(source)))
 
 
 #: Kinds whose cells are written as floating-point numbers.
