@@ -2,25 +2,28 @@
 
 A batch with a gate, waivers or report files used to keep every result's
 object graph (criteria, indicators, evidence, locations) until the end, since
-the gate's verdict comes first in the JSON document: 10,000 proposals took
-2 GB. Here each result is waived, judged by the gate and rendered where it is
-assessed (in a worker, when there are many), and only its JSON text is kept,
-compressed (a few KB a proposal); the report is written from those at the
+the gate's verdict comes first in the JSON document and the workbook's
+sheets depend on the whole batch (its Brief and Summary put the worst first,
+its Risks the most severe): 10,000 proposals took 2 GB. Here each result is
+waived, judged by the gate and rendered where it is assessed (in a worker,
+when there are many), and only its JSON text and its workbook rows are kept,
+compressed (a few KB a proposal); the reports are written from those at the
 end, with the same bytes as from a whole ``Report``.
 
-Used by ``assess`` when every report asked for is JSON; any other format (the
-terminal report, the workbook, Markdown, SARIF ...) still takes the whole
-``Report``.
+Used by ``assess`` when every report asked for is JSON or a workbook; any
+other format (the terminal report, Markdown, SARIF ...) still takes the
+whole ``Report``.
 """
 
 from __future__ import annotations
 
 import functools
+import pickle
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from policycheck import gate
 from policycheck.assessment import Assessment, Breach, Failure, GateResult, Report, Waiver
@@ -30,12 +33,14 @@ from policycheck.render import json as json_render
 
 if TYPE_CHECKING:
     from policycheck.engine import Assessor
+    from policycheck.render.paper import Paper
+    from policycheck.render.xlsx import ResultRows
     from policycheck.rubric import Rubric
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What is done to each result: waivers and the gate (if any).
+    """What is done to each result: waivers, the gate (if any) and whether a workbook is wanted.
 
     Crosses to worker processes with the function that applies it, so it holds values only.
     """
@@ -45,12 +50,13 @@ class Plan:
     rubric: Rubric
     thresholds: gate.Thresholds
     baseline: gate.Baseline | None
+    workbook: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Packed:
     """One result as the batch keeps it: what the summary, stderr and the gate need, and its
-    JSON text compressed."""
+    JSON text and workbook rows compressed."""
 
     file: str
     proposal_id: str | None
@@ -62,6 +68,7 @@ class Packed:
     used: tuple[Waiver, ...]
     expired: tuple[Waiver, ...]
     json: bytes
+    rows: bytes | None
 
 
 def pack(result: Assessment | Failure, plan: Plan) -> Packed:
@@ -76,6 +83,11 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
     if plan.thresholds.active:
         breaches, absorbed = gate.result_breaches(result, plan.thresholds, plan.baseline)
     rendered = json_render.rendered(result)
+    rows = None
+    if plan.workbook:
+        from policycheck.render import xlsx
+
+        rows = zlib.compress(pickle.dumps(xlsx.result_rows(result), pickle.HIGHEST_PROTOCOL), 1)
     return Packed(
         file=result.file,
         proposal_id=rendered.proposal_id,
@@ -87,6 +99,7 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
         used=tuple(used),
         expired=tuple(expired),
         json=zlib.compress(rendered.text.encode("utf-8"), 1),
+        rows=rows,
     )
 
 
@@ -132,6 +145,34 @@ class Batch:
             for r in self.results
         )
         return json_render.chunks(report, prerendered=prerendered)
+
+    def workbook(self, report: Report, *, paper: Paper, marking: str | None) -> bytes:
+        """The workbook of ``report`` (whose own results are unread) with these results."""
+        from policycheck.render import xlsx
+
+        return xlsx.render_rows(report, _Rows(self.results), paper=paper, marking=marking)
+
+
+class _Rows(Sequence["ResultRows"]):
+    """The workbook rows of packed results, unpacked one result at a time at each reading."""
+
+    def __init__(self, results: Sequence[Packed]) -> None:
+        self._results = results
+
+    @overload
+    def __getitem__(self, index: int) -> ResultRows: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ResultRows]: ...
+    def __getitem__(self, index: int | slice) -> ResultRows | Sequence[ResultRows]:
+        if isinstance(index, slice):
+            return _Rows(self._results[index])
+        rows = self._results[index].rows
+        assert rows is not None, "packed without workbook rows"
+        unpacked: ResultRows = pickle.loads(zlib.decompress(rows))
+        return unpacked
+
+    def __len__(self) -> int:
+        return len(self._results)
 
 
 def run(

@@ -303,12 +303,11 @@ def assess(
     )
     soft = settings.soft_fail if soft_fail is None else soft_fail
     baseline = baseline or loaded.resolve(settings.baseline)
-    # Only JSON asked for: results are kept compact, not whole (see batch). The workbook
-    # still needs the whole report (its Brief, Gate and Sources sheets read every result).
+    # Only JSON and workbooks asked for: results are kept compact, not whole (see batch).
     compact = (
         not streamable
         and (quiet or fmt is Format.JSON)
-        and all(f is Format.JSON for f, _ in targets)
+        and all(f in (Format.JSON, Format.XLSX) for f, _ in targets)
         and not os.environ.get("GITHUB_STEP_SUMMARY")
     )
     plan = (
@@ -330,7 +329,9 @@ def assess(
         else:
             report = assessor.run(files, jobs=jobs, progress=advance)
     if plan is not None:
-        _finish_batch(done, plan, assessor, targets, protected, soft=soft, quiet=quiet)
+        _finish_batch(
+            done, plan, assessor, targets, protected, soft=soft, quiet=quiet, workbook=workbook
+        )
         return
     report = _gate(report, assessor, loaded, thresholds, soft=soft, baseline=baseline)
     for failure in report.failures:
@@ -593,6 +594,7 @@ def _batch_plan(
         rubric=assessor.loaded.rubric,
         thresholds=thresholds,
         baseline=recorded,
+        workbook=Format.XLSX in formats,
     )
 
 
@@ -605,6 +607,7 @@ def _finish_batch(
     *,
     soft: bool,
     quiet: bool,
+    workbook: _WorkbookOptions,
 ) -> None:
     """What ``assess`` does after a compact batch: as after a whole report, same bytes."""
     from policycheck.output import write_atomic
@@ -618,8 +621,12 @@ def _finish_batch(
         report = dataclasses.replace(report, gate=verdict)
     for problem in done.problems:
         sys.stderr.write(f"{problem}\n")
-    for _format, path in targets:
-        data = done.json_chunks(report)
+    for fmt, path in targets:
+        data = (
+            done.workbook(report, paper=workbook.paper, marking=workbook.marking)
+            if fmt is Format.XLSX
+            else done.json_chunks(report)
+        )
         write_atomic(path, data, inputs=inputs)
     if not quiet:
         with guarded_stdout():
