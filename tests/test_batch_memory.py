@@ -118,6 +118,9 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ["--baseline", "baseline.json", "--fail-on", "low", "--soft-fail"], id="baseline-soft"
         ),
         pytest.param(["--fail-under", "70", "--min", "transparency=50", "-j", "1"], id="serial"),
+        pytest.param(
+            ["--paper", "letter", "--marking", "OFFICIAL-SENSITIVE"], id="paper-and-marking"
+        ),
     ],
 )
 def test_a_compact_batch_writes_the_bytes_of_the_whole_report(
