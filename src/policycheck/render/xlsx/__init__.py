@@ -33,6 +33,12 @@ Text from proposals is always written as text (never a formula), cut to Excel's
 ``Report`` (and the paper and marking): document dates and zip timestamps come from
 ``report.generated_at``, so the same report gives the same bytes. openpyxl is imported
 inside ``render`` so that assessing without ``--xlsx`` never pays for it.
+
+Each result is first reduced to its rows (``result_rows``: plain values, the Brief's
+page included), and each sheet is written as it is filled (openpyxl's write-only mode):
+``render_rows`` takes the rows of a batch that kept nothing else (see
+``policycheck.batch``), so a large batch is never held as objects or cells, and gives
+the bytes ``render`` gives for the whole report.
 """
 
 from __future__ import annotations
