@@ -136,3 +136,13 @@ def test_sarif_text_goes_through_the_same_sanitiser(tmp_path: Path, capsys) -> N
     text = json.dumps(json.loads(sarif.read_text()), ensure_ascii=False)
     assert "odd \ufffd key" in text
     assert "\ufffe" not in text
+
+
+def test_the_quick_test_before_escaping_matches_exactly_the_characters_escaped() -> None:
+    """Text with none of them skips the translation; the two sets must never drift apart."""
+    from policycheck.streams import _ESCAPES
+    from policycheck.text import NEEDS_ESCAPE, PRINTABLE
+
+    assert set(PRINTABLE) == set(_ESCAPES)
+    matched = {code for code in range(0x10000) if NEEDS_ESCAPE.search(chr(code))}
+    assert matched == set(PRINTABLE)

@@ -12,6 +12,7 @@ Every problem is reported with its line and column, all at once.
 from __future__ import annotations
 
 import errno
+import functools
 import math
 import os
 import re
@@ -84,8 +85,13 @@ class Document:
         top-level key the file does not have, its last line (not line 1, which says nothing)."""
         top = next((p for p in loc if isinstance(p, (str, int))), None)
         if top is not None and (top,) not in self.values and (top,) not in self.keys:
-            return (max((line for line, _ in self.keys.values()), default=1), 1)
+            return (self.last_line, 1)
         return self.position(loc)
+
+    @functools.cached_property
+    def last_line(self) -> int:
+        """The line of the last key in the file."""
+        return max((line for line, _ in self.keys.values()), default=1)
 
     def location(self, loc: tuple[Any, ...], *, key: bool = False) -> str:
         line, column = self.position(loc, key=key)

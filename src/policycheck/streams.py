@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from policycheck.text import PRINTABLE
+from policycheck.text import PRINTABLE, escaped
 
 _ESCAPES: dict[int, str] = {
     code: f"\\u{code:04x}"
@@ -54,7 +54,7 @@ class SafeStream(io.TextIOBase):
     def write(self, text: str) -> int:
         if self.broken:
             return len(text)
-        safe = text.translate(self.escapes)
+        safe = escaped(text, self.escapes)
         try:
             self.raw.write(safe)
         except UnicodeEncodeError:

@@ -41,6 +41,14 @@ def _escapes() -> dict[int, str]:
 
 
 PRINTABLE = _escapes()
+#: Every character the escape tables rewrite (the same set in both): a quick test before
+#: the (slow, per-character) translation, since almost all text has none of them.
+NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def escaped(value: str, table: dict[int, str]) -> str:
+    """``value`` with ``table`` applied, skipping the translation when nothing needs it."""
+    return value.translate(table) if NEEDS_ESCAPE.search(value) else value
 
 
 def printable(value: str) -> str:
@@ -49,7 +57,7 @@ def printable(value: str) -> str:
     Newlines and tabs stay; ESC becomes ``\\x1b``, a non-UTF-8 byte of a file
     name ``\\xff``, a bidi override ``\\u202e``.
     """
-    return value.translate(PRINTABLE)
+    return escaped(value, PRINTABLE)
 
 
 def display_path(path: object) -> str:
