@@ -14,16 +14,48 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from policycheck.assessment import (
-    Assessment,
-    Failure,
-    Report,
-    Risk,
-    RiskFamily,
-    Severity,
-)
-from policycheck.engine import Assessor, expand_paths
-from policycheck.errors import ExitCode, InputError, PolicycheckError, Problem
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from policycheck.assessment import (
+        Assessment,
+        Failure,
+        Report,
+        Risk,
+        RiskFamily,
+        Severity,
+    )
+    from policycheck.engine import Assessor, expand_paths
+    from policycheck.errors import ExitCode, InputError, PolicycheckError, Problem
+
+#: Where each public name lives: imported on first use, so ``policycheck --version`` and
+#: ``--help`` do not pay for the engine, pydantic and the reference data.
+_PUBLIC = {
+    "Assessment": "policycheck.assessment",
+    "Failure": "policycheck.assessment",
+    "Report": "policycheck.assessment",
+    "Risk": "policycheck.assessment",
+    "RiskFamily": "policycheck.assessment",
+    "Severity": "policycheck.assessment",
+    "Assessor": "policycheck.engine",
+    "expand_paths": "policycheck.engine",
+    "ExitCode": "policycheck.errors",
+    "InputError": "policycheck.errors",
+    "PolicycheckError": "policycheck.errors",
+    "Problem": "policycheck.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'policycheck' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Assessment",

@@ -1005,6 +1005,10 @@ def main(argv: list[str] | None = None) -> None:
     """
     from policycheck.streams import install
 
+    # The command line uses no pydantic plugin, and looking for them reads the metadata of
+    # every installed package at start-up (a tenth of a one-file run); a user can still
+    # set the variable to have them.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = sys.argv[1:] if argv is None else argv
     # --debug is read wherever it stands (``assess … --debug``), not only before the command.
     end = args.index("--") if "--" in args else len(args)
