@@ -521,3 +521,34 @@ def test_the_readme_override_example_loads(tmp_path: Path) -> None:
     calmer = load_reference(tmp_path).dyad("RS", "XK")
     assert calmer is not None
     assert (calmer.acuteness, calmer.basis[:2]) == ("low", "L1")
+
+
+def test_the_json_mirror_of_the_bundled_data_is_current_and_equal_to_the_yaml() -> None:
+    """The YAML is the source; the mirror only saves parsing it at every start.
+
+    After editing a bundled YAML file, run ``python -m policycheck.reference``.
+    """
+    from policycheck.reference import _FILE_MODELS, MIRROR, _bundled_text, _mirror, mirror_text
+
+    shipped = (Path(__file__).parents[1] / "src" / "policycheck" / "reference" / MIRROR).read_text(
+        "utf-8"
+    )
+    assert shipped == mirror_text(), "run: python -m policycheck.reference"
+    mirror = _mirror()
+    for dataset in DATASETS:
+        text = _bundled_text(dataset)
+        from_yaml = _FILE_MODELS[dataset].model_validate(
+            load_yaml_text(text, f"<bundled>/reference/{dataset}.yaml").data
+        )
+        assert _FILE_MODELS[dataset].model_validate(mirror[dataset]["data"]) == from_yaml
+
+
+def test_a_mirror_that_does_not_match_its_yaml_is_ignored() -> None:
+    """A stale entry (another hash) is never used: the YAML is read instead."""
+    from policycheck.reference import _bundled, _bundled_text
+
+    text = _bundled_text("dyads")
+    stale = {"dyads": {"sha256": "0" * 64, "data": {"not": "a dataset"}}}
+    parsed = _bundled("dyads", text, "1" * 64, stale)
+    assert parsed.dataset == "dyads"
+    assert parsed.dyads
