@@ -145,7 +145,7 @@ class Assessor:
             cap=graded.cap,
             criteria=criteria,
             risks=tuple(risks),
-            improvements=improvements(rubric, observed, criteria),
+            improvements=improvements(rubric, criteria),
             score_low=round(total.low, 1),
             score_high=round(total.high, 1),
             coverage=round(total.coverage, 3),

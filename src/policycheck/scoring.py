@@ -135,11 +135,7 @@ def totals(criteria: list[CriterionResult] | tuple[CriterionResult, ...]) -> Tot
     weight = sum(c.weight for c in applicable)
     if not weight:
         return Totals(0.0, 0.0, 0.0, 0.0, 0.0)
-    scored = [c for c in applicable if c.score is not None]
-    scored_weight = sum(c.weight for c in scored)
-    score = sum((c.score or 0.0) * c.weight for c in scored) / scored_weight if scored else 0.0
-    low = sum((c.low or 0.0) * c.weight for c in applicable) / weight
-    high = sum((c.high or 0.0) * c.weight for c in applicable) / weight
+    score, low, high = _score_and_range(criteria)
     coverage = sum(c.coverage * c.weight for c in applicable) / weight
     known = cited = 0.0
     for c in applicable:
@@ -150,7 +146,7 @@ def totals(criteria: list[CriterionResult] | tuple[CriterionResult, ...]) -> Tot
                 if ind.level not in UNCITED_LEVELS:
                     cited += share
     return Totals(
-        score=min(max(score, low), high),
+        score=score,
         low=low,
         high=high,
         coverage=coverage,
@@ -203,7 +199,6 @@ def grade_range(rubric: Rubric, total: Totals, risks: tuple[Risk, ...]) -> Grade
 
 def improvements(
     rubric: Rubric,
-    observed: Mapping[str, Observed],
     criteria: tuple[CriterionResult, ...],
     limit: int = MAX_IMPROVEMENTS,
 ) -> tuple[Improvement, ...]:
@@ -249,16 +244,23 @@ def improvements(
 
 def _score(criteria: tuple[CriterionResult, ...]) -> float:
     """The overall score alone, as ``totals`` works it out (for re-scoring many times)."""
+    return _score_and_range(criteria)[0]
+
+
+def _score_and_range(
+    criteria: list[CriterionResult] | tuple[CriterionResult, ...],
+) -> tuple[float, float, float]:
+    """The overall score over what is known (kept within its range), and the range."""
     applicable = [c for c in criteria if c.low is not None]
     weight = sum(c.weight for c in applicable)
+    if not weight:
+        return 0.0, 0.0, 0.0
     scored = [c for c in applicable if c.score is not None]
     scored_weight = sum(c.weight for c in scored)
-    if not weight:
-        return 0.0
     score = sum((c.score or 0.0) * c.weight for c in scored) / scored_weight if scored else 0.0
     low = sum((c.low or 0.0) * c.weight for c in applicable) / weight
     high = sum((c.high or 0.0) * c.weight for c in applicable) / weight
-    return min(max(score, low), high)
+    return min(max(score, low), high), low, high
 
 
 def _with(rubric: Rubric, c: CriterionResult, check_id: str, points: float) -> CriterionResult:

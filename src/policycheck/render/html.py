@@ -60,7 +60,6 @@ GRADE_OTHER = "#59636e"
 
 _LABEL_CHARS = 14
 #: What the radar says for a criterion with no score (none of its indicators apply).
-NOT_APPLICABLE = "not applicable"
 _LINE = 14
 
 CSS = """\

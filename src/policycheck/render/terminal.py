@@ -30,10 +30,6 @@ SEVERITY_STYLE = {
 }
 
 
-def _score(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}"
-
-
 def _header(a: Assessment) -> RenderableType:
     title = Text.assemble((a.title, "bold"), f"  ({a.proposal_id}, {a.status})")
     grade = Text.assemble(
