@@ -1,16 +1,37 @@
-"""Shared fixtures: one assessor per session, helpers to assess YAML text."""
+"""Shared fixtures and helpers: one assessor per session, the samples, and the CLI in-process.
+
+Two depths of run (CONTRIBUTING.md, "Running the tests"):
+
+- the default (``python -m pytest``): every test but those marked ``full``, with a light
+  Hypothesis profile; fast enough to run after every change;
+- the full run (``POLICYCHECK_TESTS=full python -m pytest``, what ``.ci/run`` does): the
+  ``full`` tests too (batches of hundreds or thousands of proposals, a wheel built and
+  installed, a real ``pre-commit run``), and the Hypothesis profile that tries more examples.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-from policycheck import Assessment, Assessor
+from policycheck import Assessment, Assessor, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSALS = ROOT / "proposals"
+
+#: The sample proposals' file names, in order.
+SAMPLES = sorted(p.name for p in PROPOSALS.glob("*.yaml"))
+#: The date every snapshot was made with.
+FIXED_TIME = "2026-01-01T00:00:00Z"
 
 MINIMAL = """\
 schema_version: 1
@@ -19,6 +40,38 @@ title: Test initiative
 status: proposed
 participants: [AL]
 """
+
+#: ``POLICYCHECK_TESTS=full`` asks for the full run (``.ci/run`` sets it).
+FULL = os.environ.get("POLICYCHECK_TESTS", "") == "full"
+
+# The Hypothesis profiles: ``full`` tries as many examples as the property tests were written
+# for; the default a fifth of them. ``max_examples`` is the scorer's count, the fuzzers take
+# 2.5 times as many (``tests/test_properties.py``).
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+settings.register_profile(
+    "full", max_examples=100, deadline=None, suppress_health_check=_SLOW_IS_FINE
+)
+settings.register_profile(
+    "default-run", max_examples=20, deadline=None, suppress_health_check=_SLOW_IS_FINE
+)
+settings.load_profile("full" if FULL else "default-run")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "full: runs only in the full run (POLICYCHECK_TESTS=full, as .ci/run sets): "
+        "proves something at a scale the default run cannot afford",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if FULL:
+        return
+    skip = pytest.mark.skip(reason="full run only: POLICYCHECK_TESTS=full (as .ci/run sets)")
+    for item in items:
+        if item.get_closest_marker("full") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -31,12 +84,78 @@ def assess_yaml(assessor: Assessor, text: str, origin: str = "test.yaml") -> Ass
     return assessor.assess_bytes(textwrap.dedent(text).encode(), origin)
 
 
+def sample_report(assessor: Assessor, names: list[str], monkeypatch: pytest.MonkeyPatch) -> Report:
+    """The named samples assessed as the snapshots were made: from the repository root, in
+    one process, dated ``FIXED_TIME``."""
+    monkeypatch.chdir(ROOT)
+    return assessor.run([Path("proposals") / n for n in names], generated_at=FIXED_TIME, jobs=1)
+
+
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the CLI in this process through its entry point: (exit code, stdout, stderr)."""
+    """Run the CLI in this process through its entry point: (exit code, stdout, stderr).
+
+    A command that returns without ``SystemExit`` exits 0, as ``policycheck`` would.
+    """
     from policycheck.cli import main
 
-    with pytest.raises(SystemExit) as exit_info:
+    try:
         main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
     out, err = capsys.readouterr()
-    code = exit_info.value.code
     return (code if isinstance(code, int) else 0), out, err
+
+
+def shared_dir(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """A folder made once per test run by ``make`` and shared by every pytest-xdist worker.
+
+    The first worker to ask makes it under a lock; the others wait, then use what it made.
+    Use it for what is costly and only read afterwards (a wheel, a hook repository).
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / name
+    done = base / f"{name}.done"
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a failed attempt's leftovers
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """This checkout built as a wheel and installed (no editable paths, no dependencies) into a
+    folder of its own: (the wheel, the folder to put on PYTHONPATH). Built once per run."""
+
+    pip = (sys.executable, "-m", "pip")
+
+    def build(folder: Path) -> None:
+        dist = folder / "dist"
+        built = subprocess.run(
+            [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(ROOT)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert built.returncode == 0, f"wheel build failed:\n{built.stdout}\n{built.stderr}"
+        (wheel,) = dist.glob("policycheck-*.whl")
+        installed = subprocess.run(
+            [*pip, "install", "--no-deps", "--target", str(folder / "site"), str(wheel)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert installed.returncode == 0, installed.stderr
+
+    folder = shared_dir(tmp_path_factory, "wheel", build)
+    (wheel,) = (folder / "dist").glob("policycheck-*.whl")
+    return wheel, folder / "site"

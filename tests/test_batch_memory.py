@@ -19,6 +19,10 @@ import pytest
 
 from tests.conftest import ROOT
 
+# Every run here assesses and writes a workbook for hundreds of proposals (above the engine's
+# parallel threshold, so that workers are used): a minute of CPU, for the full run.
+pytestmark = pytest.mark.full
+
 GENERATE = ROOT / "benchmarks" / "generate.py"
 #: Peak RSS of one process (kB, Linux) of the command after the wrapper's arguments.
 PEAK = (

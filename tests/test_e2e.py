@@ -11,8 +11,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import PROPOSALS, ROOT
 
 BIN = Path(sys.executable).parent / "policycheck"
@@ -129,40 +127,15 @@ def test_parallel_batch_equals_serial(tmp_path: Path) -> None:
     assert doc["summary"] == {**doc["summary"], "files": 211, "assessed": 210, "invalid": 1}
 
 
-def test_plain_wheel_install_carries_rubric_and_reference_data(tmp_path: Path) -> None:
+def test_plain_wheel_install_carries_rubric_and_reference_data(
+    tmp_path: Path, built_wheel: tuple[Path, Path]
+) -> None:
     """Build a wheel, install it (no editable paths), and assess with the bundled data."""
-    dist = tmp_path / "dist"
-    build = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(dist),
-            str(ROOT),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if build.returncode != 0:
-        pytest.fail(f"wheel build failed:\n{build.stdout}\n{build.stderr}")
-    wheel = next(dist.glob("policycheck-*.whl"))
+    wheel, target = built_wheel
     names = zipfile.ZipFile(wheel).namelist()
     assert "policycheck/rubrics/default.yaml" in names
     for dataset in ("countries", "srac", "dyads", "formats", "instruments", "iso3166"):
         assert f"policycheck/reference/{dataset}.yaml" in names
-    target = tmp_path / "site"
-    install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert install.returncode == 0, install.stderr
     code = (
         "import policycheck, sys; from policycheck.cli import main; "
         "sys.stderr.write(policycheck.__file__ + '\\n'); main()"

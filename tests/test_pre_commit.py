@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, shared_dir
 from tests.test_gate_e2e import DRONES, MODEL, TIRANA, Repo, _env
 
 PRE_COMMIT = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -86,21 +86,20 @@ def test_an_option_replaces_the_default_gate(tmp_path: Path) -> None:
 # --- a real pre-commit run ------------------------------------------------------------------
 
 
-def _hook_repository(target: Path) -> str:
-    """This checkout's working tree committed as a repository of its own; its commit."""
+def _hook_repository(target: Path) -> None:
+    """This checkout's working tree committed as a repository of its own, in ``target``."""
     ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".*_cache")
-    shutil.copytree(ROOT, target, ignore=ignore)
-    hooks = Repo(target)
-    hooks.commit("the hook under test")
-    return hooks.git("rev-parse", "HEAD").strip()
+    shutil.copytree(ROOT, target, ignore=ignore, dirs_exist_ok=True)
+    Repo(target).commit("the hook under test")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
-    """(hook repository, its commit, a PRE_COMMIT_HOME shared by this module's runs)."""
-    base = tmp_path_factory.mktemp("pre-commit")
-    rev = _hook_repository(base / "policycheck")
-    return base / "policycheck", rev, base / "home"
+    """(hook repository, its commit, a PRE_COMMIT_HOME): made once per run and shared by every
+    worker, so that pre-commit builds the hook's environment once (it locks its own store)."""
+    base = shared_dir(tmp_path_factory, "pre-commit", lambda folder: None)
+    path = shared_dir(tmp_path_factory, "pre-commit-hook", _hook_repository)
+    return path, Repo(path, init=False).git("rev-parse", "HEAD").strip(), base / "home"
 
 
 def _pre_commit(

@@ -743,36 +743,11 @@ def test_an_expression_failing_on_a_case_fails_that_case_located(
 # --- the wheel carries the bundled cases ------------------------------------------------
 
 
-def test_wheel_carries_the_bundled_cases_and_runs_them(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    build = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(dist),
-            str(ROOT),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if build.returncode != 0:
-        pytest.fail(f"wheel build failed:\n{build.stdout}\n{build.stderr}")
-    wheel = next(dist.glob("policycheck-*.whl"))
+def test_wheel_carries_the_bundled_cases_and_runs_them(
+    tmp_path: Path, built_wheel: tuple[Path, Path]
+) -> None:
+    wheel, target = built_wheel
     assert "policycheck/rubrics/default.tests.yaml" in zipfile.ZipFile(wheel).namelist()
-    target = tmp_path / "site"
-    install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert install.returncode == 0, install.stderr
     result = subprocess.run(
         [sys.executable, "-c", "from policycheck.cli import main; main()", "rubric", "test"],
         capture_output=True,

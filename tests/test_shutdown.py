@@ -102,6 +102,7 @@ def test_ctrl_c_to_the_whole_group_gives_one_message(batch: Path) -> None:
     assert not [w for w in workers if _running(w)]
 
 
+@pytest.mark.full  # the whole batch of 3000 is assessed to its end: 15 s of CPU
 def test_a_killed_workers_files_are_reported_failed_and_the_rest_reported(batch: Path) -> None:
     process, workers = _start(batch, "-f", "json", settle=0)
     assert process.stdout is not None
