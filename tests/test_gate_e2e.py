@@ -1,15 +1,21 @@
-"""End to end: the CI gate in real git repositories, through the installed ``policycheck``.
+"""End to end: the CI gate in real git repositories.
 
 Every test builds a git repository in ``tmp_path`` (its own user, no global or
-system git configuration), copies sample proposals into it and runs the
-installed command in a subprocess: exit codes, thresholds, configuration
-discovery, waivers, the baseline, ``--changed-since``, report files, the
-example proposal repository and the CI integration files (action, pre-commit
-hook, workflows).
+system git configuration), copies sample proposals into it and runs ``policycheck``
+there: exit codes, thresholds, configuration discovery, waivers, the baseline,
+``--changed-since``, report files, the example proposal repository and the CI
+integration files (action, pre-commit hook, workflows).
+
+``Repo.run`` runs the command through its entry point in this process, in the
+repository and with the same clean environment a subprocess gets (a tenth of the
+cost of starting the installed command); ``Repo.run_installed`` starts the installed
+command, for the tests of what crosses the process boundary (exit codes, the action's
+shell step).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -19,13 +25,14 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import PROPOSALS, ROOT
+from tests.conftest import PROPOSALS, ROOT, run_cli
 
 BIN = Path(sys.executable).parent / "policycheck"
 EXE = str(BIN) if BIN.exists() else (shutil.which("policycheck") or "policycheck")
@@ -56,6 +63,20 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def _process_like(cwd: Path, env: dict[str, str]) -> Iterator[None]:
+    """This process in ``cwd`` with exactly ``env`` as its environment, both restored after."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        with contextlib.chdir(cwd):
+            yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def _yaml(path: Path) -> Any:
     return YAML(typ="safe", pure=True).load(path.read_text("utf-8"))
 
@@ -63,8 +84,15 @@ def _yaml(path: Path) -> Any:
 class Repo:
     """A git repository in a temporary folder, and the installed command run inside it."""
 
-    def __init__(self, root: Path, *, init: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        init: bool = True,
+        capsys: pytest.CaptureFixture[str] | None = None,
+    ) -> None:
         self.root = root
+        self.capsys = capsys  # what ``run`` reads the command's output from
         if not init:  # an existing repository
             return
         root.mkdir(parents=True, exist_ok=True)
@@ -110,6 +138,17 @@ class Repo:
     def run(
         self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
+        """``policycheck *args`` through its entry point in this process, as a subprocess in
+        ``cwd`` (the repository) with the environment of ``_env(env)`` would run."""
+        assert self.capsys is not None, "Repo(..., capsys=capsys) to run policycheck in-process"
+        with _process_like(cwd or self.root, _env(env)):
+            code, out, err = run_cli(self.capsys, *args)
+        return subprocess.CompletedProcess([EXE, *args], code, out, err)
+
+    def run_installed(
+        self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """The installed ``policycheck *args`` in a subprocess."""
         return subprocess.run(
             [EXE, *args],
             cwd=cwd or self.root,
@@ -122,8 +161,8 @@ class Repo:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Repo:
-    return Repo(tmp_path / "repo")
+def repo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Repo:
+    return Repo(tmp_path / "repo", capsys=capsys)
 
 
 def _gate_lines(stderr: str) -> list[tuple[str, int, int, str]]:
@@ -153,8 +192,9 @@ def _assert_located(stderr: str, file: Path, pattern: str) -> tuple[int, int]:
 
 
 def test_exit_0_when_the_gate_passes(repo: Repo) -> None:
+    """The installed command: its exit code is the gate's."""
     repo.sample(MODEL)
-    done = repo.run("assess", "proposals", "--fail-under", "A", "--fail-on", "low")
+    done = repo.run_installed("assess", "proposals", "--fail-under", "A", "--fail-on", "low")
     assert done.returncode == 0, done.stderr
     assert "gate passed" in done.stderr
     assert "Gate passed" in done.stdout
@@ -164,7 +204,7 @@ def test_exit_0_when_the_gate_passes(repo: Repo) -> None:
 def test_exit_1_with_a_located_message_when_the_gate_fails(repo: Repo) -> None:
     tirana = repo.sample(TIRANA)
     repo.sample(MODEL)
-    done = repo.run("assess", "proposals", "--fail-on", "high")
+    done = repo.run_installed("assess", "proposals", "--fail-on", "high")
     assert done.returncode == 1, done.stderr
     line, _ = _assert_located(done.stderr, tirana, r"^high risk CE01 ")
     assert "country:" in tirana.read_text("utf-8").splitlines()[line - 1]  # a participant
@@ -433,11 +473,13 @@ def test_the_first_file_found_wins(repo: Repo) -> None:
     assert f"fail_on = critical  ({nearer}:2)" in shown.stdout
 
 
-def test_the_walk_stops_at_the_repository_root(tmp_path: Path) -> None:
+def test_the_walk_stops_at_the_repository_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "outer"
     outside.mkdir()
     (outside / ".policycheck.yaml").write_text("paths: [repo/proposals]\nfail_on: low\n")
-    repo = Repo(outside / "repo")
+    repo = Repo(outside / "repo", capsys=capsys)
     repo.sample(DRONES)
     sub = repo.root / "proposals"
     shown = repo.run("config", cwd=sub)
@@ -654,7 +696,7 @@ def baselined_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo.sample(DRONES)
     repo.sample(TIRANA)
     repo.write("policycheck.toml", GATE_HIGH + 'baseline = "policycheck-baseline.json"\n')
-    done = repo.run("baseline", "write", "policycheck-baseline.json")
+    done = repo.run_installed("baseline", "write", "policycheck-baseline.json")
     assert done.returncode == 0, done.stderr
     assert "5 finding(s) in 2 proposal(s)" in done.stderr  # CE03, RF03; CE01, NE01, RF01
     repo.commit("baseline")
@@ -662,11 +704,17 @@ def baselined_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def baselined(baselined_template: Path, tmp_path: Path) -> tuple[Repo, Path, Path]:
+def baselined(
+    baselined_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[Repo, Path, Path]:
     """A fresh copy of the baselined repository: (repo, drones, tirana)."""
     root = tmp_path / "repo"
     shutil.copytree(baselined_template, root)
-    return Repo(root, init=False), root / "proposals" / DRONES, root / "proposals" / TIRANA
+    return (
+        Repo(root, init=False, capsys=capsys),
+        root / "proposals" / DRONES,
+        root / "proposals" / TIRANA,
+    )
 
 
 def test_baseline_absorbs_recorded_findings_after_edits_elsewhere(
@@ -820,10 +868,10 @@ def test_sarif_and_junit_files_are_written_even_when_the_gate_fails(repo: Repo) 
 
 
 @pytest.fixture
-def example(tmp_path: Path) -> Repo:
+def example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Repo:
     target = tmp_path / "proposal-repo"
     shutil.copytree(EXAMPLE, target)
-    repo = Repo(target)
+    repo = Repo(target, capsys=capsys)
     repo.commit("the proposal repository")
     return repo
 
@@ -1088,7 +1136,7 @@ def test_ci_files_match_their_published_schemas(schema: str, path: Path) -> None
 
 
 def test_gitlab_example_gates_even_where_the_configuration_sets_no_threshold(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Without a gate every JUnit case passes; the example's own command fails grade F."""
     import shlex
@@ -1098,7 +1146,7 @@ def test_gitlab_example_gates_even_where_the_configuration_sets_no_threshold(
     (full_run,) = [
         line.strip() for line in script.splitlines() if line.strip().startswith("policycheck ")
     ][1:]  # the branch run (the first is the merge-request run)
-    repo = Repo(tmp_path / "repo")
+    repo = Repo(tmp_path / "repo", capsys=capsys)
     repo.sample(TIRANA)  # grade F, CE01 high
     repo.write("policycheck.toml", 'paths = ["proposals"]\n')  # no threshold
 

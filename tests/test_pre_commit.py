@@ -28,13 +28,13 @@ PRE_COMMIT = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) o
 )
 
 
-# --- the default gate, through the installed command ----------------------------------------
+# --- the default gate (the command in-process; the hook runs the installed one below) -------
 
 
 def test_default_gate_fails_grade_f_with_a_high_risk_when_nothing_is_configured(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = Repo(tmp_path / "repo")
+    repo = Repo(tmp_path / "repo", capsys=capsys)
     repo.sample(TIRANA)
     plain = repo.run("assess", "proposals", "--quiet")
     assert plain.returncode == 0  # no gate asked for: nothing fails
@@ -48,8 +48,10 @@ def test_default_gate_fails_grade_f_with_a_high_risk_when_nothing_is_configured(
     )
 
 
-def test_default_gate_passes_a_good_proposal(tmp_path: Path) -> None:
-    repo = Repo(tmp_path / "repo")
+def test_default_gate_passes_a_good_proposal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = Repo(tmp_path / "repo", capsys=capsys)
     repo.sample(MODEL)
     done = repo.run("assess", "proposals", "--quiet", "--default-gate")
     assert done.returncode == 0, done.stderr
@@ -66,9 +68,9 @@ def test_default_gate_passes_a_good_proposal(tmp_path: Path) -> None:
     ids=["fail-under-F", "fail-on-critical", "fail-under-A"],
 )
 def test_the_configuration_replaces_the_default_gate(
-    tmp_path: Path, config: str, code: int
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str, code: int
 ) -> None:
-    repo = Repo(tmp_path / "repo")
+    repo = Repo(tmp_path / "repo", capsys=capsys)
     repo.sample(DRONES)  # grade F, CE03 high
     repo.write("policycheck.toml", config)
     done = repo.run("assess", "proposals", "--quiet", "--default-gate")
@@ -76,8 +78,10 @@ def test_the_configuration_replaces_the_default_gate(
     assert "below the required C" not in done.stderr
 
 
-def test_an_option_replaces_the_default_gate(tmp_path: Path) -> None:
-    repo = Repo(tmp_path / "repo")
+def test_an_option_replaces_the_default_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = Repo(tmp_path / "repo", capsys=capsys)
     repo.sample(DRONES)
     done = repo.run("assess", "proposals", "--quiet", "--default-gate", "--fail-under", "F")
     assert done.returncode == 0, done.stderr
