@@ -6,6 +6,7 @@ JSON document and nothing else, and a malformed one is a located error.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -29,7 +30,7 @@ from policycheck.facts import derive_facts
 from policycheck.loading import load_yaml_bytes
 from policycheck.model import parse_proposal
 from policycheck.rubric import load_rubric
-from policycheck.rubric_tests import case_file_for, load_cases, run_cases
+from policycheck.rubric_tests import Case, CaseResult, case_file_for, load_cases, run_cases
 from tests.conftest import MINIMAL, PROPOSALS, ROOT
 from tests.conftest import run_cli as run
 
@@ -53,22 +54,29 @@ def run_ok(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, st
 # --- the bundled cases -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def bundled():  # type: ignore[no-untyped-def]
-    case_file = load_cases(None)
-    return case_file, run_cases(case_file)
+#: The bundled case file, read once (by the project's own reader) to make one test per case.
+BUNDLED = load_cases(None)
 
 
-def test_bundled_cases_all_pass(bundled) -> None:  # type: ignore[no-untyped-def]
-    _, result = bundled
-    failures = [(r.case.location, [str(m) for m in r.mismatches]) for r in result.results]
-    assert result.ok, [f for f in failures if f[1]]
-    assert result.passed == len(result.results) >= 80
-    assert result.summary == f"{result.passed} passed, 0 failed"
+def _run_one(case: Case) -> CaseResult:
+    (result,) = run_cases(dataclasses.replace(BUNDLED, cases=(case,))).results
+    return result
 
 
-def test_bundled_cases_cover_every_check_level_and_risk(bundled) -> None:  # type: ignore[no-untyped-def]
-    case_file, _ = bundled
+def test_bundled_case_names_are_unique_and_many() -> None:
+    names = [case.name for case in BUNDLED.cases]
+    assert len(names) == len(set(names)) >= 80
+
+
+@pytest.mark.parametrize("case", BUNDLED.cases, ids=[case.name for case in BUNDLED.cases])
+def test_bundled_case(case: Case) -> None:
+    """One bundled case (``policycheck rubric test -k NAME`` runs it alone)."""
+    result = _run_one(case)
+    assert result.passed, (case.location, [str(m) for m in result.mismatches])
+
+
+def test_bundled_cases_cover_every_check_level_and_risk() -> None:
+    case_file = BUNDLED
     loaded = case_file.assessor.loaded
     expected: dict[str, set[str]] = {}
     risks: set[str] = set()
@@ -96,9 +104,9 @@ def test_bundled_cases_cover_every_check_level_and_risk(bundled) -> None:  # typ
     assert set(loaded.rubric.risks) <= risks, set(loaded.rubric.risks) - risks
 
 
-def test_bundled_cases_show_that_silence_raises_no_risk(bundled) -> None:  # type: ignore[no-untyped-def]
+def test_bundled_cases_show_that_silence_raises_no_risk() -> None:
     """Each risk that comes from a stated absence has a case where the file is silent instead."""
-    case_file, _ = bundled
+    case_file = BUNDLED
     excluded_when_unknown: set[str] = set()
     for case in case_file.cases:
         if INSUFFICIENT in {lv for levels in case.expect.levels.values() for lv in levels}:
@@ -108,13 +116,11 @@ def test_bundled_cases_show_that_silence_raises_no_risk(bundled) -> None:  # typ
     )
 
 
-def test_bundled_placeholder_cases_are_unknown(bundled) -> None:  # type: ignore[no-untyped-def]
-    case_file, result = bundled
-    placeholders = [c for c in case_file.cases if "placeholder" in c.name]
+def test_bundled_placeholder_cases_are_unknown() -> None:
+    """(Each passes: ``test_bundled_case``.)"""
+    placeholders = [c for c in BUNDLED.cases if "placeholder" in c.name]
     assert len(placeholders) >= 3
-    by_name = {r.case.name: r for r in result.results}
     for case in placeholders:
-        assert by_name[case.name].passed
         assert INSUFFICIENT in {lv for levels in case.expect.levels.values() for lv in levels}
 
 
@@ -127,10 +133,9 @@ def test_bundled_case_file_ships_in_the_package_and_inlines_its_proposals() -> N
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in PROPOSALS.glob("*.yaml")))
-def test_sample_cases_match_the_sample_files(bundled, name: str, assessor: Assessor) -> None:  # type: ignore[no-untyped-def]
+def test_sample_cases_match_the_sample_files(name: str, assessor: Assessor) -> None:
     """The inline samples are the repository's files and give every level and risk they give."""
-    _, result = bundled
-    found = next(r for r in result.results if r.case.name == f"sample: {name}")
+    found = _run_one(next(c for c in BUNDLED.cases if c.name == f"sample: {name}"))
     inline = found.assessment
     full = assessor.assess_file(PROPOSALS / f"{name}.yaml")
     path = PROPOSALS / f"{name}.yaml"
