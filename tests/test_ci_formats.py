@@ -25,12 +25,13 @@ from policycheck.assessment import Failure, Risk, Waiver
 from policycheck.cli import main
 from policycheck.gate import Thresholds, apply_waivers, evaluate
 from policycheck.render import Format, github, junit, render, sarif
-from tests.conftest import PROPOSALS, ROOT
+from tests.conftest import PROPOSALS, ROOT, assess_yaml
 from tests.snapshots import SarifSnapshot, TextSnapshot, XmlSnapshot
 
 SAMPLES = sorted(p.name for p in PROPOSALS.glob("*.yaml"))
 FIXED_TIME = "2026-01-01T00:00:00Z"
 TODAY = dt.date(2026, 1, 1)
+KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
 ACTIVE = Waiver(
@@ -995,3 +996,15 @@ def test_cli_annotations_name_files_from_the_repository_root_from_a_subfolder(
     assert_workflow_commands(out)
     files = {c["file"] for c in parse_commands(out) if "file" in c}
     assert files == {"briefs/2026/drones.yaml", str(outside)}  # outside: left as given
+
+
+def test_the_same_system_bought_twice_gives_two_fingerprints(assessor: Assessor) -> None:
+    text = KOSOVO.read_text().replace(
+        "external_actors:",
+        "  - {system: Bayraktar TB2, category: armed-drone, supplier: TR, recipient: XK}\n"
+        "external_actors:",
+    )
+    a = assess_yaml(assessor, text, "k.yaml")
+    prints = [r.fingerprint for r in a.risks if r.id == "CE03"]
+    assert len(prints) == 2
+    assert len(set(prints)) == 2

@@ -10,6 +10,7 @@ from tests.conftest import run_cli as run
 
 MODEL = PROPOSALS / "model-regional-initiative.yaml"
 TIRANA = PROPOSALS / "tirana-declaration-2025.yaml"
+KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
 
 
 def test_assess_one_file_prints_grade_criteria_risks_and_changes(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -203,3 +204,23 @@ def test_reference_override_changes_the_assessment(tmp_path: Path, capsys) -> No
     assert code == 0
     risks = {r["id"] for r in json.loads(out)["results"][0]["risks"]}
     assert "CE01" not in risks
+
+
+def test_an_absurd_source_date_epoch_is_a_usage_error(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999999999")
+    code, _, err = run(capsys, "assess", str(KOSOVO), "-f", "json")
+    assert code == 2
+    assert "SOURCE_DATE_EPOCH" in err
+
+
+def test_changed_since_refuses_a_ref_that_looks_like_an_option(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text(MINIMAL)
+    code, _, err = run(capsys, "assess", "a.yaml", "--changed-since", "--output=x")
+    assert code == 2
+    assert "is not a git ref" in err
+    assert not (tmp_path / "x").exists()
+    assert json.dumps(err)  # a plain message, no traceback
+    assert "Traceback" not in err

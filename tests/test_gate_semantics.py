@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+from policycheck import Assessor
+from policycheck.assessment import Waiver
+from policycheck.gate import Baseline, Thresholds, apply_waivers, evaluate
 from tests.conftest import PROPOSALS
 from tests.conftest import run_cli as run
 
@@ -100,3 +104,47 @@ def test_config_names_the_configuration_of_the_files_given(
     assert out.splitlines()[0] == f"configuration: {repo / 'policycheck.toml'}"
     code, out, _ = run(capsys, "config")
     assert out.splitlines()[0] == "configuration: no configuration file found (defaults)"
+
+
+def test_a_renewed_waiver_wins_over_the_expired_one(assessor: Assessor) -> None:
+    report = assessor.run([KOSOVO], generated_at="2026-01-01T00:00:00Z", jobs=1)
+
+    def waiver(expires: dt.date) -> Waiver:
+        return Waiver("CE03", "kosovo-armed-drones-2023", "accepted", "desk", expires, "cfg:1")
+
+    old, new = waiver(dt.date(2024, 1, 1)), waiver(dt.date(2030, 1, 1))
+    waived, expired, unused = apply_waivers(
+        report, [old, new], dt.date(2026, 6, 1), assessor.loaded.rubric
+    )
+    risk = next(r for r in waived.assessments[0].risks if r.id == "CE03")
+    assert risk.waived
+    assert risk.waiver is not None
+    assert risk.waiver.waiver == new
+    assert unused == ()
+    assert expired == ()
+
+
+def test_the_baseline_absorbs_a_criterion_breach_only_if_that_criterion_did_not_fall(
+    assessor: Assessor,
+) -> None:
+    report = assessor.run([KOSOVO], generated_at="2026-01-01T00:00:00Z", jobs=1)
+    a = report.assessments[0]
+    regional = next(c.score for c in a.criteria if c.id == "regional-inclusiveness")
+    assert regional is not None
+    thresholds = Thresholds(minimums=(("regional-inclusiveness", 90.0),))
+    before = {a.proposal_id: {"regional-inclusiveness": regional + 10}}
+    same = {a.proposal_id: {"regional-inclusiveness": regional}}
+    for criteria, absorbed in ((before, False), (same, True)):
+        baseline = Baseline({}, {a.proposal_id: 0.0}, {a.proposal_id: "F"}, criteria)
+        gated = evaluate(report, thresholds, soft=False, baseline=baseline).gate
+        assert gated is not None
+        assert gated.passed is absorbed
+
+
+def test_gate_breaches_are_printed_even_when_a_file_is_invalid(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [\n")
+    code, _, err = run(capsys, "assess", str(KOSOVO), str(bad), "--fail-on", "high", "-q")
+    assert code == 2
+    assert "gate: high risk CE03" in err
+    assert f"{bad}:2:1:" in err

@@ -15,6 +15,7 @@ from tests.conftest import PROPOSALS
 from tests.conftest import run_cli as run
 
 TIRANA = PROPOSALS / "tirana-declaration-2025.yaml"
+KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
 
 #: A rubric adding one declared check X01; ``{when}`` is its level's condition (line 19).
 DECLARED = """\
@@ -343,3 +344,20 @@ def test_a_check_used_twice_is_located_at_the_users_use_not_the_bundled_one(
         f"{rubric}:5:7: check TR01 is already used by criterion transparency"
     )
     assert "<bundled>" not in err
+
+
+def test_a_deeply_nested_expression_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rubric = tmp_path / "r.yaml"
+    expression = "(" * 600 + "proposal" + ")" * 600
+    rubric.write_text(
+        "rubric: 1\nextends: default\nid: x\nversion: '1'\ntitle: x\n"
+        "criteria:\n  transparency:\n    indicators:\n      X01:\n        weight: 1\n"
+        "        title: x\n        rationale: x\n        brief: x\n        improve: x\n"
+        "        levels: {yes: {points: 100, means: x}, no: {points: 0, means: x}}\n"
+        "checks:\n  X01:\n    description: x\n    looks_at: [id]\n"
+        f"    levels: [{{level: yes, when: '{expression}'}}]\n    otherwise: no\n"
+    )
+    code, _, err = run(capsys, "assess", str(KOSOVO), "--rubric", str(rubric))
+    assert code == 2
+    assert f"{rubric}:20:" in err  # the levels line of the check
+    assert "nested 600 deep" in err

@@ -443,3 +443,20 @@ def test_parse_proposal_without_context_accepts_any_two_letter_code() -> None:
     doc = load_yaml_text(with_participants("[ZZ]"), ORIGIN)
     proposal = parse_proposal(doc)
     assert proposal.countries == ("ZZ",)
+
+
+@pytest.mark.parametrize(
+    ("claim", "message"),
+    [
+        ('{evidence: ""}', "evidence cannot be blank"),
+        ('{statement: x, evidence: ["  "]}', "evidence cannot be blank"),
+        ("{}", "an empty claim"),
+    ],
+)
+def test_blank_evidence_and_empty_claims_are_refused(
+    assessor: Assessor, claim: str, message: str
+) -> None:
+    with pytest.raises(InputError) as info:
+        assess_yaml(assessor, MINIMAL + f"safeguards:\n  human_security: {claim}\n")
+    [problem] = info.value.problems
+    assert (problem.line, message in problem.message) == (7, True)

@@ -711,3 +711,26 @@ def test_rubric_show_custom_lists_disabled_and_declared(
             "description": "The initiative uses NATO frameworks.",
         }
     ]
+
+
+def test_rubric_validate_reports_bands_unknown_ids_and_types_together(
+    tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from importlib import resources
+
+    text = (resources.files("policycheck") / "rubrics" / "default.yaml").read_text("utf-8")
+    broken = text.replace("grades: {A: 85, B: 70", "grades: {A: 85, B: 90").replace(
+        "      NS01:\n        weight: 3", "      NS99:\n        weight: three", 1
+    )
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text(broken, "utf-8")
+    lines = broken.splitlines()
+    grades_line = next(n for n, t in enumerate(lines, 1) if t.startswith("grades:"))
+    ns99_line = next(n for n, t in enumerate(lines, 1) if t.strip() == "NS99:")
+    code, _, err = run(capsys, "rubric", "validate", str(rubric))
+    assert code == 2
+    assert f"{rubric}:{grades_line}:1: grade bands must strictly decrease from A to F" in err
+    assert f"{rubric}:{ns99_line}:7: unknown check id 'NS99'" in err
+    assert (
+        f"{rubric}:{ns99_line + 1}:17: criteria.normative-safeguards.indicators.NS99.weight" in err
+    )

@@ -146,3 +146,15 @@ def test_the_quick_test_before_escaping_matches_exactly_the_characters_escaped()
     assert set(PRINTABLE) == set(_ESCAPES)
     matched = {code for code in range(0x10000) if NEEDS_ESCAPE.search(chr(code))}
     assert matched == set(PRINTABLE)
+
+
+def test_rich_markup_in_a_proposal_is_shown_as_text(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        MINIMAL.replace("title: Test initiative", "title: '[bold red]loud[/bold red] [/]'")
+        + "transparency:\n  public_text: {statement: '[/]', evidence: ['[/x]']}\n"
+    )
+    code, out, _ = run(capsys, "assess", str(path), "--explain", "--width", "160")
+    assert code == 0
+    assert "[bold red]loud[/bold red] [/]" in out
+    assert "[/x]" in out

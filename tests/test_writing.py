@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from policycheck.output import TMP_SUFFIX, write_atomic
-from tests.conftest import PROPOSALS
+from tests.conftest import MINIMAL, PROPOSALS
 from tests.conftest import run_cli as run
 
 KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
@@ -156,3 +156,41 @@ def test_dev_stdout_is_written_through_to_whatever_stdout_is() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"][0]["proposal"]["id"] == "kosovo-armed-drones-2023"
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def test_an_unchanged_input_is_still_never_overwritten(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """--changed-since leaves a file out of the assessment, not out of the protection."""
+    _git(tmp_path, "init", "-q")
+    _git(
+        tmp_path,
+        "-c",
+        "user.email=t@example.org",
+        "-c",
+        "user.name=t",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "0",
+    )
+    proposal = tmp_path / "a.yaml"
+    proposal.write_text(MINIMAL)
+    _git(tmp_path, "add", "a.yaml")
+    _git(tmp_path, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-q", "-m", "1")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(
+        capsys, "assess", "a.yaml", "--changed-since", "HEAD", "--allow-empty", "-o", "json=a.yaml"
+    )
+    assert code == 2
+    assert "refusing to overwrite an input file" in err
+    assert proposal.read_text() == MINIMAL
+
+
+def test_an_unwritable_output_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(capsys, "assess", str(KOSOVO), "-q", "-o", "/proc/report.json")
+    assert code == 2
+    assert "/proc/report.json: cannot write" in err
