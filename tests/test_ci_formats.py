@@ -22,14 +22,11 @@ import pytest
 
 from policycheck import Assessment, Assessor, Report, Severity
 from policycheck.assessment import Failure, Risk, Waiver
-from policycheck.cli import main
 from policycheck.gate import Thresholds, apply_waivers, evaluate
 from policycheck.render import Format, github, junit, render, sarif
-from tests.conftest import PROPOSALS, ROOT, assess_yaml
+from tests.conftest import FIXED_TIME, PROPOSALS, ROOT, SAMPLES, assess_yaml, run_cli, sample_report
 from tests.snapshots import SarifSnapshot, TextSnapshot, XmlSnapshot
 
-SAMPLES = sorted(p.name for p in PROPOSALS.glob("*.yaml"))
-FIXED_TIME = "2026-01-01T00:00:00Z"
 TODAY = dt.date(2026, 1, 1)
 KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -99,11 +96,6 @@ def assert_valid_sarif(log: dict[str, Any]) -> None:
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
 
 
-def _run(assessor: Assessor, names: list[str], monkeypatch: pytest.MonkeyPatch) -> Report:
-    monkeypatch.chdir(ROOT)
-    return assessor.run([Path("proposals") / n for n in names], generated_at=FIXED_TIME, jobs=1)
-
-
 def _gated(
     assessor: Assessor,
     report: Report,
@@ -117,7 +109,7 @@ def _gated(
 @pytest.fixture
 def gated(assessor: Assessor, monkeypatch: pytest.MonkeyPatch) -> Report:
     """Every sample, waivers applied, gated on grade C and no unwaived high risk."""
-    return _gated(assessor, _run(assessor, SAMPLES, monkeypatch))
+    return _gated(assessor, sample_report(assessor, SAMPLES, monkeypatch))
 
 
 def _assessment(report: Report, proposal_id: str) -> Assessment:
@@ -139,21 +131,21 @@ def _invalid_file(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_sarif_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    text = sarif.render(_run(assessor, [name], monkeypatch))
+    text = sarif.render(sample_report(assessor, [name], monkeypatch))
     assert_valid_sarif(json.loads(text))
     assert text == snapshot(extension_class=SarifSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_junit_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    text = junit.render(_run(assessor, [name], monkeypatch))
+    text = junit.render(sample_report(assessor, [name], monkeypatch))
     ET.fromstring(text.encode())
     assert text == snapshot(extension_class=XmlSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_github_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    text = github.render(_run(assessor, [name], monkeypatch))
+    text = github.render(sample_report(assessor, [name], monkeypatch))
     assert_workflow_commands(text)
     assert text == snapshot(extension_class=TextSnapshot)
 
@@ -294,10 +286,10 @@ def test_sarif_rules_come_from_the_rubric_not_from_the_run(
     assessor: Assessor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A pull-request run over one file and a full run publish the same metadata per rule."""
-    full = json.loads(sarif.render(_run(assessor, SAMPLES, monkeypatch)))
+    full = json.loads(sarif.render(sample_report(assessor, SAMPLES, monkeypatch)))
     rules = full["runs"][0]["tool"]["driver"]["rules"]
     for name in SAMPLES:
-        alone = json.loads(sarif.render(_run(assessor, [name], monkeypatch)))
+        alone = json.loads(sarif.render(sample_report(assessor, [name], monkeypatch)))
         assert alone["runs"][0]["tool"]["driver"]["rules"] == rules, name
     specs = assessor.loaded.rubric.risks
     levels = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
@@ -312,7 +304,7 @@ def test_sarif_rules_come_from_the_rubric_not_from_the_run(
         assert "security" in rule["properties"]["tags"]
     raised = [
         (a.proposal_id, r.id, r.severity.value)
-        for a in _run(assessor, SAMPLES, monkeypatch).assessments
+        for a in sample_report(assessor, SAMPLES, monkeypatch).assessments
         for r in a.risks
         if r.severity.value != specs[r.id].severity
     ]
@@ -322,7 +314,7 @@ def test_sarif_rules_come_from_the_rubric_not_from_the_run(
 def test_sarif_has_one_gate_result_per_threshold_breach(assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     report = _gated(
         assessor,
-        _run(assessor, SAMPLES, monkeypatch),
+        sample_report(assessor, SAMPLES, monkeypatch),
         Thresholds(fail_under="C", minimums=(("arms-control", 30.0),), fail_on=Severity.HIGH),
     )
     assert report.gate is not None
@@ -519,7 +511,7 @@ def test_gated_junit_counts_and_failures(gated: Report) -> None:
 def test_junit_fails_the_criterion_below_its_minimum(assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     report = _gated(
         assessor,
-        _run(assessor, ["tirana-declaration-2025.yaml"], monkeypatch),
+        sample_report(assessor, ["tirana-declaration-2025.yaml"], monkeypatch),
         Thresholds(minimums=(("regional-inclusiveness", 50.0),)),
     )
     root = ET.fromstring(junit.render(report).encode())
@@ -533,7 +525,7 @@ def test_junit_fails_the_criterion_below_its_minimum(assessor, monkeypatch) -> N
 
 
 def test_junit_without_a_gate_fails_nothing_but_lists_the_risks(assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    report = _run(assessor, SAMPLES, monkeypatch)
+    report = sample_report(assessor, SAMPLES, monkeypatch)
     root = ET.fromstring(junit.render(report).encode())
     assert_counts(root)
     assert root.get("failures") == "0"
@@ -786,11 +778,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  #
         monkeypatch.delenv(name, raising=False)
 
     def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exit_info:
-            main([*args, "--jobs", "1"])
-        out, err = capsys.readouterr()
-        code = exit_info.value.code
-        return (code if isinstance(code, int) else 0), out, err
+        return run_cli(capsys, *args, "--jobs", "1")
 
     return run
 

@@ -21,9 +21,7 @@ import pytest
 
 from policycheck import Assessment, Assessor, Report
 from policycheck.render import html as html_render
-from tests.conftest import PROPOSALS
-
-FIXED_TIME = "2026-01-01T00:00:00Z"
+from tests.conftest import FIXED_TIME, PROPOSALS
 
 
 @pytest.fixture(scope="module")

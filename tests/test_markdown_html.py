@@ -20,15 +20,12 @@ from markdown_it import MarkdownIt
 
 from policycheck import Assessor, Report
 from policycheck.assessment import Breach, Cap, GateResult, Severity, Waiver, WaiverUse
-from policycheck.cli import main
 from policycheck.render import Format, render
 from policycheck.render import html as html_render
 from policycheck.render import markdown as md_render
-from tests.conftest import PROPOSALS, ROOT
+from tests.conftest import FIXED_TIME, ROOT, SAMPLES, run_cli, sample_report
 from tests.snapshots import HtmlSnapshot, MarkdownSnapshot
 
-SAMPLES = sorted(p.name for p in PROPOSALS.glob("*.yaml"))
-FIXED_TIME = "2026-01-01T00:00:00Z"
 HOSTILE = "| * _ <script>alert(1)</script> [x](http://evil)"
 
 EVIL_YAML = """\
@@ -55,14 +52,9 @@ participants: [AL]
 """
 
 
-def _report(assessor: Assessor, names: list[str], monkeypatch: pytest.MonkeyPatch) -> Report:
-    monkeypatch.chdir(ROOT)
-    return assessor.run([Path("proposals") / n for n in names], generated_at=FIXED_TIME, jobs=1)
-
-
 @pytest.fixture
 def all_samples(assessor: Assessor, monkeypatch: pytest.MonkeyPatch) -> Report:
-    return _report(assessor, SAMPLES, monkeypatch)
+    return sample_report(assessor, SAMPLES, monkeypatch)
 
 
 @pytest.fixture
@@ -124,13 +116,13 @@ def _with_cap_waiver_and_gate(report: Report) -> Report:
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_markdown_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    report = _report(assessor, [name], monkeypatch)
+    report = sample_report(assessor, [name], monkeypatch)
     assert md_render.render(report) == snapshot(extension_class=MarkdownSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_html_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    report = _report(assessor, [name], monkeypatch)
+    report = sample_report(assessor, [name], monkeypatch)
     assert html_render.render(report) == snapshot(extension_class=HtmlSnapshot)
 
 
@@ -318,7 +310,9 @@ def test_markdown_shows_grade_cap_risks_changes_and_invalid_files(hostile: Repor
 
 
 def test_markdown_of_one_proposal_has_no_summary(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    text = md_render.render(_report(assessor, ["model-regional-initiative.yaml"], monkeypatch))
+    text = md_render.render(
+        sample_report(assessor, ["model-regional-initiative.yaml"], monkeypatch)
+    )
     assert "## Summary" not in text
     assert "🟢 **Grade A** · 100.0/100" in text
     assert "✅ No risks flagged." in text
@@ -529,39 +523,38 @@ def test_html_ids_are_deterministic(all_samples: Report) -> None:
 # --- the command line -----------------------------------------------------------------------
 
 
-def _run(argv: list[str]) -> int:
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    code = exit_info.value.code
-    return code if isinstance(code, int) else 0
-
-
-def test_cli_prints_markdown(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_prints_markdown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
-    assert _run(["assess", "proposals/", "--format", "markdown"]) == 0
-    out = capsys.readouterr().out
+    code, out, _ = run_cli(capsys, "assess", "proposals/", "--format", "markdown")
+    assert code == 0
     assert out.startswith("# policycheck report\n")
     assert "## Summary" in out
     assert out.count("\n## ") == 1 + len(SAMPLES)
     assert "## Kosovo buys Bayraktar TB2 armed drones from Türkiye" in out
 
 
-def test_cli_writes_html(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_writes_html(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     path = tmp_path / "report.html"
-    assert _run(["assess", "proposals/", "--output", "html=" + str(path)]) == 0
-    capsys.readouterr()
+    assert run_cli(capsys, "assess", "proposals/", "--output", "html=" + str(path))[0] == 0
     document = path.read_text(encoding="utf-8")
     assert document.startswith("<!DOCTYPE html>")
     assert document.count("<svg") == len(SAMPLES)
     _check(document)
 
 
-def test_cli_takes_the_format_from_the_suffix(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_takes_the_format_from_the_suffix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     md, page = tmp_path / "report.md", tmp_path / "report.htm"
     target = "proposals/kosovo-armed-drones-2023.yaml"
-    assert _run(["assess", target, "-q", "--output", str(md), "--output", str(page)]) == 0
-    assert capsys.readouterr().out == ""
+    code, out, _ = run_cli(capsys, "assess", target, "-q", "-o", str(md), "-o", str(page))
+    assert code == 0
+    assert out == ""
     assert md.read_text(encoding="utf-8").startswith("# policycheck report\n")
     assert page.read_text(encoding="utf-8").count("<svg") == 1

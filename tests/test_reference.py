@@ -18,7 +18,6 @@ import pytest
 from pydantic import ValidationError
 
 from policycheck import model
-from policycheck.cli import main
 from policycheck.errors import InputError
 from policycheck.loading import load_yaml_text
 from policycheck.reference import (
@@ -30,7 +29,7 @@ from policycheck.reference import (
     _parse,
     load_reference,
 )
-from tests.conftest import PROPOSALS, ROOT
+from tests.conftest import PROPOSALS, ROOT, run_cli
 
 MODEL = PROPOSALS / "model-regional-initiative.yaml"
 
@@ -286,10 +285,8 @@ def test_a_dyad_override_without_a_basis_is_refused_with_its_line(
         "    as_of: 2026-01-01\n",
         "utf-8",
     )
-    with pytest.raises(SystemExit) as info:
-        main(["assess", str(MODEL), "--reference", str(tmp_path)])
-    assert info.value.code == 2
-    err = capsys.readouterr().err
+    code, _, err = run_cli(capsys, "assess", str(MODEL), "--reference", str(tmp_path))
+    assert code == 2
     assert f"{tmp_path / 'dyads.yaml'}:6:" in err
     assert "Traceback" not in err
 
@@ -357,10 +354,8 @@ def test_a_broken_equipment_override_exits_2_with_its_location(
         " sources: [a], as_of: 2026-06-01}\n",
         "utf-8",
     )
-    with pytest.raises(SystemExit) as info:
-        main(["assess", str(MODEL), "--reference", str(tmp_path)])
-    assert info.value.code == 2
-    err = capsys.readouterr().err
+    code, _, err = run_cli(capsys, "assess", str(MODEL), "--reference", str(tmp_path))
+    assert code == 2
     assert f"{tmp_path / 'equipment.yaml'}:5:" in err
     assert "Traceback" not in err
 

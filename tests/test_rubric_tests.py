@@ -23,7 +23,6 @@ from jmespath.exceptions import JMESPathError
 from policycheck import Assessment, Assessor, InputError
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE
 from policycheck.checks.base import ANYWHERE
-from policycheck.cli import main
 from policycheck.commands import rubric_test
 from policycheck.declarative import facts_document
 from policycheck.facts import derive_facts
@@ -38,17 +37,6 @@ EXAMPLES = ROOT / "examples" / "rubrics"
 EXAMPLE_RUBRIC = EXAMPLES / "south-caucasus.yaml"
 EXAMPLE_PROPOSAL = EXAMPLES / "south-caucasus-proposals" / "regional-demining-initiative.yaml"
 LOCATED = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<column>\d+): ", re.MULTILINE)
-
-
-def run_ok(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Like ``run``, for commands that may return normally (exit code 0)."""
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        out, err = capsys.readouterr()
-        return (exc.code if isinstance(exc.code, int) else 0), out, err
-    out, err = capsys.readouterr()
-    return 0, out, err
 
 
 # --- the bundled cases -------------------------------------------------------------------
@@ -156,14 +144,14 @@ def test_sample_cases_match_the_sample_files(name: str, assessor: Assessor) -> N
 
 def test_cli_runs_the_bundled_cases(capsys) -> None:  # type: ignore[no-untyped-def]
     for args in ((), ("default",), (str(ROOT / "src/policycheck/rubrics/default.yaml"),)):
-        code, out, err = run_ok(capsys, "rubric", "test", *args)
+        code, out, err = run(capsys, "rubric", "test", *args)
         assert code == 0, out + err
         assert re.search(r"^\d+ passed, 0 failed$", out, re.MULTILINE), out
         assert "FAIL" not in out
 
 
 def test_cli_verbose_and_select(capsys) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = run_ok(capsys, "rubric", "test", "-v", "-k", "RI07")
+    code, out, _ = run(capsys, "rubric", "test", "-v", "-k", "RI07")
     assert code == 0
     assert out.count(": pass: RI07") == 5
     total = len(load_cases(None).cases)
@@ -219,7 +207,7 @@ def test_example_rubric_assesses_a_proposal(
     assert result.grade == "A"
     assert not result.provisional
     assert result.score_low < result.score <= result.score_high
-    code, out, _ = run_ok(
+    code, out, _ = run(
         capsys, "assess", "--rubric", str(EXAMPLE_RUBRIC), str(EXAMPLE_PROPOSAL), "-f", "json"
     )
     assert code == 0

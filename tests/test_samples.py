@@ -17,19 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from policycheck import Assessment, Assessor, Report
+from policycheck import Assessment, Assessor
 from policycheck.render import json as json_render
 from policycheck.render import terminal
-from tests.conftest import PROPOSALS, ROOT
+from tests.conftest import PROPOSALS, SAMPLES, sample_report
 from tests.snapshots import JsonSnapshot, TextSnapshot
-
-SAMPLES = sorted(p.name for p in PROPOSALS.glob("*.yaml"))
-FIXED_TIME = "2026-01-01T00:00:00Z"
-
-
-def _report(assessor: Assessor, name: str, monkeypatch: pytest.MonkeyPatch) -> Report:
-    monkeypatch.chdir(ROOT)
-    return assessor.run([Path("proposals") / name], generated_at=FIXED_TIME, jobs=1)
 
 
 def _level(a: Assessment, check_id: str) -> str:
@@ -37,7 +29,7 @@ def _level(a: Assessment, check_id: str) -> str:
 
 
 def _assessment(assessor: Assessor, name: str, monkeypatch: pytest.MonkeyPatch) -> Assessment:
-    result = _report(assessor, name, monkeypatch).results[0]
+    result = sample_report(assessor, [name], monkeypatch).results[0]
     assert isinstance(result, Assessment), result
     return result
 
@@ -48,21 +40,21 @@ def test_there_are_samples_for_every_case_of_the_brief() -> None:
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_terminal_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    report = _report(assessor, name, monkeypatch)
+    report = sample_report(assessor, [name], monkeypatch)
     text = terminal.render_text(report, width=100)
     assert text == snapshot(extension_class=TextSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_terminal_explain_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    report = _report(assessor, name, monkeypatch)
+    report = sample_report(assessor, [name], monkeypatch)
     text = terminal.render_text(report, width=120, explain=True)
     assert text == snapshot(extension_class=TextSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_json_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    report = _report(assessor, name, monkeypatch)
+    report = sample_report(assessor, [name], monkeypatch)
     output = json_render.render(report)
     # The output is compact (the fast encoder); the snapshot is indented to review diffs.
     assert (
@@ -80,8 +72,7 @@ def test_json_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> 
 
 
 def test_summary_snapshot(assessor: Assessor, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.chdir(ROOT)
-    report = assessor.run([Path("proposals") / n for n in SAMPLES], generated_at=FIXED_TIME, jobs=1)
+    report = sample_report(assessor, SAMPLES, monkeypatch)
     text = terminal.render_text(report, width=100)
     summary = text[text.index("Summary") :]
     assert summary == snapshot(extension_class=TextSnapshot)

@@ -21,8 +21,8 @@ import jsonschema
 import pytest
 
 from policycheck import Assessor, InputError
-from policycheck.cli import main
 from policycheck.loading import load_yaml_text
+from tests.conftest import run_cli
 
 BASE = "schema_version: 1\nid: p\ntitle: P\nstatus: idea\nparticipants: [AL]\n"
 EQUIPMENT = "equipment: [{{system: S, category: other, recipient: AL, quantity: {}}}]\n"
@@ -97,10 +97,8 @@ def _text(change: str) -> str:
 
 
 def _schema_from_cli(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
-    with pytest.raises(SystemExit) as info:
-        main(["schema", *args])
-    out, err = capsys.readouterr()
-    assert info.value.code in (0, None), err
+    code, out, err = run_cli(capsys, "schema", *args)
+    assert code == 0, err
     document: dict[str, Any] = json.loads(out)
     jsonschema.Draft202012Validator.check_schema(document)
     return document

@@ -23,12 +23,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from policycheck import Assessment, Assessor, Failure, Report, Severity
 from policycheck.assessment import IndicatorStatus
-from policycheck.cli import main
 from policycheck.render import Format, render, xlsx
-from tests.conftest import MINIMAL, PROPOSALS, ROOT
+from tests.conftest import FIXED_TIME, MINIMAL, PROPOSALS, ROOT, SAMPLES, run_cli
 
-GENERATED_AT = "2026-01-01T00:00:00Z"
-SAMPLES = sorted(PROPOSALS.glob("*.yaml"))
 INJECTIONS = ('=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)")
 SHEET_NAMES = ["Brief", "Summary", "Risks", "Indicators", "Sources", "Charts", "Gate", "About"]
 SUMMARY_HEADERS_START = ["ID", "Title", "Grade", "Score"]
@@ -83,7 +80,7 @@ def report(runner: Assessor, tmp_path_factory: pytest.TempPathFactory) -> Report
     folder = tmp_path_factory.mktemp("inputs")
     broken = folder / "broken.yaml"
     broken.write_text("schema_version: 1\nid: Not Valid\ntitle: [unclosed\n", encoding="utf-8")
-    return runner.run([*SAMPLES, broken], generated_at=GENERATED_AT, jobs=1)
+    return runner.run([*(PROPOSALS / n for n in SAMPLES), broken], generated_at=FIXED_TIME, jobs=1)
 
 
 @pytest.fixture(scope="module")
@@ -570,7 +567,7 @@ def test_same_bytes_across_processes(tmp_path: Path) -> None:
         "from policycheck import Assessor\n"
         "from policycheck.render import xlsx\n"
         f"paths = sorted(Path({str(PROPOSALS)!r}).glob('*.yaml'))\n"
-        f"report = Assessor().run(paths, generated_at={GENERATED_AT!r}, jobs=1)\n"
+        f"report = Assessor().run(paths, generated_at={FIXED_TIME!r}, jobs=1)\n"
         "print(hashlib.sha256(xlsx.render(report)).hexdigest())\n"
     )
     digests = set()
@@ -598,7 +595,7 @@ def test_generated_at_changes_only_dates(report: Report, data: bytes) -> None:
 
 
 def test_single_proposal_gives_one_row(runner: Assessor) -> None:
-    one = runner.run([PROPOSALS / "tirana-declaration-2025.yaml"], generated_at=GENERATED_AT)
+    one = runner.run([PROPOSALS / "tirana-declaration-2025.yaml"], generated_at=FIXED_TIME)
     wb = load_workbook(io.BytesIO(xlsx.render(one)))
     assert wb.sheetnames == list(xlsx.SHEETS)
     ws = wb["Summary"]
@@ -643,20 +640,12 @@ def test_many_proposals_cap_the_bar_chart(runner: Assessor, report: Report) -> N
 # --- the command line ------------------------------------------------------------------------
 
 
-def run_cli(*args: str) -> int:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    code = exit_info.value.code
-    return code if isinstance(code, int) else 0
-
-
 def test_cli_writes_the_workbook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(ROOT)
     target = tmp_path / "assessment.xlsx"
-    assert run_cli("assess", "proposals/", "--xlsx", str(target)) == 0
-    capsys.readouterr()
+    assert run_cli(capsys, "assess", "proposals/", "--xlsx", str(target))[0] == 0
     wb = load_workbook(target)
     assert wb.sheetnames == list(xlsx.SHEETS)
     assert wb["Summary"].max_row == 1 + len(SAMPLES)
@@ -667,9 +656,10 @@ def test_cli_output_option_writes_the_workbook(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "out.xlsx"
-    code = run_cli("assess", str(PROPOSALS / "serbia-rafale-2024.yaml"), "-q", "-o", str(target))
+    serbia = str(PROPOSALS / "serbia-rafale-2024.yaml")
+    code, out, _ = run_cli(capsys, "assess", serbia, "-q", "-o", str(target))
     assert code == 0
-    assert capsys.readouterr().out == ""
+    assert out == ""
     assert load_workbook(target)["Summary"]["A2"].value == "serbia-rafale-2024"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 
@@ -680,8 +670,9 @@ def test_cli_refuses_to_overwrite_an_input(
     source = tmp_path / "proposal.yaml"
     shutil.copyfile(PROPOSALS / "serbia-rafale-2024.yaml", source)
     before = hashlib.sha256(source.read_bytes()).hexdigest()
-    assert run_cli("assess", str(source), "--xlsx", str(source)) == 2
-    assert "refusing to overwrite an input file" in capsys.readouterr().err
+    code, _, err = run_cli(capsys, "assess", str(source), "--xlsx", str(source))
+    assert code == 2
+    assert "refusing to overwrite an input file" in err
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["proposal.yaml"]
 
@@ -978,7 +969,7 @@ def test_cli_marking_heads_and_foots_every_page(
     monkeypatch.chdir(ROOT)
     target = tmp_path / "marked.xlsx"
     args = ("assess", "proposals/serbia-rafale-2024.yaml", "--xlsx", str(target), "-q")
-    assert run_cli(*args, "--marking", "OFFICIAL-SENSITIVE", "--paper", "letter") == 0
+    assert run_cli(capsys, *args, "--marking", "OFFICIAL-SENSITIVE", "--paper", "letter")[0] == 0
     wb = load_workbook(target)
     for ws in wb.worksheets:
         assert ws.oddHeader is not None
@@ -987,7 +978,8 @@ def test_cli_marking_heads_and_foots_every_page(
         assert ws.oddFooter.center.text == "OFFICIAL-SENSITIVE"
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_LETTER)
     unmarked = tmp_path / "plain.xlsx"
-    assert run_cli("assess", "proposals/serbia-rafale-2024.yaml", "--xlsx", str(unmarked)) == 0
+    serbia = "proposals/serbia-rafale-2024.yaml"
+    assert run_cli(capsys, "assess", serbia, "--xlsx", str(unmarked))[0] == 0
     assert load_workbook(unmarked)["Brief"].oddHeader.center.text is None  # type: ignore[union-attr]
 
 
@@ -1016,7 +1008,8 @@ def test_cli_paper_defaults_from_the_locale(
     monkeypatch.delenv("LC_PAPER", raising=False)
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     target = tmp_path / "us.xlsx"
-    assert run_cli("assess", "proposals/serbia-rafale-2024.yaml", "-q", "--xlsx", str(target)) == 0
+    serbia = "proposals/serbia-rafale-2024.yaml"
+    assert run_cli(capsys, "assess", serbia, "-q", "--xlsx", str(target))[0] == 0
     ws = load_workbook(target)["Summary"]
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_LETTER)
 
@@ -1030,9 +1023,15 @@ def test_cli_refuses_a_marking_that_cannot_head_a_page(
 ) -> None:
     monkeypatch.chdir(ROOT)
     target = tmp_path / "refused.xlsx"
-    code = run_cli(
-        "assess", "proposals/serbia-rafale-2024.yaml", "--xlsx", str(target), "--marking", marking
+    code, _, err = run_cli(
+        capsys,
+        "assess",
+        "proposals/serbia-rafale-2024.yaml",
+        "--xlsx",
+        str(target),
+        "--marking",
+        marking,
     )
     assert code == 2
-    assert "--marking" in capsys.readouterr().err
+    assert "--marking" in err
     assert not target.exists()
