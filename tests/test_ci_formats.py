@@ -14,11 +14,13 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessment, Assessor, Report, Severity
 from policycheck.assessment import Failure, Risk, Waiver
@@ -130,35 +132,41 @@ def _invalid_file(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_sarif_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sarif_snapshot(
+    assessor: Assessor, name: str, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = sarif.render(sample_report(assessor, [name], monkeypatch))
     assert_valid_sarif(json.loads(text))
     assert text == snapshot(extension_class=SarifSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_junit_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_junit_snapshot(
+    assessor: Assessor, name: str, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = junit.render(sample_report(assessor, [name], monkeypatch))
     ET.fromstring(text.encode())
     assert text == snapshot(extension_class=XmlSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_github_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_github_snapshot(
+    assessor: Assessor, name: str, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = github.render(sample_report(assessor, [name], monkeypatch))
     assert_workflow_commands(text)
     assert text == snapshot(extension_class=TextSnapshot)
 
 
-def test_gated_sarif_snapshot(gated: Report, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_gated_sarif_snapshot(gated: Report, snapshot: SnapshotAssertion) -> None:
     assert sarif.render(gated) == snapshot(extension_class=SarifSnapshot)
 
 
-def test_gated_junit_snapshot(gated: Report, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_gated_junit_snapshot(gated: Report, snapshot: SnapshotAssertion) -> None:
     assert junit.render(gated) == snapshot(extension_class=XmlSnapshot)
 
 
-def test_gated_github_snapshot(gated: Report, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_gated_github_snapshot(gated: Report, snapshot: SnapshotAssertion) -> None:
     assert github.render(gated) == snapshot(extension_class=TextSnapshot)
 
 
@@ -311,7 +319,9 @@ def test_sarif_rules_come_from_the_rubric_not_from_the_run(
     assert raised, "no sample raises a risk above its rubric severity: the test proves less"
 
 
-def test_sarif_has_one_gate_result_per_threshold_breach(assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sarif_has_one_gate_result_per_threshold_breach(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = _gated(
         assessor,
         sample_report(assessor, SAMPLES, monkeypatch),
@@ -333,7 +343,9 @@ def test_sarif_has_one_gate_result_per_threshold_breach(assessor, monkeypatch) -
     assert run["invocations"][0]["properties"]["gate"]["passed"] is False
 
 
-def test_sarif_reports_every_problem_of_an_unusable_file(assessor, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sarif_reports_every_problem_of_an_unusable_file(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     bad = _invalid_file(tmp_path)
     monkeypatch.chdir(ROOT)
     report = assessor.run(
@@ -508,7 +520,9 @@ def test_gated_junit_counts_and_failures(gated: Report) -> None:
     assert all(len(list(c)) == 1 and c[0].tag == "system-out" for c in model.values())
 
 
-def test_junit_fails_the_criterion_below_its_minimum(assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_junit_fails_the_criterion_below_its_minimum(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = _gated(
         assessor,
         sample_report(assessor, ["tirana-declaration-2025.yaml"], monkeypatch),
@@ -524,7 +538,9 @@ def test_junit_fails_the_criterion_below_its_minimum(assessor, monkeypatch) -> N
     assert root.get("failures") == "1"
 
 
-def test_junit_without_a_gate_fails_nothing_but_lists_the_risks(assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_junit_without_a_gate_fails_nothing_but_lists_the_risks(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = sample_report(assessor, SAMPLES, monkeypatch)
     root = ET.fromstring(junit.render(report).encode())
     assert_counts(root)
@@ -539,7 +555,9 @@ def test_junit_without_a_gate_fails_nothing_but_lists_the_risks(assessor, monkey
             assert f"{risk.id} {risk.severity.value} {risk.title}" in outs
 
 
-def test_junit_reports_an_unusable_file_as_an_error(assessor, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_junit_reports_an_unusable_file_as_an_error(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     bad = _invalid_file(tmp_path)
     monkeypatch.chdir(ROOT)
     report = assessor.run(
@@ -754,7 +772,9 @@ def test_annotations_are_capped_per_level_with_the_verdict_first(gated: Report) 
     assert [c["title"] for c in errors[:9]] == ["policycheck gate: grade"] * 9
 
 
-def test_annotations_of_an_unusable_file(assessor, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_annotations_of_an_unusable_file(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     bad = _invalid_file(tmp_path)
     monkeypatch.chdir(ROOT)
     report = assessor.run([bad], generated_at=FIXED_TIME, jobs=1)
@@ -770,8 +790,12 @@ def test_annotations_of_an_unusable_file(assessor, monkeypatch, tmp_path) -> Non
 # --- through the command line ---------------------------------------------------------------
 
 
+#: ``policycheck ARGS…`` in-process: (exit code, stdout, stderr).
+Cli = Callable[..., tuple[int, str, str]]
+
+
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
     """Run ``policycheck`` in the repository root, outside any CI environment."""
     monkeypatch.chdir(ROOT)
     for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "POLICYCHECK_REFERENCE"):
@@ -783,7 +807,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  #
     return run
 
 
-def test_cli_sarif_with_a_failing_gate(cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_sarif_with_a_failing_gate(cli: Cli) -> None:
     code, out, err = cli("assess", "proposals/", "--format", "sarif", "--fail-on", "high")
     assert code == 1
     log = json.loads(out)
@@ -794,7 +818,7 @@ def test_cli_sarif_with_a_failing_gate(cli) -> None:  # type: ignore[no-untyped-
     assert "gate failed" in err
 
 
-def test_cli_writes_sarif_and_junit_files(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_writes_sarif_and_junit_files(cli: Cli, tmp_path: Path) -> None:
     sarif_file, junit_file = tmp_path / "policycheck.sarif", tmp_path / "junit.xml"
     code, out, _ = cli(
         "assess",
@@ -815,7 +839,9 @@ def test_cli_writes_sarif_and_junit_files(cli, tmp_path) -> None:  # type: ignor
     assert int(root.get("failures", "0")) >= 1
 
 
-def test_cli_prints_annotations_on_github_actions(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_prints_annotations_on_github_actions(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     code, out, _ = cli("assess", "proposals/kosovo-armed-drones-2023.yaml", "--fail-on", "high")
     assert code == 1
@@ -825,7 +851,9 @@ def test_cli_prints_annotations_on_github_actions(cli, monkeypatch) -> None:  # 
     assert second.startswith("::error file=proposals/kosovo-armed-drones-2023.yaml,line=26,col=5,")
 
 
-def test_cli_on_github_actions_appends_the_job_summary(cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_on_github_actions_appends_the_job_summary(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
@@ -848,8 +876,8 @@ def _git_repo(path: Path) -> Path:
 
 @pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
 def test_cli_sarif_uris_are_relative_to_the_repository_root_from_a_subfolder(
-    cli, monkeypatch, tmp_path, absolute: bool
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, absolute: bool
+) -> None:
     repo = _git_repo(tmp_path / "repo")
     folder = repo / "briefs" / "2026"
     folder.mkdir(parents=True)
@@ -870,7 +898,9 @@ def test_cli_sarif_uris_are_relative_to_the_repository_root_from_a_subfolder(
     assert "repository root" in run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
 
 
-def test_cli_sarif_keeps_waived_risks_only_when_asked(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_sarif_keeps_waived_risks_only_when_asked(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT / "examples" / "proposal-repo")
     counts = {}
     for extra in ((), ("--sarif-keep-waived",)):
@@ -903,7 +933,9 @@ def test_step_summary_fits_or_is_cut_at_a_line_with_a_pointer() -> None:
     assert "\ufffd" not in github.step_summary(multibyte, 6500)
 
 
-def test_cli_job_summary_stays_within_githubs_limit(cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_job_summary_stays_within_githubs_limit(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Earlier steps' text counts: the report is cut to what is left of 1 MiB."""
     summary = tmp_path / "summary.md"
     earlier = "x" * (github.SUMMARY_LIMIT - 3000) + "\n"
@@ -933,7 +965,7 @@ def _sarif_tools() -> str | None:
     reason="sarif-tools is not installed (pip install sarif-tools): the SARIF log is not opened "
     "in a real SARIF reader",
 )
-def test_sarif_opens_in_sarif_tools(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sarif_opens_in_sarif_tools(cli: Cli, tmp_path: Path) -> None:
     """sarif-tools reads every result with its rule, level, file and line."""
     import csv
     import subprocess
@@ -968,8 +1000,8 @@ def test_sarif_opens_in_sarif_tools(cli, tmp_path) -> None:  # type: ignore[no-u
 
 
 def test_cli_annotations_name_files_from_the_repository_root_from_a_subfolder(
-    cli, monkeypatch, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """GitHub reads an annotation's ``file`` from the repository root, like a SARIF URI."""
     repo = _git_repo(tmp_path / "repo")
     folder = repo / "briefs" / "2026"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import MINIMAL, PROPOSALS
 from tests.conftest import run_cli as run
 
@@ -13,7 +15,9 @@ TIRANA = PROPOSALS / "tirana-declaration-2025.yaml"
 KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
 
 
-def test_assess_one_file_prints_grade_criteria_risks_and_changes(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_assess_one_file_prints_grade_criteria_risks_and_changes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = run(capsys, "assess", str(TIRANA), "--width", "120")
     assert code == 0
     assert "Grade D" in out
@@ -24,7 +28,7 @@ def test_assess_one_file_prints_grade_criteria_risks_and_changes(capsys) -> None
     assert "Summary" not in out  # one file: no summary table
 
 
-def test_assess_folder_reports_each_and_a_summary(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_assess_folder_reports_each_and_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "assess", str(PROPOSALS), "--width", "120")
     assert code == 0
     assert "Summary" in out
@@ -32,7 +36,7 @@ def test_assess_folder_reports_each_and_a_summary(capsys) -> None:  # type: igno
         assert path.stem in out
 
 
-def test_assess_glob(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_assess_glob(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "assess", str(PROPOSALS / "eu-*.yaml"), "-f", "json")
     assert code == 0
     ids = [r["proposal"]["id"] for r in json.loads(out)["results"]]
@@ -43,7 +47,7 @@ def test_assess_glob(capsys) -> None:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_json_result_is_versioned_and_located(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_json_result_is_versioned_and_located(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "assess", str(TIRANA), "--format", "json")
     assert code == 0
     doc = json.loads(out)
@@ -62,7 +66,7 @@ def test_json_result_is_versioned_and_located(capsys) -> None:  # type: ignore[n
     assert {"check_id", "level", "points", "evidence", "status"} <= indicator.keys()
 
 
-def test_explain_shows_the_arithmetic(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_explain_shows_the_arithmetic(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "assess", str(TIRANA), "--explain", "--width", "160")
     assert code == 0
     assert "How the score is made" in out
@@ -72,7 +76,9 @@ def test_explain_shows_the_arithmetic(capsys) -> None:  # type: ignore[no-untype
     assert "Contrib." in out
 
 
-def test_bad_file_does_not_stop_the_others(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_bad_file_does_not_stop_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(MINIMAL + "colour: red\nstatus: maybe\n")
     code, out, err = run(capsys, "assess", str(bad), str(MODEL), "--width", "120")
@@ -83,32 +89,34 @@ def test_bad_file_does_not_stop_the_others(tmp_path: Path, capsys) -> None:  # t
     assert "cannot be assessed" in out
 
 
-def test_missing_path_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "assess", "no/such/file.yaml")
     assert code == 2
     assert "no such file" in err
 
 
-def test_folder_without_proposals_fails(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_folder_without_proposals_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "assess", str(tmp_path))
     assert code == 2
     assert "no proposal files found" in err
 
 
-def test_unknown_option_and_bad_format_exit_2(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_option_and_bad_format_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "assess", str(MODEL), "--frobnicate")[0] == 2
     code, _, err = run(capsys, "assess", str(MODEL), "--format", "pdf")
     assert code == 2
     assert "pdf" in err
 
 
-def test_version(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0
     assert out.startswith("policycheck ")
 
 
-def test_output_file_is_written_and_inputs_are_never_overwritten(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_output_file_is_written_and_inputs_are_never_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     proposal = tmp_path / "p.yaml"
     proposal.write_text(MODEL.read_text())
     target = tmp_path / "report.json"
@@ -122,7 +130,9 @@ def test_output_file_is_written_and_inputs_are_never_overwritten(tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.yaml", "report.json"]  # no temp files
 
 
-def test_terminal_report_to_file_has_no_colour(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_report_to_file_has_no_colour(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "report.txt"
     assert run(capsys, "assess", str(TIRANA), "-o", str(target))[0] == 0
     text = target.read_text()
@@ -130,7 +140,7 @@ def test_terminal_report_to_file_has_no_colour(tmp_path: Path, capsys) -> None: 
     assert "Grade D" in text
 
 
-def test_schema_is_json_schema_that_accepts_the_samples(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_schema_is_json_schema_that_accepts_the_samples(capsys: pytest.CaptureFixture[str]) -> None:
     import jsonschema
     from ruamel.yaml import YAML
 
@@ -145,7 +155,9 @@ def test_schema_is_json_schema_that_accepts_the_samples(capsys) -> None:  # type
     assert list(validator.iter_errors({"schema_version": 1})) != []
 
 
-def test_new_writes_a_template_that_validates_and_never_overwrites(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_new_writes_a_template_that_validates_and_never_overwrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "mine.yaml"
     code, _, err = run(capsys, "new", str(target))
     assert code == 0
@@ -161,7 +173,9 @@ def test_new_writes_a_template_that_validates_and_never_overwrites(tmp_path: Pat
     assert target.read_text() == "mine"
 
 
-def test_internal_error_exits_3_with_a_short_message(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_internal_error_exits_3_with_a_short_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from policycheck import engine
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -178,7 +192,9 @@ def test_internal_error_exits_3_with_a_short_message(monkeypatch, capsys) -> Non
     assert "Traceback" in err
 
 
-def test_bad_reference_folder_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_bad_reference_folder_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "dyads.yaml").write_text(
         "reference: 1\ndataset: dyads\nas_of: 2026-01-01\ndyads: [{pair: [RS]}]\n"
     )
@@ -187,7 +203,9 @@ def test_bad_reference_folder_is_a_located_error(tmp_path: Path, capsys) -> None
     assert f"{tmp_path / 'dyads.yaml'}:4:" in err
 
 
-def test_reference_override_changes_the_assessment(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_reference_override_changes_the_assessment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A user's newer data replaces a bundled entry without touching code."""
     (tmp_path / "dyads.yaml").write_text(
         "reference: 1\ndataset: dyads\nas_of: 2026-06-01\n"
@@ -206,7 +224,9 @@ def test_reference_override_changes_the_assessment(tmp_path: Path, capsys) -> No
     assert "CE01" not in risks
 
 
-def test_an_absurd_source_date_epoch_is_a_usage_error(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_absurd_source_date_epoch_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999999999")
     code, _, err = run(capsys, "assess", str(KOSOVO), "-f", "json")
     assert code == 2
@@ -214,8 +234,8 @@ def test_an_absurd_source_date_epoch_is_a_usage_error(capsys, monkeypatch) -> No
 
 
 def test_changed_since_refuses_a_ref_that_looks_like_an_option(
-    tmp_path: Path, capsys, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.yaml").write_text(MINIMAL)
     code, _, err = run(capsys, "assess", "a.yaml", "--changed-since", "--output=x")

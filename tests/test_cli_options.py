@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -16,13 +17,13 @@ KOSOVO = str(PROPOSALS / "kosovo-armed-drones-2023.yaml")
 
 
 @pytest.mark.parametrize("args", [["-h"], ["assess", "-h"], ["baseline", "write", "-h"]])
-def test_dash_h_is_help(capsys, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_dash_h_is_help(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     code, out, _ = run(capsys, *args)
     assert code == 0
     assert "Usage: policycheck" in out
 
 
-def test_dash_capital_v_is_the_version(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_dash_capital_v_is_the_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "-V")
     assert code == 0
     assert out == f"policycheck {__version__}\n"
@@ -40,13 +41,13 @@ def test_shell_completion_is_offered() -> None:
     assert "complete" in done.stdout
 
 
-def test_debug_is_accepted_after_the_command(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_debug_is_accepted_after_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "assess", KOSOVO, "-f", "json", "--debug")
     assert code == 0, err
     assert json.loads(out)["results"]
 
 
-def test_help_does_not_offer_a_format_it_refuses(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_help_does_not_offer_a_format_it_refuses(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "assess", "--help")
     choices = next(line for line in out.splitlines() if "--format" in line)
     assert "xlsx" not in choices
@@ -56,9 +57,14 @@ def test_help_does_not_offer_a_format_it_refuses(capsys) -> None:  # type: ignor
     assert "xlsx" in err
 
 
-def test_assess_takes_a_bundled_rubric_by_name_as_rules_does(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_assess_takes_a_bundled_rubric_by_name_as_rules_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, named, err = run(capsys, "assess", KOSOVO, "-f", "json", "--rubric", "default")
     assert code == 0, err
     _, plain, _ = run(capsys, "assess", KOSOVO, "-f", "json")
-    strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "generated_at"}  # noqa: E731
+
+    def strip(text: str) -> dict[str, Any]:
+        return {k: v for k, v in json.loads(text).items() if k != "generated_at"}
+
     assert strip(named) == strip(plain)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,9 @@ def _proposal(path: Path, pid: str) -> Path:
     return path
 
 
-def test_dangling_links_loops_and_fifos_in_a_folder_are_reported(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_dangling_links_loops_and_fifos_in_a_folder_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _proposal(tmp_path / "good.yaml", "good")
     (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
     (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
@@ -45,8 +48,8 @@ def _git(repo: Path, *args: str) -> None:
 
 def test_hidden_folders_virtual_environments_and_git_ignored_files_are_skipped(
     tmp_path: Path,
-    capsys,
-    monkeypatch,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _git(tmp_path, "init", "-q")
     _proposal(tmp_path / "proposals" / "a.yaml", "a")
@@ -72,12 +75,17 @@ def test_hidden_folders_virtual_environments_and_git_ignored_files_are_skipped(
     assert "skipped" not in err
 
 
-def test_argument_order_does_not_change_the_output(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_argument_order_does_not_change_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     a = _proposal(tmp_path / "a.yaml", "same")
     b = _proposal(tmp_path / "b.yaml", "same")
     _, first, first_err = run(capsys, "assess", str(b), str(a), "-f", "json")
     _, second, second_err = run(capsys, "assess", str(a), str(b), "-f", "json")
-    strip = lambda text: json.loads(text)["results"]  # noqa: E731
+
+    def strip(text: str) -> Any:
+        return json.loads(text)["results"]
+
     assert strip(first) == strip(second)
     assert first_err == second_err
     assert f"proposal id 'same' is already used by {a}" in first_err

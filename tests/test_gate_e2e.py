@@ -998,7 +998,7 @@ def test_action_yml_is_a_composite_action_with_safe_inputs() -> None:
 
 def _action_script() -> str:
     action = _yaml(ROOT / "action.yml")
-    return next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "gate")
+    return str(next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "gate"))
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")

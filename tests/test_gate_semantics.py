@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from policycheck import Assessor
 from policycheck.assessment import Waiver
 from policycheck.gate import Baseline, Thresholds, apply_waivers, evaluate
@@ -17,8 +19,8 @@ MODEL = PROPOSALS / "model-regional-initiative.yaml"
 
 
 def test_a_score_that_fell_within_the_same_grade_fails_the_baselined_gate(
-    tmp_path: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     baseline = tmp_path / "baseline.json"
     code, _, err = run(capsys, "baseline", "write", str(baseline), str(KOSOVO))
     assert code == 0, err
@@ -39,8 +41,8 @@ def test_a_score_that_fell_within_the_same_grade_fails_the_baselined_gate(
 
 
 def test_a_waiver_of_a_proposal_not_assessed_is_not_unused(
-    tmp_path: Path, capsys, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "policycheck.toml").write_text(
         "[[waivers]]\n"
         'risk = "CE03"\nproposal = "kosovo-armed-drones-2023"\n'
@@ -69,8 +71,8 @@ def _repo(root: Path, gate: str) -> Path:
 
 
 def test_the_configuration_is_found_from_the_files_assessed(
-    tmp_path: Path, capsys, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = _repo(tmp_path / "repo", "A")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -84,7 +86,9 @@ def test_the_configuration_is_found_from_the_files_assessed(
     assert code == 0
 
 
-def test_files_under_two_configurations_are_a_usage_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_files_under_two_configurations_are_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     one = _repo(tmp_path / "one", "A")
     two = _repo(tmp_path / "two", "F")
     code, _, err = run(capsys, "assess", str(one / "proposals"), str(two / "proposals"), "-q")
@@ -95,8 +99,8 @@ def test_files_under_two_configurations_are_a_usage_error(tmp_path: Path, capsys
 
 
 def test_config_names_the_configuration_of_the_files_given(
-    tmp_path: Path, capsys, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = _repo(tmp_path / "repo", "A")
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "config", str(repo / "proposals"))
@@ -141,7 +145,9 @@ def test_the_baseline_absorbs_a_criterion_breach_only_if_that_criterion_did_not_
         assert gated.passed is absorbed
 
 
-def test_gate_breaches_are_printed_even_when_a_file_is_invalid(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_gate_breaches_are_printed_even_when_a_file_is_invalid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("a: [\n")
     code, _, err = run(capsys, "assess", str(KOSOVO), str(bad), "--fail-on", "high", "-q")

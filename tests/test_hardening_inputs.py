@@ -22,14 +22,18 @@ def write(path: Path, text: str) -> Path:
 # --- configuration (TOML) -------------------------------------------------------------
 
 
-def test_a_deep_toml_array_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_deep_toml_array_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = write(tmp_path / "policycheck.toml", "paths = " + "[" * 5000 + "]" * 5000 + "\n")
     code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
     assert code == 2
     assert f"{config}:1:{9 + MAX_DEPTH}: nesting deeper than {MAX_DEPTH} levels" in err
 
 
-def test_a_long_number_in_toml_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_number_in_toml_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = write(tmp_path / "policycheck.toml", "soft_fail = false\nfail_under = " + "1" * 5000)
     code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
     assert code == 2
@@ -38,7 +42,7 @@ def test_a_long_number_in_toml_is_a_located_error(tmp_path: Path, capsys) -> Non
 
 def test_brackets_and_digits_inside_toml_strings_and_comments_do_not_count(
     tmp_path: Path,
-    capsys,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     deep = "[" * (MAX_DEPTH + 5)
     digits = "7" * (MAX_DIGITS + 5)
@@ -53,7 +57,9 @@ def test_brackets_and_digits_inside_toml_strings_and_comments_do_not_count(
     assert err.startswith(f"error: {config}:7:1: soft_fail:"), err
 
 
-def test_an_oversized_configuration_is_not_read(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversized_configuration_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = write(tmp_path / "policycheck.toml", "soft_fail = true\n" + "#\n" * MAX_BYTES)
     code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
     assert code == 2
@@ -62,8 +68,8 @@ def test_an_oversized_configuration_is_not_read(tmp_path: Path, capsys) -> None:
 
 def test_a_deep_pyproject_found_by_discovery_is_a_located_error(
     tmp_path: Path,
-    capsys,
-    monkeypatch,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (tmp_path / ".git").mkdir()
     write(tmp_path / "pyproject.toml", "[tool.policycheck]\npaths = " + "[" * 5000 + "]" * 5000)
@@ -76,7 +82,9 @@ def test_a_deep_pyproject_found_by_discovery_is_a_located_error(
 # --- baseline (JSON) --------------------------------------------------------------------
 
 
-def test_a_deep_baseline_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_deep_baseline_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     baseline = write(tmp_path / "baseline.json", "[" * 100_000 + "]" * 100_000)
     code, _, err = run(
         capsys, "assess", str(TIRANA), "--baseline", str(baseline), "--fail-under", "F", "-q"
@@ -85,7 +93,9 @@ def test_a_deep_baseline_is_a_located_error(tmp_path: Path, capsys) -> None:  # 
     assert f"{baseline}:1:{MAX_DEPTH + 1}: nesting deeper than {MAX_DEPTH} levels" in err
 
 
-def test_a_long_number_in_a_baseline_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_number_in_a_baseline_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     baseline = write(tmp_path / "baseline.json", '{\n  "schema_version": ' + "1" * 5000 + "}")
     code, _, err = run(
         capsys, "assess", str(TIRANA), "--baseline", str(baseline), "--fail-under", "F", "-q"
@@ -94,7 +104,9 @@ def test_a_long_number_in_a_baseline_is_a_located_error(tmp_path: Path, capsys) 
     assert f"{baseline}:2:21: a number of more than {MAX_DIGITS} digits" in err
 
 
-def test_a_binary_baseline_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_binary_baseline_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     baseline = tmp_path / "baseline.json"
     baseline.write_bytes(b'{"a":\n 1\x00}')
     code, _, err = run(
@@ -104,7 +116,9 @@ def test_a_binary_baseline_is_a_located_error(tmp_path: Path, capsys) -> None:  
     assert f"{baseline}:2:3: binary file (contains NUL bytes)" in err
 
 
-def test_brackets_and_digits_inside_baseline_strings_do_not_count(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_brackets_and_digits_inside_baseline_strings_do_not_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     baseline = tmp_path / "baseline.json"
     assert run(capsys, "baseline", "write", str(baseline), str(TIRANA))[0] == 0
     document = json.loads(baseline.read_text("utf-8"))
@@ -120,7 +134,9 @@ def test_brackets_and_digits_inside_baseline_strings_do_not_count(tmp_path: Path
 # --- reference data (YAML) --------------------------------------------------------------
 
 
-def test_an_oversized_reference_file_is_not_read(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversized_reference_file_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "ref"
     folder.mkdir()
     dyads = write(folder / "dyads.yaml", "reference: 1\ndataset: dyads\n#" + "x" * (50 * MAX_BYTES))
@@ -129,7 +145,9 @@ def test_an_oversized_reference_file_is_not_read(tmp_path: Path, capsys) -> None
     assert f"{dyads}:1:1: file is larger than 1 MiB; not read" in err
 
 
-def test_a_binary_reference_file_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_binary_reference_file_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "ref"
     folder.mkdir()
     (folder / "dyads.yaml").write_bytes(b"reference: 1\ndataset: \xff\n")
@@ -141,7 +159,9 @@ def test_a_binary_reference_file_is_a_located_error(tmp_path: Path, capsys) -> N
 # --- rubric (YAML) ----------------------------------------------------------------------
 
 
-def test_an_oversized_rubric_is_not_read(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversized_rubric_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = write(tmp_path / "r.yaml", "extends: default\n#" + "x" * (2 * MAX_BYTES))
     code, _, err = run(capsys, "rubric", "validate", str(rubric))
     assert code == 2
@@ -162,10 +182,10 @@ def test_an_oversized_rubric_is_not_read(tmp_path: Path, capsys) -> None:  # typ
 )
 def test_booleans_and_numbers_are_not_each_other_in_the_configuration(
     tmp_path: Path,
-    capsys,
+    capsys: pytest.CaptureFixture[str],
     toml: str,
     line: int,
-    message: str,  # type: ignore[no-untyped-def]
+    message: str,
 ) -> None:
     config = write(tmp_path / "policycheck.toml", toml + "\n")
     code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
@@ -173,7 +193,9 @@ def test_booleans_and_numbers_are_not_each_other_in_the_configuration(
     assert f"{config}:{line}:1: {message}" in err
 
 
-def test_date_zero_in_a_proposal_is_refused_located(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_date_zero_in_a_proposal_is_refused_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = TIRANA.read_text("utf-8")
     (line,) = [n for n, body in enumerate(text.splitlines(), 1) if body.startswith("date:")]
     proposal = write(
@@ -185,7 +207,9 @@ def test_date_zero_in_a_proposal_is_refused_located(tmp_path: Path, capsys) -> N
     assert f"{proposal}:{line}:7: date: write a date as YYYY-MM-DD, not 0" in err
 
 
-def test_a_numeric_source_date_and_waiver_expiry_are_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_numeric_source_date_and_waiver_expiry_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     proposal = write(
         tmp_path / "p.yaml",
         "schema_version: 1\nid: p\ntitle: P\nstatus: idea\nparticipants: [AL]\n"
@@ -204,7 +228,9 @@ def test_a_numeric_source_date_and_waiver_expiry_are_refused(tmp_path: Path, cap
     assert f"{config}:6:1: waivers.0.expires: write a date as YYYY-MM-DD, not 0" in err
 
 
-def test_dates_written_as_dates_still_read(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_dates_written_as_dates_still_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = write(
         tmp_path / "policycheck.toml",
         '[[waivers]]\nrisk = "CE01"\nproposal = "tirana-declaration-2025"\njustification = "j"\n'
@@ -218,7 +244,9 @@ def test_dates_written_as_dates_still_read(tmp_path: Path, capsys) -> None:  # t
 
 
 @pytest.mark.parametrize("key", ["rubric", "reference", "baseline", "paths"])
-def test_a_nul_in_a_configured_path_is_a_located_error(tmp_path: Path, capsys, key: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_in_a_configured_path_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
     value = '["a\\u0000"]' if key == "paths" else '"a\\u0000"'
     config = write(tmp_path / "policycheck.toml", f'fail_under = "F"\n{key} = {value}\n')
     code, _, err = run(capsys, "assess", "--config", str(config), str(TIRANA), "-q")
@@ -226,7 +254,9 @@ def test_a_nul_in_a_configured_path_is_a_located_error(tmp_path: Path, capsys, k
     assert f"{config}:2:1: {key}: a path cannot hold a NUL character" in err
 
 
-def test_a_nul_in_an_extended_rubric_name_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_in_an_extended_rubric_name_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = write(tmp_path / "r.yaml", 'extends: "a\\0b"\n')
     code, _, err = run(capsys, "rubric", "validate", str(rubric))
     assert code == 2
@@ -234,7 +264,9 @@ def test_a_nul_in_an_extended_rubric_name_is_a_located_error(tmp_path: Path, cap
     assert f"{rubric}:1:10: cannot extend 'a\\x00b': a file name cannot hold a NUL character" in err
 
 
-def _baseline(tmp_path: Path, capsys, proposal: dict[str, object]) -> Path:  # type: ignore[no-untyped-def]
+def _baseline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], proposal: dict[str, object]
+) -> Path:
     """A baseline written by the tool, with Tirana's recorded entry changed."""
     path = tmp_path / "baseline.json"
     assert run(capsys, "baseline", "write", str(path), str(TIRANA))[0] == 0
@@ -258,10 +290,10 @@ def _baseline(tmp_path: Path, capsys, proposal: dict[str, object]) -> Path:  # t
 )
 def test_a_baseline_with_values_no_baseline_holds_is_refused_located(
     tmp_path: Path,
-    capsys,
+    capsys: pytest.CaptureFixture[str],
     change: dict[str, object],
     key: str | None,
-    message: str,  # type: ignore[no-untyped-def]
+    message: str,
 ) -> None:
     baseline = _baseline(tmp_path, capsys, change)
     text = baseline.read_text("utf-8")
@@ -279,7 +311,9 @@ def test_a_baseline_with_values_no_baseline_holds_is_refused_located(
     assert f"{baseline}:{where}: {expected}" in err
 
 
-def test_reference_file_problems_are_located_and_named_all_at_once(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_reference_file_problems_are_located_and_named_all_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "ref"
     folder.mkdir()
     dyads = write(

@@ -63,7 +63,7 @@ MANY_STEPS = (
 
 def test_a_doubling_expression_is_stopped_in_assess_located_and_fast(
     tmp_path: Path,
-    capsys,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     rubric = declared(tmp_path, DOUBLING)
     started = time.perf_counter()
@@ -76,7 +76,9 @@ def test_a_doubling_expression_is_stopped_in_assess_located_and_fast(
     ) in err
 
 
-def test_rubric_validate_refuses_the_doubling_expression(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_rubric_validate_refuses_the_doubling_expression(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = declared(tmp_path, DOUBLING)
     code, out, err = run(capsys, "rubric", "validate", str(rubric))
     assert code == 2
@@ -86,7 +88,9 @@ def test_rubric_validate_refuses_the_doubling_expression(tmp_path: Path, capsys)
     )
 
 
-def test_an_expression_taking_too_many_steps_is_stopped(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_expression_taking_too_many_steps_is_stopped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = declared(tmp_path, MANY_STEPS)
     code, _, err = run(capsys, "assess", "--rubric", str(rubric), str(TIRANA), "-q")
     assert code == 2
@@ -98,7 +102,7 @@ def test_an_expression_taking_too_many_steps_is_stopped(tmp_path: Path, capsys) 
 
 def test_honest_expressions_over_the_proposal_and_its_facts_are_not_stopped(
     tmp_path: Path,
-    capsys,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     when = (
         "length(to_string(@)) > `0` && length(sort_by(facts.disputes, &acuteness)) >= `0`"
@@ -111,7 +115,9 @@ def test_honest_expressions_over_the_proposal_and_its_facts_are_not_stopped(
     assert '"level":"hit"' in out.replace(" ", "")
 
 
-def test_a_long_chain_of_pipes_is_a_located_error_not_a_crash(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_chain_of_pipes_is_a_located_error_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = declared(tmp_path, "proposal.title" + "|@" * 990)
     for args in (
         ["rubric", "validate", str(rubric)],
@@ -125,7 +131,9 @@ def test_a_long_chain_of_pipes_is_a_located_error_not_a_crash(tmp_path: Path, ca
         ) in err
 
 
-def test_rubric_validate_refuses_an_expression_failing_at_run_time(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_rubric_validate_refuses_an_expression_failing_at_run_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """assess refuses a proposal without safeguards with this rubric; so must validate."""
     rubric = declared(tmp_path, "length(proposal.safeguards.human_security.evidence) > `0`")
     minimal = tmp_path / "p.yaml"
@@ -143,7 +151,9 @@ def test_rubric_validate_refuses_an_expression_failing_at_run_time(tmp_path: Pat
     )
 
 
-def test_a_missing_reference_folder_is_located_in_the_rubric(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_reference_folder_is_located_in_the_rubric(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text("extends: default\nreference: nowhere/\n", encoding="utf-8")
     expected = f"{rubric}:2:12: reference folder 'nowhere/' does not exist"
@@ -155,7 +165,9 @@ def test_a_missing_reference_folder_is_located_in_the_rubric(tmp_path: Path, cap
     assert expected in err
 
 
-def test_rubric_validate_refuses_an_unusable_reference_file(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_rubric_validate_refuses_an_unusable_reference_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "dyads.yaml").write_text("reference: 1\ndataset: formats\n")
     rubric = tmp_path / "rubric.yaml"
@@ -170,7 +182,7 @@ def test_rubric_validate_refuses_an_unusable_reference_file(tmp_path: Path, caps
 
 def test_criterion_weights_whose_sum_overflows_are_refused_by_validate_and_assess(
     tmp_path: Path,
-    capsys,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text(
@@ -193,7 +205,9 @@ def test_criterion_weights_whose_sum_overflows_are_refused_by_validate_and_asses
     assert expected in err
 
 
-def test_indicator_weights_whose_sum_overflows_are_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_indicator_weights_whose_sum_overflows_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text(
         "extends: default\ncriteria:\n  transparency:\n    indicators:\n"
@@ -208,7 +222,9 @@ def test_indicator_weights_whose_sum_overflows_are_refused(tmp_path: Path, capsy
 
 
 @pytest.mark.parametrize("value", [".inf", ".nan", "-.inf"])
-def test_a_non_finite_weight_or_points_is_refused(tmp_path: Path, capsys, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_non_finite_weight_or_points_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text(
         "extends: default\ncriteria:\n  transparency:\n    indicators:\n"
@@ -244,7 +260,7 @@ def test_a_non_finite_score_is_an_internal_error_never_a_pass() -> None:
 
 def test_a_key_missing_from_a_replaced_section_is_located_in_the_users_file(
     tmp_path: Path,
-    capsys,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """``source`` given by the child replaces the bundled one whole: what it lacks is the child's."""
     rubric = tmp_path / "rubric.yaml"
@@ -255,7 +271,9 @@ def test_a_key_missing_from_a_replaced_section_is_located_in_the_users_file(
     assert "<bundled>" not in err
 
 
-def test_a_new_criterion_missing_keys_is_located_in_the_users_file(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_criterion_missing_keys_is_located_in_the_users_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text("extends: default\ncriteria:\n  extra:\n    weight: 1\n")
     code, _, err = run(capsys, "rubric", "validate", str(rubric))
@@ -264,7 +282,9 @@ def test_a_new_criterion_missing_keys_is_located_in_the_users_file(tmp_path: Pat
     assert "<bundled>" not in err
 
 
-def test_an_unknown_disable_id_does_not_hide_the_other_problems(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_disable_id_does_not_hide_the_other_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text(
         "extends: default\ndisable: [NS01, XX01]\ngrades: {A: 10, B: 20, C: 5, D: 1, F: 0}\n"
@@ -282,7 +302,7 @@ def test_an_unknown_disable_id_does_not_hide_the_other_problems(tmp_path: Path, 
 
 def test_disabling_the_last_indicator_of_a_criterion_is_located_at_disable(
     tmp_path: Path,
-    capsys,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text("extends: default\ndisable: [TR01, TR02, TR03, TR04, TR05]\n")
@@ -293,7 +313,9 @@ def test_disabling_the_last_indicator_of_a_criterion_is_located_at_disable(
     )
 
 
-def test_an_extends_loop_is_located_at_extends(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_extends_loop_is_located_at_extends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text("id: loop\nextends: rubric.yaml\n")
     code, _, err = run(capsys, "rubric", "validate", str(rubric))
@@ -301,7 +323,9 @@ def test_an_extends_loop_is_located_at_extends(tmp_path: Path, capsys) -> None: 
     assert f"{rubric}:2:10: 'extends' chain is longer than 8 files (a loop?)" in err
 
 
-def test_a_declared_check_that_does_not_compile_hides_nothing_else(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_declared_check_that_does_not_compile_hides_nothing_else(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = declared(tmp_path, "contains(")
     text = rubric.read_text() + "grades: {A: 1, B: 2, C: 3, D: 4, F: 0}\n"
     rubric.write_text(text.replace("extends: default\n", "extends: default\ndisable: [ZZ]\n"))
@@ -315,7 +339,9 @@ def test_a_declared_check_that_does_not_compile_hides_nothing_else(tmp_path: Pat
     assert "unknown check id" not in err  # X01 is declared: not an echo of its error
 
 
-def test_a_nul_in_a_rubric_test_case_file_name_is_located(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_in_a_rubric_test_case_file_name_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = tmp_path / "r.yaml"
     rubric.write_text("extends: default\n")
     cases = tmp_path / "r.tests.yaml"
@@ -329,7 +355,7 @@ def test_a_nul_in_a_rubric_test_case_file_name_is_located(tmp_path: Path, capsys
 
 def test_a_check_used_twice_is_located_at_the_users_use_not_the_bundled_one(
     tmp_path: Path,
-    capsys,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     rubric = tmp_path / "rubric.yaml"
     rubric.write_text(
@@ -346,7 +372,9 @@ def test_a_check_used_twice_is_located_at_the_users_use_not_the_bundled_one(
     assert "<bundled>" not in err
 
 
-def test_a_deeply_nested_expression_is_a_located_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_deeply_nested_expression_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rubric = tmp_path / "r.yaml"
     expression = "(" * 600 + "proposal" + ")" * 600
     rubric.write_text(

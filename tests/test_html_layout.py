@@ -92,9 +92,7 @@ def test_radar_draws_a_not_applicable_criterion_as_a_gap_not_a_zero(report: Repo
         assert abs(x - na_axis[0]) > 1 or abs(y - na_axis[1]) > 1
     # the axis is dashed, and the label says so in words
     dashed = re.findall(r'<line [^>]*x2="([\d.]+)" y2="([\d.]+)"[^>]*stroke-dasharray', svg)
-    assert [(float(x), float(y)) for x, y in dashed] == [
-        pytest.approx(na_axis, abs=0.01)  # type: ignore[list-item]
-    ]
+    assert [(float(x), float(y)) for x, y in dashed] == [pytest.approx(na_axis, abs=0.01)]
     assert ">not applicable</tspan>" in svg
     desc = svg.split("<desc", 1)[1].split("</desc>", 1)[0]
     assert f"{a.criteria[2].title} not applicable" in desc  # what a screen reader says

@@ -73,7 +73,7 @@ def test_the_workbook_is_written_without_pandas(tmp_path: Path) -> None:
     headers = [c.value for c in risks[1]]
     severity = headers.index("Severity") + 1
     ranks = {"critical": 4, "high": 3, "medium": 2, "low": 1}
-    order = [ranks[risks.cell(row, severity).value] for row in range(2, risks.max_row + 1)]
+    order = [ranks[str(risks.cell(row, severity).value)] for row in range(2, risks.max_row + 1)]
     assert order == sorted(order, reverse=True)  # the most severe first
     proposal = headers.index("Proposal ID") + 1
     rows = range(2, risks.max_row + 1)

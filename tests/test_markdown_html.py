@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessor, Report
 from policycheck.assessment import Breach, Cap, GateResult, Severity, Waiver, WaiverUse
@@ -115,32 +116,36 @@ def _with_cap_waiver_and_gate(report: Report) -> Report:
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_markdown_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_snapshot(
+    assessor: Assessor, name: str, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = sample_report(assessor, [name], monkeypatch)
     assert md_render.render(report) == snapshot(extension_class=MarkdownSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_html_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_html_snapshot(
+    assessor: Assessor, name: str, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = sample_report(assessor, [name], monkeypatch)
     assert html_render.render(report) == snapshot(extension_class=HtmlSnapshot)
 
 
-def test_summary_markdown_snapshot(all_samples: Report, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_summary_markdown_snapshot(all_samples: Report, snapshot: SnapshotAssertion) -> None:
     text = md_render.render(all_samples)
     assert text.index("## Summary") < text.index("## EU–Albania")
     assert text == snapshot(extension_class=MarkdownSnapshot)
 
 
-def test_summary_html_snapshot(all_samples: Report, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_summary_html_snapshot(all_samples: Report, snapshot: SnapshotAssertion) -> None:
     assert html_render.render(all_samples) == snapshot(extension_class=HtmlSnapshot)
 
 
-def test_hostile_markdown_snapshot(hostile: Report, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_markdown_snapshot(hostile: Report, snapshot: SnapshotAssertion) -> None:
     assert md_render.render(hostile) == snapshot(extension_class=MarkdownSnapshot)
 
 
-def test_hostile_html_snapshot(hostile: Report, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_html_snapshot(hostile: Report, snapshot: SnapshotAssertion) -> None:
     assert html_render.render(hostile) == snapshot(extension_class=HtmlSnapshot)
 
 
@@ -309,7 +314,9 @@ def test_markdown_shows_grade_cap_risks_changes_and_invalid_files(hostile: Repor
     assert "· gate failed" in text.splitlines()[2]
 
 
-def test_markdown_of_one_proposal_has_no_summary(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_of_one_proposal_has_no_summary(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = md_render.render(
         sample_report(assessor, ["model-regional-initiative.yaml"], monkeypatch)
     )

@@ -25,6 +25,7 @@ from policycheck.reference import (
     SRAC_CATEGORIES,
     WESTERN_BALKAN_SIX,
     Figure,
+    SracCategory,
     _bundled_text,
     _parse,
     load_reference,
@@ -196,9 +197,9 @@ def test_bad_bounds_in_an_override_are_a_located_error(tmp_path: Path) -> None:
     ],
 )
 def test_unknown_fry_successor_ceilings_are_bounded_by_the_1996_fry_ceiling(
-    party: str, category: str, bound: int
+    party: str, category: SracCategory, bound: int
 ) -> None:
-    figure = ref.srac.parties[party].ceilings[category]  # type: ignore[index]
+    figure = ref.srac.parties[party].ceilings[category]
     assert (figure.value, figure.status, figure.at_most) == (None, "NV", bound)
     assert figure.note is not None
     assert "948 + Montenegro 77 = 1,025" in " ".join(figure.note.split())
@@ -310,10 +311,10 @@ def test_equipment_character_follows_the_stated_criteria() -> None:
         assert (eq[category].character, eq[category].lethal) == ("offensive", True)
     assert (eq["armed-drone"].character, eq["armed-drone"].lethal) == ("offensive", True)
     assert (eq["air-defence"].character, eq["air-defence"].lethal) == ("defensive", True)
-    for category in ("non-lethal", "unarmed-drone", "electronic-warfare"):
-        assert (eq[category].character, eq[category].lethal) == ("non-lethal", False)
-    for category in ("missile", "naval", "small-arms", "ammunition"):
-        assert (eq[category].character, eq[category].lethal) == ("mixed", True)
+    for unarmed in ("non-lethal", "unarmed-drone", "electronic-warfare"):
+        assert (eq[unarmed].character, eq[unarmed].lethal) == ("non-lethal", False)
+    for mixed in ("missile", "naval", "small-arms", "ammunition"):
+        assert (eq[mixed].character, eq[mixed].lethal) == ("mixed", True)
     assert eq["other"].character == "unknown"
     header = _bundled_text("equipment").split("\nreference: 1\n")[0]
     for character in ("offensive", "defensive", "non-lethal", "mixed", "unknown"):
@@ -540,10 +541,11 @@ def test_the_json_mirror_of_the_bundled_data_is_current_and_equal_to_the_yaml() 
 
 def test_a_mirror_that_does_not_match_its_yaml_is_ignored() -> None:
     """A stale entry (another hash) is never used: the YAML is read instead."""
-    from policycheck.reference import _bundled, _bundled_text
+    from policycheck.reference import DyadsFile, _bundled, _bundled_text
 
     text = _bundled_text("dyads")
     stale = {"dyads": {"sha256": "0" * 64, "data": {"not": "a dataset"}}}
     parsed = _bundled("dyads", text, "1" * 64, stale)
+    assert isinstance(parsed, DyadsFile)
     assert parsed.dataset == "dyads"
     assert parsed.dyads

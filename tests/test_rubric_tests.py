@@ -26,7 +26,7 @@ from policycheck.checks.base import ANYWHERE
 from policycheck.commands import rubric_test
 from policycheck.declarative import facts_document
 from policycheck.facts import derive_facts
-from policycheck.loading import load_yaml_bytes
+from policycheck.loading import load_yaml_bytes, load_yaml_text
 from policycheck.model import parse_proposal
 from policycheck.rubric import load_rubric
 from policycheck.rubric_tests import Case, CaseResult, case_file_for, load_cases, run_cases
@@ -78,15 +78,15 @@ def test_bundled_cases_cover_every_check_level_and_risk() -> None:
     assert {"NS05", "RI08", "RI09", "AC06", "AC07"} <= set(indicators)
     for check_id in indicators:
         check = loaded.registry[check_id]
-        levels = set(check.levels)
+        shown = set(check.levels)
         # Every check is shown unknown where the file leaves it open, except the two
         # that decide from the reference data alone (who is left out; what a ceiling covers).
         if check_id not in {"RI02", "AC02"}:
-            levels.add(INSUFFICIENT)
+            shown.add(INSUFFICIENT)
         # Every check with a scope is shown outside it, as not applicable.
         if check.scope is not ANYWHERE:
-            levels.add(NOT_APPLICABLE)
-        assert levels <= expected.get(check_id, set()), (check_id, levels - expected[check_id])
+            shown.add(NOT_APPLICABLE)
+        assert shown <= expected.get(check_id, set()), (check_id, shown - expected[check_id])
     raised = {r for i in indicators for r in loaded.registry[i].risks}
     assert raised <= risks, raised - risks
     assert set(loaded.rubric.risks) <= risks, set(loaded.rubric.risks) - risks
@@ -142,7 +142,7 @@ def test_sample_cases_match_the_sample_files(name: str, assessor: Assessor) -> N
     assert inline.grade == full.grade
 
 
-def test_cli_runs_the_bundled_cases(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_runs_the_bundled_cases(capsys: pytest.CaptureFixture[str]) -> None:
     for args in ((), ("default",), (str(ROOT / "src/policycheck/rubrics/default.yaml"),)):
         code, out, err = run(capsys, "rubric", "test", *args)
         assert code == 0, out + err
@@ -150,7 +150,7 @@ def test_cli_runs_the_bundled_cases(capsys) -> None:  # type: ignore[no-untyped-
         assert "FAIL" not in out
 
 
-def test_cli_verbose_and_select(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_verbose_and_select(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rubric", "test", "-v", "-k", "RI07")
     assert code == 0
     assert out.count(": pass: RI07") == 5
@@ -161,7 +161,7 @@ def test_cli_verbose_and_select(capsys) -> None:  # type: ignore[no-untyped-def]
     assert "no case name contains 'no such case'" in err
 
 
-def test_test_command_can_be_mounted_elsewhere(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_test_command_can_be_mounted_elsewhere(capsys: pytest.CaptureFixture[str]) -> None:
     assert rubric_test.test_command(None) == 0
     assert "0 failed" in capsys.readouterr().out
     assert rubric_test.test_command(Path("no-such-rubric.yaml")) == 2
@@ -508,7 +508,7 @@ def test_a_bundled_case_file_may_not_refer_to_files(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(
         rubric_tests,
         "_read_cases",
-        lambda where: rubric_tests.load_yaml_text(text, "<bundled>/rubrics/default.tests.yaml"),
+        lambda where: load_yaml_text(text, "<bundled>/rubrics/default.tests.yaml"),
     )
     with pytest.raises(InputError) as info:
         load_cases(None)
@@ -559,7 +559,6 @@ def _quoted(text: str) -> str:
 
 def _data(assessor: Assessor) -> dict[str, object]:
     """The document a declared check's expressions see, for MINIMAL."""
-    from policycheck.loading import load_yaml_text
     from policycheck.model import parse_proposal
 
     proposal = parse_proposal(load_yaml_text(MINIMAL, "probe.yaml"))

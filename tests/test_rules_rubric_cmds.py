@@ -714,8 +714,8 @@ def test_rubric_show_custom_lists_disabled_and_declared(
 
 
 def test_rubric_validate_reports_bands_unknown_ids_and_types_together(
-    tmp_path: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from importlib import resources
 
     text = (resources.files("policycheck") / "rubrics" / "default.yaml").read_text("utf-8")

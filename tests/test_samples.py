@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessment, Assessor
 from policycheck.render import json as json_render
@@ -39,21 +40,27 @@ def test_there_are_samples_for_every_case_of_the_brief() -> None:
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_terminal_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_snapshot(
+    assessor: Assessor, name: str, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = sample_report(assessor, [name], monkeypatch)
     text = terminal.render_text(report, width=100)
     assert text == snapshot(extension_class=TextSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_terminal_explain_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_explain_snapshot(
+    assessor: Assessor, name: str, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = sample_report(assessor, [name], monkeypatch)
     text = terminal.render_text(report, width=120, explain=True)
     assert text == snapshot(extension_class=TextSnapshot)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_json_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_json_snapshot(
+    assessor: Assessor, name: str, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = sample_report(assessor, [name], monkeypatch)
     output = json_render.render(report)
     # The output is compact (the fast encoder); the snapshot is indented to review diffs.
@@ -71,7 +78,9 @@ def test_json_snapshot(assessor: Assessor, name: str, snapshot, monkeypatch) -> 
     assert pretty == snapshot(extension_class=JsonSnapshot)
 
 
-def test_summary_snapshot(assessor: Assessor, snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_summary_snapshot(
+    assessor: Assessor, snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = sample_report(assessor, SAMPLES, monkeypatch)
     text = terminal.render_text(report, width=100)
     summary = text[text.index("Summary") :]
@@ -86,7 +95,9 @@ def _families(a: Assessment) -> set[str]:
     return {r.family.value for r in a.risks}
 
 
-def test_tirana_declaration_fragments_and_escalates(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_tirana_declaration_fragments_and_escalates(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = _assessment(assessor, "tirana-declaration-2025.yaml", monkeypatch)
     risks = _ids(a)
     assert risks["RF01"] == "medium"  # selective grouping
@@ -104,8 +115,8 @@ def test_tirana_declaration_fragments_and_escalates(assessor: Assessor, monkeypa
 
 
 def test_serbia_hungary_is_a_member_states_own_track_that_escalates(
-    assessor: Assessor, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = _assessment(assessor, "serbia-hungary-2025.yaml", monkeypatch)
     risks = _ids(a)
     assert risks["RF02"] == "medium"  # a member state's bilateral track
@@ -116,7 +127,9 @@ def test_serbia_hungary_is_a_member_states_own_track_that_escalates(
     assert {"regional-fragmentation", "conflict-escalation"} <= _families(a)
 
 
-def test_raw_materials_partnership_erodes_normative_power(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_raw_materials_partnership_erodes_normative_power(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = _assessment(assessor, "eu-serbia-raw-materials-2024.yaml", monkeypatch)
     # Local concerns overlooked, and a partner outside the EU's foreign-policy line without conditions.
     assert _ids(a) == {"NE02": "high", "NE03": "medium"}
@@ -130,7 +143,9 @@ def test_raw_materials_partnership_erodes_normative_power(assessor: Assessor, mo
 
 
 @pytest.mark.parametrize("name", ["eu-albania-sdp-2024.yaml", "eu-north-macedonia-sdp-2024.yaml"])
-def test_sdps_are_mildly_country_tailored(assessor: Assessor, name: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sdps_are_mildly_country_tailored(
+    assessor: Assessor, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = _assessment(assessor, name, monkeypatch)
     assert _ids(a) == {"RF02": "low"}
     assert a.grade in {"B", "C"}
@@ -141,8 +156,8 @@ def test_sdps_are_mildly_country_tailored(assessor: Assessor, name: str, monkeyp
 
 
 def test_kosovo_drones_escalate_and_bring_in_an_external_actor(
-    assessor: Assessor, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = _assessment(assessor, "kosovo-armed-drones-2023.yaml", monkeypatch)
     risks = _ids(a)
     assert risks["CE03"] == "high"  # armed drones outside SRAC to a party to a dispute
@@ -154,8 +169,8 @@ def test_kosovo_drones_escalate_and_bring_in_an_external_actor(
 
 
 def test_serbian_rafale_purchase_feeds_the_arms_competition(
-    assessor: Assessor, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = _assessment(assessor, "serbia-rafale-2024.yaml", monkeypatch)
     assert _ids(a) == {"CE05": "medium"}
     ceilings = next(i for c in a.criteria for i in c.indicators if i.check_id == "AC01")
@@ -169,7 +184,9 @@ def test_serbian_rafale_purchase_feeds_the_arms_competition(
     assert "at least 7.7% of the ceiling" in ce05.finding  # 12 of at most 155
 
 
-def test_model_initiative_earns_an_a_with_no_high_risk(assessor: Assessor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_model_initiative_earns_an_a_with_no_high_risk(
+    assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = _assessment(assessor, "model-regional-initiative.yaml", monkeypatch)
     assert a.grade == "A"
     assert not [r for r in a.risks if r.severity.rank >= 3]

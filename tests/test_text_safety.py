@@ -9,6 +9,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from policycheck.text import printable, xml_text
@@ -29,7 +30,9 @@ def test_xml_text_keeps_what_xml_carries_and_replaces_the_rest() -> None:
     assert xml_text("a\ufffeb\uffff\x00\x1b\ud800") == "a\ufffdb\ufffd\ufffd\ufffd\ufffd"
 
 
-def test_a_title_xml_forbids_still_gives_a_readable_workbook(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_title_xml_forbids_still_gives_a_readable_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     proposal = _proposal(tmp_path, NOT_XML)
     book = tmp_path / "r.xlsx"
     junit = tmp_path / "r.xml"
@@ -64,8 +67,8 @@ def test_printable_escapes_controls_bidi_and_undecodable_bytes() -> None:
 
 
 def test_a_non_utf8_file_name_is_reported_escaped_and_the_rest_assessed(
-    tmp_path: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     odd = Path(os.fsdecode(bytes(folder) + b"/caf\xe9.yaml"))
@@ -127,7 +130,9 @@ def test_rubric_show_prints_a_rubrics_text_escaped(tmp_path: Path) -> None:
     assert b"Clear \\x1b[2J me" in done.stdout
 
 
-def test_sarif_text_goes_through_the_same_sanitiser(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_sarif_text_goes_through_the_same_sanitiser(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     proposal = tmp_path / "p.yaml"
     proposal.write_text(MINIMAL + '"odd \\uFFFE key": 1\n')
     sarif = tmp_path / "r.sarif"
@@ -148,7 +153,9 @@ def test_the_quick_test_before_escaping_matches_exactly_the_characters_escaped()
     assert matched == set(PRINTABLE)
 
 
-def test_rich_markup_in_a_proposal_is_shown_as_text(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_rich_markup_in_a_proposal_is_shown_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "m.yaml"
     path.write_text(
         MINIMAL.replace("title: Test initiative", "title: '[bold red]loud[/bold red] [/]'")

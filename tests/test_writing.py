@@ -10,6 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from policycheck.output import TMP_SUFFIX, write_atomic
 from tests.conftest import MINIMAL, PROPOSALS
 from tests.conftest import run_cli as run
@@ -17,7 +19,9 @@ from tests.conftest import run_cli as run
 KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
 
 
-def test_an_existing_report_keeps_its_mode(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_existing_report_keeps_its_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "report.json"
     out.write_text("old")
     out.chmod(0o600)
@@ -27,7 +31,9 @@ def test_an_existing_report_keeps_its_mode(tmp_path: Path, capsys) -> None:  # t
     assert json.loads(out.read_text())["results"][0]["proposal"]["id"]
 
 
-def test_a_symlink_is_followed_to_its_target_and_stays_a_link(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_symlink_is_followed_to_its_target_and_stays_a_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     real = tmp_path / "reports" / "real.json"
     real.parent.mkdir()
     real.write_text("old")
@@ -40,7 +46,9 @@ def test_a_symlink_is_followed_to_its_target_and_stays_a_link(tmp_path: Path, ca
     assert sorted(p.name for p in real.parent.iterdir()) == ["real.json"]
 
 
-def test_a_link_to_a_character_device_is_written_through(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_to_a_character_device_is_written_through(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     link = tmp_path / "null.json"
     link.symlink_to("/dev/null")
     code, _, err = run(
@@ -58,12 +66,14 @@ def test_a_link_to_a_character_device_is_written_through(tmp_path: Path, capsys)
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
-def test_a_character_device_is_written_straight_through(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_character_device_is_written_straight_through(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "schema", "-o", "/dev/null")
     assert code == 0, err
 
 
-def test_a_fifo_is_written_through_not_replaced(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_fifo_is_written_through_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     received: list[bytes] = []
@@ -81,7 +91,7 @@ def test_a_fifo_is_written_through_not_replaced(tmp_path: Path, capsys) -> None:
     assert json.loads(received[0])["results"]
 
 
-def test_dash_is_standard_output(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_dash_is_standard_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "assess", str(KOSOVO), "-q", "-o", "json=-")
     assert code == 0
     assert json.loads(out)["results"][0]["proposal"]["id"] == "kosovo-armed-drones-2023"
@@ -94,7 +104,7 @@ def test_dash_is_standard_output(tmp_path: Path, capsys) -> None:  # type: ignor
     assert not (Path.cwd() / "-").exists()
 
 
-def test_dash_beside_a_printed_report_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_dash_beside_a_printed_report_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "assess", str(KOSOVO), "-o", "json=-")
     assert code == 2
     assert "add --quiet" in err
@@ -124,7 +134,9 @@ def test_a_killed_runs_temporaries_are_removed_by_the_next_write(tmp_path: Path)
     )
 
 
-def test_a_directory_or_socket_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_directory_or_socket_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import socket
 
     where = tmp_path / "s.json"
@@ -162,7 +174,9 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
-def test_an_unchanged_input_is_still_never_overwritten(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_unchanged_input_is_still_never_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """--changed-since leaves a file out of the assessment, not out of the protection."""
     _git(tmp_path, "init", "-q")
     _git(
@@ -190,7 +204,7 @@ def test_an_unchanged_input_is_still_never_overwritten(tmp_path: Path, capsys, m
     assert proposal.read_text() == MINIMAL
 
 
-def test_an_unwritable_output_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_unwritable_output_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "assess", str(KOSOVO), "-q", "-o", "/proc/report.json")
     assert code == 2
     assert "/proc/report.json: cannot write" in err
