@@ -11,6 +11,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROPOSALS, ROOT
 
 BIN = Path(sys.executable).parent / "policycheck"
@@ -106,6 +108,7 @@ def test_assess_never_imports_pandas_or_openpyxl() -> None:
     assert "openpyxl" not in imported
 
 
+@pytest.mark.full  # three runs over 211 files, above the engine's parallel threshold
 def test_parallel_batch_equals_serial(tmp_path: Path) -> None:
     """Over the parallel threshold, both cores are used; the result is the same, in order."""
     samples = sorted(PROPOSALS.glob("*.yaml"))

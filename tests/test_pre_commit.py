@@ -131,9 +131,12 @@ needs_pre_commit = pytest.mark.skipif(
     PRE_COMMIT is None,
     reason="pre-commit is not installed (pip install pre-commit): the hook is not run for real",
 )
+#: pre-commit builds the hook's environment with pip (once per run): the full run only.
+real_run = pytest.mark.full
 
 
 @needs_pre_commit
+@real_run
 def test_pre_commit_fails_a_grade_f_proposal_with_no_configuration(
     tmp_path: Path, hook: tuple[Path, str, Path]
 ) -> None:
@@ -149,6 +152,7 @@ def test_pre_commit_fails_a_grade_f_proposal_with_no_configuration(
 
 
 @needs_pre_commit
+@real_run
 def test_pre_commit_passes_good_proposals_and_skips_other_yaml(
     tmp_path: Path, hook: tuple[Path, str, Path]
 ) -> None:
@@ -164,6 +168,7 @@ def test_pre_commit_passes_good_proposals_and_skips_other_yaml(
 
 
 @needs_pre_commit
+@real_run
 def test_pre_commit_follows_the_repositorys_configuration(
     tmp_path: Path, hook: tuple[Path, str, Path]
 ) -> None:

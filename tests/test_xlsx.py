@@ -767,6 +767,11 @@ def _word_heights(pdf: Path) -> list[tuple[float, float, list[float]]]:
 PDFTOTEXT = shutil.which("pdftotext")
 
 
+#: LibreOffice converting a workbook takes seconds of CPU: these run in the full run.
+needs_office = pytest.mark.full
+
+
+@needs_office
 @pytest.mark.skipif(
     OFFICE is None or PDFTOTEXT is None,
     reason="LibreOffice (soffice) or pdftotext (poppler-utils) is not on PATH: the printed "
@@ -793,6 +798,7 @@ def test_printed_text_is_at_least_8_points(report: Report, tmp_path: Path, paper
     assert smallest >= eight_points * 0.98, (smallest, eight_points)
 
 
+@needs_office
 @pytest.mark.skipif(
     OFFICE is None or PDFTOTEXT is None,
     reason="LibreOffice (soffice) or pdftotext (poppler-utils) is not on PATH",
@@ -832,6 +838,7 @@ def test_printed_brief_and_marking(report: Report, tmp_path: Path) -> None:
             assert last_header in page, (sheet, page[:300])
 
 
+@needs_office
 @pytest.mark.skipif(
     OFFICE is None,
     reason="LibreOffice (soffice/libreoffice) is not on PATH: cannot open the workbook",
