@@ -90,27 +90,38 @@ def test_a_non_utf8_file_name_is_reported_escaped_and_the_rest_assessed(
     assert "caf\\\\xe9.yaml" in done.stdout.decode("utf-8")
 
 
-def test_escape_sequences_in_a_proposal_never_reach_the_terminal(tmp_path: Path) -> None:
+def test_escape_sequences_in_a_proposal_never_reach_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal report from a real process (the bytes it writes); the other formats
+    through the entry point in-process, with the same colour settings."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a\x1b]8;;evil\x07.yaml").write_text(
         MINIMAL.replace("title: Test initiative", 'title: "Clear \\e[2J\\e]8;;http://x\\a me"')
         + '"bogus\\e[2J": 1\n'
     )
-    for fmt in ("terminal", "json", "github", "markdown", "sarif"):
-        done = subprocess.run(
-            [sys.executable, "-m", "policycheck", "assess", str(folder), "-f", fmt],
-            capture_output=True,
-            check=False,
-            env={**os.environ, "FORCE_COLOR": "1", "TERM": "xterm"},
-        )
-        for stream in (done.stdout, done.stderr):
-            text = stream.decode("utf-8")
+    colour = {"FORCE_COLOR": "1", "TERM": "xterm"}
+    done = subprocess.run(
+        [sys.executable, "-m", "policycheck", "assess", str(folder), "-f", "terminal"],
+        capture_output=True,
+        check=False,
+        env={**os.environ, **colour},
+    )
+    assert done.returncode in (0, 2), done.stderr
+    assert b"\x1b[2J" not in done.stdout
+    outputs = [(done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))]
+    for name, value in colour.items():
+        monkeypatch.setenv(name, value)
+    for fmt in ("json", "github", "markdown", "sarif"):
+        code, out, err = run(capsys, "assess", str(folder), "-f", fmt)
+        assert code in (0, 2), err
+        outputs.append((out, err))
+    for out, err in outputs:
+        for text in (out, err):
             assert "\x1b[2J" not in text
             assert "\x1b]8" not in text
             assert "\x07" not in text
-        assert done.returncode in (0, 2), done.stderr
-    assert b"\x1b[2J" not in done.stdout
 
 
 def test_rubric_show_prints_a_rubrics_text_escaped(tmp_path: Path) -> None:
