@@ -7,6 +7,7 @@ Every run goes through ``policycheck.cli.main``; the git repositories are real o
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -95,18 +96,29 @@ def plain_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain_env: None) -> Path:
-    """A git repository with ``proposals/p.yaml`` (BASE) committed; the working directory."""
-    root = tmp_path / "repo"
+@pytest.fixture(scope="session")
+def base_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository with ``proposals/p.yaml`` (BASE) committed, made once."""
+    root = tmp_path_factory.mktemp("compare") / "repo"
     (root / "proposals").mkdir(parents=True)
-    git(root, "init", "--quiet")
-    git(root, "config", "user.name", "Test")
-    git(root, "config", "user.email", "test@example.org")
-    git(root, "config", "commit.gpgsign", "false")
-    (root / "proposals" / "p.yaml").write_text(BASE)
-    git(root, "add", "proposals/p.yaml")
-    git(root, "commit", "--quiet", "-m", "base")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+        env.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        git(root, "init", "--quiet")
+        git(root, "config", "user.name", "Test")
+        git(root, "config", "user.email", "test@example.org")
+        git(root, "config", "commit.gpgsign", "false")
+        (root / "proposals" / "p.yaml").write_text(BASE)
+        git(root, "add", "proposals/p.yaml")
+        git(root, "commit", "--quiet", "-m", "base")
+    return root
+
+
+@pytest.fixture
+def repo(base_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain_env: None) -> Path:
+    """A copy of ``base_repo`` of this test's own; the working directory."""
+    root = tmp_path / "repo"
+    shutil.copytree(base_repo, root, symlinks=True)
     monkeypatch.chdir(root)
     return root
 

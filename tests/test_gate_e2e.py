@@ -160,9 +160,16 @@ class Repo:
         )
 
 
+@pytest.fixture(scope="session")
+def empty_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty repository with its user set, made once: each test's ``repo`` is a copy."""
+    return Repo(tmp_path_factory.mktemp("template") / "repo").root
+
+
 @pytest.fixture
-def repo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Repo:
-    return Repo(tmp_path / "repo", capsys=capsys)
+def repo(empty_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Repo:
+    shutil.copytree(empty_repo, tmp_path / "repo", symlinks=True)
+    return Repo(tmp_path / "repo", init=False, capsys=capsys)
 
 
 def _gate_lines(stderr: str) -> list[tuple[str, int, int, str]]:

@@ -7,8 +7,9 @@ unwaived high or critical risk unless the configuration or an option sets a thre
 The real run commits a copy of this checkout as a hook repository (a local path: no
 network for the clone), points a throwaway repository's ``.pre-commit-config.yaml`` at it,
 and runs ``pre-commit run``, which builds the hook's environment with pip as it would for a
-user (from pip's configured index). It is skipped, with the reason, where pre-commit is not
-installed.
+user (from pip's configured index). It runs in the full run (``POLICYCHECK_TESTS=full``, as
+``.ci/run`` sets), the environment built once for every worker, and is skipped, with the
+reason, where pre-commit is not installed.
 """
 
 from __future__ import annotations
