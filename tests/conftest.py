@@ -1,13 +1,12 @@
 """Shared fixtures and helpers: one assessor per session, the samples, and the CLI in-process.
 
-Two depths of run (CONTRIBUTING.md, "Running the tests"):
+Two depths of run (CONTRIBUTING.md, "Set up and test"):
 
 - the default (``python -m pytest``): every test but those marked ``full``, with a light
   Hypothesis profile; fast enough to run after every change;
 - the full run (``POLICYCHECK_TESTS=full python -m pytest``, what ``.ci/run`` does): the
-  ``full`` tests too (batches of hundreds or thousands of proposals, a wheel built and
-  installed, a real ``pre-commit run``), and the Hypothesis profile that tries more examples.
-"""
+  ``full`` tests too (batches of hundreds or thousands of proposals, workbooks converted by
+  LibreOffice, a real ``pre-commit run``), and the Hypothesis profile that tries more examples."""
 
 from __future__ import annotations
 
