@@ -2,8 +2,9 @@
 
 Every ``sh`` block of README.md and the example READMEs is read; each
 ``policycheck`` command without placeholders (``FILE``, ``[...]``, ``a|b``) or
-a remote (``origin/…``) is run against the installed CLI in a copy of the
-repository's inputs, from where its README says to run it.
+a remote (``origin/…``) is run through the CLI's entry point (what the installed
+``policycheck`` calls), in this process, in a copy of the repository's inputs, from
+where its README says to run it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "examples").glob("*/README.md"))]
 _BLOCK = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.M | re.S)
@@ -65,39 +66,39 @@ def test_the_docs_have_commands_to_run() -> None:
 
 
 @pytest.mark.parametrize(("doc", "words"), CASES)
-def test_a_documented_command_runs(workspace: Path, doc: Path, words: list[str]) -> None:
+def test_a_documented_command_runs(
+    workspace: Path,
+    doc: Path,
+    words: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     folder = doc.parent.relative_to(ROOT)
     # An example repository's README is run inside it ("anywhere in the repository").
     cwd = workspace / folder if (doc.parent / "policycheck.toml").exists() else workspace
+    monkeypatch.chdir(cwd)
     templates = []
     for earlier in _commands(doc):  # a file a README makes (`policycheck new`) comes first
         if earlier[:2] == ["policycheck", "new"]:
             templates.append(earlier[2])
             if not (cwd / earlier[2]).exists():
-                run = [sys.executable, "-m", "policycheck", *earlier[1:]]
-                subprocess.run(run, cwd=cwd, check=True)
-    done = subprocess.run(
-        [sys.executable, "-m", "policycheck", *words[1:]],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+                made, _, err = run_cli(capsys, *earlier[1:])
+                assert made == 0, err
+    code, _, err = run_cli(capsys, *words[1:])
     if words[:2] == ["policycheck", "new"]:
-        assert done.returncode == 2  # it never overwrites the file made above
-        assert "already exists" in done.stderr
+        assert code == 2  # it never overwrites the file made above
+        assert "already exists" in err
         return
     gated = (cwd / "policycheck.toml").exists() and words[1] == "assess"
     if gated and any(t in words or (len(words) == 2) for t in templates):
         # A blank template says nothing yet: the gate refuses it, for that reason only.
-        assert done.returncode == 1, done.stderr
-        breaches = [line for line in done.stderr.splitlines() if ": gate: " in line]
+        assert code == 1, err
+        breaches = [line for line in err.splitlines() if ": gate: " in line]
         assert breaches
         assert all(any(t in line for t in templates) for line in breaches), breaches
         assert any("of the applicable weight is known" in line for line in breaches)
         return
-    assert done.returncode == 0, f"{' '.join(words)}\n{done.stderr}"
+    assert code == 0, f"{' '.join(words)}\n{err}"
 
 
 def test_the_synopsis_options_exist() -> None:
