@@ -102,9 +102,9 @@ def _hook_repository(target: Path) -> None:
 def hook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
     """(hook repository, its commit, a PRE_COMMIT_HOME): made once per run and shared by every
     worker, so that pre-commit builds the hook's environment once (it locks its own store)."""
-    base = shared_dir(tmp_path_factory, "pre-commit", lambda folder: None)
     path = shared_dir(tmp_path_factory, "pre-commit-hook", _hook_repository)
-    return path, Repo(path, init=False).git("rev-parse", "HEAD").strip(), base / "home"
+    home = shared_dir(tmp_path_factory, "pre-commit-home", lambda folder: None)
+    return path, Repo(path, init=False).git("rev-parse", "HEAD").strip(), home
 
 
 def _pre_commit(
