@@ -23,7 +23,7 @@ import pytest
 from policycheck import Assessment, Assessor, Report, Severity
 from policycheck.assessment import Failure, Risk, Waiver
 from policycheck.cli import main
-from policycheck.gate import Thresholds, apply_waivers, evaluate
+from policycheck.gate import Thresholds, evaluate, report_waiver_verdicts
 from policycheck.render import Format, github, junit, render, sarif
 from tests.conftest import PROPOSALS, ROOT
 from tests.snapshots import SarifSnapshot, TextSnapshot, XmlSnapshot
@@ -109,7 +109,12 @@ def _gated(
     thresholds: Thresholds = GATE,
     waivers: tuple[Waiver, ...] = WAIVERS,
 ) -> Report:
-    waived, expired, unused = apply_waivers(report, waivers, TODAY, assessor.loaded.rubric)
+    """``report``'s files assessed again with ``waivers`` (the engine applies them as it
+    grades), then gated."""
+    waiving = Assessor(assessor.rubric_path, assessor.reference_path, waivers=waivers, today=TODAY)
+    files = [Path(r.file) for r in report.results]
+    waived = waiving.run(files, generated_at=report.generated_at, jobs=1)
+    unused, expired = report_waiver_verdicts(waived.results, waivers)
     return evaluate(waived, thresholds, soft=False, expired=expired, unused=unused)
 
 

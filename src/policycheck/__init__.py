@@ -12,9 +12,9 @@ The public, typed API (the CLI uses the same)::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any
+
+from policycheck._version import __version__
 
 if TYPE_CHECKING:
     from policycheck.assessment import (

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import difflib
 import json
 import os
 import sys
@@ -18,7 +16,7 @@ import typer
 
 from policycheck import __version__
 from policycheck.assessment import Report, Severity
-from policycheck.errors import ExitCode, PolicycheckError, Problem, UsageError
+from policycheck.errors import ExitCode, PolicycheckError, UsageError
 from policycheck.options import ConfigOpt, ReferenceOpt, RubricOpt
 from policycheck.render import Format
 
@@ -27,11 +25,9 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from policycheck.assessment import Waiver
-    from policycheck.batch import Batch, Plan
-    from policycheck.config import LoadedConfig, Settings
-    from policycheck.engine import Assessor
+    from policycheck.config import Settings
     from policycheck.gate import Thresholds
+    from policycheck.pipeline import Outcome
     from policycheck.render.paper import Paper
     from policycheck.render.paths import SourceRoot
 
@@ -239,10 +235,10 @@ def assess(
 ) -> None:
     """Assess proposals and print a graded, explained report for each; optionally gate on it."""
     from policycheck import config as configuration
-    from policycheck.engine import expand_paths
+    from policycheck.pipeline import Request, run
+    from policycheck.streams import stdout_broken
 
     loaded = configuration.load(config, Path.cwd(), paths or ())
-    settings = loaded.settings
     fmt = (
         Format(format.value)
         if format is not None
@@ -250,114 +246,54 @@ def assess(
     )
     targets = _targets([*(outputs or []), *([f"xlsx={xlsx}"] if xlsx else [])], quiet=quiet)
     workbook = _workbook_options(paper, marking)
-    thresholds = _thresholds(settings, fail_under, minimums, fail_on)
-    if default_gate and not thresholds.active:
-        from policycheck.gate import DEFAULT_GATE
-
-        thresholds = DEFAULT_GATE
-    empty_ok = settings.allow_empty if allow_empty is None else allow_empty
-    skipped: list[str] = []
-    if paths:
-        files, unmatched = expand_paths(paths, skipped=skipped)
-    else:
-        files, unmatched = expand_paths(_config_paths(loaded), skipped=skipped)
-        if not settings.paths:
-            raise UsageError("no paths given, and no configuration file sets 'paths'")
-    if verbose:
-        where = loaded.path if loaded.path is not None else "none found, defaults"
-        sys.stderr.write(f"configuration: {where}\n")
-        for note in skipped:
-            sys.stderr.write(f"skipped {note}\n")
-    for arg in unmatched:
-        sys.stderr.write(f"{arg}: no proposal files found\n")
-    # Every file named is protected from --output, assessed or not (see --changed-since).
-    protected = [*files, *(p for p in (config, baseline, rubric) if p is not None)]
-    if loaded.path is not None:
-        protected.append(loaded.path)
-    for _, target in targets:
-        _refuse_inputs(target, protected)
-    if changed_since is not None:
-        from policycheck.changes import changed_since as changed
-
-        changed_files = changed(changed_since, Path.cwd())
-        files = [f for f in files if f.resolve() in changed_files]
-    if unmatched and not empty_ok:
-        raise UsageError("some paths matched no proposal")
-    if not files:
-        if empty_ok:
-            # Still write the requested files (empty reports), so CI artifacts exist.
-            sys.stderr.write("no proposals to assess; passing because empty runs are allowed\n")
-        else:
-            raise UsageError(
-                "no proposals to assess (a gate that checks nothing does not pass; see --allow-empty)"
-            )
-    assessor = configured_assessor(loaded, rubric, reference)
-    _tune_gc()
-    streamable = (
-        fmt is Format.JSON
-        and not quiet
-        and not targets
-        and not thresholds.active
-        and not loaded.settings.waivers
-        and not os.environ.get("GITHUB_STEP_SUMMARY")
-    )
-    soft = settings.soft_fail if soft_fail is None else soft_fail
-    baseline = baseline or loaded.resolve(settings.baseline)
-    # Only JSON and workbooks asked for: results are kept compact, not whole (see batch).
-    compact = (
-        not streamable
-        and (quiet or fmt is Format.JSON)
-        and all(f in (Format.JSON, Format.XLSX) for f, _ in targets)
-        and not os.environ.get("GITHUB_STEP_SUMMARY")
-    )
-    plan = (
-        _batch_plan(assessor, loaded, thresholds, baseline, [f for f, _ in targets])
-        if compact
-        else None
-    )
-    with _progress(len(files)) as bar:
-        task = bar.add_task("assessing", total=len(files)) if bar is not None else None
-        advance = (lambda n: bar.advance(task, n)) if bar is not None and task is not None else None
-        if streamable:
-            # Nothing needs the whole batch first: write each result as it arrives.
-            _stream_json(assessor, files, jobs, advance)
-            return
-        if plan is not None:
-            from policycheck import batch
-
-            done = batch.run(assessor, files, plan, jobs=jobs, progress=advance)
-        else:
-            report = assessor.run(files, jobs=jobs, progress=advance)
-    if plan is not None:
-        _finish_batch(
-            done, plan, assessor, targets, protected, soft=soft, quiet=quiet, workbook=workbook
-        )
-        return
-    report = _gate(report, assessor, loaded, thresholds, soft=soft, baseline=baseline)
-    for failure in report.failures:
-        for problem in failure.problems:
-            sys.stderr.write(f"{problem}\n")
-    ci_options = _CiOptions(sarif_keep_waived, _source_root(Path.cwd()))
-    _write_outputs(
-        report,
-        targets,
-        protected,
-        explain=explain,
-        width=width,
-        ci=ci_options,
-        workbook=workbook,
-    )
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    request = Request(
+        config=loaded,
+        paths=tuple(paths or ()),
+        rubric=rubric,
+        reference=reference,
+        thresholds=_thresholds(loaded.settings, fail_under, minimums, fail_on),
+        default_gate=default_gate,
+        soft=soft_fail,
+        allow_empty=allow_empty,
+        baseline=baseline,
+        changed_since=changed_since,
+        printed=None if quiet else fmt,
+        written=tuple(targets),
+        summary=bool(summary),
+        jobs=jobs,
+        verbose=verbose,
+        note=_note,
+        progress=_progress,
+        reading=lambda: not stdout_broken(),
+        tune_gc=True,
+    )
+    outcome = run(request)
+    _problems(outcome)
+    ci_options = _CiOptions(sarif_keep_waived, _source_root(Path.cwd()))
+    _write_outputs(outcome, targets, explain=explain, width=width, ci=ci_options, workbook=workbook)
     if summary:
-        _append_step_summary(Path(summary), report, [str(path) for _, path in targets])
+        _append_step_summary(Path(summary), outcome.report, [str(path) for _, path in targets])
     if not quiet:
-        _print(report, fmt, explain=explain, width=width, ci=ci_options)
+        _print(outcome, fmt, explain=explain, width=width, ci=ci_options)
+    _problems(outcome)
+    report = outcome.report
     if report.gate is not None:
         _gate_summary(report)
-    if report.failures:
+    if outcome.failed:
         raise typer.Exit(ExitCode.BAD_INPUT)
     if report.gate is not None and not report.gate.passed and not report.gate.soft:
         raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+def _note(text: str) -> None:
+    sys.stderr.write(f"{text}\n")
+
+
+def _problems(outcome: Outcome) -> None:
+    """The problems found so far that stderr has not had yet."""
+    for problem in outcome.new_problems():
+        sys.stderr.write(f"{problem}\n")
 
 
 def _append_step_summary(summary: Path, report: Report, reports: list[str]) -> None:
@@ -377,95 +313,6 @@ def _append_step_summary(summary: Path, report: Report, reports: list[str]) -> N
             handle.write(text)
     except OSError as exc:
         raise UsageError(f"GITHUB_STEP_SUMMARY={summary}: {exc.strerror}") from None
-
-
-def _stream_json(
-    assessor: Assessor, files: list[Path], jobs: int | None, progress: Callable[[int], None] | None
-) -> None:
-    """``--format json`` with no gate, waivers or other outputs: results written as they come.
-
-    The bytes are those of the buffered path (a test holds them equal).
-    """
-    from policycheck.engine import duplicate_failure
-    from policycheck.render import json as json_render
-    from policycheck.streams import stdout_broken
-
-    problems: list[Problem] = []
-    invalid = 0
-    ids: dict[str, str] = {}
-
-    def results() -> Iterator[json_render.RenderedResult]:
-        nonlocal invalid
-        # Workers write each result as JSON: text crosses the process boundary, not objects.
-        for rendered in assessor.iter_mapped(files, json_render.rendered, jobs=jobs):
-            item = rendered
-            if rendered.proposal_id is not None:
-                first = ids.setdefault(rendered.proposal_id, rendered.file)
-                if first != rendered.file:
-                    item = json_render.rendered(
-                        duplicate_failure(
-                            rendered.file, rendered.proposal_id, first, rendered.file_sha256
-                        )
-                    )
-            problems.extend(item.problems)
-            invalid += item.grade is None
-            if progress:
-                progress(1)
-            yield item
-            if stdout_broken():
-                return  # the reader has gone: stop; the exit code is that of the work done
-
-    sys.stdout.writelines(json_render.chunks(assessor.report(), prerendered=results()))
-    for problem in problems:
-        sys.stderr.write(f"{problem}\n")
-    if invalid:
-        raise typer.Exit(ExitCode.BAD_INPUT)
-
-
-def configured_assessor(
-    loaded: LoadedConfig, rubric: Path | None, reference: Path | None
-) -> Assessor:
-    """An assessor with the rubric and reference given as flags, else the configuration's."""
-    from policycheck.engine import Assessor
-    from policycheck.rubric import bundled_names
-
-    settings = loaded.settings
-    spec: Path | str | None = rubric
-    if rubric is not None and not rubric.exists() and str(rubric) in bundled_names():
-        spec = str(rubric)  # a bundled rubric's name, as `rules --rubric default` takes it
-    return Assessor(
-        spec or loaded.resolve(settings.rubric), reference or loaded.resolve(settings.reference)
-    )
-
-
-def _tune_gc() -> None:
-    """Fewer, cheaper garbage collections for a batch that allocates many small, lasting objects.
-
-    What exists now (rubric, reference data, modules) is frozen out of every
-    collection, and the first generation is collected less often; the
-    collector stays on, so cycles are still freed.
-    """
-    import gc
-
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 1000)
-
-
-def _config_paths(loaded: LoadedConfig) -> list[str]:
-    """The configuration's paths, relative to the working directory when they can be.
-
-    Reports, SARIF and annotations then name files as a reviewer sees them in
-    the repository rather than by absolute path.
-    """
-    result = []
-    for p in loaded.settings.paths:
-        full = loaded.folder / p
-        try:
-            result.append(os.path.relpath(full))
-        except ValueError:  # another drive on Windows
-            result.append(str(full))
-    return result
 
 
 def _thresholds(
@@ -498,145 +345,6 @@ def _thresholds(
         fail_on=Severity(severity) if severity else None,
         min_coverage=settings.min_coverage,
     )
-
-
-def _gate(
-    report: Report,
-    assessor: Assessor,
-    loaded: LoadedConfig,
-    thresholds: Thresholds,
-    *,
-    soft: bool,
-    baseline: Path | None,
-) -> Report:
-    """Apply waivers always; evaluate the gate when any threshold is set."""
-    import datetime as dt
-
-    from policycheck import gate
-
-    _check_gate_names(assessor, loaded, thresholds)
-    today = dt.datetime.now(dt.UTC).date()
-    report, expired, unused = gate.apply_waivers(
-        report, loaded.waivers(), today, assessor.loaded.rubric
-    )
-    _warn_waivers(expired, unused)
-    if not thresholds.active:
-        return report
-    thresholds = _with_coverage(thresholds, assessor)
-    recorded = gate.read_baseline(baseline) if baseline is not None else None
-    return gate.evaluate(
-        report, thresholds, soft=soft, expired=expired, unused=unused, baseline=recorded
-    )
-
-
-def _check_gate_names(assessor: Assessor, loaded: LoadedConfig, thresholds: Thresholds) -> None:
-    """Minimums name known criteria, waivers known risks or checks; else a usage error."""
-    rubric = assessor.loaded.rubric
-    criteria = rubric.criteria
-    for name, _ in thresholds.minimums:
-        if name not in criteria and name not in {c.title for c in criteria.values()}:
-            where = loaded.origins.get(f"minimums.{name}") or loaded.origins.get("minimums")
-            close = difflib.get_close_matches(name, list(criteria), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(criteria)})"
-            raise UsageError(
-                f"{where + ': ' if where else ''}minimum for unknown criterion '{name}'{hint}"
-            )
-    known_targets = {*rubric.risks, *assessor.registry}
-    for w in loaded.waivers():
-        if w.target not in known_targets:
-            raise UsageError(
-                f"{w.origin}: waiver names '{w.target}', which is neither a risk nor a check id"
-            )
-
-
-def _warn_waivers(expired: tuple[Waiver, ...], unused: tuple[Waiver, ...]) -> None:
-    for w in expired:
-        sys.stderr.write(
-            f"{w.origin}: waiver of {w.target} for {w.proposal} expired on {w.expires}\n"
-        )
-    for w in unused:
-        sys.stderr.write(
-            f"{w.origin}: waiver of {w.target} for {w.proposal} matches no finding (unused)\n"
-        )
-
-
-def _with_coverage(thresholds: Thresholds, assessor: Assessor) -> Thresholds:
-    """A grade, score or criterion threshold asks for the rubric's coverage unless one is set."""
-    if thresholds.min_coverage is None and (
-        thresholds.fail_under is not None or thresholds.minimums
-    ):
-        minimum = assessor.loaded.rubric.coverage.minimum
-        return dataclasses.replace(thresholds, min_coverage=minimum)
-    return thresholds
-
-
-def _batch_plan(
-    assessor: Assessor,
-    loaded: LoadedConfig,
-    thresholds: Thresholds,
-    baseline: Path | None,
-    formats: list[Format],
-) -> Plan:
-    """What ``_gate`` does, decided before the batch so that each result is gated as it comes."""
-    import datetime as dt
-
-    from policycheck import gate
-    from policycheck.batch import Plan
-
-    _check_gate_names(assessor, loaded, thresholds)
-    recorded = None
-    if thresholds.active:
-        thresholds = _with_coverage(thresholds, assessor)
-        recorded = gate.read_baseline(baseline) if baseline is not None else None
-    return Plan(
-        waivers=tuple(loaded.waivers()),
-        today=dt.datetime.now(dt.UTC).date(),
-        rubric=assessor.loaded.rubric,
-        thresholds=thresholds,
-        baseline=recorded,
-        workbook=Format.XLSX in formats,
-    )
-
-
-def _finish_batch(
-    done: Batch,
-    plan: Plan,
-    assessor: Assessor,
-    targets: list[tuple[Format, Path]],
-    inputs: list[Path],
-    *,
-    soft: bool,
-    quiet: bool,
-    workbook: _WorkbookOptions,
-) -> None:
-    """What ``assess`` does after a compact batch: as after a whole report, same bytes."""
-    from policycheck.output import write_atomic
-    from policycheck.streams import guarded_stdout
-
-    unused, expired = done.verdicts(plan)
-    _warn_waivers(expired, unused)
-    report = assessor.report(())
-    if plan.thresholds.active:
-        verdict = done.gate_result(plan, soft=soft, expired=expired, unused=unused)
-        report = dataclasses.replace(report, gate=verdict)
-    for problem in done.problems:
-        sys.stderr.write(f"{problem}\n")
-    for fmt, path in targets:
-        data = (
-            done.workbook(report, paper=workbook.paper, marking=workbook.marking)
-            if fmt is Format.XLSX
-            else done.json_chunks(report)
-        )
-        write_atomic(path, data, inputs=inputs)
-    if not quiet:
-        with guarded_stdout():
-            sys.stdout.writelines(done.json_chunks(report))
-    if report.gate is not None:
-        _gate_summary(report)
-    if done.failures:
-        raise typer.Exit(ExitCode.BAD_INPUT)
-    if report.gate is not None and not report.gate.passed and not report.gate.soft:
-        raise typer.Exit(ExitCode.GATE_FAILED)
 
 
 def _gate_summary(report: Report) -> None:
@@ -697,14 +405,6 @@ def _targets(specs: list[str], *, quiet: bool) -> list[tuple[Format, Path]]:
     return targets
 
 
-def _refuse_inputs(target: Path, inputs: list[Path]) -> None:
-    if str(target) == "-":
-        return
-    resolved = target.resolve()
-    if any(p.resolve() == resolved for p in inputs):
-        raise UsageError(f"{target}: refusing to overwrite an input file")
-
-
 @dataclass(frozen=True, slots=True)
 class _CiOptions:
     """What the CI formats need beyond the report: whether SARIF keeps waived results, and
@@ -752,9 +452,8 @@ def _source_root(cwd: Path) -> SourceRoot:
 
 
 def _write_outputs(
-    report: Report,
+    outcome: Outcome,
     targets: list[tuple[Format, Path]],
-    inputs: list[Path],
     *,
     explain: bool,
     width: int | None,
@@ -762,11 +461,9 @@ def _write_outputs(
     workbook: _WorkbookOptions,
 ) -> None:
     from policycheck.output import write_atomic
-    from policycheck.render import render
 
     for fmt, path in targets:
-        data = render(
-            report,
+        data = outcome.render(
             fmt,
             explain=explain,
             width=width or 100,
@@ -775,59 +472,51 @@ def _write_outputs(
             paper=workbook.paper,
             marking=workbook.marking,
         )
-        write_atomic(path, data, inputs=inputs)
+        write_atomic(path, data, inputs=list(outcome.inputs))
 
 
 def _print(
-    report: Report, fmt: Format, *, explain: bool, width: int | None, ci: _CiOptions
+    outcome: Outcome, fmt: Format, *, explain: bool, width: int | None, ci: _CiOptions
 ) -> None:
     from policycheck.streams import guarded_stdout
 
     with guarded_stdout():
-        _print_unguarded(report, fmt, explain=explain, width=width, ci=ci)
+        _print_unguarded(outcome, fmt, explain=explain, width=width, ci=ci)
 
 
 def _print_unguarded(
-    report: Report, fmt: Format, *, explain: bool, width: int | None, ci: _CiOptions
+    outcome: Outcome, fmt: Format, *, explain: bool, width: int | None, ci: _CiOptions
 ) -> None:
+    if fmt is Format.JSON:
+        sys.stdout.writelines(outcome.json_chunks())
+        return
     if fmt is Format.TERMINAL:
         from policycheck.render import terminal
         from policycheck.text import printable_tree
 
         console = _console(width=width)
         # rich writes to the raw stream: the proposal's text is made printable first.
-        for part in terminal.render(printable_tree(report), explain=explain):
+        for part in terminal.render(printable_tree(outcome.report), explain=explain):
             console.print(part)
         return
-    if fmt is Format.JSON:
-        from policycheck.render import json as json_render
-
-        sys.stdout.writelines(json_render.chunks(report))
-        return
-    from policycheck.render import render
-
-    text = render(report, fmt, explain=explain, keep_waived=ci.keep_waived, where=ci.where)
+    text = outcome.render(fmt, explain=explain, keep_waived=ci.keep_waived, where=ci.where)
     assert isinstance(text, str)
     sys.stdout.write(text)
 
 
-class _NoProgress:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-def _progress(total: int):  # type: ignore[no-untyped-def]
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for long batches, only when stderr is a terminal."""
     if total < 50 or not sys.stderr.isatty():
-        return _NoProgress()
+        yield None
+        return
     from rich.progress import Progress
 
-    return Progress(
+    with Progress(
         console=_console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False
-    )
+    ) as bar:
+        task = bar.add_task("assessing", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def _emit(text: str, output: Path | None, inputs: list[Path]) -> None:
@@ -853,10 +542,11 @@ def schema(
     ``assess`` would use with the same options, so an editor flags what it flags.
     """
     from policycheck import config as configuration
+    from policycheck.engine import Assessor
     from policycheck.model import json_schema
 
     loaded = configuration.load(config, Path.cwd())
-    data = configured_assessor(loaded, rubric, reference).reference
+    data = Assessor.configured(loaded, rubric, reference).reference
     _emit(json.dumps(json_schema(data), indent=2, sort_keys=True) + "\n", output, [])
 
 
@@ -966,24 +656,29 @@ def write_baseline(
     """Record the current findings and scores of the proposals in FILE."""
     from policycheck import config as configuration
     from policycheck import gate
-    from policycheck.engine import expand_paths
     from policycheck.output import write_atomic
+    from policycheck.pipeline import Request, run
 
     loaded = configuration.load(config, Path.cwd(), paths or ())
-    if paths:
-        files, unmatched = expand_paths(paths)
-    else:
-        files, unmatched = expand_paths(_config_paths(loaded))
-    if unmatched or not files:
-        raise UsageError("no proposals to record")
-    assessor = configured_assessor(loaded, rubric, reference)
-    report = assessor.run(files)
-    for failure in report.failures:
-        for problem in failure.problems:
-            sys.stderr.write(f"{problem}\n")
-    if report.failures:
+    request = Request(
+        config=loaded,
+        paths=tuple(paths or ()),
+        rubric=rubric,
+        reference=reference,
+        allow_empty=False,
+        waivers=False,  # findings are recorded as found, waived or not
+        whole=True,
+        empty="no proposals to record",
+        note=_note,
+    )
+    outcome = run(request)
+    report = outcome.report
+    _problems(outcome)
+    if outcome.failed:
         raise typer.Exit(ExitCode.BAD_INPUT)
-    write_atomic(file, gate.baseline_document(report), inputs=files)
+    write_atomic(
+        file, gate.baseline_document(report), inputs=[Path(r.file) for r in report.results]
+    )
     count = sum(len(a.risks) for a in report.assessments)
     sys.stderr.write(f"wrote {file}: {count} finding(s) in {len(report.assessments)} proposal(s)\n")
 

@@ -766,8 +766,8 @@ def compare_command(
     "policycheck compare OLD NEW" compares two files; "policycheck compare FILE --against REF"
     compares FILE as it is now with FILE at a git ref (HEAD, HEAD~1, main, a tag).
     """
-    from policycheck import __version__
     from policycheck import config as configuration
+    from policycheck._version import __version__
     from policycheck.assessment import Failure
     from policycheck.comparison import compare
 
@@ -779,9 +779,9 @@ def compare_command(
     raw_old = b""
     if against is not None:
         raw_old, revision = read_at_ref(first, against)
-    from policycheck.cli import configured_assessor
+    from policycheck.engine import Assessor
 
-    assessor = configured_assessor(configuration.load(config, Path.cwd()), rubric, reference)
+    assessor = Assessor.configured(configuration.load(config, Path.cwd()), rubric, reference)
     if revision is not None:
         old = _assess_bytes(assessor, raw_old, f"{revision.ref}:{revision.path}")
         new = assessor.assess_file(first)
