@@ -60,6 +60,17 @@ def _always() -> bool:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """How a run talks to whoever started it while it goes."""
+
+    #: Where the run's notes go (one line each, no newline): skipped files, waivers ...
+    note: Callable[[str], None] = _ignore
+    progress: Progress = _no_progress
+    #: Whether the reader of a streamed document is still there; when not, assessing stops.
+    reading: Callable[[], bool] = _always
+
+
+@dataclass(frozen=True)
 class Request:
     """What to assess, with which rubric and gate, and what the caller will render."""
 
@@ -90,13 +101,9 @@ class Request:
     #: The error when there is nothing to assess (None: the gate's own words).
     empty: str | None = None
     jobs: int | None = None
-    #: Say which configuration is in force and what folders skipped (through ``note``).
+    #: Say which configuration is in force and what folders skipped (through ``channel.note``).
     verbose: bool = False
-    #: Where the run's notes go (one line each, no newline): skipped files, waivers ...
-    note: Callable[[str], None] = _ignore
-    progress: Progress = _no_progress
-    #: Whether the reader of a streamed document is still there; when not, assessing stops.
-    reading: Callable[[], bool] = _always
+    channel: Channel = field(default_factory=lambda: Channel())
     #: The process is the command line's own: the garbage collector is tuned for a batch.
     tune_gc: bool = False
 
@@ -185,11 +192,11 @@ def run(request: Request) -> Outcome:
     skipped: list[str] = []
     files, unmatched = expand_paths(request.paths or _config_paths(loaded), skipped=skipped)
     if request.verbose:
-        request.note(f"configuration: {loaded.path or 'none found, defaults'}")
+        request.channel.note(f"configuration: {loaded.path or 'none found, defaults'}")
         for note in skipped:
-            request.note(f"skipped {note}")
+            request.channel.note(f"skipped {note}")
     for arg in unmatched:
-        request.note(f"{arg}: no proposal files found")
+        request.channel.note(f"{arg}: no proposal files found")
     # Every file named is protected from the report files, assessed or not (see --changed-since).
     named = (request.baseline, request.rubric, loaded.path)
     inputs = (*files, *(p for p in named if p is not None))
@@ -210,7 +217,7 @@ def run(request: Request) -> Outcome:
                 or "no proposals to assess (a gate that checks nothing does not pass; see --allow-empty)"
             )
         # Still write the requested files (empty reports), so CI artifacts exist.
-        request.note("no proposals to assess; passing because empty runs are allowed")
+        request.channel.note("no proposals to assess; passing because empty runs are allowed")
     waivers = loaded.waivers() if request.waivers else ()
     assessor = Assessor.configured(loaded, request.rubric, request.reference, waivers=waivers)
     if request.tune_gc:
@@ -229,10 +236,10 @@ def run(request: Request) -> Outcome:
     soft = settings.soft_fail if request.soft is None else request.soft
     if _compact(request):
         return _compacted(request, assessor, files, inputs, thresholds, recorded, soft)
-    with request.progress(len(files)) as advance:
+    with request.channel.progress(len(files)) as advance:
         report = assessor.run(files, jobs=request.jobs, progress=advance)
     unused, expired = gate.report_waiver_verdicts(report.results, waivers)
-    _note_waivers(request.note, expired, unused)
+    _note_waivers(request.channel.note, expired, unused)
     if thresholds.active:
         report = gate.evaluate(
             report, thresholds, soft=soft, expired=expired, unused=unused, baseline=recorded
@@ -274,14 +281,14 @@ def _streamed(
     def results() -> Iterator[RenderedResult]:
         # Workers write each result as JSON: text crosses the process boundary, not objects.
         mapped = assessor.iter_mapped(files, json_render.rendered, jobs=request.jobs)
-        with request.progress(len(files)) as advance:
+        with request.channel.progress(len(files)) as advance:
             for item in unique_ids(mapped, json_render.rendered):
                 outcome._problems.extend(item.problems)
                 outcome._invalid += item.grade is None
                 if advance:
                     advance(1)
                 yield item
-                if not request.reading():
+                if not request.channel.reading():
                     return  # the reader has gone: stop; the outcome is that of the work done
 
     outcome.streamed = results()
@@ -306,10 +313,10 @@ def _compacted(
         baseline=recorded,
         workbook=any(f is Format.XLSX for f, _ in request.written),
     )
-    with request.progress(len(files)) as advance:
+    with request.channel.progress(len(files)) as advance:
         done: Batch = batch.run(assessor, files, plan, jobs=request.jobs, progress=advance)
     unused, expired = done.verdicts(plan)
-    _note_waivers(request.note, expired, unused)
+    _note_waivers(request.channel.note, expired, unused)
     report = assessor.report(())
     if thresholds.active:
         verdict = done.gate_result(plan, soft=soft, expired=expired, unused=unused)

@@ -825,8 +825,3 @@ def compare_command(
             sys.stderr.write(f"{where}: regression: {g.message}\n")
         if regressions:
             raise typer.Exit(ExitCode.GATE_FAILED)
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
-    app.command("compare")(compare_command)

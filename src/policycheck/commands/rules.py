@@ -26,59 +26,49 @@ RubricNameOpt = Annotated[
 WIDTH = 100
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+def rules(rubric: RubricNameOpt = None, format: FormatOpt = TextOrJson.TEXT) -> None:
+    """List the checks the rubric uses (built-in and declared) and the built-in ones it does not."""
+    from policycheck.commands.rubrics import load
+    from policycheck.describe import rules_document
 
-    @app.command()
-    def rules(rubric: RubricNameOpt = None, format: FormatOpt = TextOrJson.TEXT) -> None:
-        """List the checks the rubric uses (built-in and declared) and the built-in ones it does not."""
-        from policycheck.commands.rubrics import load
-        from policycheck.describe import rules_document
+    loaded = load(rubric)
+    document = rules_document(loaded)
+    if format is TextOrJson.JSON:
+        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        return
+    _rules_text(loaded, document)
 
-        loaded = load(rubric)
-        document = rules_document(loaded)
-        if format is TextOrJson.JSON:
-            sys.stdout.write(
-                json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-            )
-            return
-        _rules_text(loaded, document)
 
-    @app.command()
-    def explain(
-        wanted: Annotated[
-            str,
-            typer.Argument(metavar="ID", help="A check id (e.g. AC01) or a risk id (e.g. CE01)."),
-        ],
-        rubric: RubricNameOpt = None,
-        format: FormatOpt = TextOrJson.TEXT,
-    ) -> None:
-        """Explain a check (what it looks at, why, its levels, examples, its risks) or a risk."""
-        from policycheck.commands.rubrics import load
-        from policycheck.describe import check_document, known_ids, risk_document, suggest
-        from policycheck.errors import UsageError
+def explain(
+    wanted: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="A check id (e.g. AC01) or a risk id (e.g. CE01)."),
+    ],
+    rubric: RubricNameOpt = None,
+    format: FormatOpt = TextOrJson.TEXT,
+) -> None:
+    """Explain a check (what it looks at, why, its levels, examples, its risks) or a risk."""
+    from policycheck.commands.rubrics import load
+    from policycheck.describe import check_document, known_ids, risk_document, suggest
+    from policycheck.errors import UsageError
 
-        loaded = load(rubric)
-        known = known_ids(loaded)
-        match = next((k for k in known if k.upper() == wanted.strip().upper()), None)
-        if match is None:
-            near = suggest(wanted.strip(), known)
-            hint = (
-                f"; did you mean {' or '.join(near)}?" if near else f" (known: {', '.join(known)})"
-            )
-            raise UsageError(f"unknown check or risk id '{wanted}'{hint}")
-        if match in loaded.registry:
-            document = check_document(loaded, match, _examples(loaded, match))
-        else:
-            document = risk_document(loaded, match)
-        if format is TextOrJson.JSON:
-            sys.stdout.write(
-                json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-            )
-        elif document["type"] == "check":
-            sys.stdout.write(_check_text(document))
-        else:
-            sys.stdout.write(_risk_text(document))
+    loaded = load(rubric)
+    known = known_ids(loaded)
+    match = next((k for k in known if k.upper() == wanted.strip().upper()), None)
+    if match is None:
+        near = suggest(wanted.strip(), known)
+        hint = f"; did you mean {' or '.join(near)}?" if near else f" (known: {', '.join(known)})"
+        raise UsageError(f"unknown check or risk id '{wanted}'{hint}")
+    if match in loaded.registry:
+        document = check_document(loaded, match, _examples(loaded, match))
+    else:
+        document = risk_document(loaded, match)
+    if format is TextOrJson.JSON:
+        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    elif document["type"] == "check":
+        sys.stdout.write(_check_text(document))
+    else:
+        sys.stdout.write(_risk_text(document))
 
 
 # --- rules ----------------------------------------------------------------------------------
