@@ -203,7 +203,7 @@ def run(request: Request) -> Outcome:
     for _, target in request.written:
         _refuse_input(target, inputs)
     if request.changed_since is not None:
-        from policycheck.changes import changed_since
+        from policycheck.git import changed_since
 
         changed = changed_since(request.changed_since, Path.cwd())
         files = [f for f in files if f.resolve() in changed]
