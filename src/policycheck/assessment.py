@@ -9,20 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from policycheck.errors import Problem
-
-
-class Severity(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+from policycheck.scale import Severity as Severity
 
 
 def fingerprint(risk_id: str, proposal_id: str, path: str) -> str:

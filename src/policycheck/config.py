@@ -27,7 +27,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -35,9 +35,9 @@ from policycheck.assessment import Waiver
 from policycheck.errors import InputError, Problem, UsageError
 from policycheck.loading import Document, check_structure, read_file, read_text
 from policycheck.model import Date
+from policycheck.scale import GRADES, Severity
 
 CONFIG_NAMES = (".policycheck.yaml", "policycheck.toml", "pyproject.toml")
-GRADES = ("A", "B", "C", "D", "F")
 
 
 class WaiverEntry(BaseModel):
@@ -64,7 +64,7 @@ class Settings(BaseModel):
     minimums: dict[str, Annotated[float, Field(strict=True, allow_inf_nan=False)]] = Field(
         default_factory=dict
     )
-    fail_on: Literal["low", "medium", "high", "critical"] | None = None
+    fail_on: Severity | None = None
     #: Least share (0-1) of the applicable weight a file must settle for a threshold to pass.
     min_coverage: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False, strict=True)
     soft_fail: bool = Field(default=False, strict=True)

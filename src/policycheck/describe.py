@@ -20,7 +20,7 @@ from typing import Any
 from policycheck.checks import REGISTRY, Check
 from policycheck.errors import Problem
 from policycheck.loading import Document
-from policycheck.rubric import GRADES, Indicator, LoadedRubric, Rubric
+from policycheck.rubric import Indicator, LoadedRubric, Rubric
 
 #: The proposal every built-in example is added to (a ``participants:`` line replaces its own).
 MINIMAL = """\
@@ -31,8 +31,6 @@ status: proposed
 participants: [AL]
 """
 
-_SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
-_GRADE_RANK = {g: n for n, g in enumerate(GRADES)}  # A=0 ... F=4
 _TEXTS = ("title", "rationale", "brief", "improve", "description", "mitigation", "means")
 
 
@@ -658,9 +656,9 @@ def _warnings(loaded: LoadedRubric, where: Located) -> list[Problem]:
     rubric = loaded.rubric
     warnings: list[Problem] = []
     # A more severe risk must not cap the grade less strictly than a milder one.
-    caps = sorted(rubric.caps.items(), key=lambda kv: _SEVERITY_RANK[kv[0]])
+    caps = sorted(rubric.caps.items(), key=lambda kv: kv[0].rank)
     for (mild, mild_cap), (severe, severe_cap) in itertools.pairwise(caps):
-        if _GRADE_RANK[severe_cap] < _GRADE_RANK[mild_cap]:
+        if severe_cap.rank < mild_cap.rank:
             warnings.append(
                 where.at(
                     ("caps", severe),

@@ -44,12 +44,13 @@ from policycheck.assessment import (
 from policycheck.checks import REGISTRY, Context, Mark, Registry, RiskHit
 from policycheck.checks.base import stated_claim
 from policycheck.errors import InputError, Problem, UsageError
-from policycheck.facts import Facts, derive_facts, one_step_lower
+from policycheck.facts import Facts, derive_facts
 from policycheck.gate import mark_waived
 from policycheck.loading import Document, load_yaml_bytes, read_bytes
 from policycheck.model import Claim, Proposal, Source, parse_proposal
 from policycheck.reference import ReferenceData, load_reference
 from policycheck.rubric import LoadedRubric, load_rubric
+from policycheck.scale import GRADES
 from policycheck.scoring import Observed, Totals, grade_range, improvements, score_criteria
 from policycheck.text import display_path
 
@@ -222,7 +223,7 @@ class Assessor:
             # undo what the risk is about, so several mitigations still lower it one step.
             if severity is Severity.LOW:
                 return None
-            lowered = Severity(one_step_lower(severity.value))
+            lowered = severity.lower()
             named = ", ".join(".".join(str(p) for p in where) for where in answered)
             marks.extend(
                 Mark(where, f"evidenced mitigation: severity {severity} → {lowered}")
@@ -285,7 +286,7 @@ class Assessor:
             generated_at=generated_at or timestamp(),
             rubric=self.rubric_info,
             reference_digest=self.reference.digest,
-            grade_bands=tuple((g, rubric.grades[g]) for g in ("A", "B", "C", "D", "F")),
+            grade_bands=tuple((g, rubric.grades[g]) for g in GRADES),
             results=tuple(results),
             caps=tuple(sorted(rubric.caps.items(), key=lambda c: c[1])),
             unknown_rule=rubric.coverage.rule,

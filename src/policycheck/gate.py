@@ -41,7 +41,7 @@ from policycheck.assessment import (
 )
 from policycheck.errors import InputError, Problem
 from policycheck.loading import check_structure, read_text
-from policycheck.rubric import GRADES
+from policycheck.scale import GRADES, Grade
 
 BASELINE_VERSION = 1
 #: A baseline grows with the batch (about 300 bytes a proposal, more with findings),
@@ -428,7 +428,7 @@ class _RecordedFinding(_Strict):
 
 class _RecordedProposal(_Strict):
     score: _Score
-    grade: Literal["A", "B", "C", "D", "F"]
+    grade: Grade
     criteria: dict[str, _Score] = Field(default_factory=dict)
 
 

@@ -29,9 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, REGISTRY, Check, Registry
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
+from policycheck.scale import GRADES as GRADES
+from policycheck.scale import Grade, Severity
 
-Grade = Literal["A", "B", "C", "D", "F"]
-GRADES: tuple[Grade, ...] = ("A", "B", "C", "D", "F")
 BUNDLED = "default"
 MAX_EXTENDS = 8
 T = TypeVar("T")
@@ -71,7 +71,7 @@ class Criterion(_Strict):
 class RiskSpec(_Strict):
     title: str = Field(min_length=1)
     family: Literal["normative-erosion", "regional-fragmentation", "conflict-escalation"]
-    severity: Literal["low", "medium", "high", "critical"]
+    severity: Severity
     mitigation: str = Field(min_length=1)
     brief: str = Field(min_length=1)
     #: Claim paths whose evidenced answer each lowers the severity one step (below low: cleared).
@@ -105,7 +105,7 @@ class RiskRule(_Strict):
     risk: str = Field(min_length=1)
     when: str = Field(min_length=1, max_length=2000)
     finding: str = Field(min_length=1)
-    severity: Literal["low", "medium", "high", "critical"] | None = None
+    severity: Severity | None = None
 
 
 class DeclaredCheck(_Strict):
@@ -129,7 +129,7 @@ class Rubric(_Strict):
     title: str = Field(min_length=1)
     source: Source
     grades: dict[Grade, Number]
-    caps: dict[Literal["low", "medium", "high", "critical"], Grade]
+    caps: dict[Severity, Grade]
     coverage: CoverageRule
     criteria: dict[str, Criterion] = Field(min_length=1)
     risks: dict[str, RiskSpec]
@@ -140,7 +140,7 @@ class Rubric(_Strict):
         for grade in GRADES:
             if score >= self.grades[grade]:
                 return grade
-        return "F"
+        return Grade.F
 
     def indicator(self, check_id: str) -> tuple[str, Indicator] | None:
         """The criterion id and indicator entry of ``check_id``, if the rubric uses it."""

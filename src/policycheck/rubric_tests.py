@@ -47,12 +47,10 @@ from policycheck.errors import InputError, Problem
 from policycheck.loading import MAX_BYTES, Document, load_yaml_bytes, load_yaml_text, read_file
 from policycheck.model import Proposal, parse_proposal
 from policycheck.rubric import BUNDLED, bundled_names
+from policycheck.scale import Grade, Severity
 
 SUFFIX = ".tests.yaml"
 _SUFFIXES = (".tests.yaml", ".tests.yml")
-
-SeverityName = Literal["low", "medium", "high", "critical"]
-GradeName = Literal["A", "B", "C", "D", "F"]
 
 
 def _as_list(value: Any) -> Any:
@@ -75,7 +73,7 @@ def _as_risk_map(value: Any) -> Any:
 
 _Number = Annotated[float, Strict()]
 _Levels = Annotated[tuple[str, ...], BeforeValidator(_as_list), Field(min_length=1)]
-_Risks = Annotated[dict[str, SeverityName | None], BeforeValidator(_as_risk_map)]
+_Risks = Annotated[dict[str, Severity | None], BeforeValidator(_as_risk_map)]
 
 
 class _Strict(BaseModel):
@@ -90,9 +88,9 @@ class Expect(_Strict):
     risks_include: _Risks = Field(default_factory=dict)
     risks_exclude: Annotated[tuple[str, ...], BeforeValidator(_as_list)] = ()
     score: Annotated[tuple[_Number, _Number], BeforeValidator(_as_range)] | None = None
-    grade: (
-        Annotated[tuple[GradeName, ...], BeforeValidator(_as_list), Field(min_length=1)] | None
-    ) = None
+    grade: Annotated[tuple[Grade, ...], BeforeValidator(_as_list), Field(min_length=1)] | None = (
+        None
+    )
 
     @property
     def empty(self) -> bool:
@@ -673,7 +671,7 @@ def _missing_notes(
 
 
 def _severities(
-    expected: Mapping[str, SeverityName | None], actual: Mapping[str, list[str]], a: Assessment
+    expected: Mapping[str, Severity | None], actual: Mapping[str, list[str]], a: Assessment
 ) -> list[Mismatch]:
     found = []
     for risk_id, severity in expected.items():

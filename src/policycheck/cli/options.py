@@ -8,23 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from policycheck.assessment import Severity
 from policycheck.errors import UsageError
 from policycheck.options import ConfigOpt as ConfigOpt
 from policycheck.options import ReferenceOpt as ReferenceOpt
 from policycheck.options import RubricOpt as RubricOpt
 from policycheck.render import Format
+from policycheck.scale import Severity
 
 if TYPE_CHECKING:
     from policycheck.config import Settings
     from policycheck.gate import Thresholds
-
-
-class SeverityName(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
 
 
 class PaperSize(StrEnum):
@@ -73,7 +66,7 @@ def thresholds(
     settings: Settings,
     fail_under: str | None,
     minimums: list[str] | None,
-    fail_on: SeverityName | None,
+    fail_on: Severity | None,
 ) -> Thresholds:
     """The gate's thresholds: each option given, else the configuration's value."""
     from policycheck.config import parse_threshold
@@ -93,11 +86,10 @@ def thresholds(
         if not sep or not name or not 0 <= score <= 100:
             raise UsageError(f"--min {spec}: write CRITERION=SCORE with a score from 0 to 100")
         mins[name] = score
-    severity = fail_on.value if fail_on is not None else settings.fail_on
     return Thresholds(
         fail_under=under,
         minimums=tuple(sorted(mins.items())),
-        fail_on=Severity(severity) if severity else None,
+        fail_on=fail_on if fail_on is not None else settings.fail_on,
         min_coverage=settings.min_coverage,
     )
 
@@ -150,7 +142,7 @@ MinimumsOpt = Annotated[
 ]
 
 FailOnOpt = Annotated[
-    SeverityName | None,
+    Severity | None,
     typer.Option("--fail-on", help="Gate: fail on any unwaived risk of this severity or above."),
 ]
 
