@@ -447,7 +447,7 @@ def test_an_invalid_case_file_lists_every_problem_located(
     [
         ("rubric_tests: 2\ncases: []\n", "rubric_tests: Input should be 1"),
         ("cases: []\n", "missing required key 'rubric_tests'"),
-        ("rubric_tests: 1\ncases: []\n", "cases: List should have at least 1 item"),
+        ("rubric_tests: 1\ncases: []\n", "cases: needs at least one item"),
         ("rubric_tests: 1\ncases:\n  - name: x\n", "missing required key 'cases.0.expect'"),
         ("rubric_tests: 1\nextra: 1\ncases: []\n", "unknown key 'extra'"),
         ("- a list\n", "a case file must be a mapping"),

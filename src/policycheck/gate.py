@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from policycheck import validation
 from policycheck.assessment import (
     Assessment,
     Breach,
@@ -455,19 +455,12 @@ def read_baseline(path: Path) -> Baseline:
     try:
         parsed = _BaselineFile.model_validate(doc)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            dotted = ".".join(str(p) for p in loc)
-            line, column = _json_position(text, loc)
-            what = (
-                "missing key"
-                if err["type"] == "missing"
-                else re.sub(r" or instance of \w+$", "", err["msg"])
-            )
-            message = f"not a policycheck baseline: {dotted + ': ' if dotted else ''}{what}"
-            problems.append(Problem(str(path), line, column, message))
-        raise InputError(problems) from None
+
+        def locate(loc: tuple[Any, ...], _key: bool) -> tuple[str, int, int]:
+            return (str(path), *_json_position(text, loc))
+
+        label = "not a policycheck baseline: "
+        raise InputError(validation.problems(exc, locate, _BaselineFile, label=label)) from None
     findings = {f.fingerprint: f.severity for f in parsed.findings}
     scores = {pid: p.score for pid, p in parsed.proposals.items()}
     grades = {pid: str(p.grade) for pid, p in parsed.proposals.items()}

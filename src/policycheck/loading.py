@@ -61,6 +61,10 @@ class Document:
     #: Problems that did not stop the reading (duplicate keys, tags), when read leniently.
     problems: tuple[Problem, ...] = ()
 
+    def locate(self, loc: tuple[Any, ...], key: bool = False) -> tuple[str, int, int]:
+        """The file, line and column of ``loc`` (see ``position``): a ``validation.Locate``."""
+        return (self.origin, *self.position(loc, key=key))
+
     def position(self, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
         """The 1-based (line, column) of the deepest known node on ``loc``.
 

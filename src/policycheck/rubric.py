@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from policycheck import validation
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, REGISTRY, Check, Registry
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
@@ -424,20 +425,7 @@ def _validate(data: dict[str, Any], locate: Locate, known: set[str]) -> Rubric:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
         problems = _raw_problems(data, locate, known)
-        errors = exc.errors()
-        locs = [tuple(e["loc"]) for e in errors]
-        for err in errors:
-            loc = tuple(err["loc"])
-            if err["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in locs):
-                continue  # an echo of its items' own errors
-            dotted = ".".join(str(p) for p in loc)
-            if err["type"] == "extra_forbidden":
-                message = f"unknown key '{dotted}'"
-            elif err["type"] == "missing":
-                message = f"missing required key '{dotted}'"
-            else:
-                message = f"{dotted}: {err['msg']}"
-            problems.append(Problem(*locate(loc, err["type"] == "extra_forbidden"), message))
+        problems.extend(validation.problems(exc, locate, Rubric))
         raise InputError(problems) from None
     return rubric
 

@@ -40,6 +40,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
 
+from policycheck import validation
 from policycheck.assessment import Assessment, Evidence
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, Check
 from policycheck.engine import Assessor
@@ -289,7 +290,7 @@ def _validate(doc: Document, assessor: Assessor, where: _Where) -> CaseFile:
     try:
         header = _Header.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_problems(doc, (), exc)) from None
+        raise InputError(_problems(doc, (), exc, _Header)) from None
     cases: list[Case] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(header.cases):
@@ -311,7 +312,7 @@ def _validate(doc: Document, assessor: Assessor, where: _Where) -> CaseFile:
         try:
             spec = _CaseSpec.model_validate(raw)
         except ValidationError as exc:
-            problems.extend(_problems(doc, loc, exc, name))
+            problems.extend(_problems(doc, loc, exc, _CaseSpec, name))
             continue
         label = f"case '{spec.name}'"
         problems.extend(_check_expect(doc, loc, spec, assessor, label))
@@ -349,24 +350,18 @@ def _at(doc: Document, loc: tuple[Any, ...], *, key: bool = False) -> tuple[str,
 
 
 def _problems(
-    doc: Document, prefix: tuple[Any, ...], exc: ValidationError, name: Any = None
+    doc: Document,
+    prefix: tuple[Any, ...],
+    exc: ValidationError,
+    model: type[BaseModel],
+    name: Any = None,
 ) -> list[Problem]:
     label = f"case '{name}': " if isinstance(name, str) and name else ""
-    found: dict[tuple[int, int, str], Problem] = {}
-    for err in exc.errors():
-        loc = (*prefix, *err["loc"])
-        dotted = ".".join(str(p) for p in loc if isinstance(p, (str, int)))
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            message, key = f"unknown key '{dotted}'", True
-        elif kind == "missing":
-            message, key = f"missing required key '{dotted}'", False
-            loc = loc[:-1]
-        else:
-            message, key = f"{dotted}: {err['msg']}", False
-        file, line, column = _at(doc, loc, key=key)
-        found.setdefault((line, column, message), Problem(file, line, column, label + message))
-    return list(found.values())
+
+    def locate(loc: tuple[Any, ...], key: bool) -> tuple[str, int, int]:
+        return _at(doc, loc, key=key)
+
+    return validation.problems(exc, locate, model, prefix=prefix, label=label)
 
 
 def _context(assessor: Assessor) -> dict[str, Any]:
