@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -161,21 +162,91 @@ class LoadedRubric:
     registry: Registry
     #: The reference folder the rubric names, resolved against its file.
     reference: Path | None = None
-    #: Every file that went into it (the rubric first, then what it extends).
-    chain: tuple[str, ...] = field(default=())
+    #: Every file that went into it (the rubric first, then what it extends), as read.
+    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The origins of the files that went into it (the rubric first)."""
+        return tuple(d.origin for d in self.documents)
+
+    @property
+    def sources(self) -> tuple[RubricSource, ...]:
+        """The files that went into it (the rubric first), as sources."""
+        return tuple(RubricSource.from_origin(d.origin) for d in self.documents)
+
+
+#: How a rubric shipped with the package is named in messages and reports.
+BUNDLED_ORIGIN = "<bundled>/rubrics/"
+
+
+@dataclass(frozen=True)
+class RubricSource:
+    """Where a rubric file is: shipped with the package (``name``) or on disk (``path``).
+
+    The one way to name one, print its origin (``<bundled>/rubrics/NAME.yaml`` or
+    the path) and read it, or a file beside it (its test cases).
+    """
+
+    name: str | None = None
+    path: Path | None = None
+
+    @classmethod
+    def of(cls, spec: str | Path | None, base: Path | None = None) -> RubricSource:
+        """The bundled default for None, a bundled rubric by its name (a string), else a file
+        (relative to ``base``)."""
+        if spec is None:
+            return cls(name=BUNDLED)
+        if isinstance(spec, str) and spec in bundled_names():
+            return cls(name=spec)
+        path = Path(spec)
+        if base is not None and not path.is_absolute():
+            path = base / path
+        return cls(path=path)
+
+    @classmethod
+    def from_origin(cls, origin: str) -> RubricSource:
+        """The source an ``origin`` names (the inverse of ``origin``)."""
+        if origin.startswith(BUNDLED_ORIGIN):
+            return cls(name=origin.removeprefix(BUNDLED_ORIGIN).removesuffix(".yaml"))
+        return cls(path=Path(origin))
+
+    @property
+    def origin(self) -> str:
+        """How problems and reports name it."""
+        return f"{BUNDLED_ORIGIN}{self.name}.yaml" if self.name is not None else str(self.path)
+
+    def beside(self, filename: str) -> tuple[str, Traversable | Path]:
+        """The origin and the place of ``filename`` in the rubric's folder."""
+        if self.name is not None:
+            return f"{BUNDLED_ORIGIN}{filename}", _bundled_folder() / filename
+        assert self.path is not None
+        return str(self.path.with_name(filename)), self.path.with_name(filename)
+
+    def read(self) -> tuple[Document, bytes]:
+        """The rubric's document and its bytes; ``InputError`` when it cannot be read."""
+        if self.name is not None:
+            text = (_bundled_folder() / f"{self.name}.yaml").read_text("utf-8")
+            return load_yaml_text(text, self.origin), text.encode()
+        assert self.path is not None
+        raw = read_bytes(self.path)
+        return load_yaml_bytes(raw, str(self.path)), raw
+
+
+def _bundled_folder() -> Traversable:
+    return resources.files("policycheck") / "rubrics"
 
 
 def bundled_path() -> str:
-    return f"<bundled>/rubrics/{BUNDLED}.yaml"
+    return RubricSource(name=BUNDLED).origin
 
 
 def bundled_names() -> tuple[str, ...]:
     """Names of the rubrics shipped with the package."""
-    folder = resources.files("policycheck") / "rubrics"
     return tuple(
         sorted(
             p.name.removesuffix(".yaml")
-            for p in folder.iterdir()
+            for p in _bundled_folder().iterdir()
             if p.name.endswith(".yaml") and not p.name.endswith(".tests.yaml")
         )
     )
@@ -183,15 +254,9 @@ def bundled_names() -> tuple[str, ...]:
 
 def _read(spec: str | Path | None, base: Path | None) -> tuple[Document, bytes, Path | None]:
     """A rubric document by bundled name or path (relative to ``base``)."""
-    if spec is None or (isinstance(spec, str) and spec in bundled_names()):
-        name = BUNDLED if spec is None else str(spec)
-        text = (resources.files("policycheck") / "rubrics" / f"{name}.yaml").read_text("utf-8")
-        return load_yaml_text(text, f"<bundled>/rubrics/{name}.yaml"), text.encode(), None
-    path = Path(spec)
-    if base is not None and not path.is_absolute():
-        path = base / path
-    raw = read_bytes(path)
-    return load_yaml_bytes(raw, str(path)), raw, path
+    source = RubricSource.of(spec, base)
+    doc, raw = source.read()
+    return doc, raw, source.path
 
 
 def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> LoadedRubric:
@@ -259,9 +324,8 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
     reference = None
     if rubric.reference is not None:
         owner = next((d for d in docs if "reference" in _mapping(d)), docs[0])
-        folder = (
-            Path(owner.origin).parent if not owner.origin.startswith("<bundled>") else Path.cwd()
-        )
+        owned = RubricSource.from_origin(owner.origin).path
+        folder = owned.parent if owned is not None else Path.cwd()
         reference = folder / rubric.reference
         if not reference.is_dir():
             raise InputError(
@@ -279,7 +343,7 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
         sha256=digest.hexdigest(),
         registry=full,
         reference=reference,
-        chain=tuple(d.origin for d in docs),
+        documents=tuple(docs),
     )
 
 

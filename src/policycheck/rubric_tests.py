@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -47,7 +46,7 @@ from policycheck.engine import Assessor
 from policycheck.errors import InputError, Problem
 from policycheck.loading import MAX_BYTES, Document, load_yaml_bytes, load_yaml_text, read_file
 from policycheck.model import Proposal, parse_proposal
-from policycheck.rubric import BUNDLED, bundled_names
+from policycheck.rubric import RubricSource, bundled_names
 from policycheck.scale import Grade, Severity
 
 SUFFIX = ".tests.yaml"
@@ -205,9 +204,9 @@ class RunResult:
 
 @dataclass(frozen=True)
 class _Where:
-    rubric: Path | str | None
+    rubric: RubricSource
+    #: The case file on disk (None: a bundled rubric's, read from the package).
     tests_path: Path | None
-    bundled: str | None
 
 
 def case_file_for(rubric: Path) -> Path:
@@ -215,27 +214,39 @@ def case_file_for(rubric: Path) -> Path:
     return rubric.with_name(rubric.name.removesuffix(rubric.suffix) + SUFFIX)
 
 
+def _case_file_of(rubric: Path) -> Path:
+    """The case file of a rubric file: beside it, else beside the file it links to (the
+    top-level ``rubrics/default.yaml`` links to the packaged rubric, whose cases sit beside
+    it), else (not found) the name it would have beside it."""
+    for place in (rubric, rubric.resolve()):
+        for tests in (
+            case_file_for(place),
+            place.with_name(place.name.removesuffix(".yml") + ".tests.yml"),
+        ):
+            if tests.is_file():
+                return tests
+    return case_file_for(rubric)
+
+
 def _where(spec: str | Path | None) -> _Where:
     if spec is None:
-        return _Where(None, None, BUNDLED)
+        return _Where(RubricSource.of(None), None)
     path = Path(spec)
     if not path.exists() and str(spec) in bundled_names():
-        return _Where(str(spec), None, str(spec))
+        return _Where(RubricSource.of(str(spec)), None)
     name = path.name
     for suffix in _SUFFIXES:
         if name.endswith(suffix):
             stem = name.removesuffix(suffix)
             candidates = [path.with_name(stem + ".yaml"), path.with_name(stem + ".yml")]
             rubric = next((c for c in candidates if c.is_file()), candidates[0])
-            return _Where(rubric, path, None)
+            return _Where(RubricSource(path=rubric), path)
     if not path.exists():
         known = ", ".join(bundled_names())
         raise InputError(
             [Problem(str(path), 1, 1, f"no such rubric file (bundled rubrics: {known})")]
         )
-    tests = case_file_for(path)
-    if not tests.exists() and path.suffix == ".yml":
-        tests = path.with_name(path.name.removesuffix(".yml") + ".tests.yml")
+    tests = _case_file_of(path)
     if not tests.exists():
         raise InputError(
             [
@@ -247,17 +258,24 @@ def _where(spec: str | Path | None) -> _Where:
                 )
             ]
         )
-    return _Where(path, tests, None)
+    return _Where(RubricSource(path=path), tests)
+
+
+def cases_document(source: RubricSource) -> Document | None:
+    """The test cases kept with a rubric (``NAME.tests.yaml``), when it has readable ones."""
+    try:
+        return _read_cases(_where(source.path if source.path is not None else source.name))
+    except InputError:
+        return None
 
 
 def _read_cases(where: _Where) -> Document:
-    if where.bundled is not None:
-        resource = resources.files("policycheck") / "rubrics" / f"{where.bundled}{SUFFIX}"
-        origin = f"<bundled>/rubrics/{where.bundled}{SUFFIX}"
+    if where.tests_path is None:
+        assert where.rubric.name is not None
+        origin, resource = where.rubric.beside(f"{where.rubric.name}{SUFFIX}")
         if not resource.is_file():
             raise InputError([Problem(origin, 1, 1, "this bundled rubric has no test cases")])
         return load_yaml_text(resource.read_text("utf-8"), origin)
-    assert where.tests_path is not None
     return read_file(where.tests_path)
 
 
@@ -265,19 +283,14 @@ def load_cases(rubric_or_cases: str | Path | None, *, reference: Path | None = N
     """Read and validate the cases of a rubric.
 
     ``rubric_or_cases`` is a rubric file (its cases are read from ``NAME.tests.yaml``
-    beside it), a case file itself (``NAME.tests.yaml``; the rubric is ``NAME.yaml``
-    beside it), a bundled rubric's name, or None for the bundled default.
-    Raises ``InputError`` listing every problem of the rubric or the case file.
+    beside it, or beside the file it links to), a case file itself (``NAME.tests.yaml``;
+    the rubric is ``NAME.yaml`` beside it), a bundled rubric's name, or None for the
+    bundled default. Raises ``InputError`` listing every problem of the rubric or the
+    case file.
     """
     where = _where(rubric_or_cases)
-    if isinstance(where.rubric, str) and where.rubric != BUNDLED:
-        # Another rubric shipped with the package, by name (read from the installed file).
-        rubric: Path | None = Path(str(resources.files("policycheck") / "rubrics")) / (
-            where.rubric + ".yaml"
-        )
-    else:
-        rubric = where.rubric if isinstance(where.rubric, Path) else None
-    assessor = Assessor(rubric, reference)
+    source = where.rubric
+    assessor = Assessor(source.name if source.name is not None else source.path, reference)
     doc = _read_cases(where)
     return _validate(doc, assessor, where)
 

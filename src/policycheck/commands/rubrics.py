@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from policycheck.loading import Document
     from policycheck.rubric import LoadedRubric
 
 
@@ -51,25 +50,6 @@ def load(spec: str | None) -> LoadedRubric:
             f"unknown rubric '{spec}' (bundled: {', '.join(names)}; or give a file){hint}"
         )
     return load_rubric(spec)
-
-
-def chain_documents(loaded: LoadedRubric) -> list[Document]:
-    """The YAML documents of a loaded rubric's files (the rubric first), read again for positions."""
-    from importlib import resources
-
-    from policycheck.loading import load_yaml_text, read_file
-
-    docs = []
-    prefix = "<bundled>/rubrics/"
-    for origin in loaded.chain:
-        if origin.startswith(prefix):
-            text = (resources.files("policycheck") / "rubrics" / origin[len(prefix) :]).read_text(
-                "utf-8"
-            )
-            docs.append(load_yaml_text(text, origin))
-        else:
-            docs.append(read_file(Path(origin)))
-    return docs
 
 
 def _dump(document: dict[str, Any]) -> None:
@@ -150,7 +130,7 @@ def show(
     from policycheck.describe import rubric_document
 
     loaded = load(rubric)
-    document = rubric_document(loaded, chain_documents(loaded))
+    document = rubric_document(loaded, list(loaded.documents))
     if format is TextOrJson.JSON:
         _dump(document)
         return
@@ -175,7 +155,7 @@ def validate(
     if problems:
         _report(problems, [])
         raise typer.Exit(ExitCode.BAD_INPUT) from None
-    warnings = lint(loaded, chain_documents(loaded))
+    warnings = lint(loaded, list(loaded.documents))
     _report([], warnings)
     r = loaded.rubric
     indicators = sum(len(c.indicators) for c in r.criteria.values())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -128,44 +127,21 @@ def _rules_text(loaded: LoadedRubric, document: dict[str, Any]) -> None:
 # --- explain --------------------------------------------------------------------------------
 
 
-def _tests_document(origin: str) -> tuple[Any, str] | None:
-    """The test cases kept next to a rubric (``NAME.tests.yaml``), if there are readable ones."""
-    from importlib import resources
-
-    from policycheck.errors import InputError
-    from policycheck.loading import load_yaml_text, read_file
-
-    prefix = "<bundled>/rubrics/"
-    try:
-        if origin.startswith(prefix):
-            name = origin[len(prefix) :].removesuffix(".yaml") + ".tests.yaml"
-            resource = resources.files("policycheck") / "rubrics" / name
-            if not resource.is_file():
-                return None
-            return load_yaml_text(resource.read_text("utf-8"), prefix + name).data, prefix + name
-        path = Path(origin)
-        tests = path.with_name(path.name.removesuffix(".yaml") + ".tests.yaml")
-        if not tests.is_file():
-            return None
-        return read_file(tests).data, str(tests)
-    except InputError:
-        return None
-
-
 def _examples(loaded: LoadedRubric, check_id: str) -> tuple[Example | None, Example | None]:
     """A passing and a failing example: from the rubric's test cases, else the built-in table."""
     from policycheck.describe import EXAMPLES, examples_from_cases, is_declared
+    from policycheck.rubric_tests import cases_document
 
     check = loaded.registry[check_id]
     where = loaded.rubric.indicator(check_id)
     points = {lv: spec.points for lv, spec in where[1].levels.items()} if where else {}
     passes: Example | None = None
     fails: Example | None = None
-    for origin in loaded.chain:
-        found = _tests_document(origin)
+    for source in loaded.sources:
+        found = cases_document(source)
         if found is None:
             continue
-        p, f = examples_from_cases(found[0], check, points, found[1])
+        p, f = examples_from_cases(found.data, check, points, found.origin)
         passes, fails = passes or p, fails or f
         if passes and fails:
             break
