@@ -32,6 +32,7 @@ assesses each case and describes every mismatch. Nothing here prints or exits.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +43,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, Vali
 from policycheck import validation
 from policycheck.assessment import Assessment, Evidence
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, Check
+from policycheck.checks.examples import Example
 from policycheck.engine import Assessor
 from policycheck.errors import InputError, Problem
 from policycheck.loading import MAX_BYTES, Document, load_yaml_bytes, load_yaml_text, read_file
 from policycheck.model import Proposal, parse_proposal
-from policycheck.rubric import RubricSource, bundled_names
+from policycheck.rubric import LoadedRubric, RubricSource, bundled_names
 from policycheck.scale import Grade, Severity
 
 SUFFIX = ".tests.yaml"
@@ -712,6 +714,94 @@ def format_results(run: RunResult, *, verbose: bool = False) -> str:
             lines.extend(f"        {note}" for note in mismatch.notes)
     lines.append(run.summary)
     return "\n".join(lines) + "\n"
+
+
+# --- examples for ``policycheck explain`` -------------------------------------------------
+
+
+def dump_yaml(data: Any) -> str:
+    """Plain values as YAML, keys in their order, short lists inline (a test case's proposal)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = None
+    yaml.allow_unicode = True
+    yaml.width = 96
+    yaml.representer.sort_base_mapping_type_on_output = False
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+_IDENTITY = ("schema_version", "id", "title", "summary", "status", "date", "sources")
+
+
+def examples(
+    loaded: LoadedRubric, check_id: str, points: Mapping[str, float]
+) -> tuple[Example | None, Example | None]:
+    """Cases of the rubric's test files (the rubric's first, then those of what it extends)
+    that reach ``check_id``'s best and its worst level (see ``examples_from_cases``)."""
+    check = loaded.registry[check_id]
+    passes: Example | None = None
+    fails: Example | None = None
+    for source in loaded.sources:
+        found = cases_document(source)
+        if found is None:
+            continue
+        p, f = examples_from_cases(found.data, check, points, found.origin)
+        passes, fails = passes or p, fails or f
+        if passes and fails:
+            break
+    return passes, fails
+
+
+def examples_from_cases(
+    data: Any, check: Check, points: Mapping[str, float], origin: str
+) -> tuple[Example | None, Example | None]:
+    """Cases of a rubric test file that reach ``check``'s best and its worst level.
+
+    A valid case (see ``_CaseSpec``; an invalid one is ignored here, ``rubric test``
+    reports it) counts when it expects one level of the check and gives its proposal
+    inline. Cases made for the check (``check: ID``, or a name that starts with the id)
+    come first, then short ones (``extends_minimal``), then the file's order.
+    """
+    cases = data.get("cases") if isinstance(data, dict) else None
+    if not isinstance(cases, list) or not points:
+        return None, None
+    top, bottom = max(points.values()), min(points.values())
+    found: list[tuple[float, tuple[int, int, int, int], Example]] = []
+    for n, raw in enumerate(cases):
+        try:
+            case = _CaseSpec.model_validate(raw)
+        except ValidationError:
+            continue
+        levels = case.expect.levels.get(check.id, ())
+        if len(levels) != 1 or levels[0] not in points:
+            continue
+        level = levels[0]
+        if case.extends_minimal is not None:
+            text, short = dump_yaml(case.extends_minimal) if case.extends_minimal else "", 0
+        elif case.proposal is not None:
+            shown = {k: v for k, v in case.proposal.items() if k not in _IDENTITY}
+            text, short = dump_yaml(shown) if shown else "", 1
+        else:
+            continue
+        focused = case.check == check.id or case.name.split(" ", 1)[0] == check.id
+        expected = [*(case.expect.risks or {}), *case.expect.risks_include]
+        example = Example(
+            level,
+            text,
+            tuple(r for r in dict.fromkeys(expected) if r in check.risks),
+            f"test case '{case.name}' of {origin}",
+            minimal=short == 0,
+        )
+        found.append((points[level], (0 if focused else 1, short, text.count("\n"), n), example))
+    best = [f for f in found if f[0] == top]
+    worst = [f for f in found if f[0] == bottom and bottom < top]
+    return (
+        min(best, key=lambda f: f[1])[2] if best else None,
+        min(worst, key=lambda f: f[1])[2] if worst else None,
+    )
 
 
 __all__ = [

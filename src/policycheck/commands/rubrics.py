@@ -144,8 +144,9 @@ def validate(
     rubric: Annotated[str, typer.Argument(help="The rubric file (or a bundled name).")],
 ) -> None:
     """Check a rubric file and report every problem as file:line:col: message (exit 2 if any)."""
-    from policycheck.describe import lint, plural
+    from policycheck.describe import plural
     from policycheck.errors import ExitCode, InputError
+    from policycheck.lint import lint
 
     try:
         loaded = load(rubric)

@@ -12,7 +12,7 @@ import typer
 from policycheck.commands.rubrics import FormatOpt, TextOrJson
 
 if TYPE_CHECKING:
-    from policycheck.describe import Example
+    from policycheck.checks.examples import Example
     from policycheck.rubric import LoadedRubric
 
 RubricNameOpt = Annotated[
@@ -129,22 +129,13 @@ def _rules_text(loaded: LoadedRubric, document: dict[str, Any]) -> None:
 
 def _examples(loaded: LoadedRubric, check_id: str) -> tuple[Example | None, Example | None]:
     """A passing and a failing example: from the rubric's test cases, else the built-in table."""
-    from policycheck.describe import EXAMPLES, examples_from_cases, is_declared
-    from policycheck.rubric_tests import cases_document
+    from policycheck.checks import EXAMPLES
+    from policycheck.describe import is_declared
+    from policycheck.rubric_tests import examples
 
-    check = loaded.registry[check_id]
     where = loaded.rubric.indicator(check_id)
     points = {lv: spec.points for lv, spec in where[1].levels.items()} if where else {}
-    passes: Example | None = None
-    fails: Example | None = None
-    for source in loaded.sources:
-        found = cases_document(source)
-        if found is None:
-            continue
-        p, f = examples_from_cases(found.data, check, points, found.origin)
-        passes, fails = passes or p, fails or f
-        if passes and fails:
-            break
+    passes, fails = examples(loaded, check_id, points)
     if not is_declared(loaded, check_id) and check_id in EXAMPLES:
         builtin = EXAMPLES[check_id]
         passes, fails = passes or builtin[0], fails or builtin[1]
