@@ -301,6 +301,8 @@ class Failure:
     file: str
     problems: tuple[Problem, ...]
     file_sha256: str = ""
+    #: A check failed on the file (a bug in policycheck, not in the file): the run exits 3.
+    internal: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,8 @@ class Packed:
     expired: tuple[Waiver, ...]
     json: bytes
     rows: bytes | None
+    #: A check failed on the file (see ``Failure.internal``).
+    internal: bool = False
 
 
 def pack(result: Assessment | Failure, plan: Plan) -> Packed:
@@ -94,6 +96,7 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
         expired=tuple(expired),
         json=zlib.compress(rendered.text.encode("utf-8"), 1),
         rows=rows,
+        internal=rendered.internal,
     )
 
 
@@ -112,6 +115,11 @@ class Batch:
     @property
     def failures(self) -> int:
         return sum(r.grade is None for r in self.results)
+
+    @property
+    def crashed(self) -> int:
+        """How many files a check failed on (a bug)."""
+        return sum(r.internal for r in self.results)
 
     def verdicts(self, plan: Plan) -> tuple[tuple[Waiver, ...], tuple[Waiver, ...]]:
         """The unused and the expired waivers (see ``gate.waiver_verdicts``)."""

@@ -62,6 +62,18 @@ T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+class CheckFailed(Exception):
+    """A check raised an exception on a proposal: a bug in the check, not in the proposal."""
+
+    def __init__(self, check_id: str, cause: Exception) -> None:
+        self.check_id = check_id
+        super().__init__(
+            f"not assessed: check {check_id} failed on this proposal "
+            f"({type(cause).__name__}: {cause}); this is a bug in policycheck, please report "
+            "it with this file"
+        )
+
+
 class Assessor:
     """Holds a validated rubric and reference data, and assesses proposals with them.
 
@@ -120,7 +132,11 @@ class Assessor:
         return RubricInfo(r.id, r.version, r.title, self.loaded.sha256)
 
     def assess_file(self, path: Path | str, origin: str | None = None) -> Assessment | Failure:
-        """Assess one file; problems come back as a ``Failure``, never raised."""
+        """Assess one file; problems come back as a ``Failure``, never raised.
+
+        A check that raises makes the file a ``Failure`` marked ``internal``, and
+        the batch goes on; ``assess_bytes`` and ``assess`` raise ``CheckFailed``.
+        """
         name = origin if origin is not None else display_path(path)
         path = Path(path)
         try:
@@ -131,6 +147,10 @@ class Assessor:
             return self.assess_bytes(raw, name)
         except InputError as exc:
             return Failure(name, tuple(exc.problems), hashlib.sha256(raw).hexdigest())
+        except CheckFailed as exc:
+            # One proposal's bug does not stop the batch: it is its result (see CONTRIBUTING).
+            problem = Problem(name, 1, 1, str(exc))
+            return Failure(name, (problem,), hashlib.sha256(raw).hexdigest(), internal=True)
 
     def assess_bytes(self, raw: bytes, origin: str) -> Assessment:
         """Assess a proposal given as bytes; raise ``InputError`` when it cannot be used."""
@@ -147,7 +167,10 @@ class Assessor:
         risks: list[Risk] = []
         for criterion in rubric.criteria.values():
             for check_id in criterion.indicators:
-                outcome = self.registry[check_id](context)
+                try:
+                    outcome = self.registry[check_id](context)
+                except Exception as exc:
+                    raise CheckFailed(check_id, exc) from exc
                 observed[check_id] = Observed(
                     outcome.level, _evidence(doc, outcome.marks), outcome.gap
                 )

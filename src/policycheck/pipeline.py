@@ -125,11 +125,17 @@ class Outcome:
     _problems: list[Problem] = field(default_factory=list)
     _told: int = 0
     _invalid: int = 0
+    _crashed: int = 0
 
     @property
     def failed(self) -> bool:
         """Whether any file could not be assessed (exit 2)."""
         return self._invalid > 0
+
+    @property
+    def crashed(self) -> int:
+        """How many files a check failed on: a bug in policycheck (exit 3)."""
+        return self._crashed
 
     def new_problems(self) -> list[Problem]:
         """The problems found since the last call, in file order."""
@@ -247,6 +253,7 @@ def run(request: Request) -> Outcome:
     outcome = Outcome(report, inputs)
     outcome._problems = [p for failure in report.failures for p in failure.problems]
     outcome._invalid = len(report.failures)
+    outcome._crashed = sum(f.internal for f in report.failures)
     return outcome
 
 
@@ -285,6 +292,7 @@ def _streamed(
             for item in unique_ids(mapped, json_render.rendered):
                 outcome._problems.extend(item.problems)
                 outcome._invalid += item.grade is None
+                outcome._crashed += item.internal
                 if advance:
                     advance(1)
                 yield item
@@ -324,6 +332,7 @@ def _compacted(
     outcome = Outcome(report, inputs, batch=done)
     outcome._problems = list(done.problems)
     outcome._invalid = done.failures
+    outcome._crashed = done.crashed
     return outcome
 
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
-
 from policycheck.cli import options as o
 from policycheck.cli import outputs
-from policycheck.errors import ExitCode
 
 
 def assess(
@@ -72,8 +69,4 @@ def assess(
     )
     outcome = run(request)
     outputs.write(outcome, writing)
-    if outcome.failed:
-        raise typer.Exit(ExitCode.BAD_INPUT)
-    gate = outcome.report.gate
-    if gate is not None and not gate.passed and not gate.soft:
-        raise typer.Exit(ExitCode.GATE_FAILED)
+    outputs.exit_with_code(outcome)

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policycheck.errors import UsageError
+import typer
+
+from policycheck.errors import ExitCode, UsageError
 from policycheck.render import Format
 
 if TYPE_CHECKING:
@@ -43,6 +45,28 @@ def console(*, stderr: bool = False, width: int | None = None) -> Console:
 def note(text: str) -> None:
     """One line of the run's notes on stderr."""
     sys.stderr.write(f"{text}\n")
+
+
+def exit_with_code(outcome: Outcome) -> None:
+    """Exit with the documented code: 3 when a check failed on a file, 2 when a file could
+    not be assessed, 1 when the gate failed (unless soft); else return (exit 0)."""
+    exit_if_crashed(outcome)
+    if outcome.failed:
+        raise typer.Exit(ExitCode.BAD_INPUT)
+    gate = outcome.report.gate
+    if gate is not None and not gate.passed and not gate.soft:
+        raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+def exit_if_crashed(outcome: Outcome) -> None:
+    """Exit 3 when a check failed on some file: its bug outranks a gate or an input problem."""
+    if outcome.crashed:
+        sys.stderr.write(
+            f"internal error: a check failed on {outcome.crashed} file(s) (see above); the "
+            "others were assessed and reported.\n"
+            "This is a bug in policycheck; please report it with the command you ran.\n"
+        )
+        raise typer.Exit(ExitCode.INTERNAL_ERROR)
 
 
 def channel() -> Channel:

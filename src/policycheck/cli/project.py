@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from policycheck.cli.options import OutputOpt
-from policycheck.cli.outputs import emit, note, tell_problems
+from policycheck.cli.outputs import emit, exit_if_crashed, note, tell_problems
 from policycheck.errors import ExitCode
 from policycheck.options import ConfigOpt, ReferenceOpt, RubricOpt
 
@@ -143,6 +143,7 @@ def write_baseline(
     outcome = run(request)
     report = outcome.report
     tell_problems(outcome)
+    exit_if_crashed(outcome)
     if outcome.failed:
         raise typer.Exit(ExitCode.BAD_INPUT)
     write_atomic(

@@ -288,6 +288,8 @@ class RenderedResult:
     file: str
     proposal_id: str | None
     file_sha256: str
+    #: A check failed on the file (see ``Failure.internal``).
+    internal: bool = False
 
 
 def rendered(result: Assessment | Failure) -> RenderedResult:
@@ -295,8 +297,9 @@ def rendered(result: Assessment | Failure) -> RenderedResult:
     grade = result.grade if isinstance(result, Assessment) else None
     problems = result.problems if isinstance(result, Failure) else ()
     pid = result.proposal_id if isinstance(result, Assessment) else None
+    internal = isinstance(result, Failure) and result.internal
     return RenderedResult(
-        _dumps(_result(result)), grade, problems, result.file, pid, result.file_sha256
+        _dumps(_result(result)), grade, problems, result.file, pid, result.file_sha256, internal
     )
 
 
