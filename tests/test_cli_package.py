@@ -47,3 +47,13 @@ def test_version_and_help_import_no_engine(args: list[str]) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
     )
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_unused_arguments_are_linted() -> None:
+    """ruff's ARG rules: an argument nobody reads (like --debug's value once was) is an error."""
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    lint = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["ruff"]["lint"]
+    assert "ARG" in lint["select"]

@@ -545,7 +545,7 @@ def test_a_bundled_case_file_may_not_refer_to_files(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(
         rubric_tests,
         "_read_cases",
-        lambda where: rubric_tests.load_yaml_text(text, "<bundled>/rubrics/default.tests.yaml"),
+        lambda _where: rubric_tests.load_yaml_text(text, "<bundled>/rubrics/default.tests.yaml"),
     )
     with pytest.raises(InputError) as info:
         load_cases(None)

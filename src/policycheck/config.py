@@ -261,7 +261,7 @@ def _load_toml(path: Path) -> LoadedConfig:
     if table:
         data = data.get("tool", {}).get("policycheck", {})
     locator = _TomlLocator(text, table)
-    settings = _validate(data, path, lambda loc, key: locator.position(loc))
+    settings = _validate(data, path, lambda loc, _key: locator.position(loc))  # no key spans
     origins = {key: f"{path}:{locator.position((key,))[0]}" for key in data}
     for i, _ in enumerate(data.get("waivers", [])):
         origins[f"waivers.{i}"] = f"{path}:{locator.position(('waivers', i))[0]}"

@@ -520,7 +520,8 @@ def _short(tag: str | None) -> str:
 
 
 def iter_paths(data: Any, path: Path_ = ()) -> Iterator[Path_]:
-    """Every path to a value in ``data`` (used by tests and the schema checks)."""
+    """Every path to a value in ``data``, each parent before its children (the property tests
+    check that a document can locate every one)."""
     yield path
     if isinstance(data, dict):
         for key, value in data.items():

@@ -237,10 +237,6 @@ def _bundled_folder() -> Traversable:
     return resources.files("policycheck") / "rubrics"
 
 
-def bundled_path() -> str:
-    return RubricSource(name=BUNDLED).origin
-
-
 def bundled_names() -> tuple[str, ...]:
     """Names of the rubrics shipped with the package."""
     return tuple(

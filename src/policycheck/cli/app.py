@@ -41,18 +41,22 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[
+    _show_version: Annotated[
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
-    debug: Annotated[
+    _debug: Annotated[
         bool,
         typer.Option(
             "--debug", help="Show the traceback of an internal error (also after a command)."
         ),
     ] = False,
 ) -> None:
-    """Score defence-cooperation proposals against a rubric drawn from a policy brief."""
+    """The global options, declared here so that --help lists them; neither value is read here.
+
+    ``--version`` acts in its callback. ``--debug`` is taken out of the arguments by
+    ``main`` wherever it stands (``assess ... --debug`` too), before typer parses them.
+    """
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -156,7 +156,7 @@ def _summary_look(row: Sequence[object], index: int, column: Column, status: int
     return PLAIN
 
 
-def _risks_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+def _risks_look(row: Sequence[object], index: int, column: Column, _status: int) -> Look:
     if column.kind == "severity":
         return SEVERITY_LOOKS.get(row[index], PLAIN)
     if column.header == "Waived" and row[index] != "no":
@@ -164,7 +164,7 @@ def _risks_look(row: Sequence[object], index: int, column: Column, status: int) 
     return PLAIN
 
 
-def _indicators_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+def _indicators_look(row: Sequence[object], index: int, _column: Column, status: int) -> Look:
     if row[status] == STATUS_TEXT[IndicatorStatus.INSUFFICIENT]:
         return INSUFFICIENT_STATUS if index == status else INSUFFICIENT
     if row[status] == STATUS_TEXT[IndicatorStatus.NOT_APPLICABLE]:
@@ -172,11 +172,11 @@ def _indicators_look(row: Sequence[object], index: int, column: Column, status: 
     return PLAIN
 
 
-def _about_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+def _about_look(_row: Sequence[object], index: int, _column: Column, _status: int) -> Look:
     return BOLD if index == 0 else PLAIN
 
 
-def _plain_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+def _plain_look(_row: Sequence[object], _index: int, _column: Column, _status: int) -> Look:
     return PLAIN
 
 
