@@ -34,8 +34,8 @@ from policycheck import validation
 from policycheck.assessment import Waiver
 from policycheck.errors import InputError, Problem, UsageError
 from policycheck.loading import Document, check_structure, read_file, read_text
-from policycheck.model import Date
 from policycheck.scale import GRADES, Severity
+from policycheck.validation import Date
 
 CONFIG_NAMES = (".policycheck.yaml", "policycheck.toml", "pyproject.toml")
 

@@ -10,7 +10,6 @@ agreement, a link) is evidenced and scores higher.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import typing
 from typing import Annotated, Any, ClassVar, Literal
@@ -34,6 +33,7 @@ from pydantic_core import CoreSchema
 from policycheck import validation
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document
+from policycheck.validation import Date as Date
 
 if typing.TYPE_CHECKING:
     from policycheck.reference import ReferenceData
@@ -134,17 +134,6 @@ Threat = Literal[
 Cadence = Literal["none", "ad-hoc", "annual", "semi-annual", "quarterly", "monthly"]
 Audience = Literal["public", "parliament", "neighbours", "eu", "nato", "civil-society"]
 Involvement = Literal["supplier", "investor", "trainer", "partner", "political-backer", "other"]
-
-
-def _not_a_number(value: Any) -> Any:
-    """A date is written as text (2025-06-01): pydantic would read ``0`` as 1970-01-01."""
-    if isinstance(value, (bool, int, float)):
-        raise ValueError(f"write a date as YYYY-MM-DD, not {str(value).lower()}")
-    return value
-
-
-#: A calendar date written as YYYY-MM-DD (YAML gives it as text, TOML as a date).
-Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 
 def _ci(word: str) -> str:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from policycheck import validation
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
-from policycheck.model import Date
+from policycheck.validation import Date
 
 EuStatus = Literal["member", "candidate", "potential-candidate", "none"]
 NatoStatus = Literal["member", "partner", "none"]

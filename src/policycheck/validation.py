@@ -9,6 +9,7 @@ and type errors are said in the words of the file (a mapping, a list), not Pytho
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import types
@@ -16,9 +17,21 @@ import typing
 from collections.abc import Callable
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from policycheck.errors import Problem
+
+
+def _not_a_number(value: Any) -> Any:
+    """A date is written as text (2025-06-01): pydantic would read ``0`` as 1970-01-01."""
+    if isinstance(value, (bool, int, float)):
+        raise ValueError(f"write a date as YYYY-MM-DD, not {str(value).lower()}")
+    return value
+
+
+#: A calendar date written as YYYY-MM-DD (YAML gives it as text, TOML as a date).
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
+
 
 #: Where a YAML path is written: (file, line, column); ``True`` asks for the key, not its value.
 Locate = Callable[[tuple[Any, ...], bool], tuple[str, int, int]]
