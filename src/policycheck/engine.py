@@ -43,7 +43,7 @@ from policycheck.assessment import (
 )
 from policycheck.checks import REGISTRY, Context, Mark, Registry, RiskHit
 from policycheck.checks.base import stated_claim
-from policycheck.errors import InputError, Problem, UsageError
+from policycheck.errors import InputError, PolicycheckError, Problem, UsageError
 from policycheck.facts import Facts, derive_facts
 from policycheck.gate import mark_waived
 from policycheck.loading import Document, load_yaml_bytes, read_bytes
@@ -169,6 +169,8 @@ class Assessor:
             for check_id in criterion.indicators:
                 try:
                     outcome = self.registry[check_id](context)
+                except PolicycheckError:
+                    raise  # a problem the check reports (a declared check's bound), not a bug
                 except Exception as exc:
                     raise CheckFailed(check_id, exc) from exc
                 observed[check_id] = Observed(
