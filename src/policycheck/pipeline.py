@@ -122,25 +122,23 @@ class Outcome:
     inputs: tuple[Path, ...]
     batch: Batch | None = None
     streamed: Iterator[RenderedResult] | None = None
-    _problems: list[Problem] = field(default_factory=list)
+    #: The problems of the files that could not be assessed, in file order.
+    problems: list[Problem] = field(default_factory=list)
+    #: How many files could not be assessed (exit 2) ...
+    invalid: int = 0
+    #: ... and how many of them because a check failed on them: a bug (exit 3).
+    crashed: int = 0
     _told: int = 0
-    _invalid: int = 0
-    _crashed: int = 0
 
     @property
     def failed(self) -> bool:
         """Whether any file could not be assessed (exit 2)."""
-        return self._invalid > 0
-
-    @property
-    def crashed(self) -> int:
-        """How many files a check failed on: a bug in policycheck (exit 3)."""
-        return self._crashed
+        return self.invalid > 0
 
     def new_problems(self) -> list[Problem]:
         """The problems found since the last call, in file order."""
-        found = self._problems[self._told :]
-        self._told = len(self._problems)
+        found = self.problems[self._told :]
+        self._told = len(self.problems)
         return found
 
     def json_chunks(self) -> Iterator[str]:
@@ -250,11 +248,13 @@ def run(request: Request) -> Outcome:
         report = gate.evaluate(
             report, thresholds, soft=soft, expired=expired, unused=unused, baseline=recorded
         )
-    outcome = Outcome(report, inputs)
-    outcome._problems = [p for failure in report.failures for p in failure.problems]
-    outcome._invalid = len(report.failures)
-    outcome._crashed = sum(f.internal for f in report.failures)
-    return outcome
+    return Outcome(
+        report,
+        inputs,
+        problems=[p for failure in report.failures for p in failure.problems],
+        invalid=len(report.failures),
+        crashed=sum(f.internal for f in report.failures),
+    )
 
 
 def _streamable(request: Request, thresholds: gate.Thresholds, waivers: tuple[Waiver, ...]) -> bool:
@@ -290,9 +290,9 @@ def _streamed(
         mapped = assessor.iter_mapped(files, json_render.rendered, jobs=request.jobs)
         with request.channel.progress(len(files)) as advance:
             for item in unique_ids(mapped, json_render.rendered):
-                outcome._problems.extend(item.problems)
-                outcome._invalid += item.grade is None
-                outcome._crashed += item.internal
+                outcome.problems.extend(item.problems)
+                outcome.invalid += item.grade is None
+                outcome.crashed += item.internal
                 if advance:
                     advance(1)
                 yield item
@@ -329,11 +329,14 @@ def _compacted(
     if thresholds.active:
         verdict = done.gate_result(plan, soft=soft, expired=expired, unused=unused)
         report = dataclasses.replace(report, gate=verdict)
-    outcome = Outcome(report, inputs, batch=done)
-    outcome._problems = list(done.problems)
-    outcome._invalid = done.failures
-    outcome._crashed = done.crashed
-    return outcome
+    return Outcome(
+        report,
+        inputs,
+        batch=done,
+        problems=list(done.problems),
+        invalid=done.failures,
+        crashed=done.crashed,
+    )
 
 
 def _config_paths(loaded: LoadedConfig) -> list[str]:
