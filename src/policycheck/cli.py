@@ -989,9 +989,9 @@ def write_baseline(
 
 
 def _register_commands() -> None:
-    from policycheck.commands import compare, rubrics, rules
+    from policycheck.commands import compare, history, rubrics, rules
 
-    for module in (rules, rubrics, compare):
+    for module in (rules, rubrics, compare, history):
         module.register(app)
 
 

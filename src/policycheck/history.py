@@ -1,0 +1,239 @@
+"""A proposal's grade over its git history (``policycheck history FILE``).
+
+Every revision of the file that git records (renames followed, as ``git log --follow``
+does) is read from git as it was committed and assessed with today's rubric and
+reference data: one yardstick across time, so a change in grade is a change in the
+file. A revision that cannot be assessed is kept, as a ``Failure``; a commit that
+deleted the file has no content and is left out.
+
+Nothing here prints. Git is asked through one function, ``_git``, which goes through
+the project's git wrapper; every argument list is fixed, never a shell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from policycheck.assessment import Assessment, Failure, RubricInfo
+from policycheck.errors import InputError, Problem, UsageError
+
+if TYPE_CHECKING:
+    from policycheck.engine import Assessor
+
+#: Separators of the fields of ``git log --format``: record and unit separators.
+_RECORD = "\x1e"
+_UNIT = "\x1f"
+_FORMAT = f"{_RECORD}%H{_UNIT}%aI{_UNIT}%an{_UNIT}%s"
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One commit that changed the file: who, when, and the file's path then."""
+
+    commit: str
+    #: The author date, ISO 8601 with the author's offset (as ``git log`` shows it).
+    date: str
+    author: str
+    subject: str
+    #: The file's path at this commit, from the repository root (POSIX separators).
+    path: str
+
+    @property
+    def short(self) -> str:
+        return self.commit[:12]
+
+    @property
+    def day(self) -> str:
+        """The author date's calendar day (in the author's time zone)."""
+        return self.date[:10]
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A revision and what assessing it gave."""
+
+    revision: Revision
+    result: Assessment | Failure
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """A file's revisions, oldest first, each assessed with the same rubric."""
+
+    #: The file as given on the command line.
+    file: str
+    #: Its path from the repository root today.
+    path: str
+    #: The ``--since`` bound as given, or None.
+    since: str | None
+    tool_version: str
+    generated_at: str
+    rubric: RubricInfo
+    reference_digest: str
+    #: (grade, lowest score) from the best grade down, as the rubric sets them.
+    grade_bands: tuple[tuple[str, float], ...]
+    points: tuple[Point, ...]
+
+    @property
+    def assessed(self) -> tuple[tuple[Revision, Assessment], ...]:
+        """The revisions that could be assessed, with their assessment."""
+        return tuple(
+            (p.revision, p.result) for p in self.points if isinstance(p.result, Assessment)
+        )
+
+
+def parse_since(value: str) -> dt.datetime:
+    """``--since``: a date (YYYY-MM-DD, from midnight UTC) or an ISO 8601 time.
+
+    Parsed here rather than by git, which reads almost any text as some date.
+    """
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"--since {value!r}: not a date; give YYYY-MM-DD or an ISO 8601 time"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    """Every git call of this module: git's output, or ``UsageError`` with git's message."""
+    from policycheck.changes import _git as run_git
+
+    return run_git(args, cwd)
+
+
+def locate(file: Path) -> tuple[Path, str]:
+    """The repository root holding ``file`` and the file's path from it.
+
+    Raises ``UsageError`` (exit 2) when git is missing or ``file`` is not in a repository.
+    """
+    if shutil.which("git") is None:
+        raise UsageError("history needs git, which is not installed")
+    folder = file.absolute().parent
+    if not folder.is_dir():
+        raise UsageError(f"{file}: no such file or folder")
+    try:
+        top = Path(_git(["rev-parse", "--show-toplevel"], folder).strip()).resolve()
+    except UsageError:
+        raise UsageError(f"{file}: not in a git repository, so it has no history") from None
+    try:
+        rel = (folder.resolve() / file.name).relative_to(top).as_posix()
+    except ValueError:
+        raise UsageError(f"{file} is not inside the git repository at {top}") from None
+    return top, rel
+
+
+def revisions(top: Path, path: str) -> list[Revision]:
+    """Every commit that changed ``path``, renames followed, newest first (git's order)."""
+    out = _git(
+        ["log", "--follow", f"--format={_FORMAT}", "--name-only", "-z", "--", path],
+        top,
+    )
+    found: list[Revision] = []
+    for record in out.split(_RECORD)[1:]:
+        head, _, names = record.partition("\0")
+        commit, date, author, subject = [*head.split(_UNIT, 3), "", "", ""][:4]
+        # --name-only gives the file's name at that commit (after a rename, the new one).
+        name = next((n.strip("\n") for n in names.split("\0") if n.strip("\n")), path)
+        found.append(Revision(commit, date, _text(author), _text(subject), name))
+    return found
+
+
+def _text(value: str) -> str:
+    """Text git gave (decoded as the file system does) as UTF-8, bad bytes replaced."""
+    return os.fsencode(value).decode("utf-8", "replace")
+
+
+def since_filter(found: list[Revision], since: dt.datetime | None) -> list[Revision]:
+    """The revisions authored at or after ``since`` (all of them without a bound)."""
+    if since is None:
+        return found
+    return [r for r in found if dt.datetime.fromisoformat(r.date) >= since]
+
+
+def read_blob(top: Path, revision: Revision) -> bytes | None:
+    """The file's bytes at ``revision``; None when the commit deleted it.
+
+    A blob larger than a proposal may be is not read: its first ``MAX_BYTES + 1``
+    bytes stand for it, so the assessment reports it as too large.
+    """
+    from policycheck.loading import MAX_BYTES
+
+    listing = _git(["ls-tree", "-l", "-z", revision.commit, "--", revision.path], top)
+    entry = listing.split("\0")[0]
+    if not entry:
+        return None
+    info, _, _ = entry.partition("\t")
+    fields = info.split()
+    if len(fields) < 4 or fields[1] != "blob":
+        return None
+    if fields[3].isdigit() and int(fields[3]) > MAX_BYTES:
+        return b" " * (MAX_BYTES + 1)
+    return os.fsencode(_git(["cat-file", "blob", fields[2]], top))
+
+
+def assess_revision(assessor: Assessor, raw: bytes, revision: Revision) -> Assessment | Failure:
+    """The revision's content assessed; problems (located in ``COMMIT:PATH``) as a ``Failure``."""
+    from policycheck.loading import MAX_BYTES
+
+    origin = f"{revision.short}:{revision.path}"
+    sha = hashlib.sha256(raw).hexdigest()
+    if len(raw) > MAX_BYTES:
+        message = f"larger than {MAX_BYTES:,} bytes at this revision: not read"
+        return Failure(origin, (Problem(origin, 1, 1, message),), "")
+    try:
+        return assessor.assess_bytes(raw, origin)
+    except InputError as exc:
+        return Failure(origin, tuple(exc.problems), sha)
+
+
+def history(
+    assessor: Assessor,
+    file: Path,
+    *,
+    since: str | None = None,
+    generated_at: str | None = None,
+) -> History:
+    """The history of ``file``: each committed revision (oldest first), assessed.
+
+    Raises ``UsageError`` when ``file`` is not in a git repository or git has no
+    commit of it (untracked, or never committed).
+    """
+    from policycheck import __version__
+    from policycheck.engine import timestamp
+
+    bound = parse_since(since) if since is not None else None
+    top, rel = locate(file)
+    found = revisions(top, rel)
+    if not found:
+        raise UsageError(
+            f"{file}: git has no commit of {rel} (untracked, or never committed), "
+            "so it has no history"
+        )
+    points: list[Point] = []
+    for revision in reversed(since_filter(found, bound)):
+        raw = read_blob(top, revision)
+        if raw is None:
+            continue  # the commit deleted the file
+        points.append(Point(revision, assess_revision(assessor, raw, revision)))
+    return History(
+        file=str(file),
+        path=rel,
+        since=since,
+        tool_version=__version__,
+        generated_at=generated_at or timestamp(),
+        rubric=assessor.rubric_info,
+        reference_digest=assessor.reference.digest,
+        grade_bands=tuple((g, assessor.loaded.rubric.grades[g]) for g in ("A", "B", "C", "D", "F")),
+        points=tuple(points),
+    )
