@@ -182,7 +182,10 @@ def test_an_unparsable_revision_is_a_row_with_located_problems_not_a_crash(
     assert broken["problems"][0]["line"] >= 3
     code, out, _ = run(capsys, "proposals/adriatic.yaml", "--width", "100")
     assert code == 0
-    assert re.search(rf"4 +│ {commits[3][:7]} +│ 2024-04-20 +│ Carol Critic +│ invalid", out)
+    assert re.search(rf"^{commits[3][:7]} +│ 2024-04-20 +│ Carol Critic +│ invalid", out, re.M)
+    problem = broken["problems"][0]
+    assert f"{commits[3][:7]}  {len(broken['problems'])} problem" in out
+    assert problem["message"] in out
 
 
 def test_since_keeps_the_revisions_authored_on_or_after_the_date(
@@ -248,7 +251,7 @@ def test_terminal_and_markdown_tables(
     assert code == 0
     assert out.startswith("History of proposals/adriatic.yaml · 5 revision(s)")
     first = re.search(
-        rf"1 +│ {commits[0][:7]} +│ 2024-01-10 +│ Alice Analyst +│ (\S+) +│ +(\S+)", out
+        rf"^{commits[0][:7]} +│ 2024-01-10 +│ Alice Analyst +│ (\S+) +│ +(\S+)", out, re.M
     )
     assert first is not None
     assert first.groups() == (base.grade, f"{base.score:.1f}")
@@ -296,16 +299,31 @@ def test_workbook_has_a_row_per_revision_and_a_native_line_chart(
     wb = load_workbook(io.BytesIO(data))
     ws = wb["History"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:8] == ("#", "Commit", "Date", "Author", "Subject", "Path", "Grade", "Score")
-    assert [r[1] for r in rows[1:]] == [c[:12] for c in commits]
-    assert [r[6] for r in rows[1:]][3] == "invalid"
-    assert rows[1][7] == assessed(BASE).score
+    assert rows[0][:11] == (
+        "#",
+        "Revision",
+        "Commit",
+        "Date",
+        "Author",
+        "Subject",
+        "Path",
+        "Grade",
+        "Score",
+        "Score low",
+        "Score high",
+    )
+    assert [r[2] for r in rows[1:]] == [c[:12] for c in commits]
+    assert rows[1][1] == f"2024-01-10 {commits[0][:7]}"
+    assert [r[7] for r in rows[1:]][3] == "invalid"
+    base = assessed(BASE)
+    assert rows[1][8:11] == (base.score, base.score_low, base.score_high)
     charts = ws._charts
     assert len(charts) == 1
     chart = charts[0]
     assert chart.tagname == "lineChart"
     refs = [s.val.numRef.f for s in chart.series]
-    assert refs == ["'History'!$H$2:$H$6", "'History'!$I$2:$I$6", "'History'!$J$2:$J$6"]
+    assert refs == ["'History'!$I$2:$I$6", "'History'!$J$2:$J$6", "'History'!$K$2:$K$6"]
+    assert chart.series[0].cat.numRef.f == "'History'!$B$2:$B$6"  # (openpyxl's kind; text is read)
     # Same history, same bytes.
     again = tmp_path / "again.xlsx"
     assert run(capsys, "proposals/adriatic.yaml", "-f", "xlsx", "-o", str(again))[0] == 0

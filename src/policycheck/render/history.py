@@ -115,9 +115,14 @@ def _verdict(h: History) -> str:
             f"From grade {first.grade} ({first.score:.1f}) to grade {last.grade} "
             f"({last.score:.1f}) over {len(assessed)} assessed revisions."
         )
-    if any(a.provisional for _, a in assessed):
-        words += " Coverage marked * is below the rubric's minimum: that grade is provisional."
     return words
+
+
+def _provisional_note(h: History) -> str | None:
+    """What the star after a coverage means, when a revision has one."""
+    if not any(a.provisional for _, a in h.assessed):
+        return None
+    return "* coverage below the rubric's minimum: the grade is provisional."
 
 
 _HEADERS = (
@@ -157,7 +162,6 @@ def _cells(r: Row) -> list[str]:
 
 def render_terminal(h: History) -> list[RenderableType]:
     """The renderables of the terminal report: a heading, the table, what changed."""
-    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -170,10 +174,9 @@ def render_terminal(h: History) -> list[RenderableType]:
     )
     if not h.points:
         return [head, Text(_empty(h))]
-    table = Table(show_edge=False)
+    table = Table(show_edge=False, pad_edge=False)
     # The short columns are never wrapped; the details follow the table, a line each.
     for name, right in (
-        ("#", True),
         ("Commit", False),
         ("Date", False),
         ("Author", False),
@@ -192,22 +195,21 @@ def render_terminal(h: History) -> list[RenderableType]:
         )
     details: list[RenderableType] = []
     for r in rows(h):
-        cells: list[str | Text] = [*_cells(r)[:9]]
-        cells[1] = r.revision.short[:7]
+        cells: list[str | Text] = [*_cells(r)[1:9]]
+        cells[0] = r.revision.short[:7]
         style = "bold red" if r.grade == "invalid" else GRADE_STYLE.get(r.grade, "")
-        cells[4] = Text(r.grade, style=style)
+        cells[3] = Text(r.grade, style=style)
         table.add_row(*cells)
-        details.append(
-            Padding(Text(f"{r.number} {r.revision.short[:7]}: {_detail(r)}"), (0, 0, 0, 1))
-        )
-    return [head, table, *details, Text(_verdict(h))]
+        details.append(Text(f"{r.revision.short[:7]}  {_detail(r)}"))
+    note = _provisional_note(h)
+    return [head, table, *details, Text(_verdict(h)), *([Text(note)] if note else [])]
 
 
 def _detail(r: Row) -> str:
     """A revision's risks, counted by severity, then named; or why it is invalid."""
-    if r.grade == "invalid" or r.detail == "none":
-        return r.detail if r.detail != "none" else "no risks"
-    return f"risks {r.risks} (critical/high/medium/low): {r.detail}"
+    if r.grade == "invalid":
+        return r.detail
+    return "no risks" if r.detail == "none" else f"risks: {r.detail}"
 
 
 def render_text(h: History, *, width: int = 100) -> str:
@@ -333,7 +335,8 @@ def render_markdown(h: History) -> str:
         cells = [c if i == 1 else md_text(c, table=True) for i, c in enumerate(cells)]
         cells[4] = f"**{cells[4]}**"
         out.append("| " + " | ".join(c or "—" for c in cells) + " |")
-    out += ["", md_text(_verdict(h)), ""]
+    note = _provisional_note(h)
+    out += ["", md_text(_verdict(h) + (f" {note}" if note else "")), ""]
     return "\n".join(out)
 
 
@@ -342,7 +345,8 @@ def render_markdown(h: History) -> str:
 #: Geometry of the timeline chart (SVG user units).
 CHART_WIDTH = 760
 CHART_HEIGHT = 300
-_LEFT, _RIGHT, _TOP, _BOTTOM = 48.0, 92.0, 16.0, 58.0
+_LEFT, _RIGHT, _TOP, _BOTTOM = 48.0, 80.0, 16.0, 58.0
+_INSET = 36.0
 
 
 def _y(score: float) -> float:
@@ -351,8 +355,9 @@ def _y(score: float) -> float:
 
 
 def _x(index: int, count: int) -> float:
-    inner = CHART_WIDTH - _LEFT - _RIGHT
-    return _LEFT + (inner / 2 if count == 1 else inner * index / (count - 1))
+    """Revisions evenly spaced, clear of the axis on the left and of the band labels."""
+    inner = CHART_WIDTH - _LEFT - _RIGHT - 2 * _INSET
+    return _LEFT + _INSET + (inner / 2 if count == 1 else inner * index / (count - 1))
 
 
 def timeline(h: History, ident: str = "timeline") -> str:
@@ -432,9 +437,14 @@ def timeline(h: History, ident: str = "timeline") -> str:
                     f'y2="{_num(_y(res.score_high))}" stroke="{colour}" stroke-width="1.5"/>'
                 )
             y = _y(res.score)
-            parts.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="5" fill="{colour}"/>')
+            # A provisional grade is a hollow point: too little is known for a firm one.
+            fill = "#fff" if res.provisional else colour
             parts.append(
-                f'<text class="grade" x="{_num(x)}" y="{_num(y - 9)}" text-anchor="middle">'
+                f'<circle cx="{_num(x)}" cy="{_num(y)}" r="5" fill="{fill}" '
+                f'stroke="{colour}" stroke-width="2"/>'
+            )
+            parts.append(
+                f'<text class="grade" x="{_num(x + 8)}" y="{_num(y - 7)}" fill="{colour}">'
                 f"{esc(res.grade)}</text>"
             )
         else:
@@ -459,7 +469,8 @@ _HTML_CSS = """\
 svg.timeline { max-width: 100%; height: auto; overflow: visible; }
 svg.timeline text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
   fill: #1f2328; }
-svg.timeline text.grade { font-weight: 700; font-size: 12px; }
+svg.timeline text.grade { font-weight: 700; font-size: 12px; paint-order: stroke; stroke: #fff;
+  stroke-width: 3px; stroke-linejoin: round; }
 svg.timeline text.commit { fill: #59636e; font-family: ui-monospace, Menlo, Consolas, monospace; }
 svg.timeline text.band, svg.timeline text.tick { fill: #59636e; }
 """
@@ -500,6 +511,12 @@ def render_html(h: History) -> str:
         out.append(f"<p>{esc(_empty(h))}</p>")
     else:
         out.append(timeline(h))
+        out.append(
+            '<p class="meta">The line is the score; the shaded band is its range, with every '
+            "unknown at its lowest and at its highest level; dashed lines are the grade bands. "
+            "A hollow point is a provisional grade (coverage below the rubric's minimum): it is "
+            "taken at the middle of the range, so it can fall in another band than the score.</p>"
+        )
         table_rows = []
         for r in rows(h):
             cells = [esc(c) for c in _cells(r)]
@@ -515,7 +532,8 @@ def render_html(h: History) -> str:
         header[1] = (header[1][0], "nowrap")
         header[2] = (header[2][0], "nowrap")
         out += _table(header, table_rows, f"Revisions of {h.path}")
-        out.append(f"<p>{esc(_verdict(h))}</p>")
+        note = _provisional_note(h)
+        out.append(f"<p>{esc(_verdict(h))}" + (f" {esc(note)}" if note else "") + "</p>")
     out += [
         "</section>",
         "<footer>",
@@ -532,6 +550,7 @@ def render_html(h: History) -> str:
 
 _XLSX_HEADERS = (
     "#",
+    "Revision",
     "Commit",
     "Date",
     "Author",
@@ -539,8 +558,8 @@ _XLSX_HEADERS = (
     "Path",
     "Grade",
     "Score",
-    "Low",
-    "High",
+    "Score low",
+    "Score high",
     "Coverage",
     "Provisional",
     "Critical",
@@ -554,7 +573,8 @@ _XLSX_HEADERS = (
 def _xlsx_rows(h: History) -> Iterator[list[object]]:
     for r, point in zip(rows(h), h.points, strict=True):
         v, res = point.revision, point.result
-        head: list[object] = [r.number, v.short, v.date, v.author, v.subject, v.path]
+        label = f"{v.day} {v.short[:7]}"
+        head: list[object] = [r.number, label, v.short, v.date, v.author, v.subject, v.path]
         if isinstance(res, Failure):
             yield [*head, "invalid", None, None, None, None, None, None, None, None, None, r.detail]
             continue
@@ -580,6 +600,8 @@ def render_xlsx(h: History) -> bytes:
     from openpyxl import Workbook
     from openpyxl.chart import LineChart, Reference
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.worksheet.worksheet import Worksheet
     from openpyxl.xml.functions import tostring
 
@@ -595,33 +617,43 @@ def render_xlsx(h: History) -> bytes:
         cell.font = Font(bold=True)
     for values in _xlsx_rows(h):
         ws.append([text(v) if isinstance(v, str) else v for v in values])
-    for row in ws.iter_rows(min_row=2, min_col=11, max_col=11):
+    column = {name: n for n, name in enumerate(_XLSX_HEADERS, 1)}
+    last = get_column_letter(len(_XLSX_HEADERS))
+    for row in ws.iter_rows(min_row=2, min_col=column["Coverage"], max_col=column["Coverage"]):
         for cell in row:
             cell.number_format = "0%"
-    for column, width in zip(
-        "ABCDEFGHIJKLMNOPQ",
-        (4, 14, 26, 18, 30, 30, 8, 8, 8, 8, 10, 11, 8, 10, 8, 9, 60),
-        strict=True,
-    ):
-        ws.column_dimensions[column].width = width
-    ws.freeze_panes = "A2"
+    widths = (4, 19, 14, 26, 18, 30, 30, 7, 7, 10, 11, 10, 12, 9, 11, 9, 10, 60)
+    for n, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(n)].width = width
+    ws.freeze_panes = "C2"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     count = len(h.points)
     if count:
-        ws.auto_filter.ref = f"A1:Q{count + 1}"
+        ws.auto_filter.ref = f"A1:{last}{count + 1}"
         chart = LineChart()
         chart.title = text(f"Score of {h.path} by revision")
         chart.y_axis.title = "Score (0–100)"
-        chart.x_axis.title = "Revision (commit)"
+        chart.x_axis.title = "Revision (author date, commit)"
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
         chart.y_axis.majorUnit = 25
         chart.y_axis.delete = False
         chart.x_axis.delete = False
+        if chart.legend is not None:
+            chart.legend.position = "b"
         chart.height = 9
-        chart.width = 22
-        data = Reference(ws, min_col=8, max_col=10, min_row=1, max_row=count + 1)
+        chart.width = 24
+        data = Reference(
+            ws, min_col=column["Score"], max_col=column["Score high"], min_row=1, max_row=count + 1
+        )
         chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=count + 1))
+        chart.set_categories(
+            Reference(ws, min_col=column["Revision"], min_row=2, max_row=count + 1)
+        )
+        # The score a solid line with points; its range (low, high) dashed lines around it.
         for series, colour, dash in zip(
             chart.series, ("1F2328", "0969DA", "0969DA"), ("solid", "dash", "dash"), strict=True
         ):
@@ -630,7 +662,7 @@ def render_xlsx(h: History) -> bytes:
             series.graphicalProperties.line.width = 28575 if dash == "solid" else 15875
             series.marker.symbol = "circle" if dash == "solid" else "none"
             series.smooth = False
-        ws.add_chart(chart, f"A{count + 4}")
+        ws.add_chart(chart, f"B{count + 4}")
     about = wb.create_sheet("About")
     for key, value in (
         ("File", h.file),
