@@ -10,7 +10,9 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 from policycheck import Assessment, Assessor
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.test_compare import BASE, CLOSED, SAFE, needs_git
 
 pytestmark = needs_git
@@ -337,3 +339,35 @@ def test_the_workbook_needs_a_file(
     assert code == 2
     assert out == ""
     assert "--format xlsx writes a binary workbook: give a file with --output" in err
+
+
+def test_the_readme_history_example_is_what_the_tool_prints(
+    tmp_path: Path, plain_env: None
+) -> None:
+    """The README's console example, run as a reader would (from a copy of the repository
+    root, with the installed CLI), prints exactly what the README shows."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("### A proposal's history") :]
+    block = section[section.index("```console\n") + 11 : section.index("```\n", 11)]
+    lines = block.splitlines()
+    commands = [line[2:] for line in lines if line.startswith("$ ")]
+    shown = lines[max(n for n, line in enumerate(lines) if line.startswith("$ ")) + 1 :]
+    assert commands[-1].startswith("policycheck history")
+    shutil.copytree(ROOT / "proposals", tmp_path / "proposals")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key.startswith("GIT_CONFIG") or key in ("HOME", "NO_COLOR")
+    }
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}/usr/bin{os.pathsep}/bin"
+    done = subprocess.run(
+        ["bash", "-e", "-c", "\n".join(commands)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [line.rstrip() for line in done.stdout.splitlines()] == shown

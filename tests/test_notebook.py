@@ -253,3 +253,20 @@ def test_the_example_notebook_runs_headless_with_sensible_outputs(tmp_path: Path
     single = shown(4, "text/html")
     assert '<svg class="radar"' in single
     assert single.count("<tr>") == 2
+
+
+def test_the_readme_notebook_example_prints_what_it_shows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The README's ``pycon`` example, run as a doctest from the repository root."""
+    import doctest
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("### In a notebook") :]
+    block = section[section.index("```pycon\n") + 9 : section.index("```\n", 9)]
+    monkeypatch.chdir(ROOT)
+    test = doctest.DocTestParser().get_doctest(block, {}, "README: In a notebook", "README.md", 0)
+    assert len(test.examples) >= 6
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
