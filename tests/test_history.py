@@ -371,3 +371,61 @@ def test_the_readme_history_example_is_what_the_tool_prints(
     )
     assert done.returncode == 0, done.stderr
     assert [line.rstrip() for line in done.stdout.splitlines()] == shown
+
+
+def test_a_name_that_is_not_utf8_is_followed_and_shown_escaped(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    plain_env: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "--quiet")
+    name = os.fsdecode(b"caf\xe9.yaml")
+    (root / name).write_text(BASE)
+    git(root, "add", "-A")
+    first = commit(root, "base", *COMMITS[0])
+    (root / name).write_text(SAFE)
+    git(root, "add", "-A")
+    second = commit(root, "safe", *COMMITS[1])
+    monkeypatch.chdir(root)
+    doc = run_json(capsys, name)
+    assert [r["commit"] for r in doc["revisions"]] == [first, second]
+    assert doc["path"] == "caf\\xe9.yaml"
+    assert {r["path"] for r in doc["revisions"]} == {"caf\\xe9.yaml"}
+    assert [r["status"] for r in doc["revisions"]] == ["assessed", "assessed"]
+    code, out, _ = run(capsys, name, "-f", "markdown")
+    assert code == 0
+    assert "caf\\xe9.yaml" in out
+
+
+def test_a_revision_where_the_file_was_a_symbolic_link_or_deleted_is_left_out(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    plain_env: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "--quiet")
+    p = root / "p.yaml"
+    p.write_text(BASE)
+    git(root, "add", "-A")
+    first = commit(root, "base", *COMMITS[0])
+    p.unlink()
+    # The link's target unlike the proposal: git's --follow would take a look-alike for a rename.
+    (root / "other.txt").write_text("unrelated\n")
+    p.symlink_to("other.txt")
+    git(root, "add", "-A")
+    commit(root, "a link", *COMMITS[1])
+    p.unlink()
+    git(root, "add", "-A")
+    commit(root, "deleted", *COMMITS[2])
+    p.write_text(CLOSED)
+    git(root, "add", "-A")
+    last = commit(root, "back", *COMMITS[3])
+    monkeypatch.chdir(root)
+    doc = run_json(capsys, "p.yaml")
+    assert [r["commit"] for r in doc["revisions"]] == [first, last]
+    assert doc["revisions"][1]["grade"] == assessed(CLOSED).grade

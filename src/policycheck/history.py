@@ -12,6 +12,7 @@ the project's git wrapper; every argument list is fixed, never a shell.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from policycheck.assessment import Assessment, Failure, RubricInfo
 from policycheck.errors import InputError, Problem, UsageError
+from policycheck.text import display_path
 
 if TYPE_CHECKING:
     from policycheck.engine import Assessor
@@ -121,15 +123,19 @@ def locate(file: Path) -> tuple[Path, str]:
         raise UsageError("history needs git, which is not installed")
     folder = file.absolute().parent
     if not folder.is_dir():
-        raise UsageError(f"{file}: no such file or folder")
+        raise UsageError(f"{display_path(file)}: no such file or folder")
     try:
         top = Path(_git(["rev-parse", "--show-toplevel"], folder).strip()).resolve()
     except UsageError:
-        raise UsageError(f"{file}: not in a git repository, so it has no history") from None
+        raise UsageError(
+            f"{display_path(file)}: not in a git repository, so it has no history"
+        ) from None
     try:
         rel = (folder.resolve() / file.name).relative_to(top).as_posix()
     except ValueError:
-        raise UsageError(f"{file} is not inside the git repository at {top}") from None
+        raise UsageError(
+            f"{display_path(file)} is not inside the git repository at {display_path(top)}"
+        ) from None
     return top, rel
 
 
@@ -175,7 +181,8 @@ def read_blob(top: Path, revision: Revision) -> bytes | None:
         return None
     info, _, _ = entry.partition("\t")
     fields = info.split()
-    if len(fields) < 4 or fields[1] != "blob":
+    # A symbolic link (mode 120000) is a blob too, holding the link's target: not the file.
+    if len(fields) < 4 or fields[1] != "blob" or fields[0] == "120000":
         return None
     if fields[3].isdigit() and int(fields[3]) > MAX_BYTES:
         return b" " * (MAX_BYTES + 1)
@@ -217,18 +224,20 @@ def history(
     found = revisions(top, rel)
     if not found:
         raise UsageError(
-            f"{file}: git has no commit of {rel} (untracked, or never committed), "
-            "so it has no history"
+            f"{display_path(file)}: git has no commit of {display_path(rel)} (untracked, or "
+            "never committed), so it has no history"
         )
     points: list[Point] = []
     for revision in reversed(since_filter(found, bound)):
         raw = read_blob(top, revision)
         if raw is None:
-            continue  # the commit deleted the file
-        points.append(Point(revision, assess_revision(assessor, raw, revision)))
+            continue  # the commit deleted the file (or it was not a file then)
+        # Git is asked with the name as it is; reports show it printable (bytes escaped).
+        shown = dataclasses.replace(revision, path=display_path(revision.path))
+        points.append(Point(shown, assess_revision(assessor, raw, shown)))
     return History(
-        file=str(file),
-        path=rel,
+        file=display_path(file),
+        path=display_path(rel),
         since=since,
         tool_version=__version__,
         generated_at=generated_at or timestamp(),
