@@ -34,7 +34,10 @@ def history_command(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The proposal file (in a git repository).", show_default=False, dir_okay=False
+            help="The proposal file (in a git repository).",
+            metavar="FILE",
+            show_default=False,
+            dir_okay=False,
         ),
     ],
     since: Annotated[
