@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from policycheck.assessment import Assessment, Failure, Severity
 from policycheck.history import History, Point, Revision
+from policycheck.render.markdown import severity_counts
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -37,11 +38,6 @@ class Row:
     risks: str
     #: The risks by id and severity, or the first problem of an unusable revision.
     detail: str
-
-
-def _counts(a: Assessment) -> str:
-    """Risks by severity, critical first: "0/1/2/0"."""
-    return "/".join(str(sum(r.severity is s for r in a.risks)) for s in reversed(Severity))
 
 
 def _change(a: Assessment, previous: Assessment | None) -> str:
@@ -86,7 +82,7 @@ def rows(h: History) -> list[Row]:
                 if res.score_low == res.score_high
                 else f"{res.score_low:.1f}–{res.score_high:.1f}",
                 f"{res.coverage:.0%}" + ("*" if res.provisional else ""),
-                _counts(res),
+                severity_counts(res),
                 risks,
             )
         )
@@ -103,19 +99,17 @@ def _empty(h: History) -> str:
 
 
 def _verdict(h: History) -> str:
-    """The first and the last assessed grade in words, and what the marks mean."""
+    """The first and the last assessed grade, in words."""
     assessed = h.assessed
     if not assessed:
         return "No revision could be assessed."
     (_, first), (_, last) = assessed[0], assessed[-1]
     if len(assessed) == 1:
-        words = f"Grade {last.grade} ({last.score:.1f})."
-    else:
-        words = (
-            f"From grade {first.grade} ({first.score:.1f}) to grade {last.grade} "
-            f"({last.score:.1f}) over {len(assessed)} assessed revisions."
-        )
-    return words
+        return f"Grade {last.grade} ({last.score:.1f})."
+    return (
+        f"From grade {first.grade} ({first.score:.1f}) to grade {last.grade} "
+        f"({last.score:.1f}) over {len(assessed)} assessed revisions."
+    )
 
 
 def _provisional_note(h: History) -> str | None:
