@@ -429,3 +429,22 @@ def test_a_revision_where_the_file_was_a_symbolic_link_or_deleted_is_left_out(
     doc = run_json(capsys, "p.yaml")
     assert [r["commit"] for r in doc["revisions"]] == [first, last]
     assert doc["revisions"][1]["grade"] == assessed(CLOSED).grade
+
+
+def test_output_files_are_written_whole_and_never_over_the_proposal(
+    history_repo: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root, _ = history_repo
+    code, shown, _ = run(capsys, "proposals/adriatic.yaml", "--width", "100")
+    assert code == 0
+    text = tmp_path / "history.txt"
+    assert run(capsys, "proposals/adriatic.yaml", "-o", str(text), "--width", "100")[0] == 0
+    assert text.read_text("utf-8") == shown
+    before = (root / "proposals" / "adriatic.yaml").read_bytes()
+    code, out, err = run(
+        capsys, "proposals/adriatic.yaml", "-f", "json", "-o", "proposals/adriatic.yaml"
+    )
+    assert code == 2
+    assert out == ""
+    assert "refusing to overwrite an input file" in err
+    assert (root / "proposals" / "adriatic.yaml").read_bytes() == before

@@ -300,6 +300,15 @@ def history_dict(h: History) -> dict[str, Any]:
 
 
 def render_json(h: History) -> str:
+    """The JSON document: ``schema_version`` (1), ``tool``, ``generated_at``, ``rubric``,
+    ``reference_digest``, ``grade_bands``, ``file``, ``path``, ``since``, and ``revisions``,
+    oldest first. Each revision has ``commit``, ``date`` (author date, ISO 8601),
+    ``author``, ``subject``, ``path`` (at that commit) and ``status``: ``assessed`` with
+    ``proposal``, ``grade``, ``uncapped_grade``, ``cap``, ``score``, ``score_low``,
+    ``score_high``, ``grade_low``, ``grade_high``, ``coverage``, ``cited``,
+    ``provisional``, ``criteria`` (id → score) and ``risks`` (id, title, family,
+    severity, fingerprint); or ``invalid`` with ``problems`` (file, line, column,
+    message; the file is ``COMMIT:PATH``)."""
     return json.dumps(history_dict(h), indent=2, ensure_ascii=False) + "\n"
 
 
