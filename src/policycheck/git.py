@@ -1,5 +1,5 @@
 """Asking git: which files changed since a ref (``--changed-since``), a file as it was at a ref
-(``compare --against``).
+(``compare --against``), a file's revisions (``history``).
 
 git is run with a list of arguments, never a shell, with one timeout; names are decoded as
 the file system does. Whatever goes wrong (git missing, no repository, an unknown ref, no
@@ -71,7 +71,8 @@ def _commit(ref: str, top: Path, option: str) -> str:
     return commit.strip()
 
 
-def _names(args: list[str], top: Path, option: str) -> str:
+def output(args: list[str], top: Path, option: str) -> str:
+    """git's answer on stdout; a refusal is a ``UsageError`` with git's own message."""
     done = _run(args, top, option)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or "failed"
@@ -87,10 +88,10 @@ def changed_since(ref: str, cwd: Path) -> set[Path]:
     top = _top(cwd, option)
     _commit(ref, top, option)
     # -z: names NUL-separated and unquoted (non-ASCII and odd characters included)
-    names = _names(
+    names = output(
         ["diff", "-z", "--name-only", "--no-renames", "--diff-filter=ACMR", ref, "--"], top, option
     )
-    untracked = _names(["ls-files", "-z", "--others", "--exclude-standard"], top, option)
+    untracked = output(["ls-files", "-z", "--others", "--exclude-standard"], top, option)
     return {(top / name).resolve() for name in (names + untracked).split("\0") if name}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from policycheck.cli import assess, project
-from policycheck.commands import compare, rubric_test, rubrics, rules
+from policycheck.commands import compare, history, rubric_test, rubrics, rules
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ COMMANDS = (
     Command("rules", rules.rules),
     Command("explain", rules.explain),
     Command("compare", compare.compare_command),
+    Command("history", history.history_command),
 )
 
 GROUPS = (
