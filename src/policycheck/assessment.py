@@ -7,8 +7,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from policycheck.errors import Problem
+
+if TYPE_CHECKING:
+    from policycheck.analysis.result import Uncertainty
 
 
 class Severity(StrEnum):
@@ -363,6 +367,8 @@ class Report:
     gate: GateResult | None = None
     #: Every risk the rubric defines, by id, with its rubric severity (not a raised one).
     risk_rules: tuple[RiskRule, ...] = ()
+    #: How sure each grade is and what drives it, when ``--uncertainty`` asked for it.
+    uncertainty: Uncertainty | None = None
 
     @property
     def assessments(self) -> tuple[Assessment, ...]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from policycheck import __version__
+from policycheck.analysis import DEFAULT_DRAWS, DEFAULT_SEED
 from policycheck.assessment import Report, Severity
 from policycheck.errors import ExitCode, PolicycheckError, Problem, UsageError
 from policycheck.options import ConfigOpt, ReferenceOpt, RubricOpt
@@ -236,6 +237,22 @@ def assess(
             "out, since GitHub code scanning opens an alert for a suppressed result).",
         ),
     ] = False,
+    uncertainty: Annotated[
+        bool,
+        typer.Option(
+            "--uncertainty",
+            help="Re-compute every score many times under the rubric's declared uncertainty: "
+            "each grade's probability, the score's 5-95 %% interval, ranks and what drives them "
+            "(needs the analysis extra).",
+        ),
+    ] = False,
+    draws: Annotated[
+        int, typer.Option("--draws", help="Uncertainty: how many runs.", min=100, max=1_000_000)
+    ] = DEFAULT_DRAWS,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", help="Uncertainty: the random seed (fixed: reruns agree).", min=0),
+    ] = DEFAULT_SEED,
 ) -> None:
     """Assess proposals and print a graded, explained report for each; optionally gate on it."""
     from policycheck import config as configuration
@@ -295,6 +312,7 @@ def assess(
     _tune_gc()
     streamable = (
         fmt is Format.JSON
+        and not uncertainty
         and not quiet
         and not targets
         and not thresholds.active
@@ -306,6 +324,7 @@ def assess(
     # Only JSON and workbooks asked for: results are kept compact, not whole (see batch).
     compact = (
         not streamable
+        and not uncertainty
         and (quiet or fmt is Format.JSON)
         and all(f in (Format.JSON, Format.XLSX) for f, _ in targets)
         and not os.environ.get("GITHUB_STEP_SUMMARY")
@@ -334,6 +353,10 @@ def assess(
         )
         return
     report = _gate(report, assessor, loaded, thresholds, soft=soft, baseline=baseline)
+    if uncertainty:
+        from policycheck.analysis import attach
+
+        report = attach(report, assessor.loaded.rubric, draws=draws, seed=seed)
     for failure in report.failures:
         for problem in failure.problems:
             sys.stderr.write(f"{problem}\n")

@@ -517,5 +517,9 @@ def render(report: Report) -> str:
         lines += _failures(report.failures)
     if report.gate is not None:
         lines += _gate(report.gate)
+    if report.uncertainty is not None:
+        from policycheck.analysis.render import markdown_lines
+
+        lines += markdown_lines(report.uncertainty, md_text)
     lines += ["---", "", f"<sub>{md_text(bands_line(report))}</sub>"]
     return "\n".join(lines).rstrip("\n") + "\n"
