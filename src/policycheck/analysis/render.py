@@ -214,7 +214,7 @@ def driver_chart(p: ProposalUncertainty, esc: Any) -> str:
         f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg" {_FONT} font-size="12">',
         f"<title>{esc(p.proposal_id)}: what drives the score (Sobol indices)</title>",
-        f'<text x="{label_w}" y="14" fill="#59636e">share of the score\'s variance: '
+        '<text x="4" y="14" fill="#59636e">Share of the score\'s variance (Sobol indices): '
         "total (light), first-order (dark)</text>",
     ]
     for n, d in enumerate(drivers):

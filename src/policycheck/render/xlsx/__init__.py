@@ -680,6 +680,12 @@ def render_rows(
         else:
             width = _write_table(ws, tables[name], styles)
         _print_setup(ws, options, width)
+    if report.uncertainty is not None:
+        from policycheck.analysis.xlsx import SHEET, write_sheet
+
+        ws = wb.create_sheet(SHEET)
+        write_sheet(ws, report.uncertainty, styles.font(bold=True))
+        _print_setup(ws, options, CHART_WIDTH)
     _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
     wb.active = 0
     buffer = io.BytesIO()
