@@ -541,7 +541,10 @@ def _uncertainty(rubric: Rubric, locate: Locate) -> list[Problem]:
         )
         first = next(clashes, None)
         if first is not None:
-            cid, iid, ((low, low_pts), (high, high_pts), limit) = first
+            cid, iid, ((low, low_pts), (high, high_pts)) = first
+            limit = min(
+                _spread_limit(i) for c in rubric.criteria.values() for i in c.indicators.values()
+            )
             problems.append(
                 Problem(
                     *locate(("uncertainty", "points", "spread"), False),
@@ -553,30 +556,32 @@ def _uncertainty(rubric: Rubric, locate: Locate) -> list[Problem]:
     return problems
 
 
-def _crossing(
-    indicator: Indicator, spread: float
-) -> tuple[tuple[str, float], tuple[str, float], float] | None:
-    """Two adjacent levels whose ranges under ``spread`` overlap (the ends do not move), with
-    the largest spread that keeps every level's order; None when none do."""
+def _ranked(indicator: Indicator) -> list[tuple[str, float, float]]:
+    """The levels by points, each with 1 when a points spread moves it, 0 for the ends."""
     ranked = sorted(indicator.levels.items(), key=lambda kv: kv[1].points)
-    if len(ranked) < 3:
-        return None
-    lowest, highest = ranked[0][1].points, ranked[-1][1].points
+    ends = (ranked[0][1].points, ranked[-1][1].points)
+    return [(name, lv.points, 0.0 if lv.points in ends else 1.0) for name, lv in ranked]
 
-    def moves(points: float) -> float:
-        return 0.0 if points in (lowest, highest) else 1.0
 
-    limit = min(
+def _spread_limit(indicator: Indicator) -> float:
+    """The largest points spread that keeps the indicator's levels in order."""
+    return min(
         (
-            (b.points - a.points) / (moves(a.points) + moves(b.points))
-            for (_, a), (_, b) in itertools.pairwise(ranked)
-            if moves(a.points) + moves(b.points)
+            (b - a) / (moves_a + moves_b)
+            for (_, a, moves_a), (_, b, moves_b) in itertools.pairwise(_ranked(indicator))
+            if moves_a + moves_b
         ),
         default=math.inf,
     )
-    for (name_a, a), (name_b, b) in itertools.pairwise(ranked):
-        if a.points + moves(a.points) * spread > b.points - moves(b.points) * spread:
-            return (name_a, a.points), (name_b, b.points), limit
+
+
+def _crossing(
+    indicator: Indicator, spread: float
+) -> tuple[tuple[str, float], tuple[str, float]] | None:
+    """Two adjacent levels whose ranges under ``spread`` overlap (the ends do not move)."""
+    for (name_a, a, moves_a), (name_b, b, moves_b) in itertools.pairwise(_ranked(indicator)):
+        if a + moves_a * spread > b - moves_b * spread:
+            return (name_a, a), (name_b, b)
     return None
 
 
