@@ -299,10 +299,17 @@ def sensitivity(
             continue
         if ind.status is IndicatorStatus.SCORED:
             groups.append(
-                ("points", ind.check_id, f"the points {ind.check_id} earns as {ind.level}", i)
+                (
+                    "points",
+                    ind.check_id,
+                    f"the points {ind.check_id} ({_lower(ind.title)}) earns as {ind.level}",
+                    i,
+                )
             )
         else:
-            groups.append(("unknown", ind.check_id, f"whether {ind.check_id} is met", i))
+            groups.append(
+                ("unknown", ind.check_id, f"whether {ind.check_id} ({_lower(ind.title)}) is met", i)
+            )
     drivers: list[Driver] = []
     for kind, subject, words, col in groups:
         v, w = values[:half].copy(), weights[:half].copy()
@@ -324,6 +331,10 @@ def _unit(value: float) -> float:
 
 
 def _lower(title: str) -> str:
+    """A title inside a sentence: "Regional inclusiveness" → "regional inclusiveness" (an
+    acronym, "SRAC notification", stays as it is)."""
+    if title[1:2].isupper():
+        return title
     return title[:1].lower() + title[1:]
 
 

@@ -1,0 +1,125 @@
+"""The uncertainty analysis in every format (issue 14): snapshots of the new part of each
+report for the eight samples, the rest of each report left exactly as it was, and the
+workbook's sheet and native charts."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from policycheck import Assessor, Report
+from policycheck.analysis import DEFAULT_DRAWS, DEFAULT_SEED, attach
+from policycheck.render import Format, render
+from tests.conftest import PROPOSALS, ROOT
+from tests.snapshots import HtmlSnapshot, JsonSnapshot, MarkdownSnapshot, TextSnapshot
+
+FIXED_TIME = "2026-01-01T00:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def reports(assessor: Assessor) -> tuple[Report, Report]:
+    """The samples' report without and with the analysis (default draws and seed)."""
+    here = Path.cwd()
+    try:
+        import os
+
+        os.chdir(ROOT)
+        files = sorted(Path("proposals") / p.name for p in PROPOSALS.glob("*.yaml"))
+        plain = assessor.run(files, generated_at=FIXED_TIME, jobs=1)
+    finally:
+        os.chdir(here)
+    analysed = attach(plain, assessor.loaded.rubric, draws=DEFAULT_DRAWS, seed=DEFAULT_SEED)
+    return plain, analysed
+
+
+def _text(report: Report, fmt: Format) -> str:
+    out = render(report, fmt, width=100)
+    assert isinstance(out, str)
+    return out
+
+
+def test_terminal_snapshot(reports: tuple[Report, Report], snapshot) -> None:  # type: ignore[no-untyped-def]
+    plain, analysed = (_text(r, Format.TERMINAL) for r in reports)
+    start = analysed.index("How sure each grade is")
+    # The analysis comes after the summary, set off by a rule; the rest is as it was.
+    assert analysed[: analysed.rindex("\n", 0, analysed.rindex("─", 0, start))] == plain.rstrip(
+        "\n"
+    )
+    assert analysed[start:] == snapshot(extension_class=TextSnapshot)
+
+
+def test_markdown_snapshot(reports: tuple[Report, Report], snapshot) -> None:  # type: ignore[no-untyped-def]
+    plain, analysed = (_text(r, Format.MARKDOWN) for r in reports)
+    start, end = analysed.index("## How sure each grade is"), analysed.rindex("---\n")
+    assert analysed[:start] + analysed[end:] == plain
+    assert analysed[start:end] == snapshot(extension_class=MarkdownSnapshot)
+
+
+def test_html_snapshot(reports: tuple[Report, Report], snapshot) -> None:  # type: ignore[no-untyped-def]
+    plain, analysed = (_text(r, Format.HTML) for r in reports)
+    start = analysed.index('<section id="uncertainty">')
+    end = analysed.index("</section>", start) + len("</section>\n")
+    assert analysed[:start] + analysed[end:] == plain
+    section = analysed[start:end]
+    # Inline SVG only: nothing fetched, nothing run.
+    assert "<script" not in section
+    assert re.findall(r"https?://[^\"' ]+", section) == ["http://www.w3.org/2000/svg"] * (
+        section.count("<svg")
+    )
+    assert section.count("<svg") == 1 + 2 * 8 - 1  # ranks, grade bars ×8, drivers ×7
+    assert section == snapshot(extension_class=HtmlSnapshot)
+
+
+def test_json_snapshot(reports: tuple[Report, Report], snapshot) -> None:  # type: ignore[no-untyped-def]
+    plain, analysed = (json.loads(_text(r, Format.JSON)) for r in reports)
+    part = analysed.pop("uncertainty")
+    assert analysed == plain
+    assert [p["proposal_id"] for p in part["proposals"]] == [
+        r["proposal"]["id"] for r in plain["results"]
+    ]
+    pretty = json.dumps(part, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert pretty == snapshot(extension_class=JsonSnapshot)
+
+
+def test_the_workbook_has_the_numbers_and_native_charts(reports: tuple[Report, Report]) -> None:
+    plain, analysed = reports
+    data = render(analysed, Format.XLSX)
+    assert isinstance(data, bytes)
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames[-1] == "Uncertainty"
+    assert wb.sheetnames[:-1] == load_workbook(io.BytesIO(_bytes(plain))).sheetnames
+    ws = wb["Uncertainty"]
+    headers = [c.value for c in ws[1]]
+    u = analysed.uncertainty
+    assert u is not None
+    for row, p in enumerate(u.proposals, start=2):
+        values = dict(zip(headers, (c.value for c in ws[row]), strict=False))
+        assert values["Proposal ID"] == p.proposal_id
+        assert values["P(C)"] == p.share("C")
+        assert (values["Score p5"], values["Score p95"]) == (p.score_low, p.score_high)
+        assert (values["Rank p5"], values["Rank p95"]) == (p.rank_low, p.rank_high)
+        assert values["Verdict"] == p.words
+    charts = ws._charts
+    titles = [_title(c) for c in charts]
+    assert titles[:2] == ["Share of runs per grade", "Rank interval (5–95 %), 1 = highest score"]
+    assert len(charts) == 2 + sum(1 for p in u.proposals if p.drivers)
+    # The same report, the same bytes.
+    assert render(analysed, Format.XLSX) == data
+    assert render(dataclasses.replace(analysed, uncertainty=None), Format.XLSX) == _bytes(plain)
+
+
+def _bytes(report: Report) -> bytes:
+    data = render(report, Format.XLSX)
+    assert isinstance(data, bytes)
+    return data
+
+
+def _title(chart: object) -> str:
+    title = chart.title  # type: ignore[attr-defined]
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
