@@ -89,7 +89,10 @@ def test_varying_nothing_reproduces_every_report_grade(assessor: Assessor, tmp_p
     for a, p in zip(report.assessments, u.proposals, strict=True):
         assert p.share(a.grade) == 1.0, (a.file, a.grade, p.probabilities)
         graded = (round(a.score_low, 1) + round(a.score_high, 1)) / 2 if a.provisional else a.score
-        assert p.score_low == p.score_high == round(graded, 1), a.file
+        assert p.score_low == p.score_high, a.file
+        # Summed in another order, a range's end that sits on a half (9.95) can round the
+        # other way: the middle of the rounded range may differ by that half-step.
+        assert abs(p.score_low - graded) <= 0.05 + 1e-9, a.file
         assert p.drivers == ()
 
 

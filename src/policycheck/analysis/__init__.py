@@ -7,6 +7,7 @@ when ``--uncertainty`` asks for it; the results are plain values every renderer 
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from policycheck.errors import UsageError
@@ -23,7 +24,14 @@ INSTALL_HINT = "pip install 'policycheck[analysis]'"
 
 
 def attach(report: Report, rubric: Rubric, *, draws: int, seed: int) -> Report:
-    """``report`` with its uncertainty analysis; a usage error (exit 2) when numpy is missing."""
+    """``report`` with its uncertainty analysis; a usage error (exit 2) when numpy is missing.
+
+    Its matrices are skinny (runs by a few dozen indicators): BLAS threads only cost there,
+    many times over on a busy machine, so unless told otherwise numpy's BLAS runs on one
+    thread (this holds when numpy is first imported here, as from the command line).
+    """
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     try:
         from policycheck.analysis import uncertainty
     except ModuleNotFoundError as exc:

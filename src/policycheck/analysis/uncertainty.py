@@ -65,7 +65,7 @@ class Model:
     """One proposal's scoring as arrays: its applicable indicators and criteria.
 
     ``values`` (runs, indicators) holds each applicable indicator's points in each run
-    (NaN for an unknown left out); ``weights`` (runs, criteria) the weights of the
+    (0 for an unknown left out, which no criterion counts); ``weights`` (runs, criteria) the weights of the
     criteria that apply. The rest is fixed for the proposal.
     """
 
@@ -79,6 +79,8 @@ class Model:
     unknown_low: Floats
     unknown_high: Floats
     minimum_coverage: float
+    #: Whether every applicable indicator is known (or resolved) in every run.
+    complete: bool
     #: The grade bands A-D and the index (0 = A) of the most binding cap, -1 for none.
     bands: Floats
     cap: int
@@ -154,7 +156,8 @@ def draw_inputs(
                 low.append(level.points - s)
                 high.append(level.points + s)
     points = rng.uniform(np.array(low), np.array(high), size=(draws, len(low)))
-    return Inputs(weights, points, column)
+    # Column by column: each proposal takes the columns of its indicators' levels.
+    return Inputs(weights, np.asfortranarray(points), column)
 
 
 def proposal_arrays(
@@ -173,7 +176,7 @@ def proposal_arrays(
     resolve = spec.unknowns == "levels"
     # The proposal's own stream for its unknowns: the seed and the file's content.
     own = np.random.default_rng([seed, int(a.file_sha256[:15] or "0", 16)])
-    values = np.full((draws, len(applicable)), np.nan)
+    values = np.zeros((draws, len(applicable)), order="F")
     membership = np.zeros((len(applicable), len(criteria)))
     known = np.zeros(len(applicable), dtype=bool)
     known_weight = np.zeros(len(criteria))
@@ -188,7 +191,7 @@ def proposal_arrays(
             values[:, i] = inputs.points[:, inputs.column[(ind.check_id, ind.level)]]
         elif resolve:
             pick = own.integers(0, len(columns), size=draws)
-            values[:, i] = inputs.points[:, columns][np.arange(draws), pick]
+            values[:, i] = inputs.points[np.arange(draws), np.asarray(columns)[pick]]
         else:
             all_points = [level.points for level in levels.values()]
             unknown_low[n] += ind.weight * min(all_points)
@@ -212,6 +215,7 @@ def proposal_arrays(
         unknown_low=unknown_low,
         unknown_high=unknown_high,
         minimum_coverage=rubric.coverage.minimum,
+        complete=bool(known.all()),
         bands=np.array([rubric.grades[g] for g in GRADES[:-1]], dtype=np.float64),
         cap=max(limits, default=-1),
     )
@@ -224,36 +228,56 @@ def graded_score(model: Model, values: Floats, weights: Floats) -> Floats:
     The score over what is known (kept within the range), or the middle of the rounded
     range when coverage is below the rubric's minimum.
     """
-    runs = values.shape[0]
     if model.membership.shape[1] == 0:
-        return np.zeros(runs)
-    sums = np.nan_to_num(values[:, model.known]) @ model.membership[model.known]
+        return np.zeros(values.shape[0])
+    return graded_from_sums(model, values @ model.membership, weights)
+
+
+def graded_from_sums(model: Model, sums: Floats, weights: Floats) -> Floats:
+    """``graded_score`` from each criterion's weighted sum of known points (runs, criteria)."""
+    weight = weights @ np.ones(weights.shape[1])
+    inverse_total = 1.0 / model.total_weight
+    if model.complete:
+        # Everything applicable is known: no range to keep within, no provisional grade.
+        return _rowdot(weights, sums * inverse_total) / weight
     scored = model.known_weight > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        criterion = np.where(scored, sums / np.where(scored, model.known_weight, 1.0), 0.0)
-    low_c = (sums + model.unknown_low) / model.total_weight
-    high_c = (sums + model.unknown_high) / model.total_weight
-    weight = weights.sum(axis=1)
-    scored_weight = (weights * scored).sum(axis=1)
-    score = np.where(
-        scored_weight > 0,
-        (weights * criterion * scored).sum(axis=1)
-        / np.where(scored_weight > 0, scored_weight, 1.0),
-        0.0,
+    per_known = np.divide(
+        1.0, model.known_weight, out=np.zeros_like(model.known_weight), where=scored
     )
-    low = (weights * low_c).sum(axis=1) / weight
-    high = (weights * high_c).sum(axis=1) / weight
+    scored_weight = weights @ scored.astype(np.float64)
+    score = _rowdot(weights, sums * per_known) / np.where(scored_weight > 0, scored_weight, 1.0)
+    known_part = _rowdot(weights, sums * inverse_total)
+    low = (known_part + weights @ (model.unknown_low * inverse_total)) / weight
+    high = (known_part + weights @ (model.unknown_high * inverse_total)) / weight
     score = np.minimum(np.maximum(score, low), high)
-    coverage = (weights * (model.known_weight / model.total_weight)).sum(axis=1) / weight
-    middle = (np.round(low, 1) + np.round(high, 1)) / 2
+    coverage = (weights @ (model.known_weight * inverse_total)) / weight
+    middle = (round_tenths(low) + round_tenths(high)) / 2
     graded: Floats = np.where(coverage < model.minimum_coverage, middle, score)
     return graded
+
+
+def round_tenths(x: Floats) -> Floats:
+    """``x`` rounded to one decimal exactly as Python's ``round(x, 1)`` rounds each: numpy's
+    rounding scales by ten first, which moves a value within a hair of a half (41.85 is
+    41.850000000000001...) onto the half; those few are rounded by Python."""
+    tenfold = x * 10
+    out: Floats = np.round(tenfold) / 10
+    near = np.abs(tenfold - np.floor(tenfold) - 0.5) < 1e-6
+    if near.any():
+        out[near] = [round(float(v), 1) for v in x[near]]
+    return out
+
+
+def _rowdot(a: Floats, b: Floats) -> Floats:
+    """Each row's dot product."""
+    out: Floats = np.einsum("ij,ij->i", a, b)
+    return out
 
 
 def grade_index(model: Model, graded: Floats) -> npt.NDArray[np.int64]:
     """Each run's grade as an index into A-F: the band of the score rounded to one decimal,
     lowered to the most binding cap."""
-    rounded = np.round(graded, 1)
+    rounded = round_tenths(graded)
     band = (rounded[:, None] < model.bands[None, :]).sum(axis=1)
     capped: npt.NDArray[np.int64] = np.maximum(band, model.cap).astype(np.int64)
     return capped
@@ -310,14 +334,20 @@ def sensitivity(
             groups.append(
                 ("unknown", ind.check_id, f"whether {ind.check_id} ({_lower(ind.title)}) is met", i)
             )
+    # Swapping one input changes one column of the weights, or one indicator's points in
+    # its criterion's sum: each AB_g is A's sums or weights with that change.
+    sums = values[: 2 * half] @ model.membership
+    sums_a, weights_a = sums[:half], weights[:half]
     drivers: list[Driver] = []
     for kind, subject, words, col in groups:
-        v, w = values[:half].copy(), weights[:half].copy()
         if kind == "weight":
+            w = weights_a.copy()
             w[:, col] = weights[half : 2 * half, col]
+            f_ab = graded_from_sums(model, sums_a, w) - centre
         else:
-            v[:, col] = values[half : 2 * half, col]
-        f_ab = graded_score(model, v, w) - centre
+            delta = values[half : 2 * half, col] - values[:half, col]
+            swapped = sums_a + delta[:, None] * model.membership[col]
+            f_ab = graded_from_sums(model, swapped, weights_a) - centre
         first = float(np.mean(f_b * (f_ab - f_a)) / variance)
         total = float(0.5 * np.mean((f_a - f_ab) ** 2) / variance)
         drivers.append(Driver(kind, subject, words, _unit(first), _unit(total)))
