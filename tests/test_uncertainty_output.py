@@ -8,6 +8,8 @@ import dataclasses
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,28 @@ def _bytes(report: Report) -> bytes:
 def _title(chart: object) -> str:
     title = chart.title  # type: ignore[attr-defined]
     return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
+
+
+def test_the_readme_example_is_what_the_tool_prints() -> None:
+    """The README's worked example: its command, run from the root, prints each line shown."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## How sure is a grade") :]
+    section = section[section.index("**A worked example.**") :]
+    command = re.search(r"```sh\n(policycheck [^\n]*)\n```", section)
+    shown = re.search(r"```text\n(.*?)```", section, re.S)
+    assert command is not None
+    assert shown is not None
+    done = subprocess.run(
+        [sys.executable, "-m", "policycheck", *command.group(1).split()[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    printed = [line.rstrip() for line in done.stdout.splitlines()]
+    lines = [line for line in shown.group(1).splitlines() if line.strip()]
+    start = printed.index(lines[0])
+    rest = [line for line in printed[start:] if line]
+    assert rest[: len(lines)] == lines

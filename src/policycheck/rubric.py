@@ -8,7 +8,7 @@ bundled one, or a path relative to it). Extending merges by id: a criterion,
 indicator or risk named again has the fields given replaced (so
 ``indicators: {NS01: {weight: 5}}`` re-weights one indicator), new ones are
 added, ``disable`` removes indicators, and top-level settings (grade bands,
-caps, the coverage rule) are replaced when given. A rubric can
+caps, the coverage rule, the uncertainty section) are replaced when given. A rubric can
 replace the reference data (``reference: FOLDER``, relative to the file) and
 declare its own checks as safe JMESPath expressions (``checks:``; see
 ``policycheck.declarative``).

@@ -106,14 +106,16 @@ def analyse(report: Report, rubric: Rubric, *, draws: int, seed: int) -> Uncerta
     inputs = draw_inputs(rubric, spec, draws, rng)
     assessed = report.assessments
     results: list[ProposalUncertainty] = []
-    graded_all: list[Floats] = []
+    graded_all: list[npt.NDArray[np.float32]] = []
     for a in assessed:
         model, values, weights = proposal_arrays(a, rubric, spec, inputs, seed)
         graded = graded_score(model, values, weights)
         grades = grade_index(model, graded)
         drivers = sensitivity(a, rubric, model, values, weights, graded)
         results.append(_summary(a, graded, grades, drivers))
-        graded_all.append(graded)
+        # Kept for the ranks only: single precision halves a large batch's memory, and
+        # scores a hundred-thousandth apart are told apart as before.
+        graded_all.append(graded.astype(np.float32))
     if len(assessed) > 1:
         results = _with_ranks(results, np.stack(graded_all, axis=1))
     return Uncertainty(
@@ -446,11 +448,15 @@ def _pct(share: float) -> str:
 def _with_ranks(results: list[ProposalUncertainty], graded: Floats) -> list[ProposalUncertainty]:
     """Each proposal's median rank and 5-95 % rank interval over the runs (1 = the highest
     score; proposals with the same score share the better rank)."""
-    ranks = (
-        1 + (graded[:, None, :] > graded[:, :, None]).sum(axis=2)
-        if graded.shape[1] <= 64
-        else _ranks(graded)
-    )
+    runs, count = graded.shape
+    # A few thousand runs at a time: a large batch's rank matrices never all exist at once.
+    step = max(1, 4_000_000 // (count * count)) if count <= 64 else max(1, 2_000_000 // count)
+    ranks = np.empty((runs, count), dtype=np.int32)
+    for start in range(0, runs, step):
+        part = graded[start : start + step]
+        ranks[start : start + step] = (
+            1 + (part[:, None, :] > part[:, :, None]).sum(axis=2) if count <= 64 else _ranks(part)
+        )
     out = []
     for n, r in enumerate(results):
         low, median, high = (
