@@ -150,3 +150,33 @@ def test_the_readme_example_is_what_the_tool_prints() -> None:
     start = printed.index(lines[0])
     rest = [line for line in printed[start:] if line]
     assert rest[: len(lines)] == lines
+
+
+def test_a_run_with_nothing_assessed_still_writes_every_report(tmp_path: Path) -> None:
+    """Only an unusable file: exit 2 for it, and each report says that nothing was analysed."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nid: x\n", "utf-8")
+    outputs = [tmp_path / f"r.{suffix}" for suffix in ("md", "html", "json", "xlsx", "txt")]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policycheck",
+            "assess",
+            str(bad),
+            "--uncertainty",
+            "-q",
+            *(f"-o{path}" for path in outputs),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "No proposal was assessed." in outputs[0].read_text("utf-8")
+    assert "No proposal was assessed." in outputs[1].read_text("utf-8")
+    assert json.loads(outputs[2].read_text("utf-8"))["uncertainty"]["proposals"] == []
+    assert load_workbook(outputs[3]).sheetnames[-1] == "Uncertainty"
+    assert "How sure each grade is" in outputs[4].read_text("utf-8")

@@ -116,9 +116,13 @@ def text_lines(u: Uncertainty) -> list[tuple[int, str]]:
     return lines
 
 
-def markdown_lines(u: Uncertainty, text: Any) -> list[str]:
-    """The analysis as Markdown; ``text`` escapes what comes from a proposal file."""
-    lines = ["## How sure each grade is", "", text(headline(u)), ""]
+def markdown_lines(u: Uncertainty) -> list[str]:
+    """The analysis as Markdown, what comes from a proposal file escaped as the report does."""
+    from policycheck.render.markdown import md_code, md_text
+
+    lines = ["## How sure each grade is", "", md_text(headline(u)), ""]
+    if not u.proposals:
+        return [*lines, "No proposal was assessed.", ""]
     ranked = u.ranked
     head = "| proposal | grade | " + " | ".join(GRADES) + " | score 5–95 % | robust |"
     rule = "|---|---|" + "---:|" * len(GRADES) + "---|---|"
@@ -128,7 +132,7 @@ def markdown_lines(u: Uncertainty, text: Any) -> list[str]:
     lines += [head, rule]
     for p in u.proposals:
         row = (
-            f"| `{text(p.proposal_id)}` | {p.grade} | "
+            f"| {md_code(p.proposal_id, table=True)} | {p.grade} | "
             + " | ".join(_pct(s) for _, s in p.probabilities)
             + f" | {interval(p)} | {'yes' if p.robust else 'no'} |"
         )
@@ -137,11 +141,11 @@ def markdown_lines(u: Uncertainty, text: Any) -> list[str]:
         lines.append(row)
     lines.append("")
     for p in u.proposals:
-        lines += [f"**{text(p.proposal_id)}**: {text(p.words)}", ""]
+        lines += [f"**{md_text(p.proposal_id)}**: {md_text(p.words)}", ""]
         if p.drivers:
             lines += ["| input | first-order | total |", "|---|---:|---:|"]
             lines += [
-                f"| {text(d.words)} | {d.first_order:.2f} | {d.total:.2f} |"
+                f"| {md_text(d.words, table=True)} | {d.first_order:.2f} | {d.total:.2f} |"
                 for d in p.drivers[:SHOWN]
             ]
             lines.append("")
@@ -161,6 +165,8 @@ def html_section(u: Uncertainty, esc: Any) -> list[str]:
         f'<p class="meta">{esc(headline(u))}</p>',
         f"<p>{esc(u.rationale)}</p>",
     ]
+    if not u.proposals:
+        out.append("<p>No proposal was assessed.</p>")
     if u.ranked:
         out += ["<h3>Rank in the batch (median and 5–95 % interval)</h3>", rank_chart(u, esc)]
     for p in u.proposals:

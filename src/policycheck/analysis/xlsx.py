@@ -133,6 +133,8 @@ def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], to
     from openpyxl.chart.series import SeriesLabel
 
     count = len(u.proposals)
+    if not count:
+        return
     first_p, last_p = 2, count + 1
     cats = Reference(ws, min_col=1, min_row=first_p, max_row=last_p)
 

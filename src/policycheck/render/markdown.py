@@ -520,6 +520,6 @@ def render(report: Report) -> str:
     if report.uncertainty is not None:
         from policycheck.analysis.render import markdown_lines
 
-        lines += markdown_lines(report.uncertainty, md_text)
+        lines += markdown_lines(report.uncertainty)
     lines += ["---", "", f"<sub>{md_text(bands_line(report))}</sub>"]
     return "\n".join(lines).rstrip("\n") + "\n"
