@@ -20,6 +20,7 @@ from policycheck.analysis import DEFAULT_DRAWS, DEFAULT_SEED, attach
 from policycheck.render import Format, render
 from tests.conftest import PROPOSALS, ROOT
 from tests.snapshots import HtmlSnapshot, JsonSnapshot, MarkdownSnapshot, TextSnapshot
+from tests.test_html_layout import CHROMIUM, _laid_out
 
 FIXED_TIME = "2026-01-01T00:00:00Z"
 
@@ -180,3 +181,18 @@ def test_a_run_with_nothing_assessed_still_writes_every_report(tmp_path: Path) -
     assert json.loads(outputs[2].read_text("utf-8"))["uncertainty"]["proposals"] == []
     assert load_workbook(outputs[3]).sheetnames[-1] == "Uncertainty"
     assert "How sure each grade is" in outputs[4].read_text("utf-8")
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (apt-get install chromium): the layout at 400 px is "
+    "not checked in a browser",
+)
+def test_at_400px_the_charts_shrink_and_the_page_does_not_scroll(
+    reports: tuple[Report, Report], tmp_path: Path
+) -> None:
+    laid = _laid_out(_text(reports[1], Format.HTML), tmp_path)
+    assert laid["width"] == 400
+    page = laid["page"]
+    assert isinstance(page, int)
+    assert page <= 400

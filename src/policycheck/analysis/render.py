@@ -154,6 +154,8 @@ def markdown_lines(u: Uncertainty) -> list[str]:
 
 # HTML ---------------------------------------------------------------------------------------
 
+#: Each chart shrinks to a narrow screen rather than make the page scroll sideways.
+_FIT = "max-width:100%;height:auto"
 _FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
 
 
@@ -190,7 +192,7 @@ def grade_bars(p: ProposalUncertainty, esc: Any) -> str:
     gap = (width - 20 - bar * len(GRADES)) / (len(GRADES) - 1)
     parts = [
         f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" {_FONT} font-size="12">',
+        f'xmlns="http://www.w3.org/2000/svg" {_FONT} font-size="12" style="{_FIT}">',
         f"<title>{esc(p.proposal_id)}: share of runs per grade</title>",
         f'<line x1="10" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#d1d9e0"/>',
     ]
@@ -218,7 +220,7 @@ def driver_chart(p: ProposalUncertainty, esc: Any) -> str:
     height = 30 + row * len(drivers)
     parts = [
         f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" {_FONT} font-size="12">',
+        f'xmlns="http://www.w3.org/2000/svg" {_FONT} font-size="12" style="{_FIT}">',
         f"<title>{esc(p.proposal_id)}: what drives the score (Sobol indices)</title>",
         '<text x="4" y="14" fill="#59636e">Share of the score\'s variance (Sobol indices): '
         "total (light), first-order (dark)</text>",
@@ -257,7 +259,7 @@ def rank_chart(u: Uncertainty, esc: Any) -> str:
 
     parts = [
         f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" {_FONT} font-size="12">',
+        f'xmlns="http://www.w3.org/2000/svg" {_FONT} font-size="12" style="{_FIT}">',
         "<title>Rank in the batch: median (dot) and 5–95 % interval (line); 1 is the "
         "highest score</title>",
     ]
