@@ -242,7 +242,7 @@ def assess(
         typer.Option(
             "--uncertainty",
             help="Re-compute every score many times under the rubric's declared uncertainty: "
-            "each grade's probability, the score's 5-95 %% interval, ranks and what drives them "
+            "each grade's probability, the score's 5-95 % interval, ranks and what drives them "
             "(needs the analysis extra).",
         ),
     ] = False,

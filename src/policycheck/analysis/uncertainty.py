@@ -29,6 +29,7 @@ that SALib's own estimate orders the inputs the same way on a test case.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -176,8 +177,10 @@ def proposal_arrays(
         if ind.status is not IndicatorStatus.NOT_APPLICABLE
     ]
     resolve = spec.unknowns == "levels"
-    # The proposal's own stream for its unknowns: the seed and the file's content.
-    own = np.random.default_rng([seed, int(a.file_sha256[:15] or "0", 16)])
+    # The proposal's own stream for its unknowns: the seed and the file's content (its id
+    # when assessed from memory, without a file's hash).
+    content = a.file_sha256 or hashlib.sha256(a.proposal_id.encode()).hexdigest()
+    own = np.random.default_rng([seed, int(content[:15], 16)])
     values = np.zeros((draws, len(applicable)), order="F")
     membership = np.zeros((len(applicable), len(criteria)))
     known = np.zeros(len(applicable), dtype=bool)

@@ -21,6 +21,8 @@ Sheets, in order:
 7. **Gate** — the verdict, thresholds, breaches and waivers (or that no gate was asked).
 8. **About** — tool, rubric and reference versions, inputs and their SHA-256,
    grade bands, caps and how scores are made.
+9. **Uncertainty** — only with ``--uncertainty``: each grade's share, the score's and the
+   rank's intervals, the drivers, and native charts of them (``policycheck.analysis.xlsx``).
 
 Printing: text is never printed below 8 points. Each table sheet prints landscape at
 the scale that fits its *printed* columns (the first ones; the rest are for the screen
