@@ -43,7 +43,7 @@ def write_sheet(ws: Worksheet, u: Uncertainty, bold: Any) -> None:
     from openpyxl.utils import get_column_letter
 
     proposals = u.proposals
-    widths = {"A": 30, "B": 34, "Q": 14, "R": 110}
+    widths = {"A": 30, "B": 50, "Q": 14, "R": 110}
     for letter in (get_column_letter(n) for n in range(2, 18)):
         ws.column_dimensions[letter].width = widths.get(letter, 11)
     for letter, width in widths.items():
@@ -131,6 +131,7 @@ def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], to
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.label import DataLabelList
     from openpyxl.chart.series import SeriesLabel
+    from openpyxl.worksheet.pagebreak import Break
 
     count = len(u.proposals)
     if not count:
@@ -157,6 +158,8 @@ def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], to
     shares.y_axis.number_format = "0%"
     shares.width, shares.height = 24, max(7.0, 2.5 + 0.6 * count)
     anchor = top
+    # Each chart starts a printed page, as on the Charts sheet: none is cut in two.
+    ws.row_breaks.append(Break(id=anchor - 1))
     ws.add_chart(shares, f"A{anchor}")
     anchor += int(shares.height / 0.5) + 2
 
@@ -188,6 +191,7 @@ def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], to
         ranks.y_axis.number_format = "0"
         ranks.legend = None
         ranks.width, ranks.height = 24, max(7.0, 2.5 + 0.6 * count)
+        ws.row_breaks.append(Break(id=anchor - 1))
         ws.add_chart(ranks, f"A{anchor}")
         anchor += int(ranks.height / 0.5) + 2
 
@@ -211,5 +215,6 @@ def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], to
         )
         chart.dataLabels.numFmt = "0.00"
         chart.width, chart.height = 24, 4.0 + 1.4 * (last - first + 1)
+        ws.row_breaks.append(Break(id=anchor - 1))
         ws.add_chart(chart, f"A{anchor}")
         anchor += int(chart.height / 0.5) + 2
