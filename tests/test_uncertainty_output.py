@@ -21,6 +21,7 @@ from policycheck.render import Format, render
 from tests.conftest import PROPOSALS, ROOT
 from tests.snapshots import HtmlSnapshot, JsonSnapshot, MarkdownSnapshot, TextSnapshot
 from tests.test_html_layout import CHROMIUM, _laid_out
+from tests.test_xlsx import OFFICE, PDFTOTEXT, _to_pdf
 
 FIXED_TIME = "2026-01-01T00:00:00Z"
 
@@ -196,3 +197,31 @@ def test_at_400px_the_charts_shrink_and_the_page_does_not_scroll(
     page = laid["page"]
     assert isinstance(page, int)
     assert page <= 400
+
+
+@pytest.mark.skipif(
+    OFFICE is None or PDFTOTEXT is None,
+    reason="LibreOffice (soffice) or pdftotext (poppler-utils) is not on PATH: the "
+    "Uncertainty sheet is not printed by a real spreadsheet",
+)
+def test_libreoffice_prints_every_chart_each_from_a_new_page(
+    reports: tuple[Report, Report], tmp_path: Path
+) -> None:
+    workbook = tmp_path / "analysis.xlsx"
+    workbook.write_bytes(_bytes(reports[1]))
+    pdf = _to_pdf(workbook, tmp_path)
+    assert PDFTOTEXT is not None
+    printed = subprocess.run(
+        [PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    u = reports[1].uncertainty
+    assert u is not None
+    titles = ["Share of runs per grade", "Rank interval (5–95 %), 1 = highest score"]
+    titles += [f"{p.proposal_id}: Sobol indices of the score" for p in u.proposals if p.drivers]
+    assert [t for t in titles if t not in printed] == []
+    # Each chart is anchored on the row after a page break, so none is cut in two.
+    ws = load_workbook(workbook)["Uncertainty"]
+    breaks = {b.id for b in ws.row_breaks.brk}
+    anchors = [chart.anchor._from.row for chart in ws._charts]
+    assert len(anchors) == len(titles)
+    assert all(row in breaks for row in anchors), (anchors, sorted(breaks))
