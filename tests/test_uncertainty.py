@@ -376,3 +376,60 @@ def test_the_default_assess_path_imports_no_numpy(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == "[]"
+
+
+# --- the verdict in words --------------------------------------------------------------------
+
+_WEIGHT = uncertainty.Driver(
+    "weight", "regional-inclusiveness", "the weight of regional inclusiveness", 0.4, 0.45
+)
+_AC03 = uncertainty.Driver("unknown", "AC03", "whether AC03 is met", 0.3, 0.35)
+_SMALL = uncertainty.Driver("points", "NS01", "the points NS01 earns as asserted", 0.02, 0.05)
+
+
+@pytest.mark.parametrize(
+    ("grade", "shares", "drivers", "words"),
+    [
+        (
+            "C",
+            {"B": 0.45, "C": 0.55},
+            (_WEIGHT, _AC03, _SMALL),
+            "Grade C holds in 55 % of runs (B 45 %): not robust. The grade turns on the weight"
+            " of regional inclusiveness and on whether AC03 is met.",
+        ),
+        (
+            "B",
+            {"A": 0.04, "B": 0.96},
+            (_WEIGHT, _SMALL),
+            "Grade B holds in 96 % of runs (A 4 %): robust. The score moves most with the"
+            " weight of regional inclusiveness.",
+        ),
+        (
+            "F",
+            {"D": 0.93, "F": 0.07},
+            (_AC03,),
+            "Grade F holds in 7 % of runs; grade D holds in 93 %: robust at D, not F. The score"
+            " moves most with whether AC03 is met.",
+        ),
+        (
+            "D",
+            {"C": 0.3, "D": 0.7},
+            (_SMALL,),
+            "Grade D holds in 70 % of runs (C 30 %): not robust. No single input explains a"
+            " tenth of the score's variance; the largest: the points NS01 earns as asserted.",
+        ),
+        (
+            "A",
+            {"A": 1.0},
+            (),
+            "Grade A holds in every run: nothing the rubric lets vary moves the score.",
+        ),
+    ],
+)
+def test_the_verdict_in_words(
+    grade: str, shares: dict[str, float], drivers: tuple[uncertainty.Driver, ...], words: str
+) -> None:
+    probabilities = [(g, shares.get(g, 0.0)) for g in "ABCDF"]
+    modal = max(shares, key=lambda g: shares[g])
+    robust = shares[modal] >= 0.9
+    assert uncertainty.verdict_words(grade, probabilities, modal, robust, drivers) == words
