@@ -7,9 +7,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from policycheck.errors import Problem
 from policycheck.scale import Severity as Severity
+
+if TYPE_CHECKING:
+    from policycheck.robustness import Uncertainty
 
 
 def fingerprint(risk_id: str, proposal_id: str, path: str) -> str:
@@ -352,6 +356,8 @@ class Report:
     gate: GateResult | None = None
     #: Every risk the rubric defines, by id, with its rubric severity (not a raised one).
     risk_rules: tuple[RiskRule, ...] = ()
+    #: How sure each grade is and what drives it, when ``--uncertainty`` asked for it.
+    uncertainty: Uncertainty | None = None
 
     @property
     def assessments(self) -> tuple[Assessment, ...]:

@@ -106,6 +106,17 @@ class Request:
     channel: Channel = field(default_factory=lambda: Channel())
     #: The process is the command line's own: the garbage collector is tuned for a batch.
     tune_gc: bool = False
+    #: ``--uncertainty``: the analysis's runs and seed, or None for no analysis (it needs
+    #: every result, so the report is kept whole).
+    uncertainty: Analysis | None = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """How many times the scores are re-computed, and from which seed."""
+
+    draws: int
+    seed: int
 
 
 @dataclass
@@ -248,6 +259,11 @@ def run(request: Request) -> Outcome:
         report = gate.evaluate(
             report, thresholds, soft=soft, expired=expired, unused=unused, baseline=recorded
         )
+    if request.uncertainty is not None:
+        from policycheck.analysis import attach
+
+        analysis = request.uncertainty
+        report = attach(report, assessor.loaded.rubric, draws=analysis.draws, seed=analysis.seed)
     return Outcome(
         report,
         inputs,
@@ -261,6 +277,7 @@ def _streamable(request: Request, thresholds: gate.Thresholds, waivers: tuple[Wa
     """One JSON document on stdout, and nothing that needs the whole batch first."""
     return (
         not request.whole
+        and request.uncertainty is None
         and request.printed is Format.JSON
         and not request.written
         and not request.summary
@@ -272,7 +289,7 @@ def _streamable(request: Request, thresholds: gate.Thresholds, waivers: tuple[Wa
 def _compact(request: Request) -> bool:
     """Only JSON and workbooks to write: the results need not be kept whole."""
     wanted = [*([request.printed] if request.printed else []), *(f for f, _ in request.written)]
-    return not (request.whole or request.summary) and all(
+    return not (request.whole or request.summary or request.uncertainty) and all(
         f in (Format.JSON, Format.XLSX) for f in wanted
     )
 

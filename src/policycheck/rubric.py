@@ -8,7 +8,7 @@ bundled one, or a path relative to it). Extending merges by id: a criterion,
 indicator or risk named again has the fields given replaced (so
 ``indicators: {NS01: {weight: 5}}`` re-weights one indicator), new ones are
 added, ``disable`` removes indicators, and top-level settings (grade bands,
-caps, the coverage rule) are replaced when given. A rubric can
+caps, the coverage rule, the uncertainty section) are replaced when given. A rubric can
 replace the reference data (``reference: FOLDER``, relative to the file) and
 declare its own checks as safe JMESPath expressions (``checks:``; see
 ``policycheck.declarative``).
@@ -17,6 +17,7 @@ declare its own checks as safe JMESPath expressions (``checks:``; see
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,6 +123,39 @@ class DeclaredCheck(_Strict):
     risks: tuple[RiskRule, ...] = ()
 
 
+class WeightVariation(_Strict):
+    """How the criteria's weights may vary in an uncertainty analysis.
+
+    ``dirichlet``: drawn from a Dirichlet distribution centred on the rubric's
+    weights; ``concentration`` says how tightly (the larger, the closer to the
+    rubric). ``range``: each weight drawn evenly within ``spread`` (a share:
+    0.2 is ±20 %) of the rubric's, then all of them normalised.
+    """
+
+    method: Literal["dirichlet", "range"]
+    concentration: Number | None = Field(default=None, gt=0, le=1_000_000)
+    spread: Number | None = Field(default=None, ge=0, lt=1)
+
+
+class PointsVariation(_Strict):
+    """How level points may vary: a level between an indicator's lowest and highest is drawn
+    evenly within ``spread`` points of the rubric's (the ends, the definitions of best and
+    worst, stay put)."""
+
+    spread: Number = Field(ge=0, le=50)
+
+
+class UncertaintySpec(_Strict):
+    """What an uncertainty analysis (``assess --uncertainty``) may vary, and why."""
+
+    rationale: str = Field(min_length=1)
+    weights: WeightVariation | None = None
+    points: PointsVariation | None = None
+    #: ``levels``: each unknown indicator is drawn evenly across its levels;
+    #: ``excluded``: unknowns stay out of the score, as in the report.
+    unknowns: Literal["levels", "excluded"] = "excluded"
+
+
 class Rubric(_Strict):
     """A rubric file (format version 1), after any ``extends`` is resolved."""
 
@@ -137,6 +171,7 @@ class Rubric(_Strict):
     risks: dict[str, RiskSpec]
     checks: dict[str, DeclaredCheck] = Field(default_factory=dict)
     reference: str | None = None
+    uncertainty: UncertaintySpec | None = None
 
     def band(self, score: float) -> Grade:
         for grade in GRADES:
@@ -310,7 +345,11 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
     rubric = _collect(problems, _validate, merged, locate, set(registry))
     if rubric is None:
         raise InputError(problems)
-    problems += [*_bands(rubric.grades, locate), *_sums(rubric, locate)]
+    problems += [
+        *_bands(rubric.grades, locate),
+        *_sums(rubric, locate),
+        *_uncertainty(rubric, locate),
+    ]
     declared = _collect(problems, _declared, rubric, locate)
     full = Registry((*registry.values(), *(declared or ())))
     broken = frozenset() if declared is not None else frozenset(rubric.checks)
@@ -514,6 +553,84 @@ def _sums(rubric: Rubric, locate: Locate) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _uncertainty(rubric: Rubric, locate: Locate) -> list[Problem]:
+    """What the schema cannot say of the uncertainty section: each weight method has its own
+    parameter, and a points spread never lets a weaker level outscore a stronger one."""
+    spec = rubric.uncertainty
+    if spec is None:
+        return []
+    problems = []
+    weights = spec.weights
+    if weights is not None:
+        where = locate(("uncertainty", "weights", "method"), False)
+        needs, other = (
+            ("concentration", "spread")
+            if weights.method == "dirichlet"
+            else ("spread", "concentration")
+        )
+        if getattr(weights, needs) is None:
+            problems.append(Problem(*where, f"method {weights.method} needs '{needs}'"))
+        if getattr(weights, other) is not None:
+            problems.append(
+                Problem(
+                    *locate(("uncertainty", "weights", other), True),
+                    f"'{other}' does not apply to method {weights.method} (it takes '{needs}')",
+                )
+            )
+    if spec.points is not None and spec.points.spread > 0:
+        spread = spec.points.spread
+        clashes = (
+            (cid, iid, clash)
+            for cid, criterion in rubric.criteria.items()
+            for iid, indicator in criterion.indicators.items()
+            if (clash := _crossing(indicator, spread)) is not None
+        )
+        first = next(clashes, None)
+        if first is not None:
+            cid, iid, ((low, low_pts), (high, high_pts)) = first
+            limit = min(
+                _spread_limit(i) for c in rubric.criteria.values() for i in c.indicators.values()
+            )
+            problems.append(
+                Problem(
+                    *locate(("uncertainty", "points", "spread"), False),
+                    f"a spread of {spread:g} points would let {iid}'s {low} ({low_pts:g})"
+                    f" outscore its {high} ({high_pts:g}) in criterion {cid}:"
+                    f" use at most {limit:g}",
+                )
+            )
+    return problems
+
+
+def _ranked(indicator: Indicator) -> list[tuple[str, float, float]]:
+    """The levels by points, each with 1 when a points spread moves it, 0 for the ends."""
+    ranked = sorted(indicator.levels.items(), key=lambda kv: kv[1].points)
+    ends = (ranked[0][1].points, ranked[-1][1].points)
+    return [(name, lv.points, 0.0 if lv.points in ends else 1.0) for name, lv in ranked]
+
+
+def _spread_limit(indicator: Indicator) -> float:
+    """The largest points spread that keeps the indicator's levels in order."""
+    return min(
+        (
+            (b - a) / (moves_a + moves_b)
+            for (_, a, moves_a), (_, b, moves_b) in itertools.pairwise(_ranked(indicator))
+            if moves_a + moves_b
+        ),
+        default=math.inf,
+    )
+
+
+def _crossing(
+    indicator: Indicator, spread: float
+) -> tuple[tuple[str, float], tuple[str, float]] | None:
+    """Two adjacent levels whose ranges under ``spread`` overlap (the ends do not move)."""
+    for (name_a, a, moves_a), (name_b, b, moves_b) in itertools.pairwise(_ranked(indicator)):
+        if a + moves_a * spread > b - moves_b * spread:
+            return (name_a, a), (name_b, b)
+    return None
 
 
 def _bands(grades: dict[Any, Any], locate: Locate) -> list[Problem]:

@@ -32,10 +32,13 @@ def assess(
     paper: o.PaperOpt = None,
     marking: o.MarkingOpt = None,
     sarif_keep_waived: o.SarifKeepWaivedOpt = False,
+    uncertainty: o.UncertaintyOpt = False,
+    draws: o.DrawsOpt = o.DEFAULT_DRAWS,
+    seed: o.SeedOpt = o.DEFAULT_SEED,
 ) -> None:
     """Assess proposals and print a graded, explained report for each; optionally gate on it."""
     from policycheck import config as configuration
-    from policycheck.pipeline import Request, run
+    from policycheck.pipeline import Analysis, Request, run
 
     loaded = configuration.load(config, Path.cwd(), paths or ())
     fmt = o.printed_format(format)
@@ -66,6 +69,7 @@ def assess(
         verbose=verbose,
         channel=outputs.channel(),
         tune_gc=True,
+        uncertainty=Analysis(draws, seed) if uncertainty else None,
     )
     outcome = run(request)
     outputs.write(outcome, writing)

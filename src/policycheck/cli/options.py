@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from policycheck.analysis import DEFAULT_DRAWS as DEFAULT_DRAWS
+from policycheck.analysis import DEFAULT_SEED as DEFAULT_SEED
 from policycheck.errors import UsageError
 from policycheck.options import ConfigOpt as ConfigOpt
 from policycheck.options import ReferenceOpt as ReferenceOpt
@@ -211,6 +213,25 @@ MarkingOpt = Annotated[
         'such as "OFFICIAL-SENSITIVE".',
         show_default=False,
     ),
+]
+
+UncertaintyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--uncertainty",
+        help="Re-compute every score many times under the rubric's declared uncertainty: "
+        "each grade's probability, the score's 5-95 % interval, ranks and what drives them "
+        "(needs the analysis extra).",
+    ),
+]
+
+DrawsOpt = Annotated[
+    int, typer.Option("--draws", help="Uncertainty: how many runs.", min=100, max=1_000_000)
+]
+
+SeedOpt = Annotated[
+    int,
+    typer.Option("--seed", help="Uncertainty: the random seed (fixed: reruns agree).", min=0),
 ]
 
 SarifKeepWaivedOpt = Annotated[

@@ -317,7 +317,7 @@ def render_json(h: History) -> str:
 
 def render_markdown(h: History) -> str:
     """A Markdown report: heading, one table row per revision, what changed."""
-    from policycheck.render.markdown import md_code, md_text
+    from policycheck.render.markdown_text import md_code, md_text
 
     out = [
         f"## History of {md_code(h.path)}",

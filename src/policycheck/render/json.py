@@ -234,7 +234,17 @@ def _head(report: Report) -> dict[str, Any]:
         "grade_bands": dict(report.grade_bands),
         "coverage": {"minimum": num(report.min_coverage), "rule": report.unknown_rule},
         "gate": None if report.gate is None else gate_dict(report.gate),
+        **_uncertainty(report),
     }
+
+
+def _uncertainty(report: Report) -> dict[str, Any]:
+    """``uncertainty``, only when the run asked for it (otherwise the document is unchanged)."""
+    if report.uncertainty is None:
+        return {}
+    from policycheck.render.uncertainty import to_dict
+
+    return {"uncertainty": to_dict(report.uncertainty)}
 
 
 class _Tally:

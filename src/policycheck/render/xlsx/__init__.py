@@ -21,6 +21,8 @@ Sheets, in order:
 7. **Gate** — the verdict, thresholds, breaches and waivers (or that no gate was asked).
 8. **About** — tool, rubric and reference versions, inputs and their SHA-256,
    grade bands, caps and how scores are made.
+9. **Uncertainty** — only with ``--uncertainty``: each grade's share, the score's and the
+   rank's intervals, the drivers, and native charts of them (``policycheck.render.xlsx.uncertainty``).
 
 Printing: text is never printed below 8 points. Each table sheet prints landscape at
 the scale that fits its *printed* columns (the first ones; the rest are for the screen
@@ -680,6 +682,12 @@ def render_rows(
         else:
             width = _write_table(ws, tables[name], styles)
         _print_setup(ws, options, width)
+    if report.uncertainty is not None:
+        from policycheck.render.xlsx.uncertainty import SHEET, write_sheet
+
+        ws = wb.create_sheet(SHEET)
+        write_sheet(ws, report.uncertainty, styles.font(bold=True))
+        _print_setup(ws, options, CHART_WIDTH)
     _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
     wb.active = 0
     buffer = io.BytesIO()
