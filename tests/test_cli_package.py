@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import typer.main
 
+from policycheck._version import __version__
 from policycheck.cli import app, assess
 from policycheck.cli.commands import COMMANDS, GROUPS
 
@@ -46,6 +47,25 @@ def test_version_and_help_import_no_engine(args: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
     )
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_the_console_script_answers_version_before_importing_the_parser(flag: str) -> None:
+    """``--version`` is what scripts call in a loop: the console script answers it alone."""
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['policycheck', {flag!r}]\n"
+        "from policycheck.entry import main\n"
+        "main()\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('typer', 'click', 'rich', 'pydantic', 'policycheck') and m not in "
+        "('policycheck', 'policycheck.entry', 'policycheck._version'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.stdout == "policycheck " + __version__ + "\n"
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
 
 
