@@ -18,6 +18,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -105,6 +106,11 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
         code = 0
     out, err = capsys.readouterr()
     return (code if isinstance(code, int) else 0), out, err
+
+
+def sheet_charts(sheet: object) -> list[Any]:
+    """The charts of a worksheet: openpyxl keeps them in a private list its type stubs omit."""
+    return list(vars(sheet)["_charts"])
 
 
 def shared_dir(

@@ -24,7 +24,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessment, Assessor, Report, Severity
 from policycheck.assessment import Failure, Risk, Waiver
-from policycheck.gate import Thresholds, apply_waivers, evaluate
+from policycheck.gate import Thresholds, evaluate, report_waiver_verdicts
 from policycheck.render import Format, github, junit, render, sarif
 from tests.conftest import FIXED_TIME, PROPOSALS, ROOT, SAMPLES, assess_yaml, run_cli, sample_report
 from tests.snapshots import SarifSnapshot, TextSnapshot, XmlSnapshot
@@ -104,7 +104,12 @@ def _gated(
     thresholds: Thresholds = GATE,
     waivers: tuple[Waiver, ...] = WAIVERS,
 ) -> Report:
-    waived, expired, unused = apply_waivers(report, waivers, TODAY, assessor.loaded.rubric)
+    """``report``'s files assessed again with ``waivers`` (the engine applies them as it
+    grades), then gated."""
+    waiving = Assessor(assessor.rubric_path, assessor.reference_path, waivers=waivers, today=TODAY)
+    files = [Path(r.file) for r in report.results]
+    waived = waiving.run(files, generated_at=report.generated_at, jobs=1)
+    unused, expired = report_waiver_verdicts(waived.results, waivers)
     return evaluate(waived, thresholds, soft=False, expired=expired, unused=unused)
 
 

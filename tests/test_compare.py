@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessor
+from policycheck.assessment import Failure
 from policycheck.comparison import Match, RiskChangeKind, compare
 from tests.conftest import PROPOSALS, assess_yaml, run_cli
 from tests.snapshots import MarkdownSnapshot, TextSnapshot
@@ -694,3 +695,59 @@ def test_compare_regressions_and_grade_steps(assessor: Assessor) -> None:
     assert not same.changed
     assert same.score_delta == 0.0
     assert str(same.score_delta) == "0.0"
+
+
+# --- one git module, one set of words; the renderers in render/ ---------------------------
+
+
+@needs_git
+@pytest.mark.parametrize("ref", ["no-such-branch", "-x"])
+def test_against_and_changed_since_say_the_same_of_a_bad_ref(
+    repo: Path, capsys: pytest.CaptureFixture[str], ref: str
+) -> None:
+    _, _, against = run(capsys, "proposals/p.yaml", "--against", ref)
+    _, _, since = run_cli(capsys, "assess", "proposals", "-q", "--changed-since", ref)
+    said = [
+        re.sub(r"^error: --(against|changed-since)", "error: OPTION", e) for e in (against, since)
+    ]
+    assert said[0] == said[1]
+    assert ("unknown git ref" if ref == "no-such-branch" else "is not a git ref") in said[0]
+
+
+@needs_git
+def test_against_and_changed_since_say_the_same_outside_a_repository(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    plain_env: None,
+) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "p.yaml").write_text(BASE)
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    _, _, against = run(capsys, "p.yaml", "--against", "HEAD")
+    _, _, since = run_cli(capsys, "assess", "p.yaml", "-q", "--changed-since", "HEAD")
+    assert against.replace("--against", "OPTION") == since.replace("--changed-since", "OPTION")
+    assert f"{folder} is not in a git repository" in since
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_the_comparison_renderers_answer_render_as_the_report_formats_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], plain_env: None, fmt: str
+) -> None:
+    from policycheck._version import __version__
+    from policycheck.render import Format
+    from policycheck.render import comparison as rendering
+
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(BASE)
+    new.write_text(CLOSED)
+    code, out, _ = run(capsys, str(old), str(new), "--format", fmt)
+    assert code == 0
+    assessor = Assessor()
+    a, b = assessor.assess_file(old), assessor.assess_file(new)
+    assert not isinstance(a, Failure)
+    assert not isinstance(b, Failure)
+    meta = rendering.Meta(__version__, assessor.rubric_info, assessor.reference.digest)
+    assert rendering.render(compare(a, b), Format(fmt), meta) == out

@@ -10,7 +10,7 @@ import pytest
 
 from policycheck import Assessor
 from policycheck.assessment import Waiver
-from policycheck.gate import Baseline, Thresholds, apply_waivers, evaluate
+from policycheck.gate import Baseline, Thresholds, evaluate, report_waiver_verdicts
 from tests.conftest import PROPOSALS
 from tests.conftest import run_cli as run
 
@@ -110,16 +110,14 @@ def test_config_names_the_configuration_of_the_files_given(
     assert out.splitlines()[0] == "configuration: no configuration file found (defaults)"
 
 
-def test_a_renewed_waiver_wins_over_the_expired_one(assessor: Assessor) -> None:
-    report = assessor.run([KOSOVO], generated_at="2026-01-01T00:00:00Z", jobs=1)
-
+def test_a_renewed_waiver_wins_over_the_expired_one() -> None:
     def waiver(expires: dt.date) -> Waiver:
         return Waiver("CE03", "kosovo-armed-drones-2023", "accepted", "desk", expires, "cfg:1")
 
     old, new = waiver(dt.date(2024, 1, 1)), waiver(dt.date(2030, 1, 1))
-    waived, expired, unused = apply_waivers(
-        report, [old, new], dt.date(2026, 6, 1), assessor.loaded.rubric
-    )
+    waiving = Assessor(waivers=[old, new], today=dt.date(2026, 6, 1))
+    waived = waiving.run([KOSOVO], generated_at="2026-01-01T00:00:00Z", jobs=1)
+    unused, expired = report_waiver_verdicts(waived.results, (old, new))
     risk = next(r for r in waived.assessments[0].risks if r.id == "CE03")
     assert risk.waived
     assert risk.waiver is not None

@@ -103,7 +103,7 @@ def hook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
     """(hook repository, its commit, a PRE_COMMIT_HOME): made once per run and shared by every
     worker, so that pre-commit builds the hook's environment once (it locks its own store)."""
     path = shared_dir(tmp_path_factory, "pre-commit-hook", _hook_repository)
-    home = shared_dir(tmp_path_factory, "pre-commit-home", lambda folder: None)
+    home = shared_dir(tmp_path_factory, "pre-commit-home", lambda _folder: None)
     return path, Repo(path, init=False).git("rev-parse", "HEAD").strip(), home
 
 

@@ -780,7 +780,7 @@ def test_grade_follows_the_bands_and_caps(assessor: Assessor, proposal: dict[str
     graded = (result.score_low + result.score_high) / 2 if result.provisional else result.score
     band = next(g for g in GRADES if round(graded, 1) >= rubric.grades[g])
     assert result.uncapped_grade == band
-    caps = [rubric.caps[r.severity.value] for r in result.risks if r.severity.value in rubric.caps]
+    caps = [rubric.caps[r.severity] for r in result.risks if r.severity in rubric.caps]
     assert result.grade == _worst(band, *caps)
     assert (result.cap is None) == (result.grade == band)
     if result.cap is not None:

@@ -172,6 +172,36 @@ def test_test_command_can_be_mounted_elsewhere(capsys: pytest.CaptureFixture[str
     assert "no such rubric file" in capsys.readouterr().err
 
 
+def test_a_rubric_named_through_a_link_finds_the_cases_beside_the_file_it_links_to(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The top-level rubrics/default.yaml links to the packaged rubric; its cases sit there."""
+    monkeypatch.chdir(ROOT)
+    linked = Path("rubrics/default.yaml")
+    assert linked.is_symlink()
+    assert not case_file_for(linked).exists()
+    code, out, err = run(capsys, "rubric", "test", str(linked))
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert first.startswith(f"rubric {linked}, cases ")
+    assert first.endswith("default.tests.yaml")
+    assert " 0 failed" in out
+
+
+def test_a_rubric_source_names_the_same_file_however_it_is_given(tmp_path: Path) -> None:
+    from policycheck.rubric import BUNDLED_ORIGIN, RubricSource
+
+    bundled = RubricSource.of(None)
+    assert bundled == RubricSource.of("default") == RubricSource.from_origin(bundled.origin)
+    assert bundled.origin == f"{BUNDLED_ORIGIN}default.yaml"
+    own = RubricSource.of(Path("r.yaml"), tmp_path)
+    assert own.origin == str(tmp_path / "r.yaml")
+    assert RubricSource.from_origin(own.origin) == own
+    loaded = load_rubric(None)
+    assert loaded.sources == (bundled,)
+    assert loaded.documents[0].origin == bundled.origin  # kept as read, not read again
+
+
 # --- the example rubric --------------------------------------------------------------------
 
 
@@ -444,7 +474,7 @@ def test_an_invalid_case_file_lists_every_problem_located(
     [
         ("rubric_tests: 2\ncases: []\n", "rubric_tests: Input should be 1"),
         ("cases: []\n", "missing required key 'rubric_tests'"),
-        ("rubric_tests: 1\ncases: []\n", "cases: List should have at least 1 item"),
+        ("rubric_tests: 1\ncases: []\n", "cases: needs at least one item"),
         ("rubric_tests: 1\ncases:\n  - name: x\n", "missing required key 'cases.0.expect'"),
         ("rubric_tests: 1\nextra: 1\ncases: []\n", "unknown key 'extra'"),
         ("- a list\n", "a case file must be a mapping"),
@@ -512,7 +542,7 @@ def test_a_bundled_case_file_may_not_refer_to_files(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(
         rubric_tests,
         "_read_cases",
-        lambda where: load_yaml_text(text, "<bundled>/rubrics/default.tests.yaml"),
+        lambda _where: load_yaml_text(text, "<bundled>/rubrics/default.tests.yaml"),
     )
     with pytest.raises(InputError) as info:
         load_cases(None)

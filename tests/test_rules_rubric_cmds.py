@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from policycheck import Assessor
-from policycheck.checks import REGISTRY
-from policycheck.describe import EXAMPLES, MINIMAL, with_minimal
+from policycheck.checks import EXAMPLES, REGISTRY
+from policycheck.checks.examples import MINIMAL, with_minimal
 from tests.conftest import run_cli as run
 
 IDS = [

@@ -26,7 +26,7 @@ from policycheck import Assessment, Assessor, Failure, Report, Severity
 from policycheck.assessment import IndicatorStatus
 from policycheck.render import Format, render, xlsx
 from policycheck.render.paper import Paper
-from tests.conftest import FIXED_TIME, MINIMAL, PROPOSALS, ROOT, SAMPLES, run_cli
+from tests.conftest import FIXED_TIME, MINIMAL, PROPOSALS, ROOT, SAMPLES, run_cli, sheet_charts
 
 INJECTIONS = ('=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)")
 SHEET_NAMES = ["Brief", "Summary", "Risks", "Indicators", "Sources", "Charts", "Gate", "About"]
@@ -113,13 +113,6 @@ def column(ws: Worksheet, header: str) -> int:
 
 def letter(ws: Worksheet, header: str) -> str:
     return get_column_letter(column(ws, header))
-
-
-def _charts(wb: Workbook) -> list[Any]:
-    """The charts of the Charts sheet (openpyxl keeps them in a private list its stubs omit)."""
-    sheet = wb["Charts"]
-    assert isinstance(sheet, Worksheet)
-    return list(vars(sheet)["_charts"])
 
 
 def _paper_size(ws: Any) -> int:
@@ -363,7 +356,7 @@ def test_indicators_rows_and_insufficient_marked(wb: Workbook, report: Report) -
 
 
 def test_charts_are_native_and_drawn_from_summary(wb: Workbook, report: Report) -> None:
-    charts = _charts(wb)
+    charts = sheet_charts(wb["Charts"])
     kinds = {type(chart) for chart in charts}
     assert kinds == {BarChart, RadarChart}
     bar = next(c for c in charts if isinstance(c, BarChart))
@@ -619,7 +612,7 @@ def test_single_proposal_gives_one_row(runner: Assessor) -> None:
     assert ws.max_row == 2
     assert ws["A2"].value == "tirana-declaration-2025"
     assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}2"
-    charts = _charts(wb)
+    charts = sheet_charts(wb["Charts"])
     assert {type(c) for c in charts} == {BarChart, RadarChart}
 
 
@@ -629,7 +622,7 @@ def test_only_invalid_files_still_render(report: Report) -> None:
     assert wb.sheetnames == list(xlsx.SHEETS)
     assert wb["Summary"].max_row == 2
     assert wb["Risks"].max_row == 1
-    assert _charts(wb) == []
+    assert sheet_charts(wb["Charts"]) == []
     assert "nothing to chart" in wb["Charts"]["A1"].value
 
 
@@ -637,7 +630,7 @@ def test_many_proposals_cap_the_radar(runner: Assessor, report: Report) -> None:
     raw = (PROPOSALS / "serbia-rafale-2024.yaml").read_bytes()
     many = tuple(runner.assess_bytes(raw, f"copy-{n}.yaml") for n in range(15))
     wb = load_workbook(io.BytesIO(xlsx.render(dataclasses.replace(report, results=many))))
-    radar = next(c for c in _charts(wb) if isinstance(c, RadarChart))
+    radar = next(c for c in sheet_charts(wb["Charts"]) if isinstance(c, RadarChart))
     assert len(radar.series) == xlsx.RADAR_MAX_SERIES
     assert radar.title is not None
 
@@ -647,7 +640,7 @@ def test_many_proposals_cap_the_bar_chart(runner: Assessor, report: Report) -> N
     count = xlsx.BAR_MAX_PROPOSALS + 5
     many = tuple(runner.assess_bytes(raw, f"copy-{n}.yaml") for n in range(count))
     wb = load_workbook(io.BytesIO(xlsx.render(dataclasses.replace(report, results=many))))
-    bar = next(c for c in _charts(wb) if isinstance(c, BarChart))
+    bar = next(c for c in sheet_charts(wb["Charts"]) if isinstance(c, BarChart))
     last = xlsx.BAR_MAX_PROPOSALS + 1
     assert bar.series[0].val.numRef.f.replace("'", "") == f"Summary!$D$2:$D${last}"
     assert f"first {xlsx.BAR_MAX_PROPOSALS} rows" in wb["Charts"]["A1"].value

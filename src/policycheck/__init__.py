@@ -8,13 +8,17 @@ The public, typed API (the CLI uses the same)::
     assessor = Assessor()                      # bundled rubric and reference data
     result = assessor.assess_file(Path("proposal.yaml"))
     print(result.grade, result.score)
+
+In a notebook, ``policycheck.assess("proposals/")`` gives the same results as tables
+(``to_frame()``, ``risks_frame()``, ``indicators_frame()``; pandas, from the
+``notebook`` extra) and as a rich display.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any
+
+from policycheck._version import __version__
 
 if TYPE_CHECKING:
     from policycheck.assessment import (
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     )
     from policycheck.engine import Assessor, expand_paths
     from policycheck.errors import ExitCode, InputError, PolicycheckError, Problem
+    from policycheck.notebook import Results, assess
 
 #: Where each public name lives: imported on first use, so ``policycheck --version`` and
 #: ``--help`` do not pay for the engine, pydantic and the reference data.
@@ -43,6 +48,8 @@ _PUBLIC = {
     "InputError": "policycheck.errors",
     "PolicycheckError": "policycheck.errors",
     "Problem": "policycheck.errors",
+    "Results": "policycheck.notebook",
+    "assess": "policycheck.notebook",
 }
 
 
@@ -66,9 +73,11 @@ __all__ = [
     "PolicycheckError",
     "Problem",
     "Report",
+    "Results",
     "Risk",
     "RiskFamily",
     "Severity",
     "__version__",
+    "assess",
     "expand_paths",
 ]

@@ -7,22 +7,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from policycheck.errors import Problem
+from policycheck.scale import Severity as Severity
 
-
-class Severity(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+if TYPE_CHECKING:
+    from policycheck.robustness import Uncertainty
 
 
 def fingerprint(risk_id: str, proposal_id: str, path: str) -> str:
@@ -314,6 +305,8 @@ class Failure:
     file: str
     problems: tuple[Problem, ...]
     file_sha256: str = ""
+    #: A check failed on the file (a bug in policycheck, not in the file): the run exits 3.
+    internal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +356,8 @@ class Report:
     gate: GateResult | None = None
     #: Every risk the rubric defines, by id, with its rubric severity (not a raised one).
     risk_rules: tuple[RiskRule, ...] = ()
+    #: How sure each grade is and what drives it, when ``--uncertainty`` asked for it.
+    uncertainty: Uncertainty | None = None
 
     @property
     def assessments(self) -> tuple[Assessment, ...]:

@@ -23,11 +23,11 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, overload
 
 from policycheck import gate
 from policycheck.assessment import Assessment, Breach, Failure, GateResult, Report, Waiver
-from policycheck.engine import duplicate_failure
+from policycheck.engine import unique_ids
 from policycheck.errors import Problem
 from policycheck.render import json as json_render
 
@@ -35,19 +35,17 @@ if TYPE_CHECKING:
     from policycheck.engine import Assessor
     from policycheck.render.paper import Paper
     from policycheck.render.xlsx import ResultRows
-    from policycheck.rubric import Rubric
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What is done to each result: waivers, the gate (if any) and whether a workbook is wanted.
+    """What is done to each result: the waivers to account for (the engine has applied them),
+    the gate (if any) and whether a workbook is wanted.
 
     Crosses to worker processes with the function that applies it, so it holds values only.
     """
 
     waivers: tuple[Waiver, ...]
-    today: Any
-    rubric: Rubric
     thresholds: gate.Thresholds
     baseline: gate.Baseline | None
     workbook: bool
@@ -69,15 +67,13 @@ class Packed:
     expired: tuple[Waiver, ...]
     json: bytes
     rows: bytes | None
+    #: A check failed on the file (see ``Failure.internal``).
+    internal: bool = False
 
 
 def pack(result: Assessment | Failure, plan: Plan) -> Packed:
-    """``result`` waived, judged and rendered (module-level: a worker process may apply it)."""
-    used: set[Waiver] = set()
-    expired: set[Waiver] = set()
-    if isinstance(result, Assessment):
-        # Always, as ``gate.apply_waivers`` does: it re-grades even where nothing is waived.
-        result = gate.waive(result, plan.waivers, plan.today, plan.rubric, used, expired)
+    """``result`` judged and rendered (module-level: a worker process may apply it)."""
+    used, expired = gate.waivers_met(result, plan.waivers)
     breaches: list[Breach] = []
     absorbed = 0
     if plan.thresholds.active:
@@ -100,6 +96,7 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
         expired=tuple(expired),
         json=zlib.compress(rendered.text.encode("utf-8"), 1),
         rows=rows,
+        internal=rendered.internal,
     )
 
 
@@ -119,8 +116,13 @@ class Batch:
     def failures(self) -> int:
         return sum(r.grade is None for r in self.results)
 
+    @property
+    def crashed(self) -> int:
+        """How many files a check failed on (a bug)."""
+        return sum(r.internal for r in self.results)
+
     def verdicts(self, plan: Plan) -> tuple[tuple[Waiver, ...], tuple[Waiver, ...]]:
-        """The unused and the expired waivers (see ``gate.apply_waivers``)."""
+        """The unused and the expired waivers (see ``gate.waiver_verdicts``)."""
         assessed = {r.proposal_id for r in self.results if r.proposal_id is not None}
         return gate.waiver_verdicts(plan.waivers, self.used, self.expired, assessed)
 
@@ -186,16 +188,7 @@ def run(
     """Assess ``files`` and keep each result packed (see the module docstring)."""
     transform = functools.partial(pack, plan=plan)
     batch = Batch()
-    ids: dict[str, str] = {}
-    for packed in assessor.iter_mapped(files, transform, jobs=jobs):
-        if packed.proposal_id is not None:
-            first = ids.setdefault(packed.proposal_id, packed.file)
-            if first != packed.file:
-                # Ids are what waivers and baselines match on: the second file is refused.
-                packed = pack(
-                    duplicate_failure(packed.file, packed.proposal_id, first, packed.file_sha256),
-                    plan,
-                )
+    for packed in unique_ids(assessor.iter_mapped(files, transform, jobs=jobs), transform):
         batch.used.update(packed.used)
         batch.expired.update(packed.expired)
         batch.results.append(packed)

@@ -31,7 +31,7 @@ from policycheck.assessment import (
     RiskFamily,
     Severity,
 )
-from policycheck.rubric import GRADES
+from policycheck.scale import GRADES
 
 
 class RiskChangeKind(StrEnum):

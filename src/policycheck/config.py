@@ -19,7 +19,6 @@ the file's folder. Unknown keys are errors, located by line.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import itertools
 import os
 import re
@@ -27,17 +26,18 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from policycheck import validation
 from policycheck.assessment import Waiver
 from policycheck.errors import InputError, Problem, UsageError
 from policycheck.loading import Document, check_structure, read_file, read_text
-from policycheck.model import Date
+from policycheck.scale import GRADES, Severity
+from policycheck.validation import Date
 
 CONFIG_NAMES = (".policycheck.yaml", "policycheck.toml", "pyproject.toml")
-GRADES = ("A", "B", "C", "D", "F")
 
 
 class WaiverEntry(BaseModel):
@@ -64,7 +64,7 @@ class Settings(BaseModel):
     minimums: dict[str, Annotated[float, Field(strict=True, allow_inf_nan=False)]] = Field(
         default_factory=dict
     )
-    fail_on: Literal["low", "medium", "high", "critical"] | None = None
+    fail_on: Severity | None = None
     #: Least share (0-1) of the applicable weight a file must settle for a threshold to pass.
     min_coverage: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False, strict=True)
     soft_fail: bool = Field(default=False, strict=True)
@@ -261,7 +261,7 @@ def _load_toml(path: Path) -> LoadedConfig:
     if table:
         data = data.get("tool", {}).get("policycheck", {})
     locator = _TomlLocator(text, table)
-    settings = _validate(data, path, lambda loc, key: locator.position(loc))
+    settings = _validate(data, path, lambda loc, _key: locator.position(loc))  # no key spans
     origins = {key: f"{path}:{locator.position((key,))[0]}" for key in data}
     for i, _ in enumerate(data.get("waivers", [])):
         origins[f"waivers.{i}"] = f"{path}:{locator.position(('waivers', i))[0]}"
@@ -313,27 +313,8 @@ def _validate(data: dict[str, Any], path: Path, where: Any) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            dotted = ".".join(str(p) for p in loc)
-            at = loc[:-1] if err["type"] == "missing" else loc
-            line, column = where(at, err["type"] == "extra_forbidden")
-            if err["type"] == "extra_forbidden":
-                close = difflib.get_close_matches(str(loc[-1]), _allowed(loc[:-1]), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                message = f"unknown key '{dotted}'{hint}"
-            elif err["type"] == "missing":
-                message = f"missing required key '{dotted}'"
-            else:
-                message = f"{dotted}: {err['msg'].removeprefix('Value error, ')}"
-            problems.append(Problem(str(path), line, column, message))
-        raise InputError(problems) from None
 
+        def locate(loc: tuple[Any, ...], key: bool) -> tuple[str, int, int]:
+            return (str(path), *where(loc, key))
 
-def _allowed(loc: tuple[Any, ...]) -> list[str]:
-    if not loc:
-        return list(Settings.model_fields)
-    if loc[0] == "waivers":
-        return list(WaiverEntry.model_fields)
-    return []
+        raise InputError(validation.problems(exc, locate, Settings)) from None

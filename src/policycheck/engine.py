@@ -21,11 +21,11 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from policycheck import __version__
+from policycheck._version import __version__
 from policycheck.assessment import (
     Assessment,
     Citation,
@@ -38,35 +38,63 @@ from policycheck.assessment import (
     RiskRule,
     RubricInfo,
     Severity,
+    Waiver,
     fingerprint,
 )
 from policycheck.checks import REGISTRY, Context, Mark, Registry, RiskHit
 from policycheck.checks.base import stated_claim
-from policycheck.errors import InputError, Problem, UsageError
-from policycheck.facts import Facts, derive_facts, one_step_lower
+from policycheck.errors import InputError, PolicycheckError, Problem, UsageError
+from policycheck.facts import Facts, derive_facts
+from policycheck.gate import mark_waived
 from policycheck.loading import Document, load_yaml_bytes, read_bytes
 from policycheck.model import Claim, Proposal, Source, parse_proposal
 from policycheck.reference import ReferenceData, load_reference
 from policycheck.rubric import LoadedRubric, load_rubric
-from policycheck.scoring import Observed, grade_range, improvements, score_criteria
+from policycheck.scale import GRADES
+from policycheck.scoring import Observed, Totals, grade_range, improvements, score_criteria
 from policycheck.text import display_path
+
+if TYPE_CHECKING:
+    from policycheck.config import LoadedConfig
 
 PARALLEL_THRESHOLD = 200
 T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+class CheckFailed(Exception):
+    """A check raised an exception on a proposal: a bug in the check, not in the proposal."""
+
+    def __init__(self, check_id: str, cause: Exception) -> None:
+        self.check_id = check_id
+        super().__init__(
+            f"not assessed: check {check_id} failed on this proposal "
+            f"({type(cause).__name__}: {cause}); this is a bug in policycheck, please report "
+            "it with this file"
+        )
+
+
 class Assessor:
-    """Holds a validated rubric and reference data, and assesses proposals with them."""
+    """Holds a validated rubric and reference data, and assesses proposals with them.
+
+    ``waivers`` (accepted risks, see ``gate``) are applied before a proposal is
+    graded, on the UTC date ``today`` (default: now), so a waived risk never
+    caps the grade and the grade is worked out once.
+    """
 
     def __init__(
         self,
         rubric: Path | str | None = None,
         reference: Path | None = None,
         registry: Registry = REGISTRY,
+        *,
+        waivers: Iterable[Waiver] = (),
+        today: dt.date | None = None,
     ) -> None:
         self.rubric_path = rubric
         self.reference_path = reference
+        self.waivers = tuple(waivers)
+        self.today = today if today is not None else dt.datetime.now(dt.UTC).date()
         self.loaded: LoadedRubric = load_rubric(rubric, registry)
         self.registry = self.loaded.registry
         self.reference: ReferenceData = load_reference(reference or self.loaded.reference)
@@ -76,13 +104,39 @@ class Assessor:
             "instruments": self.reference.instruments,
         }
 
+    @classmethod
+    def configured(
+        cls,
+        loaded: LoadedConfig,
+        rubric: Path | None = None,
+        reference: Path | None = None,
+        *,
+        waivers: Iterable[Waiver] = (),
+    ) -> Assessor:
+        """An assessor with the rubric and reference given as flags, else the configuration's."""
+        from policycheck.rubric import bundled_names
+
+        settings = loaded.settings
+        spec: Path | str | None = rubric
+        if rubric is not None and not rubric.exists() and str(rubric) in bundled_names():
+            spec = str(rubric)  # a bundled rubric's name, as `rules --rubric default` takes it
+        return cls(
+            spec or loaded.resolve(settings.rubric),
+            reference or loaded.resolve(settings.reference),
+            waivers=waivers,
+        )
+
     @property
     def rubric_info(self) -> RubricInfo:
         r = self.loaded.rubric
         return RubricInfo(r.id, r.version, r.title, self.loaded.sha256)
 
     def assess_file(self, path: Path | str, origin: str | None = None) -> Assessment | Failure:
-        """Assess one file; problems come back as a ``Failure``, never raised."""
+        """Assess one file; problems come back as a ``Failure``, never raised.
+
+        A check that raises makes the file a ``Failure`` marked ``internal``, and
+        the batch goes on; ``assess_bytes`` and ``assess`` raise ``CheckFailed``.
+        """
         name = origin if origin is not None else display_path(path)
         path = Path(path)
         try:
@@ -93,6 +147,10 @@ class Assessor:
             return self.assess_bytes(raw, name)
         except InputError as exc:
             return Failure(name, tuple(exc.problems), hashlib.sha256(raw).hexdigest())
+        except CheckFailed as exc:
+            # One proposal's bug does not stop the batch: it is its result (see CONTRIBUTING).
+            problem = Problem(name, 1, 1, str(exc))
+            return Failure(name, (problem,), hashlib.sha256(raw).hexdigest(), internal=True)
 
     def assess_bytes(self, raw: bytes, origin: str) -> Assessment:
         """Assess a proposal given as bytes; raise ``InputError`` when it cannot be used."""
@@ -109,7 +167,12 @@ class Assessor:
         risks: list[Risk] = []
         for criterion in rubric.criteria.values():
             for check_id in criterion.indicators:
-                outcome = self.registry[check_id](context)
+                try:
+                    outcome = self.registry[check_id](context)
+                except PolicycheckError:
+                    raise  # a problem the check reports (a declared check's bound), not a bug
+                except Exception as exc:
+                    raise CheckFailed(check_id, exc) from exc
                 observed[check_id] = Observed(
                     outcome.level, _evidence(doc, outcome.marks), outcome.gap
                 )
@@ -119,6 +182,7 @@ class Assessor:
                         risks.append(risk)
         risks = _distinct_fingerprints(risks)
         risks.sort(key=lambda r: (-r.severity.rank, r.id, r.finding))
+        marked = mark_waived(risks, proposal.id, self.waivers, self.today)
         criteria, total = score_criteria(rubric, observed)
         scores = [
             total.score,
@@ -130,7 +194,15 @@ class Assessor:
             # The rubric's validation keeps weights and their sums finite; a NaN or an
             # infinity here is a bug, and must never pass a gate.
             raise ArithmeticError(f"{doc.origin}: a score is not a finite number: {scores}")
-        graded = grade_range(rubric, total, tuple(risks))
+        # Graded from the figures as reports show them (rounded), so a reader can redo it.
+        shown = Totals(
+            round(total.score, 1),
+            round(total.low, 1),
+            round(total.high, 1),
+            total.coverage,
+            total.cited,
+        )
+        graded = grade_range(rubric, shown, marked)
         return Assessment(
             file=doc.origin,
             file_sha256=sha256,
@@ -144,7 +216,7 @@ class Assessor:
             uncapped_grade=graded.uncapped,
             cap=graded.cap,
             criteria=criteria,
-            risks=tuple(risks),
+            risks=marked,
             improvements=improvements(rubric, criteria),
             score_low=round(total.low, 1),
             score_high=round(total.high, 1),
@@ -176,7 +248,7 @@ class Assessor:
             # undo what the risk is about, so several mitigations still lower it one step.
             if severity is Severity.LOW:
                 return None
-            lowered = Severity(one_step_lower(severity.value))
+            lowered = severity.lower()
             named = ", ".join(".".join(str(p) for p in where) for where in answered)
             marks.extend(
                 Mark(where, f"evidenced mitigation: severity {severity} → {lowered}")
@@ -239,7 +311,7 @@ class Assessor:
             generated_at=generated_at or timestamp(),
             rubric=self.rubric_info,
             reference_digest=self.reference.digest,
-            grade_bands=tuple((g, rubric.grades[g]) for g in ("A", "B", "C", "D", "F")),
+            grade_bands=tuple((g, rubric.grades[g]) for g in GRADES),
             results=tuple(results),
             caps=tuple(sorted(rubric.caps.items(), key=lambda c: c[1])),
             unknown_rule=rubric.coverage.rule,
@@ -265,11 +337,13 @@ class Assessor:
         jobs: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> Report:
-        """Assess many files (in parallel when there are many) into one ``Report``."""
+        """Assess many files (in parallel when there are many) into one ``Report``.
+
+        A file whose proposal id an earlier file has is refused (see ``unique_ids``).
+        """
         results: list[Assessment | Failure] = []
-        ids: dict[str, str] = {}
-        for result in self.iter_results(paths, jobs=jobs):
-            results.append(duplicate_id(result, ids))
+        for result in unique_ids(self.iter_results(paths, jobs=jobs), _identity):
+            results.append(result)
             if progress:
                 progress(1)
         return self.report(results, generated_at=generated_at)
@@ -348,7 +422,13 @@ class _Workers:
     def _start(self) -> tuple[Any, Any]:
         parent, child = self.context.Pipe()
         assessor = self.assessor
-        load = None if self.fork else (assessor.rubric_path, assessor.reference_path)
+        load = (
+            None
+            if self.fork
+            else _Spec(
+                assessor.rubric_path, assessor.reference_path, assessor.waivers, assessor.today
+            )
+        )
         process = self.context.Process(
             target=_worker_main, args=(child, self.transform, load), daemon=True
         )
@@ -378,17 +458,27 @@ class _Workers:
         busy[conn] = (process, index)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Spec:
+    """What a spawned worker builds its assessor from (a forked one inherits the assessor)."""
+
+    rubric: Path | str | None
+    reference: Path | None
+    waivers: tuple[Waiver, ...]
+    today: dt.date
+
+
 def _worker_main(
     conn: Any,
     transform: Callable[[Assessment | Failure], Any],
-    load: tuple[Path | str | None, Path | None] | None,
+    load: _Spec | None,
 ) -> None:
     """A worker: chunks in, results out, until told to stop (signals: see ``_quiet_signals``)."""
     global _WORKER
     _quiet_signals()
     _PROCESSES.clear()  # the main process's list, inherited: not this worker's to stop
     if load is not None:
-        _WORKER = Assessor(*load)
+        _WORKER = Assessor(load.rubric, load.reference, waivers=load.waivers, today=load.today)
     assert _WORKER is not None
     while (item := conn.recv()) is not None:
         index, paths = item
@@ -458,18 +548,37 @@ def _identity(result: Assessment | Failure) -> Assessment | Failure:
     return result
 
 
-def duplicate_id(result: Assessment | Failure, seen: dict[str, str]) -> Assessment | Failure:
-    """``result``, or a ``Failure`` when an earlier file of the run has the same proposal id.
+class Identified(Protocol):
+    """A result, or what a transform made of it: named by its file and the file's digest."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def file_sha256(self) -> str: ...
+
+
+R = TypeVar("R", bound=Identified)
+
+
+def unique_ids(items: Iterable[R], refuse: Callable[[Failure], R]) -> Iterator[R]:
+    """``items`` in order, each file whose proposal id an earlier file has replaced by
+    ``refuse`` of its ``Failure``.
 
     Ids are what waivers, baselines and comparisons match on, so two files
-    with one id would silently share them.
+    with one id would silently share them. An item is a result or what a
+    transform made of it (rendered text, a packed result): anything with
+    ``file``, ``file_sha256`` and, once assessed, ``proposal_id``.
     """
-    if not isinstance(result, Assessment):
-        return result
-    first = seen.setdefault(result.proposal_id, result.file)
-    if first == result.file:
-        return result
-    return duplicate_failure(result.file, result.proposal_id, first, result.file_sha256)
+    seen: dict[str, str] = {}
+    for item in items:
+        # A Failure has no proposal id: nothing to refuse.
+        proposal_id: str | None = getattr(item, "proposal_id", None)
+        if proposal_id is not None:
+            first = seen.setdefault(proposal_id, item.file)
+            if first != item.file:
+                failure = duplicate_failure(item.file, proposal_id, first, item.file_sha256)
+                item = refuse(failure)
+        yield item
 
 
 def duplicate_failure(file: str, proposal_id: str, first: str, sha256: str) -> Failure:

@@ -4,8 +4,8 @@ Pure functions: a ``Report`` in, a ``Report`` carrying a ``GateResult`` out.
 
 * A waiver matches a risk of one proposal by risk id or by the id of the check
   that raised it. While active (until its expiry date, inclusive, in UTC) the
-  risk is marked waived: it stays in every report, it does not cap the grade
-  and it does not fail the gate. An expired waiver waives nothing and is
+  risk is marked waived (by the engine, before it grades: ``mark_waived``): it
+  stays in every report, it does not cap the grade and it does not fail the gate. An expired waiver waives nothing and is
   reported as expired. A waiver for an assessed proposal that matches nothing
   is reported as unused.
 * Thresholds: ``fail_under`` (a grade or a score), per-criterion minimums and
@@ -18,8 +18,8 @@ Pure functions: a ``Report`` in, a ``Report`` carrying a ``GateResult`` out.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from policycheck import validation
 from policycheck.assessment import (
     Assessment,
     Breach,
@@ -40,8 +41,7 @@ from policycheck.assessment import (
 )
 from policycheck.errors import InputError, Problem
 from policycheck.loading import check_structure, read_text
-from policycheck.rubric import GRADES, Rubric
-from policycheck.scoring import Totals, grade_range
+from policycheck.scale import GRADES, Grade
 
 BASELINE_VERSION = 1
 #: A baseline grows with the batch (about 300 bytes a proposal, more with findings),
@@ -93,79 +93,79 @@ class Baseline:
     criteria: dict[str, dict[str, float]]
 
 
-def apply_waivers(
-    report: Report, waivers: Iterable[Waiver], today: Any, rubric: Rubric
-) -> tuple[Report, tuple[Waiver, ...], tuple[Waiver, ...]]:
-    """Mark waived risks, re-grade without them; return the report, expired and unused waivers.
+def mark_waived(
+    risks: Iterable[Risk], proposal_id: str, waivers: tuple[Waiver, ...], today: dt.date
+) -> tuple[Risk, ...]:
+    """``risks`` of one proposal, each that a waiver names marked with its ``WaiverUse``.
 
-    A waiver is unused when its proposal was assessed and the risk did not
-    occur. A waiver of a proposal this run did not assess (the pre-commit
-    hook passes only the changed files) cannot be judged, so it is not unused.
+    The engine calls this before it grades, so a waived risk never caps the grade and the
+    grade is computed once. A renewed waiver wins over the one it replaces: the latest
+    expiry decides whether the risk is still waived.
     """
-    waivers = tuple(waivers)
-    used: set[Waiver] = set()
-    expired: set[Waiver] = set()
-    results = [
-        waive(r, waivers, today, rubric, used, expired) if isinstance(r, Assessment) else r
-        for r in report.results
-    ]
-    assessed = {r.proposal_id for r in report.assessments}
-    unused, ordered_expired = waiver_verdicts(waivers, used, expired, assessed)
-    return dataclasses.replace(report, results=tuple(results)), ordered_expired, unused
-
-
-def waive(
-    result: Assessment,
-    waivers: tuple[Waiver, ...],
-    today: Any,
-    rubric: Rubric,
-    used: set[Waiver],
-    expired: set[Waiver],
-) -> Assessment:
-    """``result`` with its waived risks marked and re-graded without them (see ``apply_waivers``).
-
-    One result at a time, so a large batch need not be held whole: the waivers
-    that matched are added to ``used``, the expired ones among them to ``expired``.
-    """
-    risks: list[Risk] = []
-    for risk in result.risks:
-        matches = [
-            w
-            for w in waivers
-            if w.proposal == result.proposal_id and w.target in (risk.id, risk.check_id)
-        ]
+    marked: list[Risk] = []
+    for risk in risks:
+        matches = _matches(waivers, proposal_id, risk)
         if not matches:
-            risks.append(risk)
+            marked.append(risk)
             continue
-        used.update(matches)
-        # A renewed waiver wins over the one it replaces: the latest expiry decides.
         match = max(matches, key=lambda w: w.expires)
-        active = match.active_on(today)
-        if not active:
-            expired.add(match)
-        risks.append(dataclasses.replace(risk, waiver=WaiverUse(match, active)))
-    # Re-grade as the engine did: the stored coverage is rounded, the provisional flag exact.
-    coverage = 0.0 if result.provisional else 1.0
-    total = Totals(result.score, result.score_low, result.score_high, coverage, 1.0)
-    graded = grade_range(rubric, total, tuple(risks))
-    return dataclasses.replace(
-        result,
-        risks=tuple(risks),
-        grade=graded.grade,
-        uncapped_grade=graded.uncapped,
-        cap=graded.cap,
-        grade_low=graded.low,
-        grade_high=graded.high,
-    )
+        marked.append(dataclasses.replace(risk, waiver=WaiverUse(match, match.active_on(today))))
+    return tuple(marked)
+
+
+def waivers_met(
+    result: Assessment | Failure, waivers: tuple[Waiver, ...]
+) -> tuple[set[Waiver], set[Waiver]]:
+    """The waivers that matched a risk of ``result``, and the expired ones among those applied.
+
+    Read back from the marked result, so a worker process need send nothing else.
+    """
+    if not isinstance(result, Assessment):
+        return set(), set()
+    used = {w for risk in result.risks for w in _matches(waivers, result.proposal_id, risk)}
+    expired = {
+        risk.waiver.waiver
+        for risk in result.risks
+        if risk.waiver is not None and not risk.waiver.active
+    }
+    return used, expired
+
+
+def _matches(waivers: tuple[Waiver, ...], proposal_id: str, risk: Risk) -> list[Waiver]:
+    """A waiver matches a risk of its proposal by the risk's id or by its check's id."""
+    return [
+        w for w in waivers if w.proposal == proposal_id and w.target in (risk.id, risk.check_id)
+    ]
 
 
 def waiver_verdicts(
     waivers: tuple[Waiver, ...], used: set[Waiver], expired: set[Waiver], assessed: set[str]
 ) -> tuple[tuple[Waiver, ...], tuple[Waiver, ...]]:
-    """The unused waivers (of proposals in ``assessed``) and the expired ones, in file order."""
+    """The unused waivers and the expired ones, in file order.
+
+    A waiver is unused when its proposal was assessed and the risk did not
+    occur. A waiver of a proposal this run did not assess (the pre-commit
+    hook passes only the changed files) cannot be judged, so it is not unused.
+    """
     unused = tuple(w for w in waivers if w not in used and w.proposal in assessed)
     # An expired waiver that a newer one replaced is not worth a warning.
     return unused, tuple(w for w in waivers if w in expired)
+
+
+def report_waiver_verdicts(
+    results: Iterable[Assessment | Failure], waivers: tuple[Waiver, ...]
+) -> tuple[tuple[Waiver, ...], tuple[Waiver, ...]]:
+    """``waiver_verdicts`` of whole results: the unused waivers and the expired ones."""
+    used: set[Waiver] = set()
+    expired: set[Waiver] = set()
+    assessed: set[str] = set()
+    for result in results:
+        met, lapsed = waivers_met(result, waivers)
+        used |= met
+        expired |= lapsed
+        if isinstance(result, Assessment):
+            assessed.add(result.proposal_id)
+    return waiver_verdicts(waivers, used, expired, assessed)
 
 
 def evaluate(
@@ -428,7 +428,7 @@ class _RecordedFinding(_Strict):
 
 class _RecordedProposal(_Strict):
     score: _Score
-    grade: Literal["A", "B", "C", "D", "F"]
+    grade: Grade
     criteria: dict[str, _Score] = Field(default_factory=dict)
 
 
@@ -455,19 +455,12 @@ def read_baseline(path: Path) -> Baseline:
     try:
         parsed = _BaselineFile.model_validate(doc)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            dotted = ".".join(str(p) for p in loc)
-            line, column = _json_position(text, loc)
-            what = (
-                "missing key"
-                if err["type"] == "missing"
-                else re.sub(r" or instance of \w+$", "", err["msg"])
-            )
-            message = f"not a policycheck baseline: {dotted + ': ' if dotted else ''}{what}"
-            problems.append(Problem(str(path), line, column, message))
-        raise InputError(problems) from None
+
+        def locate(loc: tuple[Any, ...], _key: bool) -> tuple[str, int, int]:
+            return (str(path), *_json_position(text, loc))
+
+        label = "not a policycheck baseline: "
+        raise InputError(validation.problems(exc, locate, _BaselineFile, label=label)) from None
     findings = {f.fingerprint: f.severity for f in parsed.findings}
     scores = {pid: p.score for pid, p in parsed.proposals.items()}
     grades = {pid: str(p.grade) for pid, p in parsed.proposals.items()}

@@ -61,6 +61,10 @@ class Document:
     #: Problems that did not stop the reading (duplicate keys, tags), when read leniently.
     problems: tuple[Problem, ...] = ()
 
+    def locate(self, loc: tuple[Any, ...], key: bool = False) -> tuple[str, int, int]:
+        """The file, line and column of ``loc`` (see ``position``): a ``validation.Locate``."""
+        return (self.origin, *self.position(loc, key=key))
+
     def position(self, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
         """The 1-based (line, column) of the deepest known node on ``loc``.
 
@@ -516,7 +520,8 @@ def _short(tag: str | None) -> str:
 
 
 def iter_paths(data: Any, path: Path_ = ()) -> Iterator[Path_]:
-    """Every path to a value in ``data`` (used by tests and the schema checks)."""
+    """Every path to a value in ``data``, each parent before its children (the property tests
+    check that a document can locate every one)."""
     yield path
     if isinstance(data, dict):
         for key, value in data.items():

@@ -10,12 +10,9 @@ agreement, a link) is evidenced and scores higher.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import re
-import types
 import typing
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -33,8 +30,10 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from policycheck import validation
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document
+from policycheck.validation import Date as Date
 
 if typing.TYPE_CHECKING:
     from policycheck.reference import ReferenceData
@@ -135,17 +134,6 @@ Threat = Literal[
 Cadence = Literal["none", "ad-hoc", "annual", "semi-annual", "quarterly", "monthly"]
 Audience = Literal["public", "parliament", "neighbours", "eu", "nato", "civil-society"]
 Involvement = Literal["supplier", "investor", "trainer", "partner", "political-backer", "other"]
-
-
-def _not_a_number(value: Any) -> Any:
-    """A date is written as text (2025-06-01): pydantic would read ``0`` as 1970-01-01."""
-    if isinstance(value, (bool, int, float)):
-        raise ValueError(f"write a date as YYYY-MM-DD, not {str(value).lower()}")
-    return value
-
-
-#: A calendar date written as YYYY-MM-DD (YAML gives it as text, TOML as a date).
-Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 
 def _ci(word: str) -> str:
@@ -501,94 +489,12 @@ def parse_proposal(doc: Document, context: dict[str, Any] | None = None) -> Prop
         proposal = Proposal.model_validate(doc.data, context=context)
     except ValidationError as exc:
         seen = {(p.line, p.column) for p in problems}
-        errors = exc.errors()
-        locs = [tuple(e["loc"]) for e in errors]
-        for err in errors:
-            loc = tuple(err["loc"])
-            if err["type"] == "too_short" and any(
-                other[: len(loc)] == loc and other != loc for other in locs
-            ):
-                continue  # an echo of its items' own errors
-            problem = _problem(doc, err)
+        for problem in validation.problems(exc, doc.locate, Proposal):
             if (problem.line, problem.column) not in seen:
                 problems.append(problem)
     if problems:
         raise InputError(problems)
     return proposal
-
-
-def _problem(doc: Document, err: Any) -> Problem:
-    loc: tuple[Any, ...] = tuple(err["loc"])
-    kind = err["type"]
-    dotted = ".".join(str(p) for p in loc if isinstance(p, (str, int)))
-    if kind == "extra_forbidden":
-        name = str(loc[-1])
-        allowed = _fields_at(loc[:-1])
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        line, column = doc.position(loc, key=True)
-        return Problem(doc.origin, line, column, f"unknown key '{dotted}'{hint}")
-    if kind == "missing":
-        line, column = doc.position(loc[:-1])
-        hint = " (add 'schema_version: 1')" if dotted == "schema_version" else ""
-        return Problem(doc.origin, line, column, f"missing required key '{dotted}'{hint}")
-    line, column = doc.position(loc)
-    message = _plain(err)
-    return Problem(doc.origin, line, column, f"{dotted}: {message}" if dotted else message)
-
-
-_PLAIN = {
-    "model_type": "expected a mapping of keys to values",
-    "model_attributes_type": "expected a mapping of keys to values",
-    "dict_type": "expected a mapping of keys to values",
-    "tuple_type": "expected a list",
-    "list_type": "expected a list",
-}
-
-
-def _plain(err: Any) -> str:
-    """pydantic's message in the words of the file format, with a did-you-mean for choices."""
-    kind = err["type"]
-    if kind in _PLAIN:
-        shorthand = (
-            " (or the short form: true, false or a sentence)" if "Claim" in err["msg"] else ""
-        )
-        return _PLAIN[kind] + shorthand
-    if kind == "too_short":
-        return "needs at least one item"
-    message: str = err["msg"].removeprefix("Value error, ")
-    if kind == "literal_error" and isinstance(err.get("input"), str):
-        choices = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
-        close = difflib.get_close_matches(err["input"], choices, n=1)
-        if close:
-            return f"unknown value '{err['input']}'; did you mean '{close[0]}'?"
-    return message
-
-
-def _fields_at(loc: tuple[Any, ...]) -> list[str]:
-    """The field names allowed at ``loc``, for did-you-mean suggestions."""
-    model: type[BaseModel] | None = Proposal
-    for part in loc:
-        if model is None:
-            return []
-        if isinstance(part, int):
-            continue
-        if part not in model.model_fields:
-            continue
-        model = _model_in(model.model_fields[part].annotation)
-    return sorted(model.model_fields) if model is not None else []
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (Union, types.UnionType, tuple, list, Annotated):
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-    return None
 
 
 def json_schema(reference: ReferenceData | None = None) -> dict[str, Any]:

@@ -22,9 +22,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from policycheck import validation
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
-from policycheck.model import Date
+from policycheck.validation import Date
 
 EuStatus = Literal["member", "candidate", "potential-candidate", "none"]
 NatoStatus = Literal["member", "partner", "none"]
@@ -335,17 +336,7 @@ def _parse(dataset: str, doc: Document) -> _File:
     try:
         parsed = model.model_validate(doc.data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            dotted = ".".join(str(p) for p in loc)
-            at = loc[:-1] if err["type"] == "missing" else loc
-            message = (
-                f"missing required key '{dotted}'"
-                if err["type"] == "missing"
-                else f"{dotted + ': ' if dotted else ''}{err['msg']}"
-            )
-            key = err["type"] == "extra_forbidden"
-            problems.append(Problem(origin, *doc.position(at, key=key), message))
+        problems.extend(validation.problems(exc, doc.locate, model))
     if problems:
         raise InputError(problems)
     return parsed

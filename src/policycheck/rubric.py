@@ -8,7 +8,7 @@ bundled one, or a path relative to it). Extending merges by id: a criterion,
 indicator or risk named again has the fields given replaced (so
 ``indicators: {NS01: {weight: 5}}`` re-weights one indicator), new ones are
 added, ``disable`` removes indicators, and top-level settings (grade bands,
-caps, the coverage rule) are replaced when given. A rubric can
+caps, the coverage rule, the uncertainty section) are replaced when given. A rubric can
 replace the reference data (``reference: FOLDER``, relative to the file) and
 declare its own checks as safe JMESPath expressions (``checks:``; see
 ``policycheck.declarative``).
@@ -17,21 +17,24 @@ declare its own checks as safe JMESPath expressions (``checks:``; see
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from policycheck import validation
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, REGISTRY, Check, Registry
 from policycheck.errors import InputError, Problem
 from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
+from policycheck.scale import GRADES as GRADES
+from policycheck.scale import Grade, Severity
 
-Grade = Literal["A", "B", "C", "D", "F"]
-GRADES: tuple[Grade, ...] = ("A", "B", "C", "D", "F")
 BUNDLED = "default"
 MAX_EXTENDS = 8
 T = TypeVar("T")
@@ -71,7 +74,7 @@ class Criterion(_Strict):
 class RiskSpec(_Strict):
     title: str = Field(min_length=1)
     family: Literal["normative-erosion", "regional-fragmentation", "conflict-escalation"]
-    severity: Literal["low", "medium", "high", "critical"]
+    severity: Severity
     mitigation: str = Field(min_length=1)
     brief: str = Field(min_length=1)
     #: Claim paths whose evidenced answer each lowers the severity one step (below low: cleared).
@@ -105,7 +108,7 @@ class RiskRule(_Strict):
     risk: str = Field(min_length=1)
     when: str = Field(min_length=1, max_length=2000)
     finding: str = Field(min_length=1)
-    severity: Literal["low", "medium", "high", "critical"] | None = None
+    severity: Severity | None = None
 
 
 class DeclaredCheck(_Strict):
@@ -120,6 +123,39 @@ class DeclaredCheck(_Strict):
     risks: tuple[RiskRule, ...] = ()
 
 
+class WeightVariation(_Strict):
+    """How the criteria's weights may vary in an uncertainty analysis.
+
+    ``dirichlet``: drawn from a Dirichlet distribution centred on the rubric's
+    weights; ``concentration`` says how tightly (the larger, the closer to the
+    rubric). ``range``: each weight drawn evenly within ``spread`` (a share:
+    0.2 is ±20 %) of the rubric's, then all of them normalised.
+    """
+
+    method: Literal["dirichlet", "range"]
+    concentration: Number | None = Field(default=None, gt=0, le=1_000_000)
+    spread: Number | None = Field(default=None, ge=0, lt=1)
+
+
+class PointsVariation(_Strict):
+    """How level points may vary: a level between an indicator's lowest and highest is drawn
+    evenly within ``spread`` points of the rubric's (the ends, the definitions of best and
+    worst, stay put)."""
+
+    spread: Number = Field(ge=0, le=50)
+
+
+class UncertaintySpec(_Strict):
+    """What an uncertainty analysis (``assess --uncertainty``) may vary, and why."""
+
+    rationale: str = Field(min_length=1)
+    weights: WeightVariation | None = None
+    points: PointsVariation | None = None
+    #: ``levels``: each unknown indicator is drawn evenly across its levels;
+    #: ``excluded``: unknowns stay out of the score, as in the report.
+    unknowns: Literal["levels", "excluded"] = "excluded"
+
+
 class Rubric(_Strict):
     """A rubric file (format version 1), after any ``extends`` is resolved."""
 
@@ -129,18 +165,19 @@ class Rubric(_Strict):
     title: str = Field(min_length=1)
     source: Source
     grades: dict[Grade, Number]
-    caps: dict[Literal["low", "medium", "high", "critical"], Grade]
+    caps: dict[Severity, Grade]
     coverage: CoverageRule
     criteria: dict[str, Criterion] = Field(min_length=1)
     risks: dict[str, RiskSpec]
     checks: dict[str, DeclaredCheck] = Field(default_factory=dict)
     reference: str | None = None
+    uncertainty: UncertaintySpec | None = None
 
     def band(self, score: float) -> Grade:
         for grade in GRADES:
             if score >= self.grades[grade]:
                 return grade
-        return "F"
+        return Grade.F
 
     def indicator(self, check_id: str) -> tuple[str, Indicator] | None:
         """The criterion id and indicator entry of ``check_id``, if the rubric uses it."""
@@ -160,21 +197,87 @@ class LoadedRubric:
     registry: Registry
     #: The reference folder the rubric names, resolved against its file.
     reference: Path | None = None
-    #: Every file that went into it (the rubric first, then what it extends).
-    chain: tuple[str, ...] = field(default=())
+    #: Every file that went into it (the rubric first, then what it extends), as read.
+    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The origins of the files that went into it (the rubric first)."""
+        return tuple(d.origin for d in self.documents)
+
+    @property
+    def sources(self) -> tuple[RubricSource, ...]:
+        """The files that went into it (the rubric first), as sources."""
+        return tuple(RubricSource.from_origin(d.origin) for d in self.documents)
 
 
-def bundled_path() -> str:
-    return f"<bundled>/rubrics/{BUNDLED}.yaml"
+#: How a rubric shipped with the package is named in messages and reports.
+BUNDLED_ORIGIN = "<bundled>/rubrics/"
+
+
+@dataclass(frozen=True)
+class RubricSource:
+    """Where a rubric file is: shipped with the package (``name``) or on disk (``path``).
+
+    The one way to name one, print its origin (``<bundled>/rubrics/NAME.yaml`` or
+    the path) and read it, or a file beside it (its test cases).
+    """
+
+    name: str | None = None
+    path: Path | None = None
+
+    @classmethod
+    def of(cls, spec: str | Path | None, base: Path | None = None) -> RubricSource:
+        """The bundled default for None, a bundled rubric by its name (a string), else a file
+        (relative to ``base``)."""
+        if spec is None:
+            return cls(name=BUNDLED)
+        if isinstance(spec, str) and spec in bundled_names():
+            return cls(name=spec)
+        path = Path(spec)
+        if base is not None and not path.is_absolute():
+            path = base / path
+        return cls(path=path)
+
+    @classmethod
+    def from_origin(cls, origin: str) -> RubricSource:
+        """The source an ``origin`` names (the inverse of ``origin``)."""
+        if origin.startswith(BUNDLED_ORIGIN):
+            return cls(name=origin.removeprefix(BUNDLED_ORIGIN).removesuffix(".yaml"))
+        return cls(path=Path(origin))
+
+    @property
+    def origin(self) -> str:
+        """How problems and reports name it."""
+        return f"{BUNDLED_ORIGIN}{self.name}.yaml" if self.name is not None else str(self.path)
+
+    def beside(self, filename: str) -> tuple[str, Traversable | Path]:
+        """The origin and the place of ``filename`` in the rubric's folder."""
+        if self.name is not None:
+            return f"{BUNDLED_ORIGIN}{filename}", _bundled_folder() / filename
+        assert self.path is not None
+        return str(self.path.with_name(filename)), self.path.with_name(filename)
+
+    def read(self) -> tuple[Document, bytes]:
+        """The rubric's document and its bytes; ``InputError`` when it cannot be read."""
+        if self.name is not None:
+            text = (_bundled_folder() / f"{self.name}.yaml").read_text("utf-8")
+            return load_yaml_text(text, self.origin), text.encode()
+        assert self.path is not None
+        raw = read_bytes(self.path)
+        return load_yaml_bytes(raw, str(self.path)), raw
+
+
+def _bundled_folder() -> Traversable:
+    return resources.files("policycheck") / "rubrics"
 
 
 def bundled_names() -> tuple[str, ...]:
     """Names of the rubrics shipped with the package."""
-    folder = resources.files("policycheck") / "rubrics"
     return tuple(
         sorted(
             p.name.removesuffix(".yaml")
-            for p in folder.iterdir()
+            for p in _bundled_folder().iterdir()
             if p.name.endswith(".yaml") and not p.name.endswith(".tests.yaml")
         )
     )
@@ -182,15 +285,9 @@ def bundled_names() -> tuple[str, ...]:
 
 def _read(spec: str | Path | None, base: Path | None) -> tuple[Document, bytes, Path | None]:
     """A rubric document by bundled name or path (relative to ``base``)."""
-    if spec is None or (isinstance(spec, str) and spec in bundled_names()):
-        name = BUNDLED if spec is None else str(spec)
-        text = (resources.files("policycheck") / "rubrics" / f"{name}.yaml").read_text("utf-8")
-        return load_yaml_text(text, f"<bundled>/rubrics/{name}.yaml"), text.encode(), None
-    path = Path(spec)
-    if base is not None and not path.is_absolute():
-        path = base / path
-    raw = read_bytes(path)
-    return load_yaml_bytes(raw, str(path)), raw, path
+    source = RubricSource.of(spec, base)
+    doc, raw = source.read()
+    return doc, raw, source.path
 
 
 def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> LoadedRubric:
@@ -248,7 +345,11 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
     rubric = _collect(problems, _validate, merged, locate, set(registry))
     if rubric is None:
         raise InputError(problems)
-    problems += [*_bands(rubric.grades, locate), *_sums(rubric, locate)]
+    problems += [
+        *_bands(rubric.grades, locate),
+        *_sums(rubric, locate),
+        *_uncertainty(rubric, locate),
+    ]
     declared = _collect(problems, _declared, rubric, locate)
     full = Registry((*registry.values(), *(declared or ())))
     broken = frozenset() if declared is not None else frozenset(rubric.checks)
@@ -258,9 +359,8 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
     reference = None
     if rubric.reference is not None:
         owner = next((d for d in docs if "reference" in _mapping(d)), docs[0])
-        folder = (
-            Path(owner.origin).parent if not owner.origin.startswith("<bundled>") else Path.cwd()
-        )
+        owned = RubricSource.from_origin(owner.origin).path
+        folder = owned.parent if owned is not None else Path.cwd()
         reference = folder / rubric.reference
         if not reference.is_dir():
             raise InputError(
@@ -278,7 +378,7 @@ def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> Loade
         sha256=digest.hexdigest(),
         registry=full,
         reference=reference,
-        chain=tuple(d.origin for d in docs),
+        documents=tuple(docs),
     )
 
 
@@ -424,20 +524,7 @@ def _validate(data: dict[str, Any], locate: Locate, known: set[str]) -> Rubric:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
         problems = _raw_problems(data, locate, known)
-        errors = exc.errors()
-        locs = [tuple(e["loc"]) for e in errors]
-        for err in errors:
-            loc = tuple(err["loc"])
-            if err["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in locs):
-                continue  # an echo of its items' own errors
-            dotted = ".".join(str(p) for p in loc)
-            if err["type"] == "extra_forbidden":
-                message = f"unknown key '{dotted}'"
-            elif err["type"] == "missing":
-                message = f"missing required key '{dotted}'"
-            else:
-                message = f"{dotted}: {err['msg']}"
-            problems.append(Problem(*locate(loc, err["type"] == "extra_forbidden"), message))
+        problems.extend(validation.problems(exc, locate, Rubric))
         raise InputError(problems) from None
     return rubric
 
@@ -466,6 +553,84 @@ def _sums(rubric: Rubric, locate: Locate) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _uncertainty(rubric: Rubric, locate: Locate) -> list[Problem]:
+    """What the schema cannot say of the uncertainty section: each weight method has its own
+    parameter, and a points spread never lets a weaker level outscore a stronger one."""
+    spec = rubric.uncertainty
+    if spec is None:
+        return []
+    problems = []
+    weights = spec.weights
+    if weights is not None:
+        where = locate(("uncertainty", "weights", "method"), False)
+        needs, other = (
+            ("concentration", "spread")
+            if weights.method == "dirichlet"
+            else ("spread", "concentration")
+        )
+        if getattr(weights, needs) is None:
+            problems.append(Problem(*where, f"method {weights.method} needs '{needs}'"))
+        if getattr(weights, other) is not None:
+            problems.append(
+                Problem(
+                    *locate(("uncertainty", "weights", other), True),
+                    f"'{other}' does not apply to method {weights.method} (it takes '{needs}')",
+                )
+            )
+    if spec.points is not None and spec.points.spread > 0:
+        spread = spec.points.spread
+        clashes = (
+            (cid, iid, clash)
+            for cid, criterion in rubric.criteria.items()
+            for iid, indicator in criterion.indicators.items()
+            if (clash := _crossing(indicator, spread)) is not None
+        )
+        first = next(clashes, None)
+        if first is not None:
+            cid, iid, ((low, low_pts), (high, high_pts)) = first
+            limit = min(
+                _spread_limit(i) for c in rubric.criteria.values() for i in c.indicators.values()
+            )
+            problems.append(
+                Problem(
+                    *locate(("uncertainty", "points", "spread"), False),
+                    f"a spread of {spread:g} points would let {iid}'s {low} ({low_pts:g})"
+                    f" outscore its {high} ({high_pts:g}) in criterion {cid}:"
+                    f" use at most {limit:g}",
+                )
+            )
+    return problems
+
+
+def _ranked(indicator: Indicator) -> list[tuple[str, float, float]]:
+    """The levels by points, each with 1 when a points spread moves it, 0 for the ends."""
+    ranked = sorted(indicator.levels.items(), key=lambda kv: kv[1].points)
+    ends = (ranked[0][1].points, ranked[-1][1].points)
+    return [(name, lv.points, 0.0 if lv.points in ends else 1.0) for name, lv in ranked]
+
+
+def _spread_limit(indicator: Indicator) -> float:
+    """The largest points spread that keeps the indicator's levels in order."""
+    return min(
+        (
+            (b - a) / (moves_a + moves_b)
+            for (_, a, moves_a), (_, b, moves_b) in itertools.pairwise(_ranked(indicator))
+            if moves_a + moves_b
+        ),
+        default=math.inf,
+    )
+
+
+def _crossing(
+    indicator: Indicator, spread: float
+) -> tuple[tuple[str, float], tuple[str, float]] | None:
+    """Two adjacent levels whose ranges under ``spread`` overlap (the ends do not move)."""
+    for (name_a, a, moves_a), (name_b, b, moves_b) in itertools.pairwise(_ranked(indicator)):
+        if a + moves_a * spread > b - moves_b * spread:
+            return (name_a, a), (name_b, b)
+    return None
 
 
 def _bands(grades: dict[Any, Any], locate: Locate) -> list[Problem]:

@@ -32,27 +32,27 @@ assesses each case and describes every mismatch. Nothing here prints or exits.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
 
+from policycheck import validation
 from policycheck.assessment import Assessment, Evidence
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, Check
+from policycheck.checks.examples import Example
 from policycheck.engine import Assessor
 from policycheck.errors import InputError, Problem
 from policycheck.loading import MAX_BYTES, Document, load_yaml_bytes, load_yaml_text, read_file
 from policycheck.model import Proposal, parse_proposal
-from policycheck.rubric import BUNDLED, bundled_names
+from policycheck.rubric import LoadedRubric, RubricSource, bundled_names
+from policycheck.scale import Grade, Severity
 
 SUFFIX = ".tests.yaml"
 _SUFFIXES = (".tests.yaml", ".tests.yml")
-
-SeverityName = Literal["low", "medium", "high", "critical"]
-GradeName = Literal["A", "B", "C", "D", "F"]
 
 
 def _as_list(value: Any) -> Any:
@@ -75,7 +75,7 @@ def _as_risk_map(value: Any) -> Any:
 
 _Number = Annotated[float, Strict()]
 _Levels = Annotated[tuple[str, ...], BeforeValidator(_as_list), Field(min_length=1)]
-_Risks = Annotated[dict[str, SeverityName | None], BeforeValidator(_as_risk_map)]
+_Risks = Annotated[dict[str, Severity | None], BeforeValidator(_as_risk_map)]
 
 
 class _Strict(BaseModel):
@@ -90,9 +90,9 @@ class Expect(_Strict):
     risks_include: _Risks = Field(default_factory=dict)
     risks_exclude: Annotated[tuple[str, ...], BeforeValidator(_as_list)] = ()
     score: Annotated[tuple[_Number, _Number], BeforeValidator(_as_range)] | None = None
-    grade: (
-        Annotated[tuple[GradeName, ...], BeforeValidator(_as_list), Field(min_length=1)] | None
-    ) = None
+    grade: Annotated[tuple[Grade, ...], BeforeValidator(_as_list), Field(min_length=1)] | None = (
+        None
+    )
 
     @property
     def empty(self) -> bool:
@@ -206,9 +206,9 @@ class RunResult:
 
 @dataclass(frozen=True)
 class _Where:
-    rubric: Path | str | None
+    rubric: RubricSource
+    #: The case file on disk (None: a bundled rubric's, read from the package).
     tests_path: Path | None
-    bundled: str | None
 
 
 def case_file_for(rubric: Path) -> Path:
@@ -216,27 +216,39 @@ def case_file_for(rubric: Path) -> Path:
     return rubric.with_name(rubric.name.removesuffix(rubric.suffix) + SUFFIX)
 
 
+def _case_file_of(rubric: Path) -> Path:
+    """The case file of a rubric file: beside it, else beside the file it links to (the
+    top-level ``rubrics/default.yaml`` links to the packaged rubric, whose cases sit beside
+    it), else (not found) the name it would have beside it."""
+    for place in (rubric, rubric.resolve()):
+        for tests in (
+            case_file_for(place),
+            place.with_name(place.name.removesuffix(".yml") + ".tests.yml"),
+        ):
+            if tests.is_file():
+                return tests
+    return case_file_for(rubric)
+
+
 def _where(spec: str | Path | None) -> _Where:
     if spec is None:
-        return _Where(None, None, BUNDLED)
+        return _Where(RubricSource.of(None), None)
     path = Path(spec)
     if not path.exists() and str(spec) in bundled_names():
-        return _Where(str(spec), None, str(spec))
+        return _Where(RubricSource.of(str(spec)), None)
     name = path.name
     for suffix in _SUFFIXES:
         if name.endswith(suffix):
             stem = name.removesuffix(suffix)
             candidates = [path.with_name(stem + ".yaml"), path.with_name(stem + ".yml")]
             rubric = next((c for c in candidates if c.is_file()), candidates[0])
-            return _Where(rubric, path, None)
+            return _Where(RubricSource(path=rubric), path)
     if not path.exists():
         known = ", ".join(bundled_names())
         raise InputError(
             [Problem(str(path), 1, 1, f"no such rubric file (bundled rubrics: {known})")]
         )
-    tests = case_file_for(path)
-    if not tests.exists() and path.suffix == ".yml":
-        tests = path.with_name(path.name.removesuffix(".yml") + ".tests.yml")
+    tests = _case_file_of(path)
     if not tests.exists():
         raise InputError(
             [
@@ -248,17 +260,24 @@ def _where(spec: str | Path | None) -> _Where:
                 )
             ]
         )
-    return _Where(path, tests, None)
+    return _Where(RubricSource(path=path), tests)
+
+
+def cases_document(source: RubricSource) -> Document | None:
+    """The test cases kept with a rubric (``NAME.tests.yaml``), when it has readable ones."""
+    try:
+        return _read_cases(_where(source.path if source.path is not None else source.name))
+    except InputError:
+        return None
 
 
 def _read_cases(where: _Where) -> Document:
-    if where.bundled is not None:
-        resource = resources.files("policycheck") / "rubrics" / f"{where.bundled}{SUFFIX}"
-        origin = f"<bundled>/rubrics/{where.bundled}{SUFFIX}"
+    if where.tests_path is None:
+        assert where.rubric.name is not None
+        origin, resource = where.rubric.beside(f"{where.rubric.name}{SUFFIX}")
         if not resource.is_file():
             raise InputError([Problem(origin, 1, 1, "this bundled rubric has no test cases")])
         return load_yaml_text(resource.read_text("utf-8"), origin)
-    assert where.tests_path is not None
     return read_file(where.tests_path)
 
 
@@ -266,19 +285,14 @@ def load_cases(rubric_or_cases: str | Path | None, *, reference: Path | None = N
     """Read and validate the cases of a rubric.
 
     ``rubric_or_cases`` is a rubric file (its cases are read from ``NAME.tests.yaml``
-    beside it), a case file itself (``NAME.tests.yaml``; the rubric is ``NAME.yaml``
-    beside it), a bundled rubric's name, or None for the bundled default.
-    Raises ``InputError`` listing every problem of the rubric or the case file.
+    beside it, or beside the file it links to), a case file itself (``NAME.tests.yaml``;
+    the rubric is ``NAME.yaml`` beside it), a bundled rubric's name, or None for the
+    bundled default. Raises ``InputError`` listing every problem of the rubric or the
+    case file.
     """
     where = _where(rubric_or_cases)
-    if isinstance(where.rubric, str) and where.rubric != BUNDLED:
-        # Another rubric shipped with the package, by name (read from the installed file).
-        rubric: Path | None = Path(str(resources.files("policycheck") / "rubrics")) / (
-            where.rubric + ".yaml"
-        )
-    else:
-        rubric = where.rubric if isinstance(where.rubric, Path) else None
-    assessor = Assessor(rubric, reference)
+    source = where.rubric
+    assessor = Assessor(source.name if source.name is not None else source.path, reference)
     doc = _read_cases(where)
     return _validate(doc, assessor, where)
 
@@ -291,7 +305,7 @@ def _validate(doc: Document, assessor: Assessor, where: _Where) -> CaseFile:
     try:
         header = _Header.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_problems(doc, (), exc)) from None
+        raise InputError(_problems(doc, (), exc, _Header)) from None
     cases: list[Case] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(header.cases):
@@ -313,7 +327,7 @@ def _validate(doc: Document, assessor: Assessor, where: _Where) -> CaseFile:
         try:
             spec = _CaseSpec.model_validate(raw)
         except ValidationError as exc:
-            problems.extend(_problems(doc, loc, exc, name))
+            problems.extend(_problems(doc, loc, exc, _CaseSpec, name))
             continue
         label = f"case '{spec.name}'"
         problems.extend(_check_expect(doc, loc, spec, assessor, label))
@@ -351,24 +365,18 @@ def _at(doc: Document, loc: tuple[Any, ...], *, key: bool = False) -> tuple[str,
 
 
 def _problems(
-    doc: Document, prefix: tuple[Any, ...], exc: ValidationError, name: Any = None
+    doc: Document,
+    prefix: tuple[Any, ...],
+    exc: ValidationError,
+    model: type[BaseModel],
+    name: Any = None,
 ) -> list[Problem]:
     label = f"case '{name}': " if isinstance(name, str) and name else ""
-    found: dict[tuple[int, int, str], Problem] = {}
-    for err in exc.errors():
-        loc = (*prefix, *err["loc"])
-        dotted = ".".join(str(p) for p in loc if isinstance(p, (str, int)))
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            message, key = f"unknown key '{dotted}'", True
-        elif kind == "missing":
-            message, key = f"missing required key '{dotted}'", False
-            loc = loc[:-1]
-        else:
-            message, key = f"{dotted}: {err['msg']}", False
-        file, line, column = _at(doc, loc, key=key)
-        found.setdefault((line, column, message), Problem(file, line, column, label + message))
-    return list(found.values())
+
+    def locate(loc: tuple[Any, ...], key: bool) -> tuple[str, int, int]:
+        return _at(doc, loc, key=key)
+
+    return validation.problems(exc, locate, model, prefix=prefix, label=label)
 
 
 def _context(assessor: Assessor) -> dict[str, Any]:
@@ -673,7 +681,7 @@ def _missing_notes(
 
 
 def _severities(
-    expected: Mapping[str, SeverityName | None], actual: Mapping[str, list[str]], a: Assessment
+    expected: Mapping[str, Severity | None], actual: Mapping[str, list[str]], a: Assessment
 ) -> list[Mismatch]:
     found = []
     for risk_id, severity in expected.items():
@@ -706,6 +714,94 @@ def format_results(run: RunResult, *, verbose: bool = False) -> str:
             lines.extend(f"        {note}" for note in mismatch.notes)
     lines.append(run.summary)
     return "\n".join(lines) + "\n"
+
+
+# --- examples for ``policycheck explain`` -------------------------------------------------
+
+
+def dump_yaml(data: Any) -> str:
+    """Plain values as YAML, keys in their order, short lists inline (a test case's proposal)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = None
+    yaml.allow_unicode = True
+    yaml.width = 96
+    yaml.representer.sort_base_mapping_type_on_output = False
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+_IDENTITY = ("schema_version", "id", "title", "summary", "status", "date", "sources")
+
+
+def examples(
+    loaded: LoadedRubric, check_id: str, points: Mapping[str, float]
+) -> tuple[Example | None, Example | None]:
+    """Cases of the rubric's test files (the rubric's first, then those of what it extends)
+    that reach ``check_id``'s best and its worst level (see ``examples_from_cases``)."""
+    check = loaded.registry[check_id]
+    passes: Example | None = None
+    fails: Example | None = None
+    for source in loaded.sources:
+        found = cases_document(source)
+        if found is None:
+            continue
+        p, f = examples_from_cases(found.data, check, points, found.origin)
+        passes, fails = passes or p, fails or f
+        if passes and fails:
+            break
+    return passes, fails
+
+
+def examples_from_cases(
+    data: Any, check: Check, points: Mapping[str, float], origin: str
+) -> tuple[Example | None, Example | None]:
+    """Cases of a rubric test file that reach ``check``'s best and its worst level.
+
+    A valid case (see ``_CaseSpec``; an invalid one is ignored here, ``rubric test``
+    reports it) counts when it expects one level of the check and gives its proposal
+    inline. Cases made for the check (``check: ID``, or a name that starts with the id)
+    come first, then short ones (``extends_minimal``), then the file's order.
+    """
+    cases = data.get("cases") if isinstance(data, dict) else None
+    if not isinstance(cases, list) or not points:
+        return None, None
+    top, bottom = max(points.values()), min(points.values())
+    found: list[tuple[float, tuple[int, int, int, int], Example]] = []
+    for n, raw in enumerate(cases):
+        try:
+            case = _CaseSpec.model_validate(raw)
+        except ValidationError:
+            continue
+        levels = case.expect.levels.get(check.id, ())
+        if len(levels) != 1 or levels[0] not in points:
+            continue
+        level = levels[0]
+        if case.extends_minimal is not None:
+            text, short = dump_yaml(case.extends_minimal) if case.extends_minimal else "", 0
+        elif case.proposal is not None:
+            shown = {k: v for k, v in case.proposal.items() if k not in _IDENTITY}
+            text, short = dump_yaml(shown) if shown else "", 1
+        else:
+            continue
+        focused = case.check == check.id or case.name.split(" ", 1)[0] == check.id
+        expected = [*(case.expect.risks or {}), *case.expect.risks_include]
+        example = Example(
+            level,
+            text,
+            tuple(r for r in dict.fromkeys(expected) if r in check.risks),
+            f"test case '{case.name}' of {origin}",
+            minimal=short == 0,
+        )
+        found.append((points[level], (0 if focused else 1, short, text.count("\n"), n), example))
+    best = [f for f in found if f[0] == top]
+    worst = [f for f in found if f[0] == bottom and bottom < top]
+    return (
+        min(best, key=lambda f: f[1])[2] if best else None,
+        min(worst, key=lambda f: f[1])[2] if worst else None,
+    )
 
 
 __all__ = [

@@ -34,7 +34,7 @@ from policycheck.assessment import (
     Severity,
 )
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE
-from policycheck.rubric import GRADES, Rubric
+from policycheck.rubric import Rubric
 
 MAX_IMPROVEMENTS = 3
 #: Levels that rest on the file's word alone (a claim without a citation).
@@ -159,8 +159,8 @@ def grade(rubric: Rubric, score: float, risks: tuple[Risk, ...]) -> tuple[str, s
     uncapped = rubric.band(round(score, 1))
     final, cap = uncapped, None
     for risk in sorted(risks, key=lambda r: (-r.severity.rank, r.id)):
-        limit = rubric.caps.get(risk.severity.value)
-        if limit is not None and GRADES.index(limit) > GRADES.index(final):
+        limit = rubric.caps.get(risk.severity)
+        if limit is not None and limit.rank > final.rank:
             final, cap = limit, Cap(risk.id, Severity(risk.severity), limit)
     return uncapped, final, cap
 

@@ -14,8 +14,10 @@ from policycheck.checks.base import (
     Outcome,
     RiskHit,
 )
+from policycheck.checks.examples import Example
 
 __all__ = [
+    "EXAMPLES",
     "INSUFFICIENT",
     "NOT_APPLICABLE",
     "REGISTRY",
@@ -78,3 +80,11 @@ REGISTRY = Registry(
         transparency.neighbour_information,
     )
 )
+
+#: Every built-in check's examples (each module keeps its own, beside its checks).
+EXAMPLES: dict[str, tuple[Example, Example]] = {
+    **normative.EXAMPLES,
+    **regional.EXAMPLES,
+    **arms_control.EXAMPLES,
+    **transparency.EXAMPLES,
+}

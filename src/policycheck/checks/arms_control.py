@@ -18,6 +18,7 @@ from policycheck.checks.base import (
     srac_fact,
     stated_claim,
 )
+from policycheck.checks.examples import TANKS, Example, claim, example
 from policycheck.checks.scopes import (
     EXERCISES,
     LETHAL_EQUIPMENT,
@@ -340,3 +341,70 @@ def depoliticised(ctx: Context) -> Outcome:
         ("arms_control", "depoliticised"),
         "measures against politicisation (directed at no third state, explained to those left out)",
     )
+
+
+#: A fragment that reaches each check's best level and one that reaches its worst, with
+#: the risks the check then raises (see ``checks.examples``).
+EXAMPLES: dict[str, tuple[Example, Example]] = {
+    "AC01": (
+        example("within", TANKS.format(n=10)),
+        example("exceeded", TANKS.format(n=80), "CE02"),
+    ),
+    "AC02": (
+        example("none", TANKS.format(n=10)),
+        example(
+            "to-disputant",
+            "participants: [XK, {country: TR, role: supplier}]\nequipment:\n"
+            "  - {system: Bayraktar TB2, category: armed-drone, quantity: 5, supplier: TR, recipient: XK}\n",
+            "CE03",
+        ),
+    ),
+    "AC03": (
+        example(
+            "evidenced",
+            "participants: [ME]\nactivities: [training]\narms_control:\n  srac_notification: "
+            '{statement: Notified, evidence: ["Notification 2025/3"]}\n',
+        ),
+        example(
+            "absent",
+            "participants: [ME]\nactivities: [training]\narms_control:\n"
+            "  srac_notification: false\n  srac_compliance: false\n",
+        ),
+    ),
+    "AC04": (
+        example(
+            "evidenced",
+            "activities: [joint-exercises]\narms_control:\n"
+            '  exercise_notification: {statement: Notified, evidence: ["Art. 17"]}\n'
+            '  observers: {statement: Neighbours invited, evidence: ["Art. 17"]}\n',
+        ),
+        example(
+            "absent",
+            "participants: [AL, HR, XK]\nactivities: [joint-exercises]\narms_control:\n"
+            "  exercise_notification: false\n  observers: false\n",
+            "CE04",
+        ),
+    ),
+    "AC05": claim(
+        "arms_control",
+        "dispute_sensitivity",
+        "De-escalation channel",
+        "Art. 18",
+        "participants: [XK]\nactivities: [training]\n",
+    ),
+    "AC06": claim(
+        "arms_control",
+        "capability_transparency",
+        "Drones notified to neighbours",
+        "Art. 16",
+        "participants: [XK, {country: TR, role: supplier}]\nequipment:\n"
+        "  - {system: Bayraktar TB2, category: armed-drone, quantity: 5, supplier: TR, recipient: XK}\n",
+    ),
+    "AC07": claim(
+        "arms_control",
+        "depoliticised",
+        "Directed at no third state",
+        "Art. 2",
+        "participants: [AL, HR, XK]\nactivities: [joint-exercises]\n",
+    ),
+}

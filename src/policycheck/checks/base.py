@@ -73,7 +73,7 @@ class Scope:
 
 
 #: Every initiative: the question always makes sense.
-ANYWHERE = Scope("every initiative", lambda f: True)
+ANYWHERE = Scope("every initiative", lambda _facts: True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from policycheck.checks.base import (
     facts_of,
     stated_claim,
 )
+from policycheck.checks.examples import EU, Example, claim, example
 from policycheck.checks.scopes import (
     EUROPEAN_DEFENCE_FRAMEWORK,
     EUROPEAN_FRAMEWORK,
@@ -161,3 +162,42 @@ def economic_interdependence(ctx: Context) -> Outcome:
         ("safeguards", "economic_interdependence"),
         "regional economic interdependence",
     )
+
+
+#: A fragment that reaches each check's best level and one that reaches its worst, with
+#: the risks the check then raises (see ``checks.examples``).
+EXAMPLES: dict[str, tuple[Example, Example]] = {
+    "NS01": (
+        example(
+            "evidenced",
+            EU
+            + 'safeguards:\n  human_security: {statement: Civilian-protection clause, evidence: ["Art. 4"]}\n',
+        ),
+        example(
+            "absent",
+            EU + "safeguards:\n  human_security: false\n  democratic_conditionality: false\n",
+            "NE01",
+        ),
+    ),
+    "NS02": claim(
+        "safeguards", "democratic_conditionality", "Rule-of-law benchmarks", "Art. 9", EU
+    ),
+    "NS03": (
+        example(
+            "evidenced",
+            "activities: [raw-materials]\nsafeguards:\n  local_consultation: "
+            '{statement: Public hearings held, evidence: ["https://example.org/hearings"]}\n',
+        ),
+        example(
+            "absent",
+            "activities: [raw-materials]\nsafeguards:\n  local_consultation: false\n",
+            "NE02",
+        ),
+    ),
+    "NS04": claim(
+        "safeguards", "socio_economic_benefits", "Local jobs and services", "Annex II", EU
+    ),
+    "NS05": claim(
+        "safeguards", "economic_interdependence", "Regional supply chains", "Art. 10", EU
+    ),
+}

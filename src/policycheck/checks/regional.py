@@ -16,6 +16,7 @@ from policycheck.checks.base import (
     facts_of,
     stated_claim,
 )
+from policycheck.checks.examples import EU, Example, claim, example
 from policycheck.checks.scopes import (
     DEFENCE_FRAMEWORK,
     EUROPEAN_FRAMEWORK,
@@ -404,3 +405,65 @@ def regional_ownership(ctx: Context) -> Outcome:
     return claim_outcome(
         ctx, ("safeguards", "regional_ownership"), "priorities set with the region's states"
     )
+
+
+#: A fragment that reaches each check's best level and one that reaches its worst, with
+#: the risks the check then raises (see ``checks.examples``).
+EXAMPLES: dict[str, tuple[Example, Example]] = {
+    "RI01": (
+        example("region-wide", "participants: [AL, BA, ME, MK, RS, XK]\nactivities: [training]\n"),
+        example(
+            "narrow",
+            "participants: [AL, XK]\nactivities: [training]\nregional:\n  open_to_join: false\n",
+            "RF01",
+        ),
+    ),
+    "RI02": (
+        example("none", "participants: [AL, BA, HR, ME, MK, RS, XK]\nactivities: [training]\n"),
+        example("high", "participants: [AL, HR, XK]\nactivities: [joint-exercises]\n", "CE01"),
+    ),
+    "RI03": (
+        example(
+            "evidenced",
+            EU + 'regional:\n  formats:\n    - {format: berlin-process, evidence: ["Art. 14"]}\n',
+        ),
+        example("absent", EU + "regional:\n  formats: []\n"),
+    ),
+    "RI04": (
+        example(
+            "strong",
+            EU + "regional:\n  coordination: "
+            '{statement: Coordinated with the EU partnerships, evidence: ["Art. 12"]}\n'
+            "  joint_planning: true\n",
+        ),
+        example(
+            "absent",
+            EU + "regional:\n  coordination: false\n  joint_planning: false\n"
+            "  interoperability: false\n",
+        ),
+    ),
+    "RI05": (
+        example("long-term", EU + "horizon_years: 15\nthreats: [hybrid, cyber]\n"),
+        example("reactive", EU + "horizon_years: 2\nthreats: [migration]\n", "RF04"),
+    ),
+    "RI06": (
+        example("none", "external_actors: []\n"),
+        example(
+            "high",
+            "participants: [RS]\nexternal_actors:\n  - {country: RU, involvement: supplier}\n",
+            "RF03",
+        ),
+    ),
+    "RI07": (
+        example(
+            "evidenced",
+            "participants: [RS, XK]\nregional:\n  status_neutral: "
+            '{statement: Status-neutral footnote, evidence: ["Art. 3"]}\n',
+        ),
+        example("absent", "participants: [ES, XK]\nregional:\n  status_neutral: false\n", "RF05"),
+    ),
+    "RI08": claim("regional", "avoids_duplication", "Folds in existing programmes", "Art. 12", EU),
+    "RI09": claim(
+        "safeguards", "regional_ownership", "Priorities agreed with the partner", "Art. 5", EU
+    ),
+}

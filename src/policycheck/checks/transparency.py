@@ -11,6 +11,7 @@ from policycheck.checks.base import (
     check,
     claim_outcome,
 )
+from policycheck.checks.examples import EU, Example, claim, example
 from policycheck.checks.scopes import FRAMEWORK, MILITARY
 
 _REGULAR = frozenset({"annual", "semi-annual", "quarterly", "monthly"})
@@ -96,3 +97,28 @@ def neighbour_information(ctx: Context) -> Outcome:
         ("transparency", "neighbour_information_sharing"),
         "information sharing with neighbours",
     )
+
+
+#: A fragment that reaches each check's best level and one that reaches its worst, with
+#: the risks the check then raises (see ``checks.examples``).
+EXAMPLES: dict[str, tuple[Example, Example]] = {
+    "TR01": claim("transparency", "public_text", "Published", "https://example.org/text"),
+    "TR02": (
+        example(
+            "regular-public",
+            "transparency:\n  reporting: {cadence: annual, audience: [parliament, public]}\n",
+        ),
+        example("none", "transparency:\n  reporting: {cadence: none}\n"),
+    ),
+    "TR03": claim(
+        "transparency", "progress_indicators", "Indicators in Annex III", "Annex III", EU
+    ),
+    "TR04": claim("transparency", "parliamentary_oversight", "Reviewed yearly", "Law 12/2025"),
+    "TR05": claim(
+        "transparency",
+        "neighbour_information_sharing",
+        "Neighbours briefed",
+        "Art. 19",
+        "activities: [training]\n",
+    ),
+}

@@ -69,17 +69,13 @@ def test_command(
 test_command.__test__ = False  # type: ignore[attr-defined]  # pytest must not collect it
 
 
-def attach(rubric_app: typer.Typer) -> None:
-    """Add ``test`` to the ``rubric`` command group (``policycheck rubric test``)."""
-
-    @rubric_app.command("test")
-    def rubric_test(
-        file: FileArg = None,
-        reference: ReferenceOpt = None,
-        select: SelectOpt = None,
-        verbose: VerboseOpt = False,
-    ) -> None:
-        """Run a rubric's test cases: exit 0 when all pass, 1 when any fails, 2 when invalid."""
-        code = test_command(file, reference=reference, select=select, verbose=verbose)
-        if code:
-            raise typer.Exit(code)
+def rubric_test(
+    file: FileArg = None,
+    reference: ReferenceOpt = None,
+    select: SelectOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Run a rubric's test cases: exit 0 when all pass, 1 when any fails, 2 when invalid."""
+    code = test_command(file, reference=reference, select=select, verbose=verbose)
+    if code:
+        raise typer.Exit(code)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from policycheck.loading import Document
     from policycheck.rubric import LoadedRubric
 
 
@@ -53,25 +52,6 @@ def load(spec: str | None) -> LoadedRubric:
     return load_rubric(spec)
 
 
-def chain_documents(loaded: LoadedRubric) -> list[Document]:
-    """The YAML documents of a loaded rubric's files (the rubric first), read again for positions."""
-    from importlib import resources
-
-    from policycheck.loading import load_yaml_text, read_file
-
-    docs = []
-    prefix = "<bundled>/rubrics/"
-    for origin in loaded.chain:
-        if origin.startswith(prefix):
-            text = (resources.files("policycheck") / "rubrics" / origin[len(prefix) :]).read_text(
-                "utf-8"
-            )
-            docs.append(load_yaml_text(text, origin))
-        else:
-            docs.append(read_file(Path(origin)))
-    return docs
-
-
 def _dump(document: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
@@ -82,125 +62,114 @@ def _console() -> Any:
     return console()
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
-    rubric_app = typer.Typer(
-        help="Rubrics: list the available ones, show one, validate a rubric file.",
-        no_args_is_help=True,
+def list_rubrics(format: FormatOpt = TextOrJson.TEXT) -> None:
+    """List the bundled rubrics and the *.yaml rubrics in ./rubrics/ (marked local)."""
+    from policycheck.errors import InputError
+    from policycheck.rubric import bundled_names, load_rubric
+
+    rows: list[dict[str, Any]] = []
+    for name in bundled_names():
+        r = load_rubric(name).rubric
+        rows.append(
+            {
+                "name": name,
+                "where": "bundled",
+                "id": r.id,
+                "version": r.version,
+                "title": r.title,
+            }
+        )
+    folder = Path.cwd() / LOCAL_FOLDER
+    local = (
+        sorted(p for p in folder.glob("*.yaml") if not p.name.endswith(".tests.yaml"))
+        if folder.is_dir()
+        else []
     )
-    app.add_typer(rubric_app, name="rubric")
-    from policycheck.commands import rubric_test
-
-    rubric_test.attach(rubric_app)
-
-    @rubric_app.command("list")
-    def list_rubrics(format: FormatOpt = TextOrJson.TEXT) -> None:
-        """List the bundled rubrics and the *.yaml rubrics in ./rubrics/ (marked local)."""
-        from policycheck.errors import InputError
-        from policycheck.rubric import bundled_names, load_rubric
-
-        rows: list[dict[str, Any]] = []
-        for name in bundled_names():
-            r = load_rubric(name).rubric
+    for path in local:
+        name = f"{LOCAL_FOLDER}/{path.name}"
+        try:
+            r = load_rubric(Path(name)).rubric
+        except (InputError, ValueError) as exc:
+            problem = str(exc.problems[0]) if isinstance(exc, InputError) else str(exc)
             rows.append(
                 {
                     "name": name,
-                    "where": "bundled",
-                    "id": r.id,
-                    "version": r.version,
-                    "title": r.title,
+                    "where": "local",
+                    "id": None,
+                    "version": None,
+                    "title": None,
+                    "problem": problem,
                 }
             )
-        folder = Path.cwd() / LOCAL_FOLDER
-        local = (
-            sorted(p for p in folder.glob("*.yaml") if not p.name.endswith(".tests.yaml"))
-            if folder.is_dir()
-            else []
+            continue
+        rows.append(
+            {"name": name, "where": "local", "id": r.id, "version": r.version, "title": r.title}
         )
-        for path in local:
-            name = f"{LOCAL_FOLDER}/{path.name}"
-            try:
-                r = load_rubric(Path(name)).rubric
-            except (InputError, ValueError) as exc:
-                problem = str(exc.problems[0]) if isinstance(exc, InputError) else str(exc)
-                rows.append(
-                    {
-                        "name": name,
-                        "where": "local",
-                        "id": None,
-                        "version": None,
-                        "title": None,
-                        "problem": problem,
-                    }
-                )
-                continue
-            rows.append(
-                {"name": name, "where": "local", "id": r.id, "version": r.version, "title": r.title}
-            )
-        if format is TextOrJson.JSON:
-            _dump({"schema_version": 1, "rubrics": rows})
-            return
-        header = {"name": "NAME", "where": "WHERE", "id": "ID", "version": "VERSION"}
-        cols = list(header)
-        width = {c: max(len(str(row[c] or "-")) for row in [header, *rows]) for c in cols}
-        lines = [
-            "  ".join(str(row[c] or "-").ljust(width[c]) for c in cols)
-            + "  "
-            + (row["title"] if row.get("title") else f"invalid: {row.get('problem', '')}")
-            for row in rows
-        ]
-        title = "  ".join(header[c].ljust(width[c]) for c in cols) + "  TITLE"
-        sys.stdout.write("\n".join([title, *lines]) + "\n")
-        sys.stdout.write("Show one with: policycheck rubric show NAME\n")
+    if format is TextOrJson.JSON:
+        _dump({"schema_version": 1, "rubrics": rows})
+        return
+    header = {"name": "NAME", "where": "WHERE", "id": "ID", "version": "VERSION"}
+    cols = list(header)
+    width = {c: max(len(str(row[c] or "-")) for row in [header, *rows]) for c in cols}
+    lines = [
+        "  ".join(str(row[c] or "-").ljust(width[c]) for c in cols)
+        + "  "
+        + (row["title"] if row.get("title") else f"invalid: {row.get('problem', '')}")
+        for row in rows
+    ]
+    title = "  ".join(header[c].ljust(width[c]) for c in cols) + "  TITLE"
+    sys.stdout.write("\n".join([title, *lines]) + "\n")
+    sys.stdout.write("Show one with: policycheck rubric show NAME\n")
 
-    @rubric_app.command("show")
-    def show(
-        rubric: Annotated[str, typer.Argument(help="A bundled rubric name or a rubric file.")],
-        format: FormatOpt = TextOrJson.TEXT,
-    ) -> None:
-        """Show a rubric: criteria and indicators with weights, grade bands, caps and risks."""
-        from policycheck.describe import rubric_document
 
+def show(
+    rubric: Annotated[str, typer.Argument(help="A bundled rubric name or a rubric file.")],
+    format: FormatOpt = TextOrJson.TEXT,
+) -> None:
+    """Show a rubric: criteria and indicators with weights, grade bands, caps and risks."""
+    from policycheck.describe import rubric_document
+
+    loaded = load(rubric)
+    document = rubric_document(loaded, list(loaded.documents))
+    if format is TextOrJson.JSON:
+        _dump(document)
+        return
+    from policycheck.text import printable_tree
+
+    # rich writes to the raw stream: the rubric's text is made printable first.
+    _show_text(printable_tree(document))
+
+
+def validate(
+    rubric: Annotated[str, typer.Argument(help="The rubric file (or a bundled name).")],
+) -> None:
+    """Check a rubric file and report every problem as file:line:col: message (exit 2 if any)."""
+    from policycheck.describe import plural
+    from policycheck.errors import ExitCode, InputError
+    from policycheck.lint import lint
+
+    try:
         loaded = load(rubric)
-        document = rubric_document(loaded, chain_documents(loaded))
-        if format is TextOrJson.JSON:
-            _dump(document)
-            return
-        from policycheck.text import printable_tree
-
-        # rich writes to the raw stream: the rubric's text is made printable first.
-        _show_text(printable_tree(document))
-
-    @rubric_app.command("validate")
-    def validate(
-        rubric: Annotated[str, typer.Argument(help="The rubric file (or a bundled name).")],
-    ) -> None:
-        """Check a rubric file and report every problem as file:line:col: message (exit 2 if any)."""
-        from policycheck.describe import lint, plural
-        from policycheck.errors import ExitCode, InputError
-
-        try:
-            loaded = load(rubric)
-            problems = _run_time_problems(loaded)
-        except InputError as exc:
-            problems = exc.problems
-        if problems:
-            _report(problems, [])
-            raise typer.Exit(ExitCode.BAD_INPUT) from None
-        warnings = lint(loaded, chain_documents(loaded))
-        _report([], warnings)
-        r = loaded.rubric
-        indicators = sum(len(c.indicators) for c in r.criteria.values())
-        parts = [
-            plural(len(r.criteria), "criterion", "criteria"),
-            f"{plural(indicators, 'indicator')} ({len(r.checks)} declared)",
-            plural(len(r.risks), "risk"),
-        ]
-        extends = f", extends {', '.join(loaded.chain[1:])}" if len(loaded.chain) > 1 else ""
-        sys.stdout.write(
-            f"{loaded.origin}: OK: rubric {r.id} {r.version}{extends}: {', '.join(parts)}; "
-            f"{plural(len(warnings), 'warning')}\n"
-        )
+        problems = _run_time_problems(loaded)
+    except InputError as exc:
+        problems = exc.problems
+    if problems:
+        _report(problems, [])
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    warnings = lint(loaded, list(loaded.documents))
+    _report([], warnings)
+    r = loaded.rubric
+    indicators = sum(len(c.indicators) for c in r.criteria.values())
+    parts = [
+        plural(len(r.criteria), "criterion", "criteria"),
+        f"{plural(indicators, 'indicator')} ({len(r.checks)} declared)",
+        plural(len(r.risks), "risk"),
+    ]
+    extends = f", extends {', '.join(loaded.chain[1:])}" if len(loaded.chain) > 1 else ""
+    sys.stdout.write(
+        f"{loaded.origin}: OK: rubric {r.id} {r.version}{extends}: {', '.join(parts)}; "
+        f"{plural(len(warnings), 'warning')}\n"
+    )
 
 
 def _run_time_problems(loaded: LoadedRubric) -> list[Any]:

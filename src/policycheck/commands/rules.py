@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -13,7 +12,7 @@ import typer
 from policycheck.commands.rubrics import FormatOpt, TextOrJson
 
 if TYPE_CHECKING:
-    from policycheck.describe import Example
+    from policycheck.checks.examples import Example
     from policycheck.rubric import LoadedRubric
 
 RubricNameOpt = Annotated[
@@ -26,59 +25,49 @@ RubricNameOpt = Annotated[
 WIDTH = 100
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+def rules(rubric: RubricNameOpt = None, format: FormatOpt = TextOrJson.TEXT) -> None:
+    """List the checks the rubric uses (built-in and declared) and the built-in ones it does not."""
+    from policycheck.commands.rubrics import load
+    from policycheck.describe import rules_document
 
-    @app.command()
-    def rules(rubric: RubricNameOpt = None, format: FormatOpt = TextOrJson.TEXT) -> None:
-        """List the checks the rubric uses (built-in and declared) and the built-in ones it does not."""
-        from policycheck.commands.rubrics import load
-        from policycheck.describe import rules_document
+    loaded = load(rubric)
+    document = rules_document(loaded)
+    if format is TextOrJson.JSON:
+        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        return
+    _rules_text(loaded, document)
 
-        loaded = load(rubric)
-        document = rules_document(loaded)
-        if format is TextOrJson.JSON:
-            sys.stdout.write(
-                json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-            )
-            return
-        _rules_text(loaded, document)
 
-    @app.command()
-    def explain(
-        wanted: Annotated[
-            str,
-            typer.Argument(metavar="ID", help="A check id (e.g. AC01) or a risk id (e.g. CE01)."),
-        ],
-        rubric: RubricNameOpt = None,
-        format: FormatOpt = TextOrJson.TEXT,
-    ) -> None:
-        """Explain a check (what it looks at, why, its levels, examples, its risks) or a risk."""
-        from policycheck.commands.rubrics import load
-        from policycheck.describe import check_document, known_ids, risk_document, suggest
-        from policycheck.errors import UsageError
+def explain(
+    wanted: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="A check id (e.g. AC01) or a risk id (e.g. CE01)."),
+    ],
+    rubric: RubricNameOpt = None,
+    format: FormatOpt = TextOrJson.TEXT,
+) -> None:
+    """Explain a check (what it looks at, why, its levels, examples, its risks) or a risk."""
+    from policycheck.commands.rubrics import load
+    from policycheck.describe import check_document, known_ids, risk_document, suggest
+    from policycheck.errors import UsageError
 
-        loaded = load(rubric)
-        known = known_ids(loaded)
-        match = next((k for k in known if k.upper() == wanted.strip().upper()), None)
-        if match is None:
-            near = suggest(wanted.strip(), known)
-            hint = (
-                f"; did you mean {' or '.join(near)}?" if near else f" (known: {', '.join(known)})"
-            )
-            raise UsageError(f"unknown check or risk id '{wanted}'{hint}")
-        if match in loaded.registry:
-            document = check_document(loaded, match, _examples(loaded, match))
-        else:
-            document = risk_document(loaded, match)
-        if format is TextOrJson.JSON:
-            sys.stdout.write(
-                json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-            )
-        elif document["type"] == "check":
-            sys.stdout.write(_check_text(document))
-        else:
-            sys.stdout.write(_risk_text(document))
+    loaded = load(rubric)
+    known = known_ids(loaded)
+    match = next((k for k in known if k.upper() == wanted.strip().upper()), None)
+    if match is None:
+        near = suggest(wanted.strip(), known)
+        hint = f"; did you mean {' or '.join(near)}?" if near else f" (known: {', '.join(known)})"
+        raise UsageError(f"unknown check or risk id '{wanted}'{hint}")
+    if match in loaded.registry:
+        document = check_document(loaded, match, _examples(loaded, match))
+    else:
+        document = risk_document(loaded, match)
+    if format is TextOrJson.JSON:
+        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    elif document["type"] == "check":
+        sys.stdout.write(_check_text(document))
+    else:
+        sys.stdout.write(_risk_text(document))
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -138,47 +127,15 @@ def _rules_text(loaded: LoadedRubric, document: dict[str, Any]) -> None:
 # --- explain --------------------------------------------------------------------------------
 
 
-def _tests_document(origin: str) -> tuple[Any, str] | None:
-    """The test cases kept next to a rubric (``NAME.tests.yaml``), if there are readable ones."""
-    from importlib import resources
-
-    from policycheck.errors import InputError
-    from policycheck.loading import load_yaml_text, read_file
-
-    prefix = "<bundled>/rubrics/"
-    try:
-        if origin.startswith(prefix):
-            name = origin[len(prefix) :].removesuffix(".yaml") + ".tests.yaml"
-            resource = resources.files("policycheck") / "rubrics" / name
-            if not resource.is_file():
-                return None
-            return load_yaml_text(resource.read_text("utf-8"), prefix + name).data, prefix + name
-        path = Path(origin)
-        tests = path.with_name(path.name.removesuffix(".yaml") + ".tests.yaml")
-        if not tests.is_file():
-            return None
-        return read_file(tests).data, str(tests)
-    except InputError:
-        return None
-
-
 def _examples(loaded: LoadedRubric, check_id: str) -> tuple[Example | None, Example | None]:
     """A passing and a failing example: from the rubric's test cases, else the built-in table."""
-    from policycheck.describe import EXAMPLES, examples_from_cases, is_declared
+    from policycheck.checks import EXAMPLES
+    from policycheck.describe import is_declared
+    from policycheck.rubric_tests import examples
 
-    check = loaded.registry[check_id]
     where = loaded.rubric.indicator(check_id)
     points = {lv: spec.points for lv, spec in where[1].levels.items()} if where else {}
-    passes: Example | None = None
-    fails: Example | None = None
-    for origin in loaded.chain:
-        found = _tests_document(origin)
-        if found is None:
-            continue
-        p, f = examples_from_cases(found[0], check, points, found[1])
-        passes, fails = passes or p, fails or f
-        if passes and fails:
-            break
+    passes, fails = examples(loaded, check_id, points)
     if not is_declared(loaded, check_id) and check_id in EXAMPLES:
         builtin = EXAMPLES[check_id]
         passes, fails = passes or builtin[0], fails or builtin[1]

@@ -680,6 +680,10 @@ def render(report: Report) -> str:
         out += _failures(report, ids)
     if report.gate is not None:
         out += _gate(report.gate)
+    if report.uncertainty is not None:
+        from policycheck.render.uncertainty import html_section
+
+        out += html_section(report.uncertainty, esc)
     out += [
         "<footer>",
         f"<p>{esc(bands_line(report))} Rubric sha256 {esc(r.sha256[:12])} · reference data "

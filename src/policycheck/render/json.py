@@ -234,7 +234,17 @@ def _head(report: Report) -> dict[str, Any]:
         "grade_bands": dict(report.grade_bands),
         "coverage": {"minimum": num(report.min_coverage), "rule": report.unknown_rule},
         "gate": None if report.gate is None else gate_dict(report.gate),
+        **_uncertainty(report),
     }
+
+
+def _uncertainty(report: Report) -> dict[str, Any]:
+    """``uncertainty``, only when the run asked for it (otherwise the document is unchanged)."""
+    if report.uncertainty is None:
+        return {}
+    from policycheck.render.uncertainty import to_dict
+
+    return {"uncertainty": to_dict(report.uncertainty)}
 
 
 class _Tally:
@@ -288,6 +298,8 @@ class RenderedResult:
     file: str
     proposal_id: str | None
     file_sha256: str
+    #: A check failed on the file (see ``Failure.internal``).
+    internal: bool = False
 
 
 def rendered(result: Assessment | Failure) -> RenderedResult:
@@ -295,8 +307,9 @@ def rendered(result: Assessment | Failure) -> RenderedResult:
     grade = result.grade if isinstance(result, Assessment) else None
     problems = result.problems if isinstance(result, Failure) else ()
     pid = result.proposal_id if isinstance(result, Assessment) else None
+    internal = isinstance(result, Failure) and result.internal
     return RenderedResult(
-        _dumps(_result(result)), grade, problems, result.file, pid, result.file_sha256
+        _dumps(_result(result)), grade, problems, result.file, pid, result.file_sha256, internal
     )
 
 

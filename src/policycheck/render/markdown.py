@@ -16,7 +16,6 @@ deterministic: no I/O, no clock.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from policycheck.assessment import (
@@ -32,6 +31,9 @@ from policycheck.assessment import (
     Risk,
     Severity,
 )
+from policycheck.render.markdown_text import clean as clean
+from policycheck.render.markdown_text import md_code as md_code
+from policycheck.render.markdown_text import md_text as md_text
 
 #: A plain-text "badge" for each grade: an emoji reads well anywhere, no image is fetched.
 GRADE_EMOJI = {"A": "🟢", "B": "🔵", "C": "🟡", "D": "🟠", "F": "🔴"}
@@ -44,58 +46,6 @@ SEVERITY_EMOJI = {
 
 #: Severities from the most to the least severe, as the risk counts are listed.
 SEVERITIES = tuple(sorted(Severity, key=lambda s: -s.rank))
-
-# Characters that are active somewhere in GitHub-flavoured Markdown (emphasis, code, links,
-# raw HTML, entities, tables, strikethrough, math, headings); all are ASCII punctuation, so a
-# backslash escape makes each literal.
-_ACTIVE = frozenset("\\`*_[]<>|~$&#")
-_ZWSP = "&#8203;"
-# C0/C1 control characters (tab and newlines are handled apart) and the bidirectional
-# overrides that can make text read differently from what it is.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_NEWLINES = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
-_URL_SCHEME = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
-_WWW = re.compile(r"(?i)\b(www)\.")
-
-
-def clean(value: str, newline: str = " ") -> str:
-    """``value`` without control characters and bidi overrides, its newlines replaced."""
-    value = _INVISIBLE.sub("", value.replace("\t", " "))
-    return _NEWLINES.sub(newline, value).strip()
-
-
-def md_text(value: str, *, table: bool = False) -> str:
-    """``value`` as literal Markdown text: nothing in it formats, links, mentions or breaks out.
-
-    In a table cell (``table``), newlines become ``<br>``; elsewhere, spaces.
-    """
-    value = clean(value, "\n")
-    out: list[str] = []
-    for n, ch in enumerate(value):
-        if ch == "\n":
-            out.append("<br>" if table else " ")
-            continue
-        out.append("\\" + ch if ch in _ACTIVE else ch)
-        # "@name" mentions, "#123" references and e-mail addresses are linked by GitHub
-        # after rendering, whatever the escapes: a zero-width space breaks them.
-        if ch in "@#" and n + 1 < len(value) and value[n + 1].isalnum():
-            out.append(_ZWSP)
-    text = "".join(out)
-    # GFM links bare URLs ("http://x", "www.x") on its own: break "://" and "www.".
-    text = _URL_SCHEME.sub(":" + _ZWSP, text)
-    return _WWW.sub(lambda m: m.group(1) + _ZWSP + ".", text)
-
-
-def md_code(value: str, *, table: bool = False) -> str:
-    """``value`` as a code span (nothing is active inside), with a fence longer than any
-    run of backticks in it."""
-    value = clean(value)
-    runs = [len(r) for r in re.findall(r"`+", value)]
-    fence = "`" * (max(runs, default=0) + 1)
-    pad = " " if value.startswith("`") or value.endswith("`") or not value.strip() else ""
-    span = f"{fence}{pad}{value}{pad}{fence}"
-    # A pipe ends a table cell even inside a code span; GFM takes "\|" there as a pipe.
-    return span.replace("|", "\\|") if table else span
 
 
 def score_text(value: float | None) -> str:
@@ -517,5 +467,9 @@ def render(report: Report) -> str:
         lines += _failures(report.failures)
     if report.gate is not None:
         lines += _gate(report.gate)
+    if report.uncertainty is not None:
+        from policycheck.render.uncertainty import markdown_lines
+
+        lines += markdown_lines(report.uncertainty)
     lines += ["---", "", f"<sub>{md_text(bands_line(report))}</sub>"]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -316,6 +316,14 @@ def render(report: Report, *, explain: bool = False) -> list[RenderableType]:
         out.append(summary(report))
     if not report.results:
         out.append(Text("No proposals assessed."))
+    if report.uncertainty is not None:
+        from policycheck.render.uncertainty import text_lines
+
+        out.append(Rule(style="dim"))
+        out += [
+            Padding(Text(line), (0, 0, 0, indent))
+            for indent, line in text_lines(report.uncertainty)
+        ]
     if report.gate is not None:
         out.append(gate(report.gate))
     return out

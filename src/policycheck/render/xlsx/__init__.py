@@ -21,6 +21,8 @@ Sheets, in order:
 7. **Gate** — the verdict, thresholds, breaches and waivers (or that no gate was asked).
 8. **About** — tool, rubric and reference versions, inputs and their SHA-256,
    grade bands, caps and how scores are made.
+9. **Uncertainty** — only with ``--uncertainty``: each grade's share, the score's and the
+   rank's intervals, the drivers, and native charts of them (``policycheck.render.xlsx.uncertainty``).
 
 Printing: text is never printed below 8 points. Each table sheet prints landscape at
 the scale that fits its *printed* columns (the first ones; the rest are for the screen
@@ -156,7 +158,7 @@ def _summary_look(row: Sequence[object], index: int, column: Column, status: int
     return PLAIN
 
 
-def _risks_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+def _risks_look(row: Sequence[object], index: int, column: Column, _status: int) -> Look:
     if column.kind == "severity":
         return SEVERITY_LOOKS.get(row[index], PLAIN)
     if column.header == "Waived" and row[index] != "no":
@@ -164,7 +166,7 @@ def _risks_look(row: Sequence[object], index: int, column: Column, status: int) 
     return PLAIN
 
 
-def _indicators_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+def _indicators_look(row: Sequence[object], index: int, _column: Column, status: int) -> Look:
     if row[status] == STATUS_TEXT[IndicatorStatus.INSUFFICIENT]:
         return INSUFFICIENT_STATUS if index == status else INSUFFICIENT
     if row[status] == STATUS_TEXT[IndicatorStatus.NOT_APPLICABLE]:
@@ -172,11 +174,11 @@ def _indicators_look(row: Sequence[object], index: int, column: Column, status: 
     return PLAIN
 
 
-def _about_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+def _about_look(_row: Sequence[object], index: int, _column: Column, _status: int) -> Look:
     return BOLD if index == 0 else PLAIN
 
 
-def _plain_look(row: Sequence[object], index: int, column: Column, status: int) -> Look:
+def _plain_look(_row: Sequence[object], _index: int, _column: Column, _status: int) -> Look:
     return PLAIN
 
 
@@ -680,6 +682,12 @@ def render_rows(
         else:
             width = _write_table(ws, tables[name], styles)
         _print_setup(ws, options, width)
+    if report.uncertainty is not None:
+        from policycheck.render.xlsx.uncertainty import SHEET, write_sheet
+
+        ws = wb.create_sheet(SHEET)
+        write_sheet(ws, report.uncertainty, styles.font(bold=True))
+        _print_setup(ws, options, CHART_WIDTH)
     _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
     wb.active = 0
     buffer = io.BytesIO()

@@ -1,0 +1,22 @@
+"""The ``policycheck`` console script: ``--version`` answered before anything is imported.
+
+A version check is the one call scripts make in a loop (``policycheck --version`` in a
+hook or a CI step), and the command line's parser alone costs several times a bare
+interpreter's start-up; every other call goes to ``cli.main``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    """``--version`` (or ``-V``) on its own prints the version; anything else runs the CLI."""
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        from policycheck._version import __version__
+
+        sys.stdout.write(f"policycheck {__version__}\n")
+        return
+    from policycheck.cli import main as cli_main
+
+    cli_main()

@@ -1,0 +1,79 @@
+"""The command line's shape: one list of commands, a short ``assess``, a light start-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from policycheck._version import __version__
+from policycheck.cli import app, assess
+from policycheck.cli.commands import COMMANDS, GROUPS
+
+#: Modules that only running a command may import: ``--help`` and ``--version`` must not.
+HEAVY = ("policycheck.engine", "policycheck.pipeline", "pydantic", "rich", "openpyxl")
+
+
+def test_assess_is_a_short_command() -> None:
+    lines = Path(assess.__file__).read_text("utf-8").splitlines()
+    assert len(lines) < 80
+
+
+def test_every_command_is_registered_once_from_the_one_list() -> None:
+    group = typer.main.get_group(app)
+    listed = [c.name for c in COMMANDS] + [g.name for g in GROUPS]
+    assert list(group.commands) == listed
+    for g in GROUPS:
+        sub = group.commands[g.name]
+        assert isinstance(sub, typer.core.TyperGroup)
+        assert list(sub.commands) == [c.name for c in g.commands]
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"]])
+def test_version_and_help_import_no_engine(args: list[str]) -> None:
+    probe = (
+        "import sys\n"
+        "from policycheck.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_the_console_script_answers_version_before_importing_the_parser(flag: str) -> None:
+    """``--version`` is what scripts call in a loop: the console script answers it alone."""
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['policycheck', {flag!r}]\n"
+        "from policycheck.entry import main\n"
+        "main()\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('typer', 'click', 'rich', 'pydantic', 'policycheck') and m not in "
+        "('policycheck', 'policycheck.entry', 'policycheck._version'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.stdout == "policycheck " + __version__ + "\n"
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_unused_arguments_are_linted() -> None:
+    """ruff's ARG rules: an argument nobody reads (like --debug's value once was) is an error."""
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    lint = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["ruff"]["lint"]
+    assert "ARG" in lint["select"]

@@ -1,0 +1,116 @@
+"""The pipeline's one owner, ``pipeline.run``: waivers before grading, duplicate ids, modes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import policycheck
+from policycheck import Assessor
+from policycheck.assessment import Assessment, Waiver
+from policycheck.config import LoadedConfig, Settings
+from policycheck.pipeline import Request, run
+from policycheck.render import Format
+from tests.conftest import PROPOSALS, ROOT, run_cli
+
+HUNGARY = PROPOSALS / "serbia-hungary-2025.yaml"
+#: The default rubric, but a high risk caps the grade at F: Serbia-Hungary (D, CE01 high) is capped.
+CAPPING = "extends: default\ncaps: {critical: F, high: F}\n"
+
+
+def _assessed(assessor: Assessor) -> Assessment:
+    result = assessor.assess_file(HUNGARY)
+    assert isinstance(result, Assessment), result
+    return result
+
+
+def _waiver(expires: dt.date) -> Waiver:
+    return Waiver("CE01", "serbia-hungary-2025", "accepted", "desk", expires, "cfg:1")
+
+
+def test_a_waiver_is_applied_before_the_grade_is_worked_out(tmp_path: Path) -> None:
+    rubric = tmp_path / "capping.yaml"
+    rubric.write_text(CAPPING)
+    capped = _assessed(Assessor(rubric))
+    assert (capped.grade, capped.uncapped_grade) == ("F", "D")
+    assert capped.cap is not None
+    waived = Assessor(rubric, waivers=[_waiver(dt.date(2030, 1, 1))], today=dt.date(2026, 1, 1))
+    result = _assessed(waived)
+    assert result.grade == "D"
+    assert result.cap is None
+    assert next(r for r in result.risks if r.id == "CE01").waived
+    # An expired waiver is marked, and waives nothing: the cap stands.
+    lapsed = Assessor(rubric, waivers=[_waiver(dt.date(2025, 1, 1))], today=dt.date(2026, 1, 1))
+    result = _assessed(lapsed)
+    assert result.grade == "F"
+    risk = next(r for r in result.risks if r.id == "CE01")
+    assert risk.waiver is not None
+    assert not risk.waiver.active
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])  # kept compact, and kept whole
+def test_the_cli_grades_a_waived_proposal_as_the_engine_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    (tmp_path / "capping.yaml").write_text(CAPPING)
+    (tmp_path / "policycheck.toml").write_text(
+        'rubric = "capping.yaml"\n[[waivers]]\nrisk = "CE01"\nproposal = "serbia-hungary-2025"\n'
+        'justification = "accepted"\nowner = "desk"\nexpires = 2099-01-01\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    report = tmp_path / "report.json"
+    code, _, err = run_cli(
+        capsys, "assess", str(HUNGARY), "-q", "-o", str(report), "-f", fmt, "--fail-under", "F"
+    )
+    assert code == 0, err
+    (result,) = json.loads(report.read_text())["results"]
+    assert (result["grade"], result["cap"]) == ("D", None)
+
+
+def _request(tmp_path: Path, **options: Any) -> Request:
+    copy = tmp_path / "copy.yaml"
+    copy.write_bytes(HUNGARY.read_bytes())
+    config = LoadedConfig(Settings(), None)
+    return Request(config=config, paths=(str(HUNGARY), str(copy)), **options)
+
+
+@pytest.mark.parametrize(
+    ("options", "kept"),
+    [
+        ({"printed": Format.JSON}, "streamed"),
+        ({"printed": Format.JSON, "summary": True}, "whole"),
+        ({"written": ((Format.JSON, Path("out.json")),)}, "compact"),
+        ({"printed": Format.MARKDOWN}, "whole"),
+    ],
+)
+def test_run_refuses_a_duplicate_id_once_however_results_are_kept(
+    tmp_path: Path, options: dict[str, object], kept: str
+) -> None:
+    outcome = run(_request(tmp_path, **options))
+    assert kept == (
+        "streamed"
+        if outcome.streamed is not None
+        else "compact"
+        if outcome.batch is not None
+        else "whole"
+    )
+    document = json.loads("".join(outcome.json_chunks()))
+    assert [r["status"] for r in document["results"]] == ["assessed", "invalid"]
+    assert outcome.failed
+    (problem,) = outcome.new_problems()
+    assert "proposal id 'serbia-hungary-2025' is already used by" in problem.message
+    assert outcome.new_problems() == []
+
+
+def test_the_version_is_read_from_one_module_by_the_package_and_the_build() -> None:
+    from policycheck._version import __version__
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    path = ROOT / project["tool"]["hatch"]["version"]["path"]
+    assert path.resolve() == (Path(policycheck.__file__).parent / "_version.py").resolve()
+    assert policycheck.__version__ == __version__
