@@ -112,5 +112,8 @@ def test_the_version_is_read_from_one_module_by_the_package_and_the_build() -> N
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     path = ROOT / project["tool"]["hatch"]["version"]["path"]
-    assert path.resolve() == (Path(policycheck.__file__).parent / "_version.py").resolve()
+    assert path.resolve() == (ROOT / "src" / "policycheck" / "_version.py").resolve()
+    # Installed (editable or, as .ci/run installs it, not), the package reads that module.
+    installed = Path(policycheck.__file__).parent / "_version.py"
+    assert installed.read_text("utf-8") == path.read_text("utf-8")
     assert policycheck.__version__ == __version__
