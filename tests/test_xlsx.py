@@ -43,7 +43,6 @@ RISK_HEADERS = [
     "Finding",
     "Line",
     "Path",
-    "Cited sources",
     "Family ID",
     "Family",
     "Mitigation",
@@ -64,9 +63,26 @@ INDICATOR_HEADERS = [
     "Weight",
     "Contribution",
     "Evidence",
+    "Location",
+    "Criterion ID",
     "Criterion",
     "Share",
+    "Line",
+    "Path",
+    "Evidence item",
 ]
+#: Sheets that store data, where a list is one row per item, never lines in a cell.
+TABLE_SHEETS = ("Summary", "Risks", "Indicators", "Sources", "Gate", "About")
+
+
+def indicator_rows(report: Report) -> int:
+    """Rows of the Indicators sheet: one per piece of evidence, one for an indicator without."""
+    return sum(
+        max(1, len(i.evidence))
+        for a in report.assessments
+        for c in a.criteria
+        for i in c.indicators
+    )
 
 
 # --- fixtures --------------------------------------------------------------------------------
@@ -257,7 +273,7 @@ def test_table_sheets_are_frozen_filtered_and_sized(wb: Workbook, report: Report
     expected_rows = {
         "Summary": len(report.results),
         "Risks": sum(len(r.evidence) for a in report.assessments for r in a.risks),
-        "Indicators": sum(len(c.indicators) for a in report.assessments for c in a.criteria),
+        "Indicators": indicator_rows(report),
     }
     for name, rows in expected_rows.items():
         ws = wb[name]
@@ -321,15 +337,33 @@ def test_indicators_rows_and_insufficient_marked(wb: Workbook, report: Report) -
     ws = wb["Indicators"]
     assert headers(ws) == INDICATOR_HEADERS
     rows = list(ws.iter_rows(min_row=2))
-    expected = [(a, c, i) for a in report.assessments for c in a.criteria for i in c.indicators]
-    assert len(rows) == len(expected)
+    # one row per piece of evidence: note, location, line and path line up
+    expected = [
+        (a, c, i, e, n)
+        for a in report.assessments
+        for c in a.criteria
+        for i in c.indicators
+        for n, e in enumerate(i.evidence or (None,), start=1)
+    ]
+    assert len(rows) == len(expected) == indicator_rows(report)
+    assert len(rows) > sum(len(c.indicators) for a in report.assessments for c in a.criteria)
     status_col = column(ws, "Status")
     seen = set()
-    for row, (a, c, i) in zip(rows, expected, strict=True):
+    for row, (a, c, i, e, n) in zip(rows, expected, strict=True):
         values = dict(zip(INDICATOR_HEADERS, (cell.value for cell in row), strict=True))
         assert values["Proposal ID"] == a.proposal_id
+        assert values["Criterion ID"] == c.id
         assert values["Criterion"] == c.title
         assert values["Check ID"] == i.check_id
+        if e is None:
+            assert (values["Evidence"], values["Location"], values["Line"]) == (None, None, None)
+            assert values["Evidence item"] is None
+        else:
+            assert values["Evidence"] == e.note
+            assert values["Location"] == str(e.location)
+            assert values["Line"] == e.location.line
+            assert values["Path"] == (e.location.path or None)
+            assert values["Evidence item"] == n
         assert values["Weight"] == pytest.approx(i.weight)
         assert values["Share"] == pytest.approx(i.share)
         assert values["Contribution"] == pytest.approx(i.contribution)
@@ -345,8 +379,6 @@ def test_indicators_rows_and_insufficient_marked(wb: Workbook, report: Report) -
             assert rgb(status.fill.fgColor) == xlsx.INSUFFICIENT_FILL
             assert status.font.bold
             assert all(rgb(cell.fill.fgColor) == xlsx.INSUFFICIENT_FILL for cell in row)
-        if i.evidence:
-            assert str(i.evidence[0].location) in values["Evidence"]
     assert seen == set(IndicatorStatus)
     assert ws[f"{letter(ws, 'Share')}2"].number_format == "0.0%"
 
@@ -452,8 +484,14 @@ def test_pandas_reads_every_sheet(path: Path, report: Report) -> None:
     assert summary["Score"].dtype.kind == "f"
     assert list(frames["Risks"].columns) == RISK_HEADERS
     assert list(frames["Indicators"].columns) == INDICATOR_HEADERS
-    assert len(frames["Indicators"]) == sum(
-        len(c.indicators) for a in report.assessments for c in a.criteria
+    assert len(frames["Indicators"]) == indicator_rows(report)
+    indicators = frames["Indicators"]
+    assert indicators["Line"].dropna().dtype.kind in "if"  # typed, not text
+    # one row per indicator for sums: Evidence item 1 or empty
+    first = indicators[indicators["Evidence item"].fillna(1) == 1]
+    assert len(first) == sum(len(c.indicators) for a in report.assessments for c in a.criteria)
+    assert first["Contribution"].sum() == pytest.approx(
+        sum(i.contribution for a in report.assessments for c in a.criteria for i in c.indicators)
     )
 
 
@@ -924,6 +962,49 @@ def test_gate_sheet_shows_verdict_thresholds_and_waivers(gated: Workbook) -> Non
     assert waived[1].startswith("CE03")
     assert waived[3] == "arms-control-desk@example.org"
     assert waived[4] == dt.datetime(2099, 12, 31)  # noqa: DTZ001
+
+
+def test_no_cell_of_a_table_holds_a_list(wb: Workbook) -> None:
+    """Tidy data: a list (evidence, locations, cited sources, a file's problems) is one row
+    per item, never lines joined in one cell."""
+    joined = [
+        (name, cell.coordinate, cell.value)
+        for name in TABLE_SHEETS
+        for row in wb[name].iter_rows(min_row=2)
+        for cell in row
+        if isinstance(cell.value, str) and "\n" in cell.value
+    ]
+    assert joined == []
+
+
+def test_invalid_file_problems_are_one_row_each(wb: Workbook, report: Report) -> None:
+    (failure,) = report.failures
+    rows = [r for r in wb["About"].iter_rows(2, values_only=True) if r[0] == "Problem"]
+    assert [(r[1], r[2]) for r in rows] == [
+        (f"{failure.file}:{p.line}:{p.column}", p.message) for p in failure.problems
+    ]
+
+
+def test_sources_sheet_resolves_each_cited_id(wb: Workbook, report: Report) -> None:
+    """A piece of evidence that cites a source by id gets a row naming the source."""
+    ws = wb["Sources"]
+    head = headers(ws)
+    rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(2, values_only=True)]
+    expected = [
+        (a.proposal_id, i.check_id, e.note, s.id, s.title)
+        for a in report.assessments
+        for c in a.criteria
+        for i in c.indicators
+        for e in i.evidence
+        for s in a.sources_in(e.note)
+    ]
+    assert expected, "the samples cite their sources"
+    got = [
+        (r["Proposal ID"], r["Cited by"], r["Fact"], r["Source ID"], r["Title"])
+        for r in rows
+        if r["Dataset"] == "proposal" and r["Cited by"] != "file"
+    ]
+    assert sorted(expected) == sorted(got)
 
 
 def test_gate_sheet_without_a_gate_says_so(wb: Workbook) -> None:
