@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from openpyxl.chart import BarChart, RadarChart
+from openpyxl.chart import BarChart, LineChart, RadarChart
+from openpyxl.utils import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -405,9 +406,53 @@ def test_charts_are_native_and_drawn_from_summary(wb: Workbook, report: Report) 
     fills = [s.graphicalProperties.line.solidFill for s in radar.series]
     colours = [str(getattr(f.srgbClr, "val", f.srgbClr)) for f in fills]
     assert len(set(colours)) == len(colours)
-    # a gridline on every grade band's floor
-    assert all(floor % bar.y_axis.majorUnit == 0 for _, floor in report.grade_bands)
     assert ref(radar.series[-1].tx.strRef.f) == f"Summary!$A${len(radar.series) + 1}"
+
+
+def band_lines(wb: Workbook) -> list[tuple[str, list[float], str, str]]:
+    """The bar chart's grade-band lines: (name, values, colour, dash) of each, read back."""
+    charts = wb["Charts"]
+    bar = next(c for c in charts._charts if isinstance(c, BarChart))
+    (lines,) = [c for c in bar._charts if isinstance(c, LineChart)]
+    found = []
+    for series in lines.series:
+        title = series.tx.strRef.f.replace("'", "").split("!")[1].replace("$", "")
+        values = series.val.numRef.f.replace("'", "").split("!")[1].replace("$", "")
+        low, top, high, bottom = range_boundaries(values)
+        cells = [c for (c,) in charts.iter_rows(top, bottom, low, high, values_only=True)]
+        line = series.graphicalProperties.line
+        colour = str(getattr(line.solidFill.srgbClr, "val", line.solidFill.srgbClr))
+        found.append((charts[title].value, cells, colour, line.prstDash))
+    return found
+
+
+def test_bar_chart_draws_a_labelled_line_per_grade_band(wb: Workbook, report: Report) -> None:
+    """One line per grade band floor above 0, from the rubric, named and told apart in colour
+    and in dash (black and white)."""
+    lines = band_lines(wb)
+    expected = [(g, f) for g, f in sorted(report.grade_bands, key=lambda b: -b[1]) if f > 0]
+    # each line a value per bar, so it runs across them all
+    bars = len(report.assessments)
+    assert [(name, values) for name, values, _, _ in lines] == [
+        (f"{g} ≥ {f:g}", [f] * bars) for g, f in expected
+    ]
+    assert len({colour for _, _, colour, _ in lines}) == len(lines)
+    assert len({dash for _, _, _, dash in lines}) == len(lines)
+    # the lines' cells are outside the printed page: it shows the charts only
+    print_area = str(wb["Charts"].print_area)
+    assert "$Q" not in print_area
+    assert "$O" in print_area
+
+
+def test_band_lines_follow_the_rubric(runner: Assessor, report: Report) -> None:
+    bands = (("A", 90.0), ("B", 62.5), ("F", 0.0))
+    one = (report.assessments[0],)
+    data = xlsx.render(dataclasses.replace(report, results=one, grade_bands=bands))
+    lines = band_lines(load_workbook(io.BytesIO(data)))
+    assert [(name, values) for name, values, _, _ in lines] == [
+        ("A ≥ 90", [90.0]),
+        ("B ≥ 62.5", [62.5]),
+    ]
 
 
 def test_about_sheet(wb: Workbook, report: Report) -> None:
