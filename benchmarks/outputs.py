@@ -13,7 +13,7 @@ proposals (``generate.py``), with check-jsonschema's C YAML parser (``ruamel.yam
 and without it (the import of ``_ruamel_yaml`` blocked, which is what a plain ``pip
 install check-jsonschema`` without the wheel gives). Runs are interleaved (one of each
 command, then again) and the median wall time is kept; the peak memory of every run is
-sampled from ``/proc`` every 20 ms, summed over the process tree (the command and its
+sampled from ``/proc`` every 25 ms, summed over the process tree (the command and its
 workers): PSS (``smaps_rollup``) where the kernel gives it, else RSS. The machine, its
 cores and its load average (start and end) are printed with the table.
 
@@ -23,6 +23,7 @@ Only the standard library is used. See ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -44,7 +45,9 @@ from generate import generate, policycheck_command
 #: Issue 13's targets: a ratio to check-jsonschema (with its C parser), or seconds.
 MEMORY_TARGET_MB = 300.0
 VERSION_TARGET_S = 0.050
-SAMPLE_EVERY_S = 0.02
+SAMPLE_EVERY_S = 0.025
+#: The process tree is looked for again every this many samples.
+RESCAN_EVERY = 8
 
 #: Run check-jsonschema in-process, with or without the C YAML parser: the same wrapper
 #: both ways, so that the two differ only in the parser.
@@ -160,15 +163,24 @@ class TreeSampler:
             self._thread.join()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            children = _children()
-            todo, total = [self.root], 0
-            while todo:
-                pid = todo.pop()
+        # Finding the tree means reading every process's stat: done every tenth sample
+        # only, so that the sampler costs the machine little (workers start early and stay).
+        pids: list[int] = [self.root]
+        for number in itertools.count():
+            if self._stop.is_set():
+                return
+            if number % RESCAN_EVERY == 0:
+                children = _children()
+                pids, todo = [], [self.root]
+                while todo:
+                    pid = todo.pop()
+                    pids.append(pid)
+                    todo.extend(children.get(pid, ()))
+            total = 0
+            for pid in pids:
                 kb, kind = _process_kb(pid)
                 total += kb
                 self.kind = self.kind or kind
-                todo.extend(children.get(pid, ()))
             self.peak_kb = max(self.peak_kb, total)
             self._stop.wait(SAMPLE_EVERY_S)
 
