@@ -13,15 +13,21 @@ Sheets, in order:
 3. **Risks** — one row per piece of evidence of each flagged risk (tidy: evidence,
    location, line and path line up), the most severe first; ``Waived`` to filter on,
    with the waiver's justification, owner and expiry.
-4. **Indicators** — one row per proposal × indicator, unknowns highlighted.
-5. **Sources** — one row per source: each file's ``sources:``, and the sources of the
-   reference facts (dyads, ceilings, country records) each risk rests on, with as-of dates.
+4. **Indicators** — one row per piece of evidence of each proposal × indicator (one for an
+   indicator without evidence), unknowns highlighted.
+5. **Sources** — one row per source: each file's ``sources:``, each source a piece of
+   evidence cites by id, and the sources of the reference facts (dyads, ceilings, country
+   records) each risk rests on, with as-of dates.
 6. **Charts** — live charts from the Summary sheet: overall score by proposal with a
    labelled line at each of the rubric's grade bands, and the criteria of each proposal
    on a radar.
 7. **Gate** — the verdict, thresholds, breaches and waivers (or that no gate was asked).
-8. **About** — tool, rubric and reference versions, inputs and their SHA-256,
-   grade bands, caps and how scores are made.
+8. **About** — tool, rubric and reference versions, inputs and their SHA-256 (and each
+   problem of a file that could not be assessed, a row each), grade bands, caps and how
+   scores are made.
+
+No cell of a table holds a list: evidence, locations, cited sources and problems are a
+row each (tidy data), with ids beside names.
 
 Printing: text is never printed below 8 points. Each table sheet prints landscape at
 the scale that fits its *printed* columns (the first ones; the rest are for the screen
