@@ -44,6 +44,8 @@ from generate import generate, policycheck_command
 
 #: Issue 13's targets: a ratio to check-jsonschema (with its C parser), or seconds.
 MEMORY_TARGET_MB = 300.0
+#: The batch rows' targets are for this many files.
+BATCH_TARGET_FILES = 1000
 VERSION_TARGET_S = 0.050
 SAMPLE_EVERY_S = 0.025
 #: The process tree is looked for again every this many samples.
@@ -344,6 +346,9 @@ def measure_table(
             pure_ref = measures[f"check-jsonschema {c.against} (pure)"]
             ratio = _ratio(m.median, c_ref.median)
             target, met = _target(c, m.median, ratio)
+            if size == "batch" and count != BATCH_TARGET_FILES:
+                # The batch targets are set at 1,000 files: elsewhere the ratio only informs.
+                target, met = f"({target} at {BATCH_TARGET_FILES:,})", None
             rows.append(
                 Row(
                     c.key,
