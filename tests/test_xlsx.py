@@ -173,6 +173,7 @@ def test_summary_headers_and_rows(wb: Workbook, report: Report) -> None:
         "Medium risks",
         "Low risks",
         "Waived risks",
+        "Top risk ID",
         "Top risk",
         "Top risk severity",
         "Status",
@@ -209,13 +210,13 @@ def test_summary_values_equal_the_assessments(wb: Workbook, report: Report) -> N
             assert row[f"{severity.value.capitalize()} risks"] == count
         if a.risks:
             top = a.risks[0]
-            assert row["Top risk"] == f"{top.id} {top.title}"
+            assert (row["Top risk ID"], row["Top risk"]) == (top.id, top.title)  # id beside name
             assert row["Top risk severity"] == top.severity.value
         else:
-            assert row["Top risk"] is None
+            assert (row["Top risk ID"], row["Top risk"]) == (None, None)
         if a.cap is not None:
             assert a.cap.risk_id in row["Notes"]
-    assert rows["tirana-declaration-2025"]["Top risk"].startswith("CE01")
+    assert rows["tirana-declaration-2025"]["Top risk ID"] == "CE01"
 
 
 def test_summary_marks_invalid_files(wb: Workbook, report: Report) -> None:
@@ -399,9 +400,9 @@ def test_charts_are_native_and_drawn_from_summary(wb: Workbook, report: Report) 
     assert ref(series.val.numRef.f) == f"Summary!$D$2:$D${summary_rows}"
     assert ref(series.cat.strRef.f) == f"Summary!$A$2:$A${summary_rows}"
     assert len(radar.series) == min(len(report.assessments), xlsx.RADAR_MAX_SERIES)
-    assert ref(radar.series[0].val.numRef.f) == "Summary!$T$2:$W$2"
+    assert ref(radar.series[0].val.numRef.f) == "Summary!$U$2:$X$2"
     assert ref(radar.series[0].tx.strRef.f) == "Summary!$A$2"
-    assert ref(radar.series[0].cat.strRef.f) == "Summary!$T$1:$W$1"
+    assert ref(radar.series[0].cat.strRef.f) == "Summary!$U$1:$X$1"
     # distinct colours, one per series
     fills = [s.graphicalProperties.line.solidFill for s in radar.series]
     colours = [str(getattr(f.srgbClr, "val", f.srgbClr)) for f in fills]
