@@ -454,6 +454,12 @@ def test_band_lines_follow_the_rubric(runner: Assessor, report: Report) -> None:
         ("A ≥ 90", [90.0]),
         ("B ≥ 62.5", [62.5]),
     ]
+    # a rubric whose only band starts at 0 draws no line (the axis is its floor)
+    data = xlsx.render(dataclasses.replace(report, results=one, grade_bands=(("P", 0.0),)))
+    charts = load_workbook(io.BytesIO(data))["Charts"]._charts
+    bar = next(c for c in charts if isinstance(c, BarChart))
+    assert not [c for c in bar._charts if isinstance(c, LineChart)]
+    assert bar.legend is None
 
 
 def test_about_sheet(wb: Workbook, report: Report) -> None:

@@ -456,9 +456,12 @@ def _charts(
     bar.dataLabels.position = "outEnd"
     bar.dataLabels.txPr = _chart_text(900)
     bar.gapWidth = 60
-    bar += _band_lines(ws, lines, bars)
-    bar.legend = Legend(legendPos="b", legendEntry=[LegendEntry(idx=0, delete=True)])
-    bar.legend.txPr = _chart_text(900)
+    bar.legend = None
+    if lines:
+        bar += _band_lines(ws, lines, bars)
+        # The lines' names; the bars' is the axis title.
+        bar.legend = Legend(legendPos="b", legendEntry=[LegendEntry(idx=0, delete=True)])
+        bar.legend.txPr = _chart_text(900)
     bar.width = 24
     bar.height = 14  # one printed page
     ws.add_chart(bar, "A3")
@@ -566,8 +569,6 @@ def _band_lines(ws: Worksheet, bands: Sequence[tuple[str, float]], bars: int) ->
     from openpyxl.chart.marker import Marker
 
     lines = LineChart()
-    if not bands:
-        return lines
     lines.add_data(
         Reference(
             ws,
