@@ -66,11 +66,11 @@ from policycheck.render.xlsx.brief import write_brief
 from policycheck.render.xlsx.rows import ResultRows, result_rows
 from policycheck.render.xlsx.styles import (
     BOLD,
-    INSUFFICIENT,
+    INSUFFICIENT_LOOK,
     INSUFFICIENT_STATUS,
     INVALID,
     INVALID_STATUS,
-    NOT_APPLICABLE,
+    NOT_APPLICABLE_LOOK,
     PLAIN,
     SEVERITY_LOOKS,
     WAIVED,
@@ -183,9 +183,9 @@ def _risks_look(row: Sequence[object], index: int, column: Column, _status: int)
 
 def _indicators_look(row: Sequence[object], index: int, _column: Column, status: int) -> Look:
     if row[status] == STATUS_TEXT[IndicatorStatus.INSUFFICIENT]:
-        return INSUFFICIENT_STATUS if index == status else INSUFFICIENT
+        return INSUFFICIENT_STATUS if index == status else INSUFFICIENT_LOOK
     if row[status] == STATUS_TEXT[IndicatorStatus.NOT_APPLICABLE]:
-        return NOT_APPLICABLE
+        return NOT_APPLICABLE_LOOK
     return PLAIN
 
 
