@@ -239,3 +239,9 @@ def test_libreoffice_prints_every_chart_each_from_a_new_page(
     anchors = [chart.anchor._from.row for chart in ws._charts]
     assert len(anchors) == len(titles)
     assert all(row in breaks for row in anchors), (anchors, sorted(breaks))
+    # One page wide, down to the rank interval, and the first table's header printed once:
+    # the tables and charts below it have columns of their own.
+    pages = [page for page in printed.split("\f") if "— Uncertainty" in page]
+    assert "Rank p95" in pages[0]
+    assert sum(page.count("Score p5") for page in pages) == 1
+    assert not any("holds in" in page for page in pages)  # the verdict in words: on screen

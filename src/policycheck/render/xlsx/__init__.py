@@ -607,7 +607,9 @@ def _scale(width: float, paper: Paper) -> int:
     return max(MIN_PRINT_SCALE, min(100, int(100 * page / needed)))
 
 
-def _print_setup(ws: Worksheet, options: PrintOptions, width: float | None) -> None:
+def _print_setup(
+    ws: Worksheet, options: PrintOptions, width: float | None, *, titled: bool = True
+) -> None:
     """Landscape at a legible scale (or ``width`` None: the Brief, portrait at 100%); the
     title, date and any protective marking in the header, page numbers in the footer."""
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -626,7 +628,7 @@ def _print_setup(ws: Worksheet, options: PrintOptions, width: float | None) -> N
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
     else:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
-    if ws.title not in (CHARTS, BRIEF):
+    if titled and ws.title not in (CHARTS, BRIEF):
         ws.print_title_rows = "1:1"
     ws.page_margins.left = ws.page_margins.right = MARGIN_CM / 2.54
     ws.page_margins.top = ws.page_margins.bottom = 0.7
@@ -776,8 +778,9 @@ def render_rows(
         from policycheck.render.xlsx.uncertainty import SHEET, write_sheet
 
         ws = wb.create_sheet(SHEET)
-        write_sheet(ws, report.uncertainty, styles.font(bold=True))
-        _print_setup(ws, options, CHART_WIDTH)
+        printed = write_sheet(ws, report.uncertainty, styles.font(bold=True))
+        # Three tables of their own columns, one under the other: no header row repeats.
+        _print_setup(ws, options, printed, titled=False)
     _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
     wb.active = 0
     buffer = io.BytesIO()
