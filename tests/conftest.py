@@ -109,7 +109,8 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 
 
 def sheet_charts(sheet: object) -> list[Any]:
-    """The charts of a worksheet: openpyxl keeps them in a private list its type stubs omit."""
+    """The charts of a worksheet (or those combined into one chart): openpyxl keeps them in a
+    private list its type stubs omit."""
     return list(vars(sheet)["_charts"])
 
 

@@ -965,9 +965,10 @@ def _sarif_tools() -> str | None:
     return shutil.which("sarif", path=str(Path(sys.executable).parent)) or shutil.which("sarif")
 
 
+@pytest.mark.full  # sarif-tools starts with matplotlib: seconds of CPU
 @pytest.mark.skipif(
     _sarif_tools() is None,
-    reason="sarif-tools is not installed (pip install sarif-tools): the SARIF log is not opened "
+    reason="sarif-tools (in the test extra) is not installed: the SARIF log is not opened "
     "in a real SARIF reader",
 )
 def test_sarif_opens_in_sarif_tools(cli: Cli, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from policycheck import Assessment, Assessor, Report
+from policycheck.render import Format, render
 from policycheck.render import html as html_render
 from tests.conftest import FIXED_TIME, PROPOSALS
 
@@ -163,6 +164,16 @@ document.getElementById("f").addEventListener("load", () => {{
     const r = t.getBoundingClientRect();
     out.na.push({{text: t.textContent, width: r.width, right: r.right}});
   }}
+  out.cut = [];
+  for (const svg of d.querySelectorAll("svg")) {{
+    const view = svg.viewBox.baseVal;
+    if (!view || !view.width) continue;
+    for (const t of svg.querySelectorAll("text")) {{
+      const b = t.getBBox();
+      if (b.x < -0.5 || b.x + b.width > view.width + 0.5)
+        out.cut.push({{text: t.textContent, x: b.x, right: b.x + b.width, view: view.width}});
+    }}
+  }}
   const pre = document.createElement("pre");
   pre.id = "probe";
   pre.textContent = JSON.stringify(out);
@@ -229,3 +240,16 @@ def test_at_400px_wide_tables_scroll_with_a_visible_cue(report: Report, tmp_path
     assert "not applicable" in {t["text"] for t in na}
     assert {t["text"] for t in na} <= {"not applicable", "unknown"}
     assert all(t["width"] > 0 and t["right"] <= 400 for t in na)
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (apt-get install chromium): the charts' words are "
+    "not measured in a browser",
+)
+def test_no_word_of_the_radar_is_cut_by_its_edge(tmp_path: Path) -> None:
+    """Each criterion's name on a radar lies inside the chart, as Chromium lays it out."""
+    report = Assessor().run(sorted(PROPOSALS.glob("*.yaml")), jobs=1)
+    out = render(report, Format.HTML)
+    assert isinstance(out, str)
+    assert _laid_out(out, tmp_path)["cut"] == []

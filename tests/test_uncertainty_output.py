@@ -199,6 +199,20 @@ def test_at_400px_the_charts_shrink_and_the_page_does_not_scroll(
     assert page <= 400
 
 
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (apt-get install chromium): the charts' words are "
+    "not measured in a browser",
+)
+def test_no_word_of_a_chart_is_cut_by_its_edge(
+    reports: tuple[Report, Report], tmp_path: Path
+) -> None:
+    """Each SVG text lies inside its chart, as Chromium lays it out (long driver names were
+    cut at the left edge)."""
+    laid = _laid_out(_text(reports[1], Format.HTML), tmp_path)
+    assert laid["cut"] == []
+
+
 @pytest.mark.full  # LibreOffice converting a workbook takes seconds of CPU
 @pytest.mark.skipif(
     OFFICE is None or PDFTOTEXT is None,
@@ -226,3 +240,9 @@ def test_libreoffice_prints_every_chart_each_from_a_new_page(
     anchors = [chart.anchor._from.row for chart in sheet_charts(ws)]
     assert len(anchors) == len(titles)
     assert all(row in breaks for row in anchors), (anchors, sorted(breaks))
+    # One page wide, down to the rank interval, and the first table's header printed once:
+    # the tables and charts below it have columns of their own.
+    pages = [page for page in printed.split("\f") if "— Uncertainty" in page]
+    assert "Rank p95" in pages[0]
+    assert sum(page.count("Score p5") for page in pages) == 1
+    assert not any(re.search(r"Grade [A-F] holds in", page) for page in pages)  # on screen

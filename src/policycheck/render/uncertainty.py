@@ -213,30 +213,33 @@ def grade_bars(p: ProposalUncertainty, esc: Any) -> str:
 
 
 def driver_chart(p: ProposalUncertainty, esc: Any) -> str:
-    """A tornado-style chart: a bar per input, total index (light) over first-order (dark)."""
+    """A tornado-style chart: a bar per input, total index (light) over first-order (dark).
+
+    Each input's words sit on a line of their own above its bar, so they are not cut by
+    the chart's left edge however the font measures them.
+    """
     drivers = p.drivers[:SHOWN]
-    label_w, bar_w, row = 260, 220, 26
-    width = label_w + bar_w + 60
-    height = 30 + row * len(drivers)
+    left, bar_w, row = 4, 380, 40
+    width = left + bar_w + 60
+    height = 28 + row * len(drivers)
     parts = [
         f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg" {_FONT} font-size="12" style="{_FIT}">',
         f"<title>{esc(p.proposal_id)}: what drives the score (Sobol indices)</title>",
-        '<text x="4" y="14" fill="#59636e">Share of the score\'s variance (Sobol indices): '
-        "total (light), first-order (dark)</text>",
+        f'<text x="{left}" y="14" fill="#59636e">Sobol indices of the score: total (light), '
+        "first-order (dark)</text>",
     ]
     for n, d in enumerate(drivers):
-        y = 24 + n * row
+        y = 26 + n * row
         total_w = round(d.total * bar_w, 1)
         first_w = round(min(d.first_order, d.total) * bar_w, 1)
         parts += [
-            f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end" fill="#1f2328">'
-            f"{esc(_short(d.words))}</text>",
-            f'<rect x="{label_w}" y="{y + 3}" width="{total_w}" height="16" fill="#b6e3ff">'
+            f'<text x="{left}" y="{y + 12}" fill="#1f2328">{esc(_short(d.words, 64))}</text>',
+            f'<rect x="{left}" y="{y + 17}" width="{total_w}" height="14" fill="#b6e3ff">'
             f"<title>{esc(d.words)}: total {d.total:.2f}</title></rect>",
-            f'<rect x="{label_w}" y="{y + 3}" width="{first_w}" height="16" fill="#0969da">'
+            f'<rect x="{left}" y="{y + 17}" width="{first_w}" height="14" fill="#0969da">'
             f"<title>{esc(d.words)}: first-order {d.first_order:.2f}</title></rect>",
-            f'<text x="{label_w + total_w + 6}" y="{y + 15}" fill="#1f2328">{d.total:.2f}</text>',
+            f'<text x="{left + total_w + 6}" y="{y + 28}" fill="#1f2328">{d.total:.2f}</text>',
         ]
     parts.append("</svg>")
     return "".join(parts)

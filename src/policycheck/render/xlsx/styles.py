@@ -33,8 +33,8 @@ class Look:
 
 PLAIN = Look()
 BOLD = Look("label", font="bold")
-NOT_APPLICABLE = Look("not applicable", font="muted")
-INSUFFICIENT = Look("insufficient", INSUFFICIENT_FILL)
+NOT_APPLICABLE_LOOK = Look("not applicable", font="muted")
+INSUFFICIENT_LOOK = Look("insufficient", INSUFFICIENT_FILL)
 INSUFFICIENT_STATUS = Look("insufficient status", INSUFFICIENT_FILL, "bold")
 INVALID = Look("invalid", INVALID_FILL)
 INVALID_STATUS = Look("invalid status", INVALID_FILL, "bold")

@@ -19,6 +19,8 @@ GRADE_FILL = {"A": "1A7F37", "B": "0969DA", "C": "9A6700", "D": "BC4C00", "F": "
 #: Driver charts drawn (one per proposal, the first ones); the table has them all.
 MAX_DRIVER_CHARTS = 12
 DRIVERS_SHOWN = 5
+#: The columns printed: the proposal to its rank interval (A:O); the rest are for the screen.
+PRINTED_COLUMNS = 15
 HEADERS = (
     "Proposal ID",
     "Grade",
@@ -37,15 +39,21 @@ HEADERS = (
 )
 
 
-def write_sheet(ws: Worksheet, u: Uncertainty, bold: Any) -> None:
-    """Fill ``ws`` (write-only) with the analysis and its charts; ``bold`` is a bold font."""
+def write_sheet(ws: Worksheet, u: Uncertainty, bold: Any) -> float:
+    """Fill ``ws`` (write-only) with the analysis and its charts; ``bold`` is a bold font.
+
+    Returns the printed width in character units: the columns up to the rank interval
+    (what a reader needs on paper); the charts' helper columns and the verdict in words
+    are for the screen. The drivers table puts each input's words last, where they run on
+    into the empty cells to their right, so the columns stay narrow enough for one page.
+    """
     from openpyxl.cell.cell import Cell
     from openpyxl.utils import get_column_letter
 
     proposals = u.proposals
-    widths = {"A": 30, "B": 50, "Q": 14, "R": 110}
+    widths = {"A": 28, "Q": 14, "R": 110}
     for letter in (get_column_letter(n) for n in range(2, 18)):
-        ws.column_dimensions[letter].width = widths.get(letter, 11)
+        ws.column_dimensions[letter].width = widths.get(letter, 10)
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "B2"
@@ -103,7 +111,7 @@ def write_sheet(ws: Worksheet, u: Uncertainty, bold: Any) -> None:
     )
     ws.append([])
     drivers_row = note_row + 2
-    ws.append(heading(("Proposal ID", "Input", "Kind", "First-order", "Total"), drivers_row))
+    ws.append(heading(("Proposal ID", "Kind", "First-order", "Total", "Input"), drivers_row))
     spans: list[tuple[str, int, int]] = []
     row = drivers_row
     for p in proposals:
@@ -116,18 +124,24 @@ def write_sheet(ws: Worksheet, u: Uncertainty, bold: Any) -> None:
                 row_of(
                     [
                         (p.proposal_id, None),
-                        (d.words, None),
                         (d.kind, None),
                         (d.first_order, "0.00"),
                         (d.total, "0.00"),
+                        (d.words, None),
                     ],
                     row,
                 )
             )
-    _charts(ws, u, spans, row + 2)
+    end = _charts(ws, u, spans, row + 2)
+    last = get_column_letter(PRINTED_COLUMNS)
+    ws.print_area = f"A1:{last}{max(end, row)}"
+    return float(
+        sum(ws.column_dimensions[get_column_letter(n)].width for n in range(1, PRINTED_COLUMNS + 1))
+    )
 
 
-def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], top: int) -> None:
+def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], top: int) -> int:
+    """Add the charts from row ``top`` down, each from a new printed page; the row after them."""
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.label import DataLabelList
     from openpyxl.chart.series import SeriesLabel
@@ -135,7 +149,7 @@ def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], to
 
     count = len(u.proposals)
     if not count:
-        return
+        return top
     first_p, last_p = 2, count + 1
     cats = Reference(ws, min_col=1, min_row=first_p, max_row=last_p)
 
@@ -199,10 +213,10 @@ def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], to
         chart = BarChart()
         chart.type = "bar"
         chart.title = f"{pid}: Sobol indices of the score"
-        chart.add_data(Reference(ws, min_col=4, max_col=5, min_row=first, max_row=last))
+        chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=first, max_row=last))
         chart.series[0].tx = SeriesLabel(v="First-order")
         chart.series[1].tx = SeriesLabel(v="Total")
-        chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+        chart.set_categories(Reference(ws, min_col=5, min_row=first, max_row=last))
         chart.series[0].graphicalProperties.solidFill = "0969DA"
         chart.series[1].graphicalProperties.solidFill = "B6E3FF"
         chart.x_axis.scaling.orientation = "maxMin"
@@ -218,3 +232,4 @@ def _charts(ws: Worksheet, u: Uncertainty, spans: list[tuple[str, int, int]], to
         ws.row_breaks.append(Break(id=anchor - 1))
         ws.add_chart(chart, f"A{anchor}")
         anchor += int(chart.height / 0.5) + 2
+    return anchor
