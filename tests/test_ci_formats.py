@@ -946,7 +946,7 @@ def _sarif_tools() -> str | None:
 
 @pytest.mark.skipif(
     _sarif_tools() is None,
-    reason="sarif-tools is not installed (pip install sarif-tools): the SARIF log is not opened "
+    reason="sarif-tools (in the test extra) is not installed: the SARIF log is not opened "
     "in a real SARIF reader",
 )
 def test_sarif_opens_in_sarif_tools(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]

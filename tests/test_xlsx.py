@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from openpyxl.chart import BarChart, RadarChart
+from openpyxl.chart import BarChart, LineChart, RadarChart
+from openpyxl.utils import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -43,7 +44,6 @@ RISK_HEADERS = [
     "Finding",
     "Line",
     "Path",
-    "Cited sources",
     "Family ID",
     "Family",
     "Mitigation",
@@ -64,9 +64,26 @@ INDICATOR_HEADERS = [
     "Weight",
     "Contribution",
     "Evidence",
+    "Location",
+    "Criterion ID",
     "Criterion",
     "Share",
+    "Line",
+    "Path",
+    "Evidence item",
 ]
+#: Sheets that store data, where a list is one row per item, never lines in a cell.
+TABLE_SHEETS = ("Summary", "Risks", "Indicators", "Sources", "Gate", "About")
+
+
+def indicator_rows(report: Report) -> int:
+    """Rows of the Indicators sheet: one per piece of evidence, one for an indicator without."""
+    return sum(
+        max(1, len(i.evidence))
+        for a in report.assessments
+        for c in a.criteria
+        for i in c.indicators
+    )
 
 
 # --- fixtures --------------------------------------------------------------------------------
@@ -156,6 +173,7 @@ def test_summary_headers_and_rows(wb: Workbook, report: Report) -> None:
         "Medium risks",
         "Low risks",
         "Waived risks",
+        "Top risk ID",
         "Top risk",
         "Top risk severity",
         "Status",
@@ -192,13 +210,13 @@ def test_summary_values_equal_the_assessments(wb: Workbook, report: Report) -> N
             assert row[f"{severity.value.capitalize()} risks"] == count
         if a.risks:
             top = a.risks[0]
-            assert row["Top risk"] == f"{top.id} {top.title}"
+            assert (row["Top risk ID"], row["Top risk"]) == (top.id, top.title)  # id beside name
             assert row["Top risk severity"] == top.severity.value
         else:
-            assert row["Top risk"] is None
+            assert (row["Top risk ID"], row["Top risk"]) == (None, None)
         if a.cap is not None:
             assert a.cap.risk_id in row["Notes"]
-    assert rows["tirana-declaration-2025"]["Top risk"].startswith("CE01")
+    assert rows["tirana-declaration-2025"]["Top risk ID"] == "CE01"
 
 
 def test_summary_marks_invalid_files(wb: Workbook, report: Report) -> None:
@@ -257,7 +275,7 @@ def test_table_sheets_are_frozen_filtered_and_sized(wb: Workbook, report: Report
     expected_rows = {
         "Summary": len(report.results),
         "Risks": sum(len(r.evidence) for a in report.assessments for r in a.risks),
-        "Indicators": sum(len(c.indicators) for a in report.assessments for c in a.criteria),
+        "Indicators": indicator_rows(report),
     }
     for name, rows in expected_rows.items():
         ws = wb[name]
@@ -321,15 +339,33 @@ def test_indicators_rows_and_insufficient_marked(wb: Workbook, report: Report) -
     ws = wb["Indicators"]
     assert headers(ws) == INDICATOR_HEADERS
     rows = list(ws.iter_rows(min_row=2))
-    expected = [(a, c, i) for a in report.assessments for c in a.criteria for i in c.indicators]
-    assert len(rows) == len(expected)
+    # one row per piece of evidence: note, location, line and path line up
+    expected = [
+        (a, c, i, e, n)
+        for a in report.assessments
+        for c in a.criteria
+        for i in c.indicators
+        for n, e in enumerate(i.evidence or (None,), start=1)
+    ]
+    assert len(rows) == len(expected) == indicator_rows(report)
+    assert len(rows) > sum(len(c.indicators) for a in report.assessments for c in a.criteria)
     status_col = column(ws, "Status")
     seen = set()
-    for row, (a, c, i) in zip(rows, expected, strict=True):
+    for row, (a, c, i, e, n) in zip(rows, expected, strict=True):
         values = dict(zip(INDICATOR_HEADERS, (cell.value for cell in row), strict=True))
         assert values["Proposal ID"] == a.proposal_id
+        assert values["Criterion ID"] == c.id
         assert values["Criterion"] == c.title
         assert values["Check ID"] == i.check_id
+        if e is None:
+            assert (values["Evidence"], values["Location"], values["Line"]) == (None, None, None)
+            assert values["Evidence item"] is None
+        else:
+            assert values["Evidence"] == e.note
+            assert values["Location"] == str(e.location)
+            assert values["Line"] == e.location.line
+            assert values["Path"] == (e.location.path or None)
+            assert values["Evidence item"] == n
         assert values["Weight"] == pytest.approx(i.weight)
         assert values["Share"] == pytest.approx(i.share)
         assert values["Contribution"] == pytest.approx(i.contribution)
@@ -345,8 +381,6 @@ def test_indicators_rows_and_insufficient_marked(wb: Workbook, report: Report) -
             assert rgb(status.fill.fgColor) == xlsx.INSUFFICIENT_FILL
             assert status.font.bold
             assert all(rgb(cell.fill.fgColor) == xlsx.INSUFFICIENT_FILL for cell in row)
-        if i.evidence:
-            assert str(i.evidence[0].location) in values["Evidence"]
     assert seen == set(IndicatorStatus)
     assert ws[f"{letter(ws, 'Share')}2"].number_format == "0.0%"
 
@@ -366,16 +400,66 @@ def test_charts_are_native_and_drawn_from_summary(wb: Workbook, report: Report) 
     assert ref(series.val.numRef.f) == f"Summary!$D$2:$D${summary_rows}"
     assert ref(series.cat.strRef.f) == f"Summary!$A$2:$A${summary_rows}"
     assert len(radar.series) == min(len(report.assessments), xlsx.RADAR_MAX_SERIES)
-    assert ref(radar.series[0].val.numRef.f) == "Summary!$T$2:$W$2"
+    assert ref(radar.series[0].val.numRef.f) == "Summary!$U$2:$X$2"
     assert ref(radar.series[0].tx.strRef.f) == "Summary!$A$2"
-    assert ref(radar.series[0].cat.strRef.f) == "Summary!$T$1:$W$1"
+    assert ref(radar.series[0].cat.strRef.f) == "Summary!$U$1:$X$1"
     # distinct colours, one per series
     fills = [s.graphicalProperties.line.solidFill for s in radar.series]
     colours = [str(getattr(f.srgbClr, "val", f.srgbClr)) for f in fills]
     assert len(set(colours)) == len(colours)
-    # a gridline on every grade band's floor
-    assert all(floor % bar.y_axis.majorUnit == 0 for _, floor in report.grade_bands)
     assert ref(radar.series[-1].tx.strRef.f) == f"Summary!$A${len(radar.series) + 1}"
+
+
+def band_lines(wb: Workbook) -> list[tuple[str, list[float], str, str]]:
+    """The bar chart's grade-band lines: (name, values, colour, dash) of each, read back."""
+    charts = wb["Charts"]
+    bar = next(c for c in charts._charts if isinstance(c, BarChart))
+    (lines,) = [c for c in bar._charts if isinstance(c, LineChart)]
+    found = []
+    for series in lines.series:
+        title = series.tx.strRef.f.replace("'", "").split("!")[1].replace("$", "")
+        values = series.val.numRef.f.replace("'", "").split("!")[1].replace("$", "")
+        low, top, high, bottom = range_boundaries(values)
+        cells = [c for (c,) in charts.iter_rows(top, bottom, low, high, values_only=True)]
+        line = series.graphicalProperties.line
+        colour = str(getattr(line.solidFill.srgbClr, "val", line.solidFill.srgbClr))
+        found.append((charts[title].value, cells, colour, line.prstDash))
+    return found
+
+
+def test_bar_chart_draws_a_labelled_line_per_grade_band(wb: Workbook, report: Report) -> None:
+    """One line per grade band floor above 0, from the rubric, named and told apart in colour
+    and in dash (black and white)."""
+    lines = band_lines(wb)
+    expected = [(g, f) for g, f in sorted(report.grade_bands, key=lambda b: -b[1]) if f > 0]
+    # each line a value per bar, so it runs across them all
+    bars = len(report.assessments)
+    assert [(name, values) for name, values, _, _ in lines] == [
+        (f"{g} ≥ {f:g}", [f] * bars) for g, f in expected
+    ]
+    assert len({colour for _, _, colour, _ in lines}) == len(lines)
+    assert len({dash for _, _, _, dash in lines}) == len(lines)
+    # the lines' cells are outside the printed page: it shows the charts only
+    print_area = str(wb["Charts"].print_area)
+    assert "$Q" not in print_area
+    assert "$O" in print_area
+
+
+def test_band_lines_follow_the_rubric(runner: Assessor, report: Report) -> None:
+    bands = (("A", 90.0), ("B", 62.5), ("F", 0.0))
+    one = (report.assessments[0],)
+    data = xlsx.render(dataclasses.replace(report, results=one, grade_bands=bands))
+    lines = band_lines(load_workbook(io.BytesIO(data)))
+    assert [(name, values) for name, values, _, _ in lines] == [
+        ("A ≥ 90", [90.0]),
+        ("B ≥ 62.5", [62.5]),
+    ]
+    # a rubric whose only band starts at 0 draws no line (the axis is its floor)
+    data = xlsx.render(dataclasses.replace(report, results=one, grade_bands=(("P", 0.0),)))
+    charts = load_workbook(io.BytesIO(data))["Charts"]._charts
+    bar = next(c for c in charts if isinstance(c, BarChart))
+    assert not [c for c in bar._charts if isinstance(c, LineChart)]
+    assert bar.legend is None
 
 
 def test_about_sheet(wb: Workbook, report: Report) -> None:
@@ -452,8 +536,14 @@ def test_pandas_reads_every_sheet(path: Path, report: Report) -> None:
     assert summary["Score"].dtype.kind == "f"
     assert list(frames["Risks"].columns) == RISK_HEADERS
     assert list(frames["Indicators"].columns) == INDICATOR_HEADERS
-    assert len(frames["Indicators"]) == sum(
-        len(c.indicators) for a in report.assessments for c in a.criteria
+    assert len(frames["Indicators"]) == indicator_rows(report)
+    indicators = frames["Indicators"]
+    assert indicators["Line"].dropna().dtype.kind in "if"  # typed, not text
+    # one row per indicator for sums: Evidence item 1 or empty
+    first = indicators[indicators["Evidence item"].fillna(1) == 1]
+    assert len(first) == sum(len(c.indicators) for a in report.assessments for c in a.criteria)
+    assert first["Contribution"].sum() == pytest.approx(
+        sum(i.contribution for a in report.assessments for c in a.criteria for i in c.indicators)
     )
 
 
@@ -924,6 +1014,49 @@ def test_gate_sheet_shows_verdict_thresholds_and_waivers(gated: Workbook) -> Non
     assert waived[1].startswith("CE03")
     assert waived[3] == "arms-control-desk@example.org"
     assert waived[4] == dt.datetime(2099, 12, 31)  # noqa: DTZ001
+
+
+def test_no_cell_of_a_table_holds_a_list(wb: Workbook) -> None:
+    """Tidy data: a list (evidence, locations, cited sources, a file's problems) is one row
+    per item, never lines joined in one cell."""
+    joined = [
+        (name, cell.coordinate, cell.value)
+        for name in TABLE_SHEETS
+        for row in wb[name].iter_rows(min_row=2)
+        for cell in row
+        if isinstance(cell.value, str) and "\n" in cell.value
+    ]
+    assert joined == []
+
+
+def test_invalid_file_problems_are_one_row_each(wb: Workbook, report: Report) -> None:
+    (failure,) = report.failures
+    rows = [r for r in wb["About"].iter_rows(2, values_only=True) if r[0] == "Problem"]
+    assert [(r[1], r[2]) for r in rows] == [
+        (f"{failure.file}:{p.line}:{p.column}", p.message) for p in failure.problems
+    ]
+
+
+def test_sources_sheet_resolves_each_cited_id(wb: Workbook, report: Report) -> None:
+    """A piece of evidence that cites a source by id gets a row naming the source."""
+    ws = wb["Sources"]
+    head = headers(ws)
+    rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(2, values_only=True)]
+    expected = [
+        (a.proposal_id, i.check_id, e.note, s.id, s.title)
+        for a in report.assessments
+        for c in a.criteria
+        for i in c.indicators
+        for e in i.evidence
+        for s in a.sources_in(e.note)
+    ]
+    assert expected, "the samples cite their sources"
+    got = [
+        (r["Proposal ID"], r["Cited by"], r["Fact"], r["Source ID"], r["Title"])
+        for r in rows
+        if r["Dataset"] == "proposal" and r["Cited by"] != "file"
+    ]
+    assert sorted(expected) == sorted(got)
 
 
 def test_gate_sheet_without_a_gate_says_so(wb: Workbook) -> None:

@@ -13,16 +13,23 @@ Sheets, in order:
 3. **Risks** — one row per piece of evidence of each flagged risk (tidy: evidence,
    location, line and path line up), the most severe first; ``Waived`` to filter on,
    with the waiver's justification, owner and expiry.
-4. **Indicators** — one row per proposal × indicator, unknowns highlighted.
-5. **Sources** — one row per source: each file's ``sources:``, and the sources of the
-   reference facts (dyads, ceilings, country records) each risk rests on, with as-of dates.
+4. **Indicators** — one row per piece of evidence of each proposal × indicator (one for an
+   indicator without evidence), unknowns highlighted.
+5. **Sources** — one row per source: each file's ``sources:``, each source a piece of
+   evidence cites by id, and the sources of the reference facts (dyads, ceilings, country
+   records) each risk rests on, with as-of dates.
 6. **Charts** — live charts from the Summary sheet: overall score by proposal with a
-   gridline at each grade band, and the criteria of each proposal on a radar.
+   labelled line at each of the rubric's grade bands, and the criteria of each proposal
+   on a radar.
 7. **Gate** — the verdict, thresholds, breaches and waivers (or that no gate was asked).
-8. **About** — tool, rubric and reference versions, inputs and their SHA-256,
-   grade bands, caps and how scores are made.
+8. **About** — tool, rubric and reference versions, inputs and their SHA-256 (and each
+   problem of a file that could not be assessed, a row each), grade bands, caps and how
+   scores are made.
 9. **Uncertainty** — only with ``--uncertainty``: each grade's share, the score's and the
    rank's intervals, the drivers, and native charts of them (``policycheck.render.xlsx.uncertainty``).
+
+No cell of a table holds a list: evidence, locations, cited sources and problems are a
+row each (tidy data), with ids beside names.
 
 Printing: text is never printed below 8 points. Each table sheet prints landscape at
 the scale that fits its *printed* columns (the first ones; the rest are for the screen
@@ -118,6 +125,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from openpyxl.cell.cell import Cell
+    from openpyxl.chart import LineChart
     from openpyxl.chart.text import RichText
     from openpyxl.styles.cell_style import StyleArray
     from openpyxl.workbook.workbook import Workbook
@@ -147,6 +155,13 @@ RADAR_COLOURS = (
     "000000",
     "AEC7E8",
 )
+#: The score bars, and the grade-band lines: dark colours and distinct dashes, told apart
+#: on screen and in black and white.
+BAR_COLOUR = "9DC3E6"
+#: Where the Charts sheet holds the lines' data: column Q, right of the 24 cm charts.
+BAND_COLUMN = 17
+BAND_COLOURS = ("006100", "1F4E78", "9C5700", "C00000", "7030A0", "404040")
+BAND_DASHES = ("solid", "dash", "sysDash", "lgDashDot", "sysDot", "lgDash")
 RADAR_MARKERS = ("circle", "square", "triangle", "diamond", "x", "star", "plus", "dash")
 
 
@@ -377,11 +392,14 @@ def _charts(
     bands: Sequence[tuple[str, float]],
 ) -> None:
     from openpyxl.chart import BarChart, RadarChart, Reference, Series
+    from openpyxl.chart.axis import ChartLines
     from openpyxl.chart.data_source import AxDataSource, StrRef
     from openpyxl.chart.label import DataLabelList
+    from openpyxl.chart.legend import Legend, LegendEntry
     from openpyxl.chart.series import SeriesLabel
     from openpyxl.chart.shapes import GraphicalProperties
-    from openpyxl.utils import quote_sheetname
+    from openpyxl.drawing.line import LineProperties
+    from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.pagebreak import Break
 
     headers = [c.header for c in table.columns]
@@ -390,6 +408,9 @@ def _charts(
         return
     bars = min(assessed, BAR_MAX_PROPOSALS)
     ws.column_dimensions["A"].width = 12  # written before the heading's row
+    lines = [band for band in bands if band[1] > 0]  # a floor of 0 is the axis itself
+    for number in range(len(lines)):
+        ws.column_dimensions[get_column_letter(BAND_COLUMN + number)].width = 10
     _chart_heading(
         ws,
         styles,
@@ -397,15 +418,17 @@ def _charts(
         if bars == assessed
         else f"Charts of the first {bars} rows of the {SUMMARY} sheet ({assessed} assessed "
         "proposals): sort it to choose which",
+        lines,
+        bars,
     )
     score_col = headers.index("Score") + 1
     first_criterion = headers.index(criteria[0][1]) + 1 if criteria else score_col
 
     bar = BarChart()
-    bar.type = "bar"
+    bar.type = "col"
     bar.style = 10
     bar.title = (
-        "Overall score by proposal"
+        "Overall score by proposal, worst first"
         if bars == assessed
         else f"Overall score, first {bars} of {assessed} proposals"
     )
@@ -415,19 +438,19 @@ def _charts(
     )
     ids = Reference(summary, min_col=1, min_row=2, max_row=bars + 1)
     bar.series[0].cat = AxDataSource(strRef=StrRef(str(ids)))  # text labels, not numbers
-    bar.legend = None
-    bar.x_axis.scaling.orientation = "maxMin"  # first proposal at the top
+    bar.series[0].graphicalProperties.solidFill = BAR_COLOUR
     bar.x_axis.delete = False
     bar.x_axis.tickLblSkip = 1  # a label on every bar, small enough to fit
     bar.x_axis.txPr = _chart_text(900)
     bar.y_axis.delete = False
     bar.y_axis.scaling.min = 0
     bar.y_axis.scaling.max = 100
-    bar.y_axis.majorUnit = _band_step(bands)
-    bar.y_axis.txPr = _chart_text(900)
-    bar.y_axis.title = "Score (0–100); gridlines at the grade bands: " + ", ".join(
-        f"{grade} ≥ {floor:g}" for grade, floor in bands
+    bar.y_axis.majorUnit = 10
+    bar.y_axis.majorGridlines = ChartLines(
+        spPr=GraphicalProperties(ln=LineProperties(solidFill="D9D9D9"))
     )
+    bar.y_axis.txPr = _chart_text(900)
+    bar.y_axis.title = "Score (0–100)"
     bar.y_axis.number_format = "0"
     bar.dataLabels = DataLabelList(
         showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
@@ -435,8 +458,14 @@ def _charts(
     bar.dataLabels.position = "outEnd"
     bar.dataLabels.txPr = _chart_text(900)
     bar.gapWidth = 60
+    bar.legend = None
+    if lines:
+        bar += _band_lines(ws, lines, bars)
+        # The lines' names; the bars' is the axis title.
+        bar.legend = Legend(legendPos="b", legendEntry=[LegendEntry(idx=0, delete=True)])
+        bar.legend.txPr = _chart_text(900)
     bar.width = 24
-    bar.height = max(8.0, 3.0 + 0.42 * bars)  # at most one printed page
+    bar.height = 14  # one printed page
     ws.add_chart(bar, "A3")
 
     radar = RadarChart()
@@ -482,31 +511,92 @@ def _charts(
     radar_row = 3 + int(bar.height / 0.53) + 2
     ws.row_breaks.append(Break(id=radar_row - 1))
     ws.add_chart(radar, f"A{radar_row}")
+    last = get_column_letter(BAND_COLUMN - 2)
+    ws.print_area = f"A1:{last}{radar_row + int(radar.height / 0.53) + 1}"  # not the bands
 
 
-def _chart_heading(ws: Worksheet, styles: _Styles, heading: str) -> None:
-    """The Charts sheet's one cell, A1, in bold."""
+def _chart_heading(
+    ws: Worksheet,
+    styles: _Styles,
+    heading: str,
+    bands: Sequence[tuple[str, float]] = (),
+    bars: int = 0,
+) -> None:
+    """The Charts sheet's cells: the heading, A1, in bold; and right of the charts (outside
+    the print area) the grade-band lines' data, ``bands`` as columns headed "A ≥ 85" with
+    their floor once per bar (spreadsheets draw a chart's line from cells only).
+    """
     from openpyxl.cell.cell import Cell
+    from openpyxl.utils import get_column_letter
 
     cell = Cell(ws, row=1, column=1, value=heading)
     cell.font = styles.font(bold=True, size=12)
-    _declare_size(ws, "A1:A1")
-    ws.append([cell])
+    if not bands:
+        _declare_size(ws, "A1:A1")
+        ws.append([cell])
+        return
+    last = get_column_letter(BAND_COLUMN + len(bands) - 1)
+    _declare_size(ws, f"A1:{last}{bars + 2}")
+    note = Cell(ws, row=1, column=BAND_COLUMN, value="Grade-band lines: the rubric's floors")
+    note.font = styles.font(bold=True)
+    ws.append([cell, note])
+    header = styles.array("header")
+    ws.append(
+        [
+            _cell(ws, 2, BAND_COLUMN + number, _band_label(grade, floor), header)
+            for number, (grade, floor) in enumerate(bands)
+        ]
+    )
+    plain = styles.array("number")
+    for row in range(3, bars + 3):
+        ws.append(
+            [
+                _cell(ws, row, BAND_COLUMN + number, float(floor), plain)
+                for number, (_, floor) in enumerate(bands)
+            ]
+        )
 
 
-def _band_step(bands: Sequence[tuple[str, float]]) -> float:
-    """A gridline step from 0 that puts a line on every grade band's floor (10 when none fits).
+def _band_label(grade: str, floor: float) -> str:
+    return f"{grade} ≥ {floor:g}"
 
-    The largest step dividing every floor: 5 for the default rubric's 40, 55, 70 and 85.
-    The axis title names the bands, since their lines are among the others.
+
+def _band_lines(ws: Worksheet, bands: Sequence[tuple[str, float]], bars: int) -> LineChart:
+    """One line across the bars at each grade band's floor (``bands``, the rubric's, as
+    ``_chart_heading`` wrote them): each in its own colour and dash, so that a printed page
+    in black and white tells them apart, named in the legend ("A ≥ 85") and at its right end.
     """
-    floors = [round(floor) for _, floor in bands if floor > 0]
-    if not floors or any(abs(floor - round(floor)) > 1e-9 for _, floor in bands):
-        return 10
-    step = 0
-    for floor in floors:
-        step = math.gcd(step, floor)
-    return step if step >= 5 else 10
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.chart.label import DataLabel, DataLabelList
+    from openpyxl.chart.marker import Marker
+
+    lines = LineChart()
+    lines.add_data(
+        Reference(
+            ws,
+            min_col=BAND_COLUMN,
+            max_col=BAND_COLUMN + len(bands) - 1,
+            min_row=2,
+            max_row=bars + 2,
+        ),
+        titles_from_data=True,
+    )
+    for number, series in enumerate(lines.series):
+        series.smooth = False
+        line = series.graphicalProperties.line
+        line.solidFill = BAND_COLOURS[number % len(BAND_COLOURS)]
+        line.prstDash = BAND_DASHES[number % len(BAND_DASHES)]
+        line.width = 22000  # EMU: about 1.75 pt
+        # One bar has one point, which draws no line: mark it instead.
+        series.marker = Marker(symbol="dash" if bars == 1 else "none", size=20)
+        # Its name at its right end only: every flag said, as spreadsheets' defaults differ.
+        shown = {"showLegendKey": False, "showVal": False, "showCatName": False}
+        shown |= {"showPercent": False, "showBubbleSize": False}
+        label = DataLabel(idx=bars - 1, showSerName=True, **shown)
+        label.position = "r"
+        label.txPr = _chart_text(900)
+        series.dLbls = DataLabelList(dLbl=[label], showSerName=False, **shown)
+    return lines
 
 
 def _scale(width: float, paper: Paper) -> int:

@@ -18,7 +18,6 @@ from policycheck.render.xlsx.tables import (
     SEVERITIES,
     STATUS_TEXT,
     date_cell,
-    evidence_lines,
     family_name,
     waiver_state,
 )
@@ -72,8 +71,9 @@ class ResultRows:
     sources: tuple[tuple[Any, ...], ...]
     #: The Gate sheet's rows of the risks waived in this proposal.
     waived: tuple[tuple[Any, ...], ...]
-    #: The row of the About sheet's list of inputs.
-    about: tuple[Any, ...]
+    #: The rows of the About sheet's list of inputs: the file, and each problem of an
+    #: invalid one (located ``file:line:column``).
+    about: tuple[tuple[Any, ...], ...]
     #: The Brief page of an assessed proposal, or the problems of an invalid file.
     brief: BriefRows | str
 
@@ -96,17 +96,24 @@ def result_rows(result: Assessment | Failure) -> ResultRows:
             None,
             "",
             "",
+            "",
             "invalid",
             "",
             "",
         ),
-        (problems, result.file),
+        (_first_problem(result), result.file),
     )
     about = (
-        "Input",
-        result.file,
-        result.file_sha256 or "—",
-        f"invalid: {len(result.problems)} problem(s)",
+        (
+            "Input",
+            result.file,
+            result.file_sha256 or "—",
+            f"invalid: {len(result.problems)} problem(s), listed below",
+        ),
+        *(
+            ("Problem", f"{result.file}:{p.line}:{p.column}", p.message, "")
+            for p in result.problems
+        ),
     )
     return ResultRows(result.file, None, "", (), summary, (), (), (), (), about, problems)
 
@@ -135,7 +142,8 @@ def _assessed(a: Assessment) -> ResultRows:
             "yes" if a.provisional else "no",
             *(counts[s] for s in SEVERITIES),
             sum(1 for r in a.risks if r.waived),
-            "" if top is None else f"{top.id} {top.title}",
+            "" if top is None else top.id,
+            "" if top is None else top.title,
             "" if top is None else top.severity.value,
             a.status,
             a.lead or "",
@@ -147,7 +155,6 @@ def _assessed(a: Assessment) -> ResultRows:
     for r in a.risks:
         waiver = r.waiver.waiver if r.waiver is not None else None
         for e in r.evidence or (None,):
-            cited = a.sources_in(e.note) if e is not None else ()
             risks.append(
                 (
                     a.proposal_id,
@@ -160,7 +167,6 @@ def _assessed(a: Assessment) -> ResultRows:
                     r.finding,
                     None if e is None else e.location.line,
                     "" if e is None else e.location.path,
-                    "\n".join(f"{c.id}: {c}" for c in cited),
                     r.family.value,
                     family_name(r.family),
                     r.mitigation,
@@ -182,17 +188,42 @@ def _assessed(a: Assessment) -> ResultRows:
             i.points,
             i.weight,
             i.contribution,
-            evidence_lines(i.evidence),
+            "" if e is None else e.note,
+            "" if e is None else str(e.location),
+            c.id,
             c.title,
             i.share,
+            None if e is None else e.location.line,
+            "" if e is None else e.location.path,
+            None if e is None else number,
         )
         for c in a.criteria
         for i in c.indicators
+        for number, e in enumerate(i.evidence or (None,), start=1)
     )
     sources: list[tuple[Any, ...]] = [
         (a.proposal_id, "file", "", None, c.id, c.title, date_cell(c.date), c.url or "", "proposal")
         for c in a.sources
     ]
+    # Each source a piece of evidence cites by id, resolved: one row per citation.
+    cited_by = [(i.check_id, i.evidence) for c in a.criteria for i in c.indicators]
+    cited_by += [(r.id, r.evidence) for r in a.risks]
+    for by, evidence in cited_by:
+        for e in evidence:
+            for c in a.sources_in(e.note):
+                sources.append(
+                    (
+                        a.proposal_id,
+                        by,
+                        e.note,
+                        None,
+                        c.id,
+                        c.title,
+                        date_cell(c.date),
+                        c.url or "",
+                        "proposal",
+                    )
+                )
     for r in a.risks:
         for f in r.references:
             for c in f.sources or (Citation("", "no source listed"),):
@@ -221,10 +252,12 @@ def _assessed(a: Assessment) -> ResultRows:
         if r.waiver is not None and r.waiver.active
     )
     about = (
-        "Input",
-        a.file,
-        a.file_sha256 or "—",
-        f"assessed: grade {a.grade}, score {a.score:.1f}",
+        (
+            "Input",
+            a.file,
+            a.file_sha256 or "—",
+            f"assessed: grade {a.grade}, score {a.score:.1f}",
+        ),
     )
     order = (a.score, -(a.risks[0].severity.rank if a.risks else 0), a.proposal_id)
     return ResultRows(
@@ -285,3 +318,13 @@ def _brief(a: Assessment) -> BriefRows:
         sources=tuple((c.id, c.title, c.date or "", c.url or "") for c in a.sources),
         facts=tuple(facts),
     )
+
+
+def _first_problem(result: Failure) -> str:
+    """The Summary's note on an invalid file: its first problem; the About sheet lists them all."""
+    if not result.problems:
+        return ""
+    p = result.problems[0]
+    more = len(result.problems) - 1
+    rest = f" (and {more} more problem(s) on the About sheet)" if more else ""
+    return f"{p.line}:{p.column}: {p.message}{rest}"

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from policycheck.assessment import (
-    Evidence,
     IndicatorStatus,
     Report,
     Risk,
@@ -137,10 +136,6 @@ def header_text(value: str) -> str:
     return xml_text(value).replace("&", "&&")
 
 
-def evidence_lines(items: Iterable[Evidence]) -> str:
-    return "\n".join(f"{e.note} ({e.location})" for e in items)
-
-
 def moment_of(generated_at: str) -> dt.datetime:
     """``generated_at`` as a UTC time within what a zip can record (1980-01-01 if unreadable)."""
     try:
@@ -228,7 +223,8 @@ def summary_table(
         Column("Provisional", "text", 8, 8),
         *(Column(f"{s.value.capitalize()} risks", "int", 7, 7) for s in SEVERITIES),
         Column("Waived risks", "int", 7, 7),
-        Column("Top risk", "wrap", 16, 26),
+        Column("Top risk ID", "text", 6, 6),
+        Column("Top risk", "wrap", 14, 20),
         Column("Top risk severity", "severity", 9, 9),
         Column("Status", "text", 9, 12, printed=False),
         Column("Lead", "text", 6, 6, printed=False),
@@ -267,7 +263,6 @@ RISK_COLUMNS = (
     Column("Finding", "wrap", 20, 40),
     Column("Line", "int", 6, 6, printed=False),
     Column("Path", "text", 12, 30, printed=False),
-    Column("Cited sources", "wrap", 16, 40, printed=False),
     Column("Family ID", "text", 14, 22, printed=False),
     Column("Family", "text", 14, 22, printed=False),
     Column("Mitigation", "wrap", 20, 45, printed=False),
@@ -304,18 +299,26 @@ def risks_table(results: Sequence[ResultRows]) -> Table:
 
 
 def indicators_table(results: Sequence[ResultRows]) -> Table:
+    """One row per piece of evidence of each indicator (one row for an indicator without),
+    so evidence and location line up; the indicator's figures repeat on each of its rows,
+    and ``Evidence item`` (1, 2 … or empty) picks one row per indicator for sums."""
     columns = (
-        Column("Proposal ID", "wrap", 10, 20),
+        Column("Proposal ID", "wrap", 10, 18),
         Column("Check ID", "text", 7, 7),
-        Column("Indicator", "wrap", 16, 30),
+        Column("Indicator", "wrap", 16, 26),
         Column("Status", "text", 10, 14),
-        Column("Level", "text", 10, 20),
+        Column("Level", "text", 10, 16),
         Column("Points", "number", 7, 7),
         Column("Weight", "number", 7, 7),
         Column("Contribution", "score", 12, 12),
-        Column("Evidence", "wrap", 30, 54),
+        Column("Evidence", "wrap", 24, 40),
+        Column("Location", "wrap", 12, 24),
+        Column("Criterion ID", "text", 10, 12, printed=False),
         Column("Criterion", "wrap", 12, 26, printed=False),
         Column("Share", "share", 7, 7, printed=False),
+        Column("Line", "int", 6, 6, printed=False),
+        Column("Path", "text", 12, 30, printed=False),
+        Column("Evidence item", "int", 9, 9, printed=False),
     )
     count = sum(len(r.indicators) for r in results)
     return Table(
@@ -324,7 +327,9 @@ def indicators_table(results: Sequence[ResultRows]) -> Table:
 
 
 def sources_table(results: Sequence[ResultRows]) -> Table:
-    """One row per source: those each file lists, and those behind each risk's reference facts."""
+    """One row per source: those each file lists, each one a piece of evidence cites by id
+    (``Cited by`` the check or risk, ``Fact`` the evidence), and those behind each risk's
+    reference facts."""
     columns = (
         Column("Proposal ID", "wrap", 10, 20),
         Column("Cited by", "text", 8, 10),
@@ -334,7 +339,7 @@ def sources_table(results: Sequence[ResultRows]) -> Table:
         Column("Title", "wrap", 24, 40),
         Column("Date", "date", 11, 11),
         Column("URL", "wrap", 20, 30),
-        Column("Dataset", "text", 10, 14, printed=False),
+        Column("Dataset", "text", 10, 30, printed=False),
     )
     count = sum(len(r.sources) for r in results)
     return Table(SOURCES, columns, Rows(lambda: (s for r in results for s in r.sources), count))
@@ -443,7 +448,7 @@ def about_table(
             "see the Sources sheet for the facts each risk used",
         ),
     ]
-    rows.extend(r.about for r in results)
+    rows.extend(row for r in results for row in r.about)
     bands = sorted(report.grade_bands, key=lambda band: -band[1])
     for grade, floor in bands:
         rows.append(("Grade band", grade, f"score ≥ {floor:g}", ""))
@@ -464,10 +469,16 @@ def about_table(
             "One row per piece of evidence of each flagged risk, the most severe first; "
             "filter on Waived.",
         ),
-        (INDICATORS, "One row per proposal and indicator, with the arithmetic."),
+        (
+            INDICATORS,
+            "One row per piece of evidence of each indicator, with the arithmetic; the "
+            "indicator's figures repeat on each of its rows: to sum them, keep the rows whose "
+            "Evidence item is 1 or empty.",
+        ),
         (
             SOURCES,
-            "One row per source: each file's own, and those behind each risk's reference facts.",
+            "One row per source: each file's own, each one a piece of evidence cites (Cited "
+            "by: the check or risk), and those behind each risk's reference facts.",
         ),
         (CHARTS, "Live charts drawn from the Summary sheet."),
         (GATE, "The gate's verdict, thresholds, breaches and waivers."),
