@@ -129,6 +129,15 @@ ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="Show the arithmetic behind each score.")
 ]
 
+FullOpt = Annotated[
+    bool,
+    typer.Option(
+        "--full",
+        help="Print each proposal's full report however many there are (default: above "
+        "20 proposals, one line each, the totals and the gate).",
+    ),
+]
+
 FailUnderOpt = Annotated[
     str | None,
     typer.Option("--fail-under", help="Gate: fail below this grade (A-F) or score (0-100)."),
