@@ -194,7 +194,12 @@ WidthOpt = Annotated[int | None, typer.Option("--width", help="Terminal report w
 
 JobsOpt = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1),
+    typer.Option(
+        "--jobs",
+        "-j",
+        help="Worker processes (default: the cores free: those this process may use, less the load average).",
+        min=1,
+    ),
 ]
 
 VerboseOpt = Annotated[
