@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from policycheck.engine import CHUNK, workers_for
+from policycheck.engine import CHUNK, busy, workers_for
 from tests.conftest import PROPOSALS
 
 #: Assess a folder through ``iter_mapped`` (jobs from argv, "" for the default) and print,
@@ -47,6 +47,15 @@ if __name__ == "__main__":
 )
 def test_workers_are_the_cores_left_free(cores: int, load: float, workers: int) -> None:
     assert workers_for(cores, load) == workers
+
+
+@pytest.mark.skipif(not Path("/proc/loadavg").exists(), reason="needs /proc/loadavg")
+def test_busy_cores_are_never_more_than_the_load_average_says() -> None:
+    """The count of runnable processes now caps the lagging average (a run just ended)."""
+    now = busy()
+    assert 0 <= now <= os.getloadavg()[0]
+    runnable = int(Path("/proc/loadavg").read_text().split()[3].partition("/")[0])
+    assert now <= runnable + 2  # the count moves between the two readings; by little
 
 
 @pytest.fixture(scope="module")

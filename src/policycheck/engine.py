@@ -355,16 +355,32 @@ class Assessor:
 def free_cores() -> int:
     """The worker processes a batch gets by default: the cores this process may run on
     (``os.sched_getaffinity``: a container's or ``taskset``'s limit, not the machine's)
-    less those other processes keep busy (the load average)."""
+    less those other processes keep busy (``busy``)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
         cores = os.cpu_count() or 1
+    return workers_for(cores, busy())
+
+
+def busy() -> float:
+    """How many cores other processes keep busy: the smaller of the one-minute load average
+    and the processes runnable now (less this one, from ``/proc/loadavg``).
+
+    The average alone lags: a run that has just ended (a worker pool, the previous
+    command of a CI step) still counts for a minute, and would leave the next run
+    without workers; the count now alone is one instant's.
+    """
     try:
-        load = os.getloadavg()[0]
+        average = os.getloadavg()[0]
     except (AttributeError, OSError):  # Windows
-        load = 0.0
-    return workers_for(cores, load)
+        return 0.0
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            runnable = int(handle.read().split()[3].partition("/")[0]) - 1
+    except (OSError, ValueError, IndexError):  # not Linux
+        return average
+    return min(average, max(0, runnable))
 
 
 def workers_for(cores: int, load: float) -> int:

@@ -197,7 +197,7 @@ JobsOpt = Annotated[
     typer.Option(
         "--jobs",
         "-j",
-        help="Worker processes (default: the cores free: those this process may use, less the load average).",
+        help="Worker processes (default: the cores free: those this process may use, less those other processes keep busy).",
         min=1,
     ),
 ]
