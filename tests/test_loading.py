@@ -832,3 +832,14 @@ def test_numbers_of_ordinary_length_still_read() -> None:
         "a": int("9" * MAX_DIGITS),
         "b": 1.5e300,
     }
+
+
+def test_the_yaml_parser_keeps_no_record_of_the_documents_it_composed() -> None:
+    """ruamel.yaml appends a record of each document to its parser: a batch of 30,000 files
+    kept 30,000; now only the one being read is kept (memory flat in the batch's size)."""
+    from policycheck import loading
+
+    for n in range(50):
+        loading.load_yaml_text(f"id: p{n}\ntitle: t\n", f"p{n}.yaml")
+    assert len(loading._PARSER.doc_infos) <= 1
+    assert len(loading._PURE.doc_infos) <= 1

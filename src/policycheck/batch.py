@@ -10,9 +10,11 @@ when there are many), and only its JSON text and its workbook rows are kept,
 compressed (a few KB a proposal); the reports are written from those at the
 end, with the same bytes as from a whole ``Report``.
 
-Used by ``assess`` when every report asked for is JSON or a workbook; any
-other format (the terminal report, Markdown, SARIF ...) still takes the
-whole ``Report``.
+Used by ``assess`` when every report asked for is JSON, a workbook or the
+terminal's listing of a large batch (``render.listing``); any other format
+(Markdown, SARIF ...) still takes the whole ``Report``. A listing with no
+report file streams (``stream`` with ``keep=False``): each packed result is
+printed and dropped, and only the gate's tallies are kept.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from policycheck.assessment import Assessment, Breach, Failure, GateResult, Repo
 from policycheck.engine import unique_ids
 from policycheck.errors import Problem
 from policycheck.render import json as json_render
+from policycheck.render.listing import Brief, brief
 
 if TYPE_CHECKING:
     from policycheck.engine import Assessor
@@ -49,6 +52,10 @@ class Plan:
     thresholds: gate.Thresholds
     baseline: gate.Baseline | None
     workbook: bool
+    #: The JSON text is wanted (a JSON report or workbook; not a listing alone).
+    json: bool = True
+    #: The terminal's line is wanted (``render.listing``).
+    listing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,7 @@ class Packed:
     rows: bytes | None
     #: A check failed on the file (see ``Failure.internal``).
     internal: bool = False
+    brief: Brief | None = None
 
 
 def pack(result: Assessment | Failure, plan: Plan) -> Packed:
@@ -94,44 +102,58 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
         absorbed=absorbed,
         used=tuple(used),
         expired=tuple(expired),
-        json=zlib.compress(rendered.text.encode("utf-8"), 1),
+        json=zlib.compress(rendered.text.encode("utf-8"), 1) if plan.json else b"",
         rows=rows,
         internal=rendered.internal,
+        brief=brief(result) if plan.listing else None,
     )
 
 
 @dataclass
 class Batch:
-    """A whole batch, compact: its results in order and what the gate made of them."""
+    """A whole batch, compact: its results in order (when kept) and what the gate made of them.
+
+    The tallies are kept as each result is added, so a streamed batch that
+    drops its results still knows its problems, failures and gate.
+    """
 
     results: list[Packed] = field(default_factory=list)
     used: set[Waiver] = field(default_factory=set)
     expired: set[Waiver] = field(default_factory=set)
+    #: Whether ``add`` keeps each packed result (False: a streamed listing).
+    keep: bool = True
+    problems: list[Problem] = field(default_factory=list)
+    failures: int = 0
+    #: How many files a check failed on (a bug).
+    crashed: int = 0
+    breaches: list[Breach] = field(default_factory=list)
+    absorbed: int = 0
+    assessed: set[str] = field(default_factory=set)
 
-    @property
-    def problems(self) -> Iterator[Problem]:
-        return (p for r in self.results for p in r.problems)
-
-    @property
-    def failures(self) -> int:
-        return sum(r.grade is None for r in self.results)
-
-    @property
-    def crashed(self) -> int:
-        """How many files a check failed on (a bug)."""
-        return sum(r.internal for r in self.results)
+    def add(self, packed: Packed) -> None:
+        """Count ``packed`` in; keep it when the batch keeps its results."""
+        self.used.update(packed.used)
+        self.expired.update(packed.expired)
+        self.problems.extend(packed.problems)
+        self.failures += packed.grade is None
+        self.crashed += packed.internal
+        self.breaches.extend(packed.breaches)
+        self.absorbed += packed.absorbed
+        if packed.proposal_id is not None:
+            self.assessed.add(packed.proposal_id)
+        if self.keep:
+            self.results.append(packed)
 
     def verdicts(self, plan: Plan) -> tuple[tuple[Waiver, ...], tuple[Waiver, ...]]:
         """The unused and the expired waivers (see ``gate.waiver_verdicts``)."""
-        assessed = {r.proposal_id for r in self.results if r.proposal_id is not None}
-        return gate.waiver_verdicts(plan.waivers, self.used, self.expired, assessed)
+        return gate.waiver_verdicts(plan.waivers, self.used, self.expired, self.assessed)
 
     def gate_result(
         self, plan: Plan, *, soft: bool, expired: tuple[Waiver, ...], unused: tuple[Waiver, ...]
     ) -> GateResult:
         return gate.verdict(
-            (b for r in self.results for b in r.breaches),
-            sum(r.absorbed for r in self.results),
+            self.breaches,
+            self.absorbed,
             plan.thresholds,
             soft=soft,
             expired=expired,
@@ -147,6 +169,12 @@ class Batch:
             for r in self.results
         )
         return json_render.chunks(report, prerendered=prerendered)
+
+    def briefs(self) -> Iterator[Brief]:
+        """Each kept result's line for the terminal's listing."""
+        for r in self.results:
+            assert r.brief is not None, "packed without its listing line"
+            yield r.brief
 
     def workbook(self, report: Report, *, paper: Paper, marking: str | None) -> bytes:
         """The workbook of ``report`` (whose own results are unread) with these results."""
@@ -186,12 +214,25 @@ def run(
     progress: Callable[[int], None] | None = None,
 ) -> Batch:
     """Assess ``files`` and keep each result packed (see the module docstring)."""
-    transform = functools.partial(pack, plan=plan)
     batch = Batch()
+    for _ in stream(assessor, files, plan, batch, jobs=jobs, progress=progress):
+        pass
+    return batch
+
+
+def stream(
+    assessor: Assessor,
+    files: Sequence[Path],
+    plan: Plan,
+    batch: Batch,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Packed]:
+    """Each file's packed result as it arrives, counted into ``batch`` first."""
+    transform = functools.partial(pack, plan=plan)
     for packed in unique_ids(assessor.iter_mapped(files, transform, jobs=jobs), transform):
-        batch.used.update(packed.used)
-        batch.expired.update(packed.expired)
-        batch.results.append(packed)
+        batch.add(packed)
         if progress:
             progress(1)
-    return batch
+        yield packed

@@ -58,6 +58,10 @@ if TYPE_CHECKING:
     from policycheck.config import LoadedConfig
 
 PARALLEL_THRESHOLD = 200
+#: Files a worker is given at a time: small, so results stream back as they are made (a
+#: message of a few hundred KB, not a sixteenth of the batch), and few are waiting their
+#: turn; a few milliseconds of work a file leaves the cost of a message negligible.
+CHUNK = 8
 T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -291,13 +295,12 @@ class Assessor:
         saves sending every object back to this process. ``transform`` must be
         a module-level function (it may cross a process boundary).
         """
-        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        workers = jobs if jobs is not None else free_cores()
         if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
             for path in paths:
                 yield transform(self.assess_file(path))
             return
-        size = max(16, len(paths) // (workers * 8))
-        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
         for results in _Workers(self, chunks, transform, workers).run():
             yield from results
 
@@ -347,6 +350,44 @@ class Assessor:
             if progress:
                 progress(1)
         return self.report(results, generated_at=generated_at)
+
+
+def free_cores() -> int:
+    """The worker processes a batch gets by default: the cores this process may run on
+    (``os.sched_getaffinity``: a container's or ``taskset``'s limit, not the machine's)
+    less those other processes keep busy (``busy``)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cores = os.cpu_count() or 1
+    return workers_for(cores, busy())
+
+
+def busy() -> float:
+    """How many cores other processes keep busy: the smaller of the one-minute load average
+    and the processes runnable now (less this one, from ``/proc/loadavg``).
+
+    The average alone lags: a run that has just ended (a worker pool, the previous
+    command of a CI step) still counts for a minute, and would leave the next run
+    without workers; the count now alone is one instant's.
+    """
+    try:
+        average = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows
+        return 0.0
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            runnable = int(handle.read().split()[3].partition("/")[0]) - 1
+    except (OSError, ValueError, IndexError):  # not Linux
+        return average
+    return min(average, max(0, runnable))
+
+
+def workers_for(cores: int, load: float) -> int:
+    """Workers for ``cores`` usable cores under ``load`` (runnable processes, averaged):
+    one per core left free, rounded to the nearest; at least one, which means no pool
+    (when another process holds the only free core, ``--jobs 1`` is the faster)."""
+    return max(1, min(cores, math.floor(cores - load + 0.5)))
 
 
 _WORKER: Assessor | None = None

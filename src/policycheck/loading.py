@@ -318,6 +318,10 @@ def load_yaml_text(text: str, origin: str, *, lenient: bool = False) -> Document
 def _compose(text: str, origin: str) -> Any:
     """The node tree of ``text``: by the fast C parser, else by the pure one, so that only
     what neither reads is an error (reported as the C parser words it)."""
+    # ruamel.yaml keeps a record of every document it composed: a batch of 30,000 kept
+    # 30,000 of them. Only the one being composed is read (by its parser).
+    _PARSER.doc_infos.clear()
+    _PURE.doc_infos.clear()
     try:
         _check_depth(text, origin, _PARSER)
         return _PARSER.compose(text)

@@ -129,6 +129,15 @@ ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="Show the arithmetic behind each score.")
 ]
 
+FullOpt = Annotated[
+    bool,
+    typer.Option(
+        "--full",
+        help="Print each proposal's full report however many there are (default: above "
+        "20 proposals, one line each, the totals and the gate).",
+    ),
+]
+
 FailUnderOpt = Annotated[
     str | None,
     typer.Option("--fail-under", help="Gate: fail below this grade (A-F) or score (0-100)."),
@@ -185,7 +194,12 @@ WidthOpt = Annotated[int | None, typer.Option("--width", help="Terminal report w
 
 JobsOpt = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", help="Worker processes (default: all cores).", min=1),
+    typer.Option(
+        "--jobs",
+        "-j",
+        help="Worker processes (default: the cores free: those this process may use, less those other processes keep busy).",
+        min=1,
+    ),
 ]
 
 VerboseOpt = Annotated[

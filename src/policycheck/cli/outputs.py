@@ -253,6 +253,11 @@ def _print_unguarded(
     if fmt is Format.JSON:
         sys.stdout.writelines(outcome.json_chunks())
         return
+    if fmt is Format.TERMINAL and outcome.listing:
+        from policycheck.render import listing
+
+        sys.stdout.writelines(listing.render(outcome.briefs(), lambda: outcome.report))
+        return
     if fmt is Format.TERMINAL:
         from policycheck.render import terminal
         from policycheck.text import printable_tree

@@ -9,9 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, assert_never
 
-from policycheck.assessment import Report
-
 if TYPE_CHECKING:
+    from policycheck.assessment import Report
     from policycheck.render.paper import Paper
     from policycheck.render.paths import SourceRoot
 

@@ -1,0 +1,116 @@
+"""The terminal output of a large batch is a listing: a line a proposal, the totals, the gate.
+
+Above ``listing.FULL_UP_TO`` proposals (and without ``--full``) the terminal
+prints one line per proposal as its result arrives, then the totals and the
+gate; up to it, each proposal's full report as before (the samples' snapshots).
+The listing is streamed when no report file is asked for, kept compact beside
+JSON and workbook files, and made from the whole report beside any other
+format: the bytes are the same every way.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policycheck.render.listing import FULL_UP_TO
+from tests.test_batch_memory import PEAK, _env, _generate, _run, repo
+
+__all__ = ["repo"]  # the module-scoped fixture: 205 generated proposals, a gate and waivers
+
+
+def _lines(done: subprocess.CompletedProcess[bytes]) -> list[str]:
+    return done.stdout.decode("utf-8").splitlines()
+
+
+def test_a_large_batch_prints_a_line_per_proposal_the_same_however_results_are_kept(
+    repo: Path,
+) -> None:
+    streamed = _run(repo)
+    compact = _run(repo, "-o", "json=a.json", "--xlsx", "a.xlsx")
+    whole = _run(repo, "-o", "markdown=b.md")
+    assert (repo / "b.md").stat().st_size > 0
+    assert (repo / "a.json").stat().st_size > 0
+    assert streamed.returncode == compact.returncode == whole.returncode == 2
+    assert streamed.stdout == compact.stdout == whole.stdout
+    assert streamed.stderr == compact.stderr == whole.stderr
+    files = sorted(p.name for p in (repo / "proposals").glob("*.yaml"))
+    lines = _lines(streamed)
+    assert [line.split(":")[0].rsplit("/", 1)[-1] for line in lines[: len(files)]] == files
+    assert lines[len(files)] == ""
+    assert lines[len(files) + 1].startswith(f"{len(files)} proposals: ")
+    assert any(line.startswith("Gate FAILED: requires ") for line in lines)
+    # The invalid file's line points at its problems, which are on stderr.
+    broken = next(line for line in lines if "zz-broken.yaml" in line)
+    assert broken.endswith(": invalid (1 problem, on stderr)")
+    assert b"zz-broken.yaml:" in streamed.stderr
+    # The duplicate id is refused in the listing too.
+    assert "p000007.yaml: invalid" in streamed.stdout.decode()  # the copy sorts first
+    assert b"Criteria" not in streamed.stdout
+
+
+def test_a_line_shows_grade_score_range_and_worst_risks(repo: Path) -> None:
+    done = _run(repo, "--fail-under", "F")
+    full = _run(repo, "--full", "--format", "json")
+    results = {r["file"]: r for r in json.loads(full.stdout)["results"]}
+    for line in _lines(done)[:205]:
+        file, _, rest = line.partition(": ")
+        r = results[file]
+        if r["status"] != "assessed":
+            continue
+        low, high = r["score_range"]
+        head = f"{r['grade']} {r['score']:.1f} ({low:.1f}–{high:.1f}) risks "
+        assert rest.startswith(head), (line, r)
+        worst = [f"{k['id']} {k['severity']}" for k in r["risks"][:3]]
+        assert all(w in rest for w in worst), (line, worst)
+
+
+def test_up_to_the_limit_each_proposal_gets_its_full_report(repo: Path, tmp_path: Path) -> None:
+    few = tmp_path / "few"
+    few.mkdir()
+    for path in sorted((repo / "proposals").glob("p0*[0-9].yaml"))[: FULL_UP_TO + 1]:
+        shutil.copy(path, few / path.name)
+    listed = _run(tmp_path, str(few))
+    assert listed.returncode == 0, listed.stderr
+    assert len(_lines(listed)) == FULL_UP_TO + 1 + 4
+    full = _run(tmp_path, str(few), "--full")
+    assert full.stdout.count(b"Criteria") == FULL_UP_TO + 1
+    (few / sorted(p.name for p in few.iterdir())[0]).unlink()
+    at_limit = _run(tmp_path, str(few))
+    assert at_limit.stdout.count(b"Criteria") == FULL_UP_TO
+    assert at_limit.stdout == _run(tmp_path, str(few), "--full").stdout
+
+
+def test_explain_asks_for_the_full_reports(repo: Path) -> None:
+    explained = _run(repo, "--explain", "--fail-under", "F", "-j", "2")
+    assert explained.stdout.count(b"How the score is made") > 200
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kB on Linux")
+def test_a_streamed_listing_does_not_keep_the_results(tmp_path: Path) -> None:
+    """300 more proposals in a gated listing add little to the peak of one process."""
+    small, large = tmp_path / "small", tmp_path / "large"
+    _generate(large, 350)
+    small.mkdir()
+    for path in sorted(large.glob("*.yaml"))[:50]:
+        shutil.copy(path, small / path.name)
+
+    def peak(folder: Path) -> float:
+        command = [sys.executable, "-m", "policycheck", "assess", str(folder), "-j", "1"]
+        done = subprocess.run(
+            [sys.executable, "-c", PEAK, *command, "--fail-under", "C", "--fail-on", "high"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=_env(),
+        )
+        return int(done.stdout) / 1024
+
+    base = peak(small)
+    grown = peak(large) - base
+    assert grown < 8, f"peak grew by {grown:.1f} MB for 300 more proposals (from {base:.0f})"

@@ -1,0 +1,103 @@
+"""The worker pool helps or steps aside (issue 13).
+
+By default a batch gets a worker per core left free: the cores this process
+may run on (``os.sched_getaffinity``: a container's or ``taskset``'s limit)
+less the load average; one means no pool. Workers are given a few files at
+a time, so results stream back as they are made rather than a sixteenth of
+the batch at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policycheck.engine import CHUNK, busy, workers_for
+from tests.conftest import PROPOSALS
+
+#: Assess a folder through ``iter_mapped`` (jobs from argv, "" for the default) and print,
+#: for each result, the process that made it and when, and when this process received it.
+PROBE = """\
+import json, os, sys, time
+from pathlib import Path
+from policycheck import Assessor
+
+def made(result):
+    return os.getpid(), time.monotonic()
+
+if __name__ == "__main__":
+    folder, jobs = Path(sys.argv[1]), sys.argv[2]
+    files = sorted(folder.glob("*.yaml"))
+    got = []
+    for pid, when in Assessor().iter_mapped(files, made, jobs=int(jobs) if jobs else None):
+        got.append((pid, when, time.monotonic()))
+    print(json.dumps({"main": os.getpid(), "got": got}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "workers"),
+    [(2, 0.0, 2), (2, 0.4, 2), (2, 1.0, 1), (2, 1.75, 1), (8, 2.2, 6), (1, 0.0, 1), (4, 9.0, 1)],
+)
+def test_workers_are_the_cores_left_free(cores: int, load: float, workers: int) -> None:
+    assert workers_for(cores, load) == workers
+
+
+@pytest.mark.skipif(not Path("/proc/loadavg").exists(), reason="needs /proc/loadavg")
+def test_busy_cores_are_never_more_than_the_load_average_says() -> None:
+    """The count of runnable processes now caps the lagging average (a run just ended)."""
+    now = busy()
+    assert 0 <= now <= os.getloadavg()[0]
+    runnable = int(Path("/proc/loadavg").read_text().split()[3].partition("/")[0])
+    assert now <= runnable + 2  # the count moves between the two readings; by little
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pool")
+    samples = sorted(PROPOSALS.glob("*.yaml"))
+    for n in range(400):
+        shutil.copy(samples[n % len(samples)], folder / f"p{n:04d}.yaml")
+    return folder
+
+
+def _probe(tmp_path: Path, batch: Path, jobs: str, cpus: set[int] | None = None) -> dict:  # type: ignore[type-arg]
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(batch), jobs],
+        capture_output=True,
+        text=True,
+        check=True,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
+    )
+    result: dict = json.loads(done.stdout)  # type: ignore[type-arg]
+    return result
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs sched_setaffinity")
+def test_a_process_held_to_one_core_assesses_without_a_pool(tmp_path: Path, batch: Path) -> None:
+    """``taskset -c 0`` (or a one-CPU container) on a machine of many cores: no workers."""
+    one = {min(os.sched_getaffinity(0))}
+    probe = _probe(tmp_path, batch, "", one)
+    assert {pid for pid, _, _ in probe["got"]} == {probe["main"]}
+    assert len(probe["got"]) == 400
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="needs sched_getaffinity")
+def test_workers_send_results_a_few_files_at_a_time(tmp_path: Path, batch: Path) -> None:
+    """The first results arrive after a chunk of files, not after a sixteenth of the batch."""
+    probe = _probe(tmp_path, batch, "2")
+    got = probe["got"]
+    assert len(got) == 400
+    assert probe["main"] not in {pid for pid, _, _ in got}
+    first_received = got[0][2]
+    made_before = sum(when <= first_received for _, when, _ in got)
+    assert made_before <= 4 * CHUNK, f"{made_before} results made before the first arrived"
+    assert first_received < max(when for _, when, _ in got)
