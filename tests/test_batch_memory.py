@@ -91,14 +91,12 @@ def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example repository (gate and waivers) with 205 more proposals, so that workers
-    assess them, a file that is not YAML, an invalid one, a duplicate id and a baseline."""
-    root = tmp_path_factory.mktemp("batch") / "repo"
+def make_repo(root: Path, count: int) -> Path:
+    """The example repository (gate and waivers) at ``root`` with ``count`` more proposals, a
+    file that is not YAML, an invalid one, a duplicate id and a baseline."""
     shutil.copytree(ROOT / "examples" / "proposal-repo", root)
     proposals = root / "proposals"
-    _generate(proposals, 205)
+    _generate(proposals, count)
     shutil.copy(proposals / "p000007.yaml", proposals / "p000007-copy.yaml")
     (proposals / "zz-broken.yaml").write_text("id: [broken\n", encoding="utf-8")
     (proposals / "zz-invalid.yaml").write_text("title: no id\n", encoding="utf-8")
@@ -112,6 +110,12 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert written.returncode == 0, written.stderr
     return root
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example repository with 205 more proposals, so that workers assess them."""
+    return make_repo(tmp_path_factory.mktemp("batch") / "repo", 205)
 
 
 @pytest.mark.parametrize(
