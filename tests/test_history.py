@@ -21,7 +21,9 @@ from openpyxl import load_workbook
 
 from policycheck import Assessment, Assessor
 from tests.conftest import ROOT, run_cli, sheet_charts
-from tests.test_compare import BASE, CLOSED, SAFE, needs_git
+from tests.test_compare import BASE, CLOSED, SAFE, git, needs_git, plain_env
+
+__all__ = ["plain_env"]  # compare's fixture, used through fixed_env
 
 pytestmark = needs_git
 
@@ -57,29 +59,15 @@ def commit(root: Path, message: str, author: str, date: str) -> str:
     return git(root, "rev-parse", "HEAD")
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=60
-    )
-    return done.stdout.strip()
-
-
 @pytest.fixture
-def plain_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No colour, a fixed clock, no user or system git configuration."""
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "POLICYCHECK_REFERENCE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
+def fixed_env(plain_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare's plain environment (no colour, no git configuration) and a fixed clock."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
-    empty = tmp_path / "gitconfig"
-    empty.write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 
 @pytest.fixture
 def history_repo(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain_env: None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed_env: None
 ) -> tuple[Path, list[str]]:
     """Five revisions of one proposal: base, safeguards added, renamed, broken, closed.
 
@@ -230,7 +218,7 @@ def test_an_untracked_file_exits_2(
 def test_outside_a_git_repository_exits_2(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    plain_env: None,
+    fixed_env: None,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     folder = tmp_path / "plain"
@@ -342,7 +330,7 @@ def test_the_workbook_needs_a_file(
 
 
 def test_the_readme_history_example_is_what_the_tool_prints(
-    tmp_path: Path, plain_env: None
+    tmp_path: Path, fixed_env: None
 ) -> None:
     """The README's console example, run as a reader would (from a copy of the repository
     root, with the installed CLI), prints exactly what the README shows."""
@@ -376,7 +364,7 @@ def test_the_readme_history_example_is_what_the_tool_prints(
 def test_a_name_that_is_not_utf8_is_followed_and_shown_escaped(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    plain_env: None,
+    fixed_env: None,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = tmp_path / "repo"
@@ -403,7 +391,7 @@ def test_a_name_that_is_not_utf8_is_followed_and_shown_escaped(
 def test_a_revision_where_the_file_was_a_symbolic_link_or_deleted_is_left_out(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    plain_env: None,
+    fixed_env: None,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = tmp_path / "repo"

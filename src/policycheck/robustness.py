@@ -80,3 +80,13 @@ class Uncertainty:
     def ranked(self) -> bool:
         """Whether ranks were worked out (two or more proposals)."""
         return any(p.rank_median is not None for p in self.proposals)
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage, never rounding a part of the runs to 0 % or 100 %."""
+    pct = share * 100
+    if 0 < pct < 1:
+        return "<1 %"
+    if 99 < pct < 100:
+        return ">99 %"
+    return f"{pct:.0f} %"

@@ -38,7 +38,7 @@ import numpy.typing as npt
 
 from policycheck.assessment import Assessment, IndicatorStatus, Report
 from policycheck.errors import UsageError
-from policycheck.robustness import ROBUST_SHARE, Driver, ProposalUncertainty, Uncertainty
+from policycheck.robustness import ROBUST_SHARE, Driver, ProposalUncertainty, Uncertainty, percent
 from policycheck.rubric import GRADES, Rubric, UncertaintySpec
 
 Floats = npt.NDArray[np.float64]
@@ -403,14 +403,12 @@ def verdict_words(
     share = dict(shares)
     if share.get(grade, 0.0) == 1.0 and not drivers:
         return f"Grade {grade} holds in every run: nothing the rubric lets vary moves the score."
-    others = ", ".join(f"{g} {_pct(s)}" for g, s in shares if s > 0 and g != grade)
-    held = f"Grade {grade} holds in {_pct(share.get(grade, 0.0))} of runs"
+    others = ", ".join(f"{g} {percent(s)}" for g, s in shares if s > 0 and g != grade)
+    held = f"Grade {grade} holds in {percent(share.get(grade, 0.0))} of runs"
     if robust and modal == grade:
         head = f"{held}: robust." if not others else f"{held} ({others}): robust."
     elif robust:
-        head = (
-            f"{held}; grade {modal} holds in {_pct(share[modal])}: robust at {modal}, not {grade}."
-        )
+        head = f"{held}; grade {modal} holds in {percent(share[modal])}: robust at {modal}, not {grade}."
     else:
         head = f"{held} ({others}): not robust."
     if not drivers:
@@ -431,16 +429,6 @@ def _join(items: list[str], on: str = "on ") -> str:
     if len(items) == 1:
         return items[0]
     return f", {on}".join(items[:-1]) + f" and {on}" + items[-1]
-
-
-def _pct(share: float) -> str:
-    """A share as a whole percentage, never rounding a part of the runs to 0 % or 100 %."""
-    pct = share * 100
-    if 0 < pct < 1:
-        return "<1 %"
-    if 99 < pct < 100:
-        return ">99 %"
-    return f"{pct:.0f} %"
 
 
 def _with_ranks(results: list[ProposalUncertainty], graded: Floats) -> list[ProposalUncertainty]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policycheck.robustness import Driver, ProposalUncertainty, Uncertainty
+from policycheck.robustness import Driver, ProposalUncertainty, Uncertainty, percent
 from policycheck.rubric import GRADES
 
 GRADE_COLOUR = {"A": "#1a7f37", "B": "#0969da", "C": "#9a6700", "D": "#bc4c00", "F": "#cf222e"}
@@ -22,7 +22,7 @@ def headline(u: Uncertainty) -> str:
     """What the runs varied and how many there were, in one sentence."""
     return (
         f"{u.draws:,} runs (seed {u.seed}) varying {'; '.join(u.varied)}. A grade is robust "
-        f"when one grade holds in at least {_pct(u.robust_share)} of the runs."
+        f"when one grade holds in at least {percent(u.robust_share)} of the runs."
     )
 
 
@@ -40,16 +40,7 @@ def rank(p: ProposalUncertainty) -> str:
 
 def shares(p: ProposalUncertainty) -> str:
     """The grades' shares of the runs: "A 0 % · B 37 % · C 58 % ..."."""
-    return " · ".join(f"{g} {_pct(s)}" for g, s in p.probabilities)
-
-
-def _pct(share: float) -> str:
-    pct = share * 100
-    if 0 < pct < 1:
-        return "<1 %"
-    if 99 < pct < 100:
-        return ">99 %"
-    return f"{pct:.0f} %"
+    return " · ".join(f"{g} {percent(s)}" for g, s in p.probabilities)
 
 
 # JSON --------------------------------------------------------------------------------------
@@ -133,7 +124,7 @@ def markdown_lines(u: Uncertainty) -> list[str]:
     for p in u.proposals:
         row = (
             f"| {md_code(p.proposal_id, table=True)} | {p.grade} | "
-            + " | ".join(_pct(s) for _, s in p.probabilities)
+            + " | ".join(percent(s) for _, s in p.probabilities)
             + f" | {interval(p)} | {'yes' if p.robust else 'no'} |"
         )
         if ranked:
@@ -202,9 +193,9 @@ def grade_bars(p: ProposalUncertainty, esc: Any) -> str:
         stroke = ' stroke="#1f2328" stroke-width="2"' if g == p.grade else ""
         parts += [
             f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{bar}" height="{h}" '
-            f'fill="{GRADE_COLOUR[g]}"{stroke}><title>{g}: {_pct(s)}</title></rect>',
+            f'fill="{GRADE_COLOUR[g]}"{stroke}><title>{g}: {percent(s)}</title></rect>',
             f'<text x="{x + bar / 2:.1f}" y="{base - h - 4:.1f}" text-anchor="middle" '
-            f'fill="#1f2328">{esc(_pct(s))}</text>',
+            f'fill="#1f2328">{esc(percent(s))}</text>',
             f'<text x="{x + bar / 2:.1f}" y="{base + 16}" text-anchor="middle" '
             f'font-weight="{700 if g == p.grade else 400}" fill="#1f2328">{g}</text>',
         ]
