@@ -264,12 +264,22 @@ def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> float:
     headers = [c.header for c in columns]
     status = headers.index("Status") if "Status" in headers else 0
     plain = [styles.array(c.kind) for c in columns]
+    # Each column's styles by look (the looks are constants: found by identity, not hashed).
+    special_styles: list[dict[int, StyleArray]] = [{} for _ in columns]
     wrapped = [(index, widths[index]) for index, c in enumerate(columns) if c.kind == "wrap"]
     for number, row in enumerate(table.rows, start=2):
         cells = []
         for index, value in enumerate(row):
-            special = look(row, index, columns[index], status)
-            style = plain[index] if special == PLAIN else styles.array(columns[index].kind, special)
+            column = columns[index]
+            special = look(row, index, column, status)
+            if special is PLAIN:
+                style = plain[index]
+            else:
+                known = special_styles[index]
+                found = known.get(id(special))
+                if found is None:
+                    found = known[id(special)] = styles.array(column.kind, special)
+                style = found
             cells.append(_cell(ws, number, index + 1, value, style))
         # Heights that show wrapped text whole: spreadsheets do not grow rows a program wrote.
         lines = max((_lines(row[index], width) for index, width in wrapped), default=1)
