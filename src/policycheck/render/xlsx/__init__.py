@@ -52,6 +52,7 @@ the bytes ``render`` gives for the whole report.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import shutil
@@ -207,23 +208,35 @@ _LOOKS = {
 }
 
 
-def _cell(ws: Worksheet, row: int, column: int, value: Any, style: StyleArray) -> Cell:
+def _cell(
+    ws: Worksheet, row: int, column: int, value: Any, style: StyleArray, styles: _Styles
+) -> Cell:
+    """A cell of a table; its style is listed in the workbook now, as writing it would.
+
+    Cells are written in the order they are made (a row as soon as it is made), so the
+    workbook lists the same styles in the same order as when writing lists them.
+    """
     from openpyxl.cell.cell import ERROR_CODES, Cell
     from openpyxl.styles.cell_style import StyleArray
 
     kind = type(value)
     if kind is not str and kind is not int and kind is not float and value is not None:
-        return Cell(ws, row=row, column=column, value=value, style_array=style)
+        made = Cell(ws, row=row, column=column, value=value, style_array=style)
+        if made.has_style:
+            made.style_id  # noqa: B018 -- listed now, in the order of making
+        return made
     # A table's values are text, numbers or nothing: the cell is made as ``Cell(ws, row,
     # column, value, style)`` makes it, without its checks (``text`` already made the text
     # valid and short enough), a third of the cost of a cell.
-    cell = Cell.__new__(Cell)
+    table_cell = _table_cell_class()
+    cell = table_cell.__new__(table_cell)
     cell.parent = ws
     cell._style = StyleArray(style)  # type: ignore[attr-defined]
     cell.row, cell.column = row, column
     cell._hyperlink = None  # type: ignore[attr-defined]
     cell._comment = None  # type: ignore[attr-defined]
     cell.data_type = "n"
+    quoted = False
     if kind is str:
         value = text(value)  # every string, once, here
         if value and value[0] in FORMULA_START:
@@ -231,10 +244,38 @@ def _cell(ws: Worksheet, row: int, column: int, value: Any, style: StyleArray) -
             # Excel keep it text when the cell is edited.
             cell.data_type = "s"
             cell.quotePrefix = True
+            quoted = True
         else:
             cell.data_type = "e" if value in ERROR_CODES else "s"
     cell._value = value  # type: ignore[attr-defined]
+    key = (id(style), quoted)
+    found = styles.ids.get(key)
+    if found is None:
+        # As writing a cell with a style does (``StyleableObject.style_id``).
+        listed = ws.parent._cell_styles  # type: ignore[union-attr]
+        found = listed.add(cell._style) if cell.has_style else 0  # type: ignore[attr-defined]
+        styles.ids[key] = found
+    cell.known_style_id = found  # type: ignore[attr-defined]
     return cell
+
+
+@functools.cache
+def _table_cell_class() -> type[Cell]:
+    """The class of ``_cell``'s cells, made when openpyxl is first needed (see ``render``)."""
+    from openpyxl.cell.cell import Cell
+
+    class TableCell(Cell):
+        """A cell whose style id was found when it was made (``_cell``): writing it hashes
+        no style array."""
+
+        __slots__ = ("known_style_id",)
+        known_style_id: int
+
+        @property
+        def style_id(self) -> int:
+            return self.known_style_id
+
+    return TableCell
 
 
 def _widths(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list[float]:
@@ -274,7 +315,7 @@ def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> float:
     header = styles.array("header")
     lines = max(_lines(c.header, w) for c, w in zip(columns, widths, strict=True))
     ws.row_dimensions[1].height = min(MAX_ROW_HEIGHT, max(2, lines) * LINE_HEIGHT)
-    ws.append([_cell(ws, 1, i, c.header, header) for i, c in enumerate(columns, start=1)])
+    ws.append([_cell(ws, 1, i, c.header, header, styles) for i, c in enumerate(columns, start=1)])
     ws.row_dimensions.pop(1, None)
     look = _LOOKS[table.name]
     headers = [c.header for c in columns]
@@ -296,7 +337,7 @@ def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> float:
                 if found is None:
                     found = known[id(special)] = styles.array(column.kind, special)
                 style = found
-            cells.append(_cell(ws, number, index + 1, value, style))
+            cells.append(_cell(ws, number, index + 1, value, style, styles))
         # Heights that show wrapped text whole: spreadsheets do not grow rows a program wrote.
         lines = max((_lines(row[index], width) for index, width in wrapped), default=1)
         if lines > 1:
@@ -569,7 +610,7 @@ def _chart_heading(
     header = styles.array("header")
     ws.append(
         [
-            _cell(ws, 2, BAND_COLUMN + number, _band_label(grade, floor), header)
+            _cell(ws, 2, BAND_COLUMN + number, _band_label(grade, floor), header, styles)
             for number, (grade, floor) in enumerate(bands)
         ]
     )
@@ -577,7 +618,7 @@ def _chart_heading(
     for row in range(3, bars + 3):
         ws.append(
             [
-                _cell(ws, row, BAND_COLUMN + number, float(floor), plain)
+                _cell(ws, row, BAND_COLUMN + number, float(floor), plain, styles)
                 for number, (_, floor) in enumerate(bands)
             ]
         )
