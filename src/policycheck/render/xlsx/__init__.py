@@ -284,8 +284,10 @@ def _widths(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list
     for row in rows:
         for index, value in enumerate(row):
             if isinstance(value, str):
-                most = max((len(line) for line in value.split("\n")), default=0)
-                longest[index] = max(longest[index], most)
+                # most text is one line: split nothing
+                most = max(map(len, value.split("\n"))) if "\n" in value else len(value)
+                if most > longest[index]:
+                    longest[index] = most
             elif isinstance(value, float):
                 longest[index] = max(longest[index], 6)
     return [
@@ -375,6 +377,8 @@ def _lines(value: object, width: float) -> int:
     if not isinstance(value, str) or not value:
         return 1
     per_line = max(1, int(width * 1.2) - 1)
+    if "\n" not in value:
+        return max(1, -(-len(value) // per_line))
     return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
 
 
