@@ -52,6 +52,7 @@ the bytes ``render`` gives for the whole report.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import shutil
@@ -207,18 +208,74 @@ _LOOKS = {
 }
 
 
-def _cell(ws: Worksheet, row: int, column: int, value: Any, style: StyleArray) -> Cell:
+def _cell(
+    ws: Worksheet, row: int, column: int, value: Any, style: StyleArray, styles: _Styles
+) -> Cell:
+    """A cell of a table; its style is listed in the workbook now, as writing it would.
+
+    Cells are written in the order they are made (a row as soon as it is made), so the
+    workbook lists the same styles in the same order as when writing lists them.
+    """
+    from openpyxl.cell.cell import ERROR_CODES, Cell
+    from openpyxl.styles.cell_style import StyleArray
+
+    kind = type(value)
+    if kind is not str and kind is not int and kind is not float and value is not None:
+        made = Cell(ws, row=row, column=column, value=value, style_array=style)
+        if made.has_style:
+            made.style_id  # noqa: B018 -- listed now, in the order of making
+        return made
+    # A table's values are text, numbers or nothing: the cell is made as ``Cell(ws, row,
+    # column, value, style)`` makes it, without its checks (``text`` already made the text
+    # valid and short enough), a third of the cost of a cell.
+    table_cell = _table_cell_class()
+    cell = table_cell.__new__(table_cell)
+    cell.parent = ws
+    cell._style = StyleArray(style)  # type: ignore[attr-defined]
+    cell.row, cell.column = row, column
+    cell._hyperlink = None  # type: ignore[attr-defined]
+    cell._comment = None  # type: ignore[attr-defined]
+    cell.data_type = "n"
+    quoted = False
+    if kind is str:
+        value = text(value)  # every string, once, here
+        if value and value[0] in FORMULA_START:
+            # openpyxl takes a str starting with "=" for a formula: keep it text, and have
+            # Excel keep it text when the cell is edited.
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            quoted = True
+        else:
+            cell.data_type = "e" if value in ERROR_CODES else "s"
+    cell._value = value  # type: ignore[attr-defined]
+    key = (id(style), quoted)
+    found = styles.ids.get(key)
+    if found is None:
+        # As writing a cell with a style does (``StyleableObject.style_id``).
+        listed = ws.parent._cell_styles  # type: ignore[union-attr]
+        found = listed.add(cell._style) if cell.has_style else 0  # type: ignore[attr-defined]
+        styles.ids[key] = found
+    cell.known_style_id = found  # type: ignore[attr-defined]
+    return cell
+
+
+@functools.cache
+def _table_cell_class() -> type[Cell]:
+    """The class of ``_cell``'s cells, made when openpyxl is first needed (see ``render``)."""
     from openpyxl.cell.cell import Cell
 
-    if isinstance(value, str):
-        value = text(value)  # every string, once, here
-    cell = Cell(ws, row=row, column=column, value=value, style_array=style)
-    if isinstance(value, str) and value and value[0] in FORMULA_START:
-        # openpyxl takes a str starting with "=" for a formula: keep it text, and have
-        # Excel keep it text when the cell is edited.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+    class TableCell(Cell):
+        """A cell whose style id was found when it was made (``_cell``): writing it hashes
+        no style array."""
+
+        __slots__ = ("known_style_id",)
+        known_style_id: int
+
+        @property
+        def style_id(self) -> int:
+            return self.known_style_id
+
+    return TableCell
 
 
 def _widths(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list[float]:
@@ -227,8 +284,10 @@ def _widths(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list
     for row in rows:
         for index, value in enumerate(row):
             if isinstance(value, str):
-                most = max((len(line) for line in value.split("\n")), default=0)
-                longest[index] = max(longest[index], most)
+                # most text is one line: split nothing
+                most = max(map(len, value.split("\n"))) if "\n" in value else len(value)
+                if most > longest[index]:
+                    longest[index] = most
             elif isinstance(value, float):
                 longest[index] = max(longest[index], 6)
     return [
@@ -258,19 +317,29 @@ def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> float:
     header = styles.array("header")
     lines = max(_lines(c.header, w) for c, w in zip(columns, widths, strict=True))
     ws.row_dimensions[1].height = min(MAX_ROW_HEIGHT, max(2, lines) * LINE_HEIGHT)
-    ws.append([_cell(ws, 1, i, c.header, header) for i, c in enumerate(columns, start=1)])
+    ws.append([_cell(ws, 1, i, c.header, header, styles) for i, c in enumerate(columns, start=1)])
     ws.row_dimensions.pop(1, None)
     look = _LOOKS[table.name]
     headers = [c.header for c in columns]
     status = headers.index("Status") if "Status" in headers else 0
     plain = [styles.array(c.kind) for c in columns]
+    # Each column's styles by look (the looks are constants: found by identity, not hashed).
+    special_styles: list[dict[int, StyleArray]] = [{} for _ in columns]
     wrapped = [(index, widths[index]) for index, c in enumerate(columns) if c.kind == "wrap"]
     for number, row in enumerate(table.rows, start=2):
         cells = []
         for index, value in enumerate(row):
-            special = look(row, index, columns[index], status)
-            style = plain[index] if special == PLAIN else styles.array(columns[index].kind, special)
-            cells.append(_cell(ws, number, index + 1, value, style))
+            column = columns[index]
+            special = look(row, index, column, status)
+            if special is PLAIN:
+                style = plain[index]
+            else:
+                known = special_styles[index]
+                found = known.get(id(special))
+                if found is None:
+                    found = known[id(special)] = styles.array(column.kind, special)
+                style = found
+            cells.append(_cell(ws, number, index + 1, value, style, styles))
         # Heights that show wrapped text whole: spreadsheets do not grow rows a program wrote.
         lines = max((_lines(row[index], width) for index, width in wrapped), default=1)
         if lines > 1:
@@ -308,6 +377,8 @@ def _lines(value: object, width: float) -> int:
     if not isinstance(value, str) or not value:
         return 1
     per_line = max(1, int(width * 1.2) - 1)
+    if "\n" not in value:
+        return max(1, -(-len(value) // per_line))
     return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
 
 
@@ -543,7 +614,7 @@ def _chart_heading(
     header = styles.array("header")
     ws.append(
         [
-            _cell(ws, 2, BAND_COLUMN + number, _band_label(grade, floor), header)
+            _cell(ws, 2, BAND_COLUMN + number, _band_label(grade, floor), header, styles)
             for number, (grade, floor) in enumerate(bands)
         ]
     )
@@ -551,7 +622,7 @@ def _chart_heading(
     for row in range(3, bars + 3):
         ws.append(
             [
-                _cell(ws, row, BAND_COLUMN + number, float(floor), plain)
+                _cell(ws, row, BAND_COLUMN + number, float(floor), plain, styles)
                 for number, (_, floor) in enumerate(bands)
             ]
         )

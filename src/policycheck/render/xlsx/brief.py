@@ -24,6 +24,7 @@ from policycheck.render.xlsx.tables import (
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.worksheet.worksheet import Worksheet
 
     from policycheck.render.xlsx.styles import Styles
@@ -33,6 +34,8 @@ WIDTHS = (12.0, 38.0, 14.0, 28.0)
 BODY_SIZE = 10
 #: Points per line of 10-point text.
 LINE = 12.75
+#: What starts a formula in the Brief's text (its cells hold no tab or carriage return first).
+_FORMULA_FIRST = FORMULA_START - {"\t", "\r"}
 _SEVERITY_COLOURS = {s.value: colours for s, colours in SEVERITY_COLOURS.items()}
 
 
@@ -51,6 +54,9 @@ class _Writer:
         self.row = 1
         self._wrap = Alignment(wrap_text=True, vertical="top")
         self._pending: list[Cell] = []
+        #: The style array of a body cell, bold or not, as setting its font and alignment
+        #: made it the first time: a cell made with it costs no font to build and hash.
+        self._body: dict[bool, StyleArray] = {}
         #: Merged ranges in the order made (a plain list: openpyxl's set checks each new
         #: range against every earlier one).
         self.merged: list[str] = []
@@ -69,6 +75,7 @@ class _Writer:
     def line(self, *cells: Any, spans: tuple[int, ...] = (), bold: bool = False) -> int:
         """A row of ``cells``; ``spans`` gives how many columns each takes (1 by default)."""
         from openpyxl.cell.cell import Cell
+        from openpyxl.styles.cell_style import StyleArray
         from openpyxl.utils import get_column_letter
 
         self.flush()
@@ -77,14 +84,19 @@ class _Writer:
         made: list[Cell] = []
         for index, value in enumerate(cells):
             span = spans[index] if index < len(spans) else 1
-            cell = Cell(ws, row=row, column=column)
+            strong = bold or index == 0
+            cell = Cell(ws, row=row, column=column, style_array=self._body.get(strong))
+            if strong not in self._body:
+                # The first time, as before: the workbook lists the font and alignment
+                # in the order they are first used, which the bytes depend on.
+                cell.font = self.styles.font(size=BODY_SIZE, bold=strong)
+                cell.alignment = self._wrap
+                self._body[strong] = StyleArray(cell._style)  # type: ignore[attr-defined]
             if value is not None and value != "":
                 cell.value = text(value) if isinstance(value, str) else value
-                if isinstance(value, str) and value[:1] in FORMULA_START - {"\t", "\r"}:
+                if isinstance(value, str) and value[:1] in _FORMULA_FIRST:
                     cell.data_type = "s"
                     cell.quotePrefix = True
-            cell.font = self.styles.font(size=BODY_SIZE, bold=bold or index == 0)
-            cell.alignment = self._wrap
             made.append(cell)
             for extra in range(column + 1, column + span):
                 made.append(Cell(ws, row=row, column=extra))  # covered by the merge

@@ -56,6 +56,9 @@ class Styles:
 
         self._wb = wb
         self._arrays: dict[tuple[str, Look], StyleArray] = {}
+        #: The workbook's id of each of these arrays (by identity), quote-prefixed or not,
+        #: once a cell made with it was listed (see ``_cell``).
+        self.ids: dict[tuple[int, bool], int] = {}
         self._Font = Font
         self._PatternFill = PatternFill
         self._Alignment = Alignment

@@ -514,11 +514,11 @@ def typed(value: Any, kind: Kind) -> Any:
 
 def tabulate(table: Table) -> Table:
     """``table`` with typed cells, made as each row is read."""
-    columns, source = table.columns, table.rows
+    kinds, source = [c.kind for c in table.columns], table.rows
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for row in source:
-            yield tuple(typed(value, c.kind) for value, c in zip(row, columns, strict=True))
+            yield tuple(typed(value, kind) for value, kind in zip(row, kinds, strict=True))
 
     return dataclasses.replace(table, rows=Rows(rows, len(source)))
 
