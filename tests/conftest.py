@@ -10,13 +10,14 @@ Two depths of run (CONTRIBUTING.md, "Set up and test"):
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,13 @@ title: Test initiative
 status: proposed
 participants: [AL]
 """
+
+# Bytecode for the test modules is cached even where the environment sets
+# PYTHONDONTWRITEBYTECODE: otherwise pytest rewrites and compiles every test module again in
+# each xdist worker of each run (some 2.5 s of CPU a worker here). The cache goes in the
+# ``__pycache__`` folders git ignores, beside the ``.pytest_cache`` and ``.hypothesis`` the
+# suite writes anyway; subprocesses the tests start keep the environment's setting.
+sys.dont_write_bytecode = False
 
 #: ``POLICYCHECK_TESTS=full`` asks for the full run (``.ci/run`` sets it).
 FULL = os.environ.get("POLICYCHECK_TESTS", "") == "full"
@@ -106,6 +114,22 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
         code = 0
     out, err = capsys.readouterr()
     return (code if isinstance(code, int) else 0), out, err
+
+
+@contextlib.contextmanager
+def process_like(cwd: Path, env: dict[str, str]) -> Iterator[None]:
+    """This process in ``cwd`` with exactly ``env`` as its environment, both restored after:
+    ``run_cli`` inside it runs as a subprocess given that folder and environment would, without
+    the cost of starting one."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        with contextlib.chdir(cwd):
+            yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def sheet_charts(sheet: object) -> list[Any]:

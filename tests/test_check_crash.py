@@ -1,15 +1,13 @@
 """A check that raises on one proposal: that proposal fails, the batch goes on, the run exits 3.
 
 The decision is written in CONTRIBUTING.md ("A check that crashes"). The crash is a real
-exception from a real check function, swapped into the registry of the process under test.
+exception from a real check function, swapped into the registry the CLI runs with.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,17 +16,21 @@ from policycheck import Assessor
 from policycheck.assessment import Assessment, Failure
 from policycheck.checks import REGISTRY, Context, Outcome, Registry
 from policycheck.engine import CheckFailed
-from tests.conftest import PROPOSALS
+from tests.conftest import PROPOSALS, run_cli
 
 KOSOVO = PROPOSALS / "kosovo-armed-drones-2023.yaml"
 TIRANA = PROPOSALS / "tirana-declaration-2025.yaml"
+
+
+#: The real TR01, kept before any test swaps ``_boom`` in for it.
+_TR01 = REGISTRY["TR01"].function
 
 
 def _boom(context: Context) -> Outcome:
     """Fails on the Tirana declaration only, as a bug met by one kind of file would."""
     if context.proposal.id == "tirana-declaration-2025":
         raise ZeroDivisionError("division by zero")
-    return REGISTRY["TR01"].function(context)
+    return _TR01(context)
 
 
 def _crashing() -> Registry:
@@ -52,24 +54,6 @@ def test_a_crashing_check_fails_its_proposal_only() -> None:
         assessor.assess_bytes(TIRANA.read_bytes(), "t.yaml")
 
 
-#: The CLI in a process whose TR01 raises on the Tirana declaration.
-_PROBE = """
-import dataclasses, sys
-from policycheck.checks import REGISTRY
-
-real = REGISTRY["TR01"].function
-
-def boom(context):
-    if context.proposal.id == "tirana-declaration-2025":
-        raise ZeroDivisionError("division by zero")
-    return real(context)
-
-REGISTRY._checks["TR01"] = dataclasses.replace(REGISTRY["TR01"], function=boom)
-from policycheck.cli import main
-main(sys.argv[1:])
-"""
-
-
 @pytest.mark.parametrize(
     "options",
     [
@@ -78,20 +62,31 @@ main(sys.argv[1:])
         ["-f", "markdown", "--fail-under", "F", "-o", "json=REPORT"],  # kept whole
     ],
 )
-def test_the_cli_reports_the_others_and_exits_3(tmp_path: Path, options: list[str]) -> None:
-    report = tmp_path / "report.json"
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE, "assess", str(KOSOVO), str(TIRANA), "--jobs", "1"]
-        + [o.replace("REPORT", str(report)) for o in options],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+def test_the_cli_reports_the_others_and_exits_3(
+    tmp_path: Path,
+    options: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The CLI through its entry point in this process, whose registry's TR01 raises on the
+    Tirana declaration (one job: the run stays in this process)."""
+    monkeypatch.setitem(
+        REGISTRY._checks, "TR01", dataclasses.replace(REGISTRY["TR01"], function=_boom)
     )
-    assert done.returncode == 3, done.stderr
-    assert "check TR01 failed on this proposal" in done.stderr
-    assert "internal error: a check failed on 1 file(s)" in done.stderr
-    assert "Traceback" not in done.stderr
-    text = report.read_text("utf-8") if report.exists() else done.stdout
+    report = tmp_path / "report.json"
+    code, out, err = run_cli(
+        capsys,
+        "assess",
+        str(KOSOVO),
+        str(TIRANA),
+        "--jobs",
+        "1",
+        *(o.replace("REPORT", str(report)) for o in options),
+    )
+    assert code == 3, err
+    assert "check TR01 failed on this proposal" in err
+    assert "internal error: a check failed on 1 file(s)" in err
+    assert "Traceback" not in err
+    text = report.read_text("utf-8") if report.exists() else out
     statuses = [r["status"] for r in json.loads(text)["results"]]
     assert statuses == ["assessed", "invalid"]

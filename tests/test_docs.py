@@ -12,13 +12,11 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, process_like, run_cli
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "examples").glob("*/README.md"))]
 _BLOCK = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.M | re.S)
@@ -101,46 +99,30 @@ def test_a_documented_command_runs(
     assert code == 0, f"{' '.join(words)}\n{err}"
 
 
-def test_the_synopsis_options_exist() -> None:
+def test_the_synopsis_options_exist(capsys: pytest.CaptureFixture[str]) -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     synopsis = readme[readme.index("## Commands and exit codes") :]
     synopsis = synopsis[: synopsis.index("policycheck rules")]
     options = sorted(set(re.findall(r"\[(--?[a-z-]+)", synopsis)))
     assert "--fail-under" in options
-    done = subprocess.run(
-        [sys.executable, "-m", "policycheck", "assess", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
-    )
-    missing = [o for o in options if not re.search(rf"(^|[\s,]){re.escape(o)}\b", done.stdout)]
+    with process_like(ROOT, {"COLUMNS": "200", "PATH": "/usr/bin:/bin"}):
+        code, out, err = run_cli(capsys, "assess", "--help")
+    assert code == 0, err
+    missing = [o for o in options if not re.search(rf"(^|[\s,]){re.escape(o)}\b", out)]
     assert not missing
 
 
-def test_the_worked_example_is_what_the_tool_prints() -> None:
+def test_the_worked_example_is_what_the_tool_prints(capsys: pytest.CaptureFixture[str]) -> None:
     """Each line the README shows appears in the output, in order (``...`` skips lines)."""
     readme = (ROOT / "README.md").read_text("utf-8")
     section = readme[readme.index("## A worked example") :]
     shown = re.search(r"```text\n(.*?)```", section, re.S)
     assert shown is not None
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "policycheck",
-            "assess",
-            "proposals/kosovo-armed-drones-2023.yaml",
-            "--width",
-            "100",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
-    )
-    actual = [line.rstrip() for line in done.stdout.splitlines()]
+    with process_like(ROOT, {"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}):
+        _, out, _ = run_cli(
+            capsys, "assess", "proposals/kosovo-armed-drones-2023.yaml", "--width", "100"
+        )
+    actual = [line.rstrip() for line in out.splitlines()]
     position = 0
     for line in shown.group(1).splitlines():
         if line.strip() in ("...", "…"):

@@ -15,7 +15,6 @@ shell step).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
@@ -25,14 +24,13 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import PROPOSALS, ROOT, run_cli
+from tests.conftest import PROPOSALS, ROOT, process_like, run_cli
 
 BIN = Path(sys.executable).parent / "policycheck"
 EXE = str(BIN) if BIN.exists() else (shutil.which("policycheck") or "policycheck")
@@ -61,20 +59,6 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     )
     env.update(extra or {})
     return env
-
-
-@contextlib.contextmanager
-def _process_like(cwd: Path, env: dict[str, str]) -> Iterator[None]:
-    """This process in ``cwd`` with exactly ``env`` as its environment, both restored after."""
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        with contextlib.chdir(cwd):
-            yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _yaml(path: Path) -> Any:
@@ -141,7 +125,7 @@ class Repo:
         """``policycheck *args`` through its entry point in this process, as a subprocess in
         ``cwd`` (the repository) with the environment of ``_env(env)`` would run."""
         assert self.capsys is not None, "Repo(..., capsys=capsys) to run policycheck in-process"
-        with _process_like(cwd or self.root, _env(env)):
+        with process_like(cwd or self.root, _env(env)):
             code, out, err = run_cli(self.capsys, *args)
         return subprocess.CompletedProcess([EXE, *args], code, out, err)
 

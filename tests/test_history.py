@@ -65,41 +65,58 @@ def fixed_env(plain_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
 
 
-@pytest.fixture
-def history_repo(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed_env: None
-) -> tuple[Path, list[str]]:
+@pytest.fixture(scope="session")
+def history_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """Five revisions of one proposal: base, safeguards added, renamed, broken, closed.
 
-    A commit of another file sits between them and must not show. Returns the root
-    (also the working directory) and the commits of the proposal, oldest first.
+    A commit of another file sits between them and must not show. Made once (git runs a dozen
+    times for it); each test's ``history_repo`` is a copy. Returns the root and the commits of
+    the proposal, oldest first.
     """
-    root = tmp_path / "repo"
-    (root / "proposals").mkdir(parents=True)
-    git(root, "init", "--quiet")
-    git(root, "config", "commit.gpgsign", "false")
-    p = root / "proposals" / "p.yaml"
-    commits = []
-    p.write_text(BASE)
-    git(root, "add", "-A")
-    commits.append(commit(root, "base", *COMMITS[0]))
-    p.write_text(SAFE)
-    git(root, "add", "-A")
-    commits.append(commit(root, "safeguards", *COMMITS[1]))
-    (root / "README.md").write_text("other file\n")
-    git(root, "add", "-A")
-    commit(root, "unrelated", "Someone Else", "2024-02-20T10:00:00+00:00")
-    git(root, "mv", "proposals/p.yaml", "proposals/adriatic.yaml")
-    commits.append(commit(root, "rename", *COMMITS[2]))
-    adriatic = root / "proposals" / "adriatic.yaml"
-    adriatic.write_text(BROKEN)
-    git(root, "add", "-A")
-    commits.append(commit(root, "broken", *COMMITS[3]))
-    adriatic.write_text(CLOSED)
-    git(root, "add", "-A")
-    commits.append(commit(root, "closed", *COMMITS[4]))
-    monkeypatch.chdir(root)
+    root = tmp_path_factory.mktemp("history") / "repo"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+        env.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        (root / "proposals").mkdir(parents=True)
+        git(root, "init", "--quiet")
+        git(root, "config", "commit.gpgsign", "false")
+        p = root / "proposals" / "p.yaml"
+        commits = []
+        p.write_text(BASE)
+        git(root, "add", "-A")
+        commits.append(commit(root, "base", *COMMITS[0]))
+        p.write_text(SAFE)
+        git(root, "add", "-A")
+        commits.append(commit(root, "safeguards", *COMMITS[1]))
+        (root / "README.md").write_text("other file\n")
+        git(root, "add", "-A")
+        commit(root, "unrelated", "Someone Else", "2024-02-20T10:00:00+00:00")
+        git(root, "mv", "proposals/p.yaml", "proposals/adriatic.yaml")
+        commits.append(commit(root, "rename", *COMMITS[2]))
+        adriatic = root / "proposals" / "adriatic.yaml"
+        adriatic.write_text(BROKEN)
+        git(root, "add", "-A")
+        commits.append(commit(root, "broken", *COMMITS[3]))
+        adriatic.write_text(CLOSED)
+        git(root, "add", "-A")
+        commits.append(commit(root, "closed", *COMMITS[4]))
     return root, commits
+
+
+@pytest.fixture
+def history_repo(
+    history_template: tuple[Path, list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fixed_env: None,
+) -> tuple[Path, list[str]]:
+    """A copy of ``history_template`` of this test's own (the same commits): the root, also the
+    working directory, and the commits of the proposal, oldest first."""
+    template, commits = history_template
+    root = tmp_path / "repo"
+    shutil.copytree(template, root, symlinks=True)
+    monkeypatch.chdir(root)
+    return root, list(commits)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

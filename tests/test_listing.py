@@ -11,15 +11,19 @@ format: the bytes are the same every way.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from policycheck.render.listing import FULL_UP_TO
-from tests.test_batch_memory import PEAK, _env, _generate, _run, make_repo
+from tests.conftest import run_cli
+from tests.test_batch_memory import PEAK, _env, _generate, make_repo
 
 #: Generated proposals in the listing's repository: enough to pass the listing's threshold.
 COUNT = FULL_UP_TO + 10
@@ -32,16 +36,44 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_repo(tmp_path_factory.mktemp("listing") / "repo", COUNT)
 
 
-def _lines(done: subprocess.CompletedProcess[bytes]) -> list[str]:
-    return done.stdout.decode("utf-8").splitlines()
+class Run(NamedTuple):
+    """What one run of ``policycheck assess`` gave."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Assess = Callable[..., Run]
+
+
+@pytest.fixture
+def assess(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Assess:
+    """``policycheck assess`` run in this process from a folder, with the environment the
+    subprocesses of ``test_batch_memory`` get: the listing is about the bytes printed, which
+    the entry point prints the same in-process, and a run costs no interpreter start."""
+    for name in list(os.environ):
+        if name.startswith(("GITHUB_", "POLICYCHECK_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+
+    def run(cwd: Path, *args: str) -> Run:
+        monkeypatch.chdir(cwd)
+        return Run(*run_cli(capsys, "assess", *args))
+
+    return run
+
+
+def _lines(done: Run) -> list[str]:
+    return done.stdout.splitlines()
 
 
 def test_a_large_batch_prints_a_line_per_proposal_the_same_however_results_are_kept(
-    repo: Path,
+    repo: Path, assess: Assess
 ) -> None:
-    streamed = _run(repo)
-    compact = _run(repo, "-o", "json=a.json", "--xlsx", "a.xlsx")
-    whole = _run(repo, "-o", "markdown=b.md")
+    streamed = assess(repo)
+    compact = assess(repo, "-o", "json=a.json", "--xlsx", "a.xlsx")
+    whole = assess(repo, "-o", "markdown=b.md")
     assert (repo / "b.md").stat().st_size > 0
     assert (repo / "a.json").stat().st_size > 0
     assert streamed.returncode == compact.returncode == whole.returncode == 2
@@ -56,15 +88,15 @@ def test_a_large_batch_prints_a_line_per_proposal_the_same_however_results_are_k
     # The invalid file's line points at its problems, which are on stderr.
     broken = next(line for line in lines if "zz-broken.yaml" in line)
     assert broken.endswith(": invalid (1 problem, on stderr)")
-    assert b"zz-broken.yaml:" in streamed.stderr
+    assert "zz-broken.yaml:" in streamed.stderr
     # The duplicate id is refused in the listing too.
-    assert "p000007.yaml: invalid" in streamed.stdout.decode()  # the copy sorts first
-    assert b"Criteria" not in streamed.stdout
+    assert "p000007.yaml: invalid" in streamed.stdout  # the copy sorts first
+    assert "Criteria" not in streamed.stdout
 
 
-def test_a_line_shows_grade_score_range_and_worst_risks(repo: Path) -> None:
-    done = _run(repo, "--fail-under", "F")
-    full = _run(repo, "--full", "--format", "json")
+def test_a_line_shows_grade_score_range_and_worst_risks(repo: Path, assess: Assess) -> None:
+    done = assess(repo, "--fail-under", "F")
+    full = assess(repo, "--full", "--format", "json")
     results = {r["file"]: r for r in json.loads(full.stdout)["results"]}
     for line in _lines(done)[:COUNT]:
         file, _, rest = line.partition(": ")
@@ -78,25 +110,27 @@ def test_a_line_shows_grade_score_range_and_worst_risks(repo: Path) -> None:
         assert all(w in rest for w in worst), (line, worst)
 
 
-def test_up_to_the_limit_each_proposal_gets_its_full_report(repo: Path, tmp_path: Path) -> None:
+def test_up_to_the_limit_each_proposal_gets_its_full_report(
+    repo: Path, tmp_path: Path, assess: Assess
+) -> None:
     few = tmp_path / "few"
     few.mkdir()
     for path in sorted((repo / "proposals").glob("p0*[0-9].yaml"))[: FULL_UP_TO + 1]:
         shutil.copy(path, few / path.name)
-    listed = _run(tmp_path, str(few))
+    listed = assess(tmp_path, str(few))
     assert listed.returncode == 0, listed.stderr
     assert len(_lines(listed)) == FULL_UP_TO + 1 + 4
-    full = _run(tmp_path, str(few), "--full")
-    assert full.stdout.count(b"Criteria") == FULL_UP_TO + 1
+    full = assess(tmp_path, str(few), "--full")
+    assert full.stdout.count("Criteria") == FULL_UP_TO + 1
     (few / sorted(p.name for p in few.iterdir())[0]).unlink()
-    at_limit = _run(tmp_path, str(few))
-    assert at_limit.stdout.count(b"Criteria") == FULL_UP_TO
-    assert at_limit.stdout == _run(tmp_path, str(few), "--full").stdout
+    at_limit = assess(tmp_path, str(few))
+    assert at_limit.stdout.count("Criteria") == FULL_UP_TO
+    assert at_limit.stdout == assess(tmp_path, str(few), "--full").stdout
 
 
-def test_explain_asks_for_the_full_reports(repo: Path) -> None:
-    explained = _run(repo, "--explain", "--fail-under", "F", "-j", "2")
-    assert explained.stdout.count(b"How the score is made") > COUNT
+def test_explain_asks_for_the_full_reports(repo: Path, assess: Assess) -> None:
+    explained = assess(repo, "--explain", "--fail-under", "F", "-j", "2")
+    assert explained.stdout.count("How the score is made") > COUNT
 
 
 @pytest.mark.full  # a memory measure over 400 generated proposals, as test_batch_memory's

@@ -9,7 +9,6 @@ import io
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from syrupy.assertion import SnapshotAssertion
 from policycheck import Assessor, Report
 from policycheck.analysis import DEFAULT_DRAWS, DEFAULT_SEED, attach
 from policycheck.render import Format, render
-from tests.conftest import FIXED_TIME, PROPOSALS, ROOT, sheet_charts
+from tests.conftest import FIXED_TIME, PROPOSALS, ROOT, process_like, run_cli, sheet_charts
 from tests.snapshots import HtmlSnapshot, JsonSnapshot, MarkdownSnapshot, TextSnapshot
 from tests.test_html_layout import CHROMIUM, _laid_out
 from tests.test_xlsx import OFFICE, PDFTOTEXT, _to_pdf
@@ -93,11 +92,10 @@ def test_json_snapshot(reports: tuple[Report, Report], snapshot: SnapshotAsserti
 
 def test_the_workbook_has_the_numbers_and_native_charts(reports: tuple[Report, Report]) -> None:
     plain, analysed = reports
-    data = render(analysed, Format.XLSX)
-    assert isinstance(data, bytes)
+    data, plain_data = _bytes(analysed), _bytes(plain)
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames[-1] == "Uncertainty"
-    assert wb.sheetnames[:-1] == load_workbook(io.BytesIO(_bytes(plain))).sheetnames
+    assert wb.sheetnames[:-1] == load_workbook(io.BytesIO(plain_data), read_only=True).sheetnames
     ws = wb["Uncertainty"]
     headers = [c.value for c in ws[1]]
     u = analysed.uncertainty
@@ -115,7 +113,7 @@ def test_the_workbook_has_the_numbers_and_native_charts(reports: tuple[Report, R
     assert len(charts) == 2 + sum(1 for p in u.proposals if p.drivers)
     # The same report, the same bytes.
     assert render(analysed, Format.XLSX) == data
-    assert render(dataclasses.replace(analysed, uncertainty=None), Format.XLSX) == _bytes(plain)
+    assert render(dataclasses.replace(analysed, uncertainty=None), Format.XLSX) == plain_data
 
 
 def _bytes(report: Report) -> bytes:
@@ -129,7 +127,7 @@ def _title(chart: Any) -> str:
     return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
 
 
-def test_the_readme_example_is_what_the_tool_prints() -> None:
+def test_the_readme_example_is_what_the_tool_prints(capsys: pytest.CaptureFixture[str]) -> None:
     """The README's worked example: its command, run from the root, prints each line shown."""
     readme = (ROOT / "README.md").read_text("utf-8")
     section = readme[readme.index("## How sure is a grade") :]
@@ -138,45 +136,28 @@ def test_the_readme_example_is_what_the_tool_prints() -> None:
     shown = re.search(r"```text\n(.*?)```", section, re.S)
     assert command is not None
     assert shown is not None
-    done = subprocess.run(
-        [sys.executable, "-m", "policycheck", *command.group(1).split()[1:]],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
-    printed = [line.rstrip() for line in done.stdout.splitlines()]
+    with process_like(ROOT, {"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}):
+        code, out, err = run_cli(capsys, *command.group(1).split()[1:])
+    assert code == 0, err
+    printed = [line.rstrip() for line in out.splitlines()]
     lines = [line for line in shown.group(1).splitlines() if line.strip()]
     start = printed.index(lines[0])
     rest = [line for line in printed[start:] if line]
     assert rest[: len(lines)] == lines
 
 
-def test_a_run_with_nothing_assessed_still_writes_every_report(tmp_path: Path) -> None:
+def test_a_run_with_nothing_assessed_still_writes_every_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Only an unusable file: exit 2 for it, and each report says that nothing was analysed."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema_version: 1\nid: x\n", "utf-8")
     outputs = [tmp_path / f"r.{suffix}" for suffix in ("md", "html", "json", "xlsx", "txt")]
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "policycheck",
-            "assess",
-            str(bad),
-            "--uncertainty",
-            "-q",
-            *(f"-o{path}" for path in outputs),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+    code, _, err = run_cli(
+        capsys, "assess", str(bad), "--uncertainty", "-q", *(f"-o{path}" for path in outputs)
     )
-    assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr
+    assert code == 2, err
+    assert "Traceback" not in err
     assert "No proposal was assessed." in outputs[0].read_text("utf-8")
     assert "No proposal was assessed." in outputs[1].read_text("utf-8")
     assert json.loads(outputs[2].read_text("utf-8"))["uncertainty"]["proposals"] == []
