@@ -53,14 +53,14 @@ sys.dont_write_bytecode = False
 FULL = os.environ.get("POLICYCHECK_TESTS", "") == "full"
 
 # The Hypothesis profiles: ``full`` tries as many examples as the property tests were written
-# for; the default a fifth of them. ``max_examples`` is the scorer's count, the fuzzers take
+# for; the default a tenth of them. ``max_examples`` is the scorer's count, the fuzzers take
 # 2.5 times as many (``tests/test_properties.py``).
 _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 settings.register_profile(
     "full", max_examples=100, deadline=None, suppress_health_check=_SLOW_IS_FINE
 )
 settings.register_profile(
-    "default-run", max_examples=20, deadline=None, suppress_health_check=_SLOW_IS_FINE
+    "default-run", max_examples=10, deadline=None, suppress_health_check=_SLOW_IS_FINE
 )
 settings.load_profile("full" if FULL else "default-run")
 

@@ -226,7 +226,7 @@ def _varying_points(a: Assessment, rubric: Rubric) -> list[tuple[str, int, float
 
 
 # As many examples as the profile asks for (tests/conftest.py): the full run's 100 gives the
-# 40 and 60 these properties were written for, the default run a fifth of that.
+# 40 and 60 these properties were written for, the default run a tenth of that.
 _PROFILE = settings().max_examples
 
 
