@@ -41,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate, policycheck_command
+from run import children_map
 
 #: Issue 13's targets: a ratio to check-jsonschema (with its C parser), or seconds.
 MEMORY_TARGET_MB = 300.0
@@ -116,21 +117,6 @@ CASES = (
 # --- memory: the process tree, PSS where available -----------------------------------------
 
 
-def _children() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])  # the name may hold spaces
-        children.setdefault(ppid, []).append(int(entry))
-    return children
-
-
 def _process_kb(pid: int) -> tuple[int, str]:
     """A process's proportional set size (kB), else its resident set size."""
     for name, field_name in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
@@ -172,7 +158,7 @@ class TreeSampler:
             if self._stop.is_set():
                 return
             if number % RESCAN_EVERY == 0:
-                children = _children()
+                children = children_map()
                 pids, todo = [], [self.root]
                 while todo:
                     pid = todo.pop()

@@ -188,7 +188,8 @@ class Memory:
     error: str | None = None
 
 
-def _children_map() -> dict[int, list[int]]:
+def children_map() -> dict[int, list[int]]:
+    """Each process id's children, read from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -218,7 +219,7 @@ def _rss_kb(pid: int) -> int:
 def _sample_tree(root: int, stop: threading.Event, result: dict[str, int]) -> None:
     """Poll the RSS summed over ``root`` and its descendants until ``stop`` is set."""
     while not stop.is_set():
-        children = _children_map()
+        children = children_map()
         pids, todo = [], [root]
         while todo:
             pid = todo.pop()
