@@ -319,7 +319,7 @@ def _listing(request: Request, files: int) -> bool:
     return (
         request.printed is Format.TERMINAL
         and files > FULL_UP_TO
-        and not (request.full or request.whole or request.uncertainty)
+        and not (request.full or request.whole or request.uncertainty is not None)
     )
 
 
@@ -328,7 +328,7 @@ def _compact(request: Request, listing: bool) -> bool:
     compact = (Format.JSON, Format.XLSX)
     printed = request.printed is None or request.printed in compact or listing
     return (
-        not (request.whole or request.summary or request.uncertainty)
+        not (request.whole or request.summary or request.uncertainty is not None)
         and printed
         and all(f in compact for f, _ in request.written)
     )
@@ -350,14 +350,7 @@ def _listed(
     """
     from policycheck import batch
 
-    plan: Plan = batch.Plan(
-        waivers=assessor.waivers,
-        thresholds=thresholds,
-        baseline=recorded,
-        workbook=False,
-        json=False,
-        listing=True,
-    )
+    plan = _plan(assessor, thresholds, recorded, set(), listing=True)
     done: Batch = batch.Batch(keep=False)
     outcome = Outcome(assessor.report(()), inputs, problems=done.problems, listing=True)
 
@@ -366,11 +359,7 @@ def _listed(
             outcome.invalid, outcome.crashed = done.failures, done.crashed
             assert packed.brief is not None
             yield packed.brief
-        unused, expired = done.verdicts(plan)
-        _note_waivers(request.channel.note, expired, unused)
-        if thresholds.active:
-            verdict = done.gate_result(plan, soft=soft, expired=expired, unused=unused)
-            outcome.report = dataclasses.replace(outcome.report, gate=verdict)
+        outcome.report = _judged(outcome.report, done, plan, request.channel, soft)
 
     outcome.listed = briefs()
     return outcome
@@ -416,22 +405,10 @@ def _compacted(
     from policycheck import batch
 
     formats = {request.printed, *(f for f, _ in request.written)}
-    plan: Plan = batch.Plan(
-        waivers=assessor.waivers,
-        thresholds=thresholds,
-        baseline=recorded,
-        workbook=Format.XLSX in formats,
-        json=Format.JSON in formats,
-        listing=listing,
-    )
+    plan = _plan(assessor, thresholds, recorded, formats, listing=listing)
     with request.channel.progress(len(files)) as advance:
         done: Batch = batch.run(assessor, files, plan, jobs=request.jobs, progress=advance)
-    unused, expired = done.verdicts(plan)
-    _note_waivers(request.channel.note, expired, unused)
-    report = assessor.report(())
-    if thresholds.active:
-        verdict = done.gate_result(plan, soft=soft, expired=expired, unused=unused)
-        report = dataclasses.replace(report, gate=verdict)
+    report = _judged(assessor.report(()), done, plan, request.channel, soft)
     return Outcome(
         report,
         inputs,
@@ -441,6 +418,37 @@ def _compacted(
         invalid=done.failures,
         crashed=done.crashed,
     )
+
+
+def _plan(
+    assessor: Assessor,
+    thresholds: gate.Thresholds,
+    recorded: gate.Baseline | None,
+    formats: set[Format | None],
+    *,
+    listing: bool,
+) -> Plan:
+    """What each result of a batch is reduced to as it arrives, and what the gate asks."""
+    from policycheck import batch
+
+    return batch.Plan(
+        waivers=assessor.waivers,
+        thresholds=thresholds,
+        baseline=recorded,
+        workbook=Format.XLSX in formats,
+        json=Format.JSON in formats,
+        listing=listing,
+    )
+
+
+def _judged(report: Report, done: Batch, plan: Plan, channel: Channel, soft: bool) -> Report:
+    """``report`` with the waivers' notes told and, when a gate is asked, its verdict."""
+    unused, expired = done.verdicts(plan)
+    _note_waivers(channel.note, expired, unused)
+    if not plan.thresholds.active:
+        return report
+    verdict = done.gate_result(plan, soft=soft, expired=expired, unused=unused)
+    return dataclasses.replace(report, gate=verdict)
 
 
 def _config_paths(loaded: LoadedConfig) -> list[str]:
