@@ -481,27 +481,14 @@ svg.timeline text.band, svg.timeline text.tick { fill: #59636e; }
 
 def render_html(h: History) -> str:
     """One self-contained HTML document: the timeline chart, then the table."""
-    from policycheck.render.html import _CSP, CSS, _code, _grade_class, _table, esc
+    from policycheck.render.html import _code, _grade_class, _table, esc, page_head
 
     meta = (
         f"policycheck {esc(h.tool_version)} · rubric {esc(h.rubric.id)} "
         f"{esc(h.rubric.version)}, {esc(h.rubric.title)} · generated {esc(h.generated_at)}"
     )
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="policycheck {esc(h.tool_version)}">',
-        f"<title>policycheck history: {esc(h.path)}</title>",
-        "<style>",
-        CSS.rstrip("\n"),
-        _HTML_CSS.rstrip("\n"),
-        "</style>",
-        "</head>",
-        "<body>",
+        *page_head(f"policycheck history: {h.path}", h.tool_version, _HTML_CSS),
         "<header>",
         f"<h1>History of {_code(h.path)}</h1>",
         f'<p class="meta">{meta}</p>',

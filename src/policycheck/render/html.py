@@ -638,6 +638,27 @@ def _gate(g: GateResult) -> list[str]:
     return [*out, "</section>"]
 
 
+def page_head(title: str, tool_version: str, css: str = "") -> list[str]:
+    """A self-contained page's lines up to ``<body>``: no script runs, nothing is fetched (the
+    content security policy), the report's styles and ``css`` inline."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="policycheck {esc(tool_version)}">',
+        f"<title>{esc(title)}</title>",
+        "<style>",
+        CSS.rstrip("\n"),
+        *([css.rstrip("\n")] if css else []),
+        "</style>",
+        "</head>",
+        "<body>",
+    ]
+
+
 def render(report: Report) -> str:
     """The whole report as one self-contained HTML document, ending in one newline."""
     ids = {n: f"p{n + 1}" for n in range(len(report.results))}
@@ -653,19 +674,7 @@ def render(report: Report) -> str:
     if report.gate is not None:
         meta += f" · gate {esc(gate_verdict(report.gate))}"
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="policycheck {esc(report.tool_version)}">',
-        f"<title>{esc(title)}</title>",
-        "<style>",
-        CSS.rstrip("\n"),
-        "</style>",
-        "</head>",
-        "<body>",
+        *page_head(title, report.tool_version),
         "<header>",
         "<h1>policycheck report</h1>",
         f'<p class="meta">{meta}</p>',
