@@ -173,18 +173,15 @@ def _risk_dict(r: RiskChange) -> dict[str, Any]:
 
 
 def _head(meta: Meta, status: str) -> dict[str, Any]:
+    from policycheck.render.json import rubric_dict
+
     rev = meta.revision
     return {
         "schema_version": COMPARISON_SCHEMA_VERSION,
         "kind": "comparison",
         "status": status,
         "tool": {"name": "policycheck", "version": meta.tool_version},
-        "rubric": {
-            "id": meta.rubric.id,
-            "version": meta.rubric.version,
-            "title": meta.rubric.title,
-            "sha256": meta.rubric.sha256,
-        },
+        "rubric": rubric_dict(meta.rubric),
         "reference_digest": meta.reference_digest,
         "against": None
         if rev is None

@@ -280,16 +280,13 @@ def _revision_dict(point: Point) -> dict[str, Any]:
 
 def history_dict(h: History) -> dict[str, Any]:
     """The JSON document of ``h`` as a dict (schema version 1, keys in a fixed order)."""
+    from policycheck.render.json import rubric_dict
+
     return {
         "schema_version": HISTORY_SCHEMA_VERSION,
         "tool": {"name": "policycheck", "version": h.tool_version},
         "generated_at": h.generated_at,
-        "rubric": {
-            "id": h.rubric.id,
-            "version": h.rubric.version,
-            "title": h.rubric.title,
-            "sha256": h.rubric.sha256,
-        },
+        "rubric": rubric_dict(h.rubric),
         "reference_digest": h.reference_digest,
         "grade_bands": dict(h.grade_bands),
         "file": h.file,

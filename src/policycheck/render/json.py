@@ -31,6 +31,7 @@ from policycheck.assessment import (
     Location,
     ReferenceFact,
     Report,
+    RubricInfo,
     Waiver,
     cited_sources,
 )
@@ -218,18 +219,23 @@ def failure_dict(f: Failure) -> dict[str, Any]:
     }
 
 
+def rubric_dict(rubric: RubricInfo) -> dict[str, str]:
+    """The rubric a document was made with, as every JSON document of the tool names it."""
+    return {
+        "id": rubric.id,
+        "version": rubric.version,
+        "title": rubric.title,
+        "sha256": rubric.sha256,
+    }
+
+
 def _head(report: Report) -> dict[str, Any]:
     """Every top-level key but ``results`` and ``summary``."""
     return {
         "schema_version": RESULT_SCHEMA_VERSION,
         "tool": {"name": "policycheck", "version": report.tool_version},
         "generated_at": report.generated_at,
-        "rubric": {
-            "id": report.rubric.id,
-            "version": report.rubric.version,
-            "title": report.rubric.title,
-            "sha256": report.rubric.sha256,
-        },
+        "rubric": rubric_dict(report.rubric),
         "reference_digest": report.reference_digest,
         "grade_bands": dict(report.grade_bands),
         "coverage": {"minimum": num(report.min_coverage), "rule": report.unknown_rule},
