@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import tomllib
 from pathlib import Path
@@ -14,7 +15,7 @@ import policycheck
 from policycheck import Assessor
 from policycheck.assessment import Assessment, Waiver
 from policycheck.config import LoadedConfig, Settings
-from policycheck.pipeline import Request, run
+from policycheck.pipeline import GC_TUNED_FROM, Request, run
 from policycheck.render import Format
 from tests.conftest import PROPOSALS, ROOT, run_cli
 
@@ -117,3 +118,25 @@ def test_the_version_is_read_from_one_module_by_the_package_and_the_build() -> N
     installed = Path(policycheck.__file__).parent / "_version.py"
     assert installed.read_text("utf-8") == path.read_text("utf-8")
     assert policycheck.__version__ == __version__
+
+
+@pytest.mark.parametrize(("count", "tuned"), [(2, False), (GC_TUNED_FROM, True)])
+def test_only_a_batch_has_the_garbage_collector_tuned(
+    tmp_path: Path, count: int, tuned: bool
+) -> None:
+    """Tuning starts with a full collection (about 25 ms): a short run is spared it."""
+    paths = []
+    for n in range(count):
+        copy = tmp_path / f"p{n:03}.yaml"
+        copy.write_text(HUNGARY.read_text().replace("serbia-hungary-2025", f"copy-{n}"))
+        paths.append(str(copy))
+    request = Request(
+        config=LoadedConfig(Settings(), None), paths=tuple(paths), tune_gc=True, jobs=1, whole=True
+    )
+    gc.unfreeze()
+    try:
+        outcome = run(request)
+        assert len(outcome.report.results) == count
+        assert (gc.get_freeze_count() > 0) is tuned
+    finally:
+        gc.unfreeze()
