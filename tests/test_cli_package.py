@@ -84,3 +84,28 @@ def test_unused_arguments_are_linted() -> None:
 
     lint = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["ruff"]["lint"]
     assert "ARG" in lint["select"]
+
+
+def test_a_command_runs_in_an_application_of_that_command_alone() -> None:
+    """Typer works out every registered command's options before running one: a run
+    builds only its own; help and a mistyped name get the whole list."""
+    from policycheck.cli.app import _app_for
+
+    assert list(typer.main.get_group(_app_for(["assess", "x.yaml"])).commands) == ["assess"]
+    for args in ([], ["--help"], ["asess"], ["rubric", "list"], ["-V"]):
+        assert _app_for(args) is app
+
+
+@pytest.mark.parametrize("name", [c.name for c in COMMANDS])
+def test_a_command_alone_parses_and_helps_as_among_all(name: str) -> None:
+    from typer.testing import CliRunner
+
+    from policycheck.cli.app import _app_for
+
+    runner = CliRunner()
+    alone = runner.invoke(_app_for([name]), [name, "--help"], prog_name="policycheck")
+    among = runner.invoke(app, [name, "--help"], prog_name="policycheck")
+    assert alone.exit_code == among.exit_code == 0
+    assert alone.output == among.output
+    wrong = [name, "--no-such-option"]
+    assert runner.invoke(_app_for([name]), wrong).output == runner.invoke(app, wrong).output

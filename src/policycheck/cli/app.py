@@ -22,15 +22,19 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-app = typer.Typer(
-    name="policycheck",
-    help="Score defence-cooperation proposals (YAML) against a rubric drawn from a policy brief.",
-    no_args_is_help=True,
-    add_completion=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+def _typer() -> typer.Typer:
+    return typer.Typer(
+        name="policycheck",
+        help="Score defence-cooperation proposals (YAML) against a rubric drawn from a policy brief.",
+        no_args_is_help=True,
+        add_completion=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+
+app = _typer()
 
 
 def _version(value: bool) -> None:
@@ -39,7 +43,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     _show_version: Annotated[
         bool,
@@ -57,6 +60,9 @@ def _root(
     ``--version`` acts in its callback. ``--debug`` is taken out of the arguments by
     ``main`` wherever it stands (``assess ... --debug`` too), before typer parses them.
     """
+
+
+app.callback()(_root)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -121,9 +127,27 @@ def _signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The application that runs ``args``: one with only the command named first, when
+    the first argument names one, else every command.
+
+    Typer works out the options of every registered command before it runs one (a
+    tenth of a one-file ``assess``); a run needs only its own, as with click's lazily
+    loaded subcommands. Help, completion and mistyped commands get the whole list.
+    """
+    from policycheck.cli.commands import COMMANDS, register
+
+    if not args or args[0] not in {c.name for c in COMMANDS}:
+        return app
+    single = _typer()
+    single.callback()(_root)
+    register(single, only=args[0])
+    return single
+
+
 def _main(args: list[str], *, debug: bool) -> None:
     try:
-        app(args=args, prog_name="policycheck")
+        _app_for(args)(args=args, prog_name="policycheck")
     except PolicycheckError as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)

@@ -67,10 +67,13 @@ GROUPS = (
 )
 
 
-def register(app: typer.Typer) -> None:
-    """Add every command and group above to ``app``."""
+def register(app: typer.Typer, *, only: str | None = None) -> None:
+    """Add every command and group above to ``app`` (``only``: that top-level command alone)."""
     for command in COMMANDS:
-        app.command(command.name)(command.function)
+        if only is None or command.name == only:
+            app.command(command.name)(command.function)
+    if only is not None:
+        return
     for group in GROUPS:
         sub = typer.Typer(help=group.help, no_args_is_help=True)
         for command in group.commands:
