@@ -25,6 +25,20 @@ def _proposal(tmp_path: Path, title: str) -> Path:
     return path
 
 
+def test_xml_text_replaces_exactly_what_xml_1_0_char_excludes() -> None:
+    """Every code point, against the production as the specification writes it."""
+
+    def is_char(c: int) -> bool:
+        return c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD or c >= 0x10000
+
+    text = "".join(map(chr, range(0x110000)))
+    kept = xml_text(text)
+    assert len(kept) == len(text)
+    assert [c for c in range(0x110000) if kept[c] != text[c]] == [
+        c for c in range(0x110000) if not is_char(c)
+    ]
+
+
 def test_xml_text_keeps_what_xml_carries_and_replaces_the_rest() -> None:
     assert xml_text("a\tb\nc\r d é 😀") == "a\tb\nc\r d é 😀"
     assert xml_text("a\ufffeb\uffff\x00\x1b\ud800") == "a\ufffdb\ufffd\ufffd\ufffd\ufffd"
