@@ -21,12 +21,29 @@ from typing import NamedTuple
 
 import pytest
 
-from policycheck.render.listing import FULL_UP_TO
+from policycheck.render import listing
 from tests.conftest import run_cli
 from tests.test_batch_memory import PEAK, _env, _generate, make_repo
 
+#: The listing's threshold in these tests: the rule is the same at 4 as at the shipped 20
+#: (``test_the_shipped_threshold``), and a repository of 14 proposals costs a third of one of 30.
+FULL_UP_TO = 4
 #: Generated proposals in the listing's repository: enough to pass the listing's threshold.
 COUNT = FULL_UP_TO + 10
+
+
+@pytest.fixture(autouse=True)
+def _threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing, "FULL_UP_TO", FULL_UP_TO)
+
+
+def test_the_shipped_threshold_is_the_documented_one() -> None:
+    from tests.conftest import ROOT
+
+    assert listing.FULL_UP_TO == FULL_UP_TO  # patched here ...
+    shipped = (ROOT / "src/policycheck/render/listing.py").read_text("utf-8")
+    assert "\nFULL_UP_TO = 20\n" in shipped  # ... and 20 as shipped and as the README says
+    assert "Up to 20 proposals, the terminal shows each" in (ROOT / "README.md").read_text("utf-8")
 
 
 @pytest.fixture(scope="module")
