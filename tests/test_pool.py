@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from policycheck.engine import CHUNK, busy, workers_for
+from policycheck.engine import CHUNK, PARALLEL_THRESHOLD, busy, workers_for
 from tests.conftest import PROPOSALS
 
 #: Assess a folder through ``iter_mapped`` (jobs from argv, "" for the default) and print,
@@ -82,12 +82,16 @@ def _probe(tmp_path: Path, batch: Path, jobs: str, cpus: set[int] | None = None)
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs sched_setaffinity")
-def test_a_process_held_to_one_core_assesses_without_a_pool(tmp_path: Path, batch: Path) -> None:
-    """``taskset -c 0`` (or a one-CPU container) on a machine of many cores: no workers."""
+def test_a_process_held_to_one_core_assesses_without_a_pool(tmp_path: Path) -> None:
+    """``taskset -c 0`` (or a one-CPU container) on a machine of many cores: no workers,
+    for a batch big enough to have them otherwise."""
+    samples = sorted(PROPOSALS.glob("*.yaml"))
+    for n in range(PARALLEL_THRESHOLD):
+        shutil.copy(samples[n % len(samples)], tmp_path / f"p{n:04d}.yaml")
     one = {min(os.sched_getaffinity(0))}
-    probe = _probe(tmp_path, batch, "", one)
+    probe = _probe(tmp_path, tmp_path, "", one)
     assert {pid for pid, _, _ in probe["got"]} == {probe["main"]}
-    assert len(probe["got"]) == 400
+    assert len(probe["got"]) == PARALLEL_THRESHOLD
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="needs sched_getaffinity")
