@@ -779,7 +779,10 @@ def test_wheel_carries_the_bundled_cases_and_runs_them(
     wheel, target = built_wheel
     assert "policycheck/rubrics/default.tests.yaml" in zipfile.ZipFile(wheel).namelist()
     result = subprocess.run(
-        [sys.executable, "-c", "from policycheck.cli import main; main()", "rubric", "test"],
+        # One case run proves the installed command finds them; test_cli_runs_the_bundled_cases
+        # runs them all.
+        [sys.executable, "-c", "from policycheck.cli import main; main()", "rubric", "test"]
+        + ["-k", "NS01 human-security"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -787,4 +790,22 @@ def test_wheel_carries_the_bundled_cases_and_runs_them(
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"^\d+ passed, 0 failed$", result.stdout, re.MULTILINE)
+    assert re.search(r"^[1-9]\d* passed, 0 failed \(\d+ deselected\)$", result.stdout, re.M)
+
+
+def test_each_case_proposal_is_located_as_a_walk_over_the_whole_file_locates_it() -> None:
+    """The bundled case file's positions, grouped once, re-rooted at every case's proposal."""
+    from policycheck.rubric_tests import _Subtrees
+
+    text = (ROOT / "src/policycheck/rubrics/default.tests.yaml").read_text("utf-8")
+    doc = load_yaml_text(text, "default.tests.yaml")
+    subtrees = _Subtrees(doc)
+    prefixes = {p[:3] for p in doc.values if len(p) >= 3 and p[0] == "cases"}
+    assert len(prefixes) > 100
+    for prefix in sorted(prefixes, key=str):
+        for mine, everything in ((subtrees.values, doc.values), (subtrees.keys, doc.keys)):
+            walked = {p[3:]: at for p, at in everything.items() if p[:3] == prefix}
+            assert mine(prefix) == walked
+    copied = subtrees.values(next(iter(prefixes)))
+    copied.clear()  # each call gives a copy: a case's document may add to its own
+    assert subtrees.values(next(iter(prefixes)))
