@@ -1105,6 +1105,7 @@ def test_example_workflows_parse_and_run_the_gate() -> None:
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 
 
+@pytest.mark.full  # the published schemas take a second each to compile; the files rarely change
 @pytest.mark.skipif(not CHECK_JSONSCHEMA.exists(), reason="check-jsonschema is not installed")
 @pytest.mark.parametrize(
     ("schema", "path"),

@@ -208,6 +208,7 @@ def _laid_out(document: str, tmp_path: Path) -> dict[str, object]:
     return result
 
 
+@pytest.mark.full  # starting Chromium takes seconds of CPU
 @pytest.mark.skipif(
     CHROMIUM is None,
     reason="Chromium is not installed (apt-get install chromium): the layout at 400 px is "

@@ -165,6 +165,7 @@ def test_a_run_with_nothing_assessed_still_writes_every_report(
     assert "How sure each grade is" in outputs[4].read_text("utf-8")
 
 
+@pytest.mark.full  # starting Chromium takes seconds of CPU
 @pytest.mark.skipif(
     CHROMIUM is None,
     reason="Chromium is not installed (apt-get install chromium): the layout at 400 px is "
