@@ -417,16 +417,27 @@ def measure_curve(
     runs: int,
     jobs: int | None,
     seed: int,
+    corpus: Path | None = None,
 ) -> list[Point]:
-    """Time each ``keys`` case at each size: file ``i`` is the same at every size."""
+    """Time each ``keys`` case at each size: file ``i`` is the same at every size.
+
+    ``corpus``: a folder ``generate.py`` wrote with at least the largest size (its
+    first files), instead of generating one here.
+    """
     cases = [c for c in CASES if c.key in keys and c.size == "batch"]
     largest = max(sizes)
-    step(f"generating {largest} proposals for the curve")
-    source = generate(work / "curve-all", largest, seed)
+    if corpus is not None:
+        source = sorted(corpus.glob("*.yaml"))[:largest]
+        if len(source) < largest:
+            raise SystemExit(f"{corpus} holds {len(source)} proposals, fewer than {largest}")
+    else:
+        step(f"generating {largest} proposals for the curve")
+        source = generate(work / "curve-all", largest, seed)
     points: list[Point] = []
     first: dict[str, float] = {}
     for size in sorted(sizes):
-        folder = source[0].parent if size == largest else _subset(source, size, work / f"n{size}")
+        whole = size == largest and corpus is None
+        folder = source[0].parent if whole else _subset(source, size, work / f"n{size}")
         for c in cases:
             extra = ["--jobs", str(jobs)] if jobs else []
             m = Measure([*pc, *_fill(c.args, source[0], folder, out), *extra], c.codes)
@@ -575,9 +586,10 @@ def print_table(
                     _num(p.peak_mb, ".0f"),
                 )
             )
-        widths = [max(len(str(line[i])) for line in curve) for i in range(len(curve[0]))]
-        for line in curve:
-            print("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+        widths = [max(len(str(point[i])) for point in curve) for i in range(len(curve[0]))]
+        for point_line in curve:
+            cells = zip(point_line, widths, strict=True)
+            print("  ".join(str(v).ljust(w) for v, w in cells).rstrip())
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -614,6 +626,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--curve-rows", default="json", help="rows of the curve (default json)")
     parser.add_argument("--curve-runs", type=int, default=1, help="runs per curve point")
+    parser.add_argument(
+        "--curve-corpus",
+        type=Path,
+        help="take the curve's files from this folder (generate.py's, as large as the largest "
+        "size) instead of generating them",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--verbose", "-v", action="store_true", help="print each run")
     args = parser.parse_args(argv)
@@ -681,6 +699,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs=args.curve_runs,
                 jobs=args.jobs,
                 seed=args.seed,
+                corpus=args.curve_corpus,
             )
         info["load_end"] = _load()
         print_table(rows, points, info, memory)
