@@ -11,6 +11,7 @@ added. A value left ``null`` is unknown, and checks that need it report
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -384,7 +385,21 @@ def mirror_text() -> str:
 
 
 def load_reference(override_dir: Path | None = None) -> ReferenceData:
-    """Read the bundled datasets, then apply any override files from ``override_dir``."""
+    """Read the bundled datasets, then apply any override files from ``override_dir``.
+
+    The bundled data alone is read once a process (see ``rubric.load_rubric``).
+    """
+    if override_dir is None:
+        return _bundled_reference()
+    return _load_reference(override_dir)
+
+
+@functools.cache
+def _bundled_reference() -> ReferenceData:
+    return _load_reference(None)
+
+
+def _load_reference(override_dir: Path | None) -> ReferenceData:
     files: list[ReferenceFile] = []
     parsed: dict[str, list[_File]] = {}
     problems: list[Problem] = []

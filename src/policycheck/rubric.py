@@ -16,6 +16,7 @@ declare its own checks as safe JMESPath expressions (``checks:``; see
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
@@ -293,8 +294,22 @@ def _read(spec: str | Path | None, base: Path | None) -> tuple[Document, bytes, 
 def load_rubric(path: Path | str | None, registry: Registry = REGISTRY) -> LoadedRubric:
     """Read, merge (``extends``) and validate a rubric; the bundled default when ``path`` is None.
 
-    Every problem is reported at once, located in the file it comes from.
+    Every problem is reported at once, located in the file it comes from. A bundled
+    rubric is read once a process for a given set of checks: its files are the
+    package's own, and a notebook, ``history`` or ``rubric test`` make an assessor
+    again and again.
     """
+    if path is None or (isinstance(path, str) and path in bundled_names()):
+        return _bundled_rubric(BUNDLED if path is None else path, tuple(registry.values()))
+    return _load_rubric(path, registry)
+
+
+@functools.cache
+def _bundled_rubric(name: str, checks: tuple[Check, ...]) -> LoadedRubric:
+    return _load_rubric(name, Registry(checks))
+
+
+def _load_rubric(path: Path | str, registry: Registry) -> LoadedRubric:
     doc, raw, real = _read(path, None)
     docs = [doc]
     digest = hashlib.sha256(raw)
