@@ -800,12 +800,12 @@ def test_each_case_proposal_is_located_as_a_walk_over_the_whole_file_locates_it(
     text = (ROOT / "src/policycheck/rubrics/default.tests.yaml").read_text("utf-8")
     doc = load_yaml_text(text, "default.tests.yaml")
     subtrees = _Subtrees(doc)
-    prefixes = {p[:3] for p in doc.values if len(p) >= 3 and p[0] == "cases"}
+    prefixes = sorted({p[:3] for p in doc.values if len(p) >= 3 and p[0] == "cases"}, key=str)
     assert len(prefixes) > 100
-    for prefix in sorted(prefixes, key=str):
+    for prefix in prefixes[::10]:  # the walk is what was quadratic: a tenth of the cases
         for mine, everything in ((subtrees.values, doc.values), (subtrees.keys, doc.keys)):
             walked = {p[3:]: at for p, at in everything.items() if p[:3] == prefix}
             assert mine(prefix) == walked
-    copied = subtrees.values(next(iter(prefixes)))
+    copied = subtrees.values(prefixes[0])
     copied.clear()  # each call gives a copy: a case's document may add to its own
-    assert subtrees.values(next(iter(prefixes)))
+    assert subtrees.values(prefixes[0])
