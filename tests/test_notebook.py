@@ -213,6 +213,7 @@ def test_importing_policycheck_does_not_import_the_notebook_module() -> None:
     assert done.stdout.split() == ["False", "True", "False"]
 
 
+@pytest.mark.full  # a Jupyter kernel starts: seconds of CPU
 def test_the_example_notebook_runs_headless_with_sensible_outputs(tmp_path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient

@@ -778,11 +778,11 @@ def test_wheel_carries_the_bundled_cases_and_runs_them(
 ) -> None:
     wheel, target = built_wheel
     assert "policycheck/rubrics/default.tests.yaml" in zipfile.ZipFile(wheel).namelist()
+    # One case run proves the installed command finds them; test_cli_runs_the_bundled_cases
+    # runs them all.
+    command = "from policycheck.cli import main; main()"
     result = subprocess.run(
-        # One case run proves the installed command finds them; test_cli_runs_the_bundled_cases
-        # runs them all.
-        [sys.executable, "-c", "from policycheck.cli import main; main()", "rubric", "test"]
-        + ["-k", "NS01 human-security"],
+        [sys.executable, "-c", command, "rubric", "test", "-k", "NS01 human-security"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

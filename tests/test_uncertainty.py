@@ -144,6 +144,7 @@ def test_one_uncertain_input_explains_all_the_variance(tmp_path: Path) -> None:
     assert all(d.total >= d.first_order - 0.05 for d in p.drivers)
 
 
+@pytest.mark.full  # 40,000 runs of ours and a Saltelli sample of SALib's: seconds of CPU
 def test_the_indices_order_inputs_as_salib_does(tmp_path: Path) -> None:
     """The pick-freeze estimate on the runs ranks the inputs as SALib's Sobol analysis
     (Saltelli sampling) does, for a proposal with weights and level points uncertain.
