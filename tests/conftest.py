@@ -19,12 +19,12 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 
-from policycheck import Assessment, Assessor, Report
+if TYPE_CHECKING:
+    from policycheck import Assessment, Assessor, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSALS = ROOT / "proposals"
@@ -52,18 +52,6 @@ sys.dont_write_bytecode = False
 #: ``POLICYCHECK_TESTS=full`` asks for the full run (``.ci/run`` sets it).
 FULL = os.environ.get("POLICYCHECK_TESTS", "") == "full"
 
-# The Hypothesis profiles: ``full`` tries as many examples as the property tests were written
-# for; the default a tenth of them. ``max_examples`` is the scorer's count, the fuzzers take
-# 2.5 times as many (``tests/test_properties.py``).
-_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-settings.register_profile(
-    "full", max_examples=100, deadline=None, suppress_health_check=_SLOW_IS_FINE
-)
-settings.register_profile(
-    "default-run", max_examples=10, deadline=None, suppress_health_check=_SLOW_IS_FINE
-)
-settings.load_profile("full" if FULL else "default-run")
-
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -71,6 +59,26 @@ def pytest_configure(config: pytest.Config) -> None:
         "full: runs only in the full run (POLICYCHECK_TESTS=full, as .ci/run sets): "
         "proves something at a scale the default run cannot afford",
     )
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        _hypothesis_profile()
+    # else: pytest-xdist's controller, which runs no test: it starts without importing
+    # Hypothesis or policycheck, and its workers start sooner.
+
+
+def _hypothesis_profile() -> None:
+    """The Hypothesis profiles: ``full`` tries as many examples as the property tests were
+    written for; the default a tenth of them. ``max_examples`` is the scorer's count, the
+    fuzzers take 2.5 times as many (``tests/test_properties.py``)."""
+    from hypothesis import HealthCheck, settings
+
+    slow_is_fine = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    settings.register_profile(
+        "full", max_examples=100, deadline=None, suppress_health_check=slow_is_fine
+    )
+    settings.register_profile(
+        "default-run", max_examples=10, deadline=None, suppress_health_check=slow_is_fine
+    )
+    settings.load_profile("full" if FULL else "default-run")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -84,6 +92,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def assessor() -> Assessor:
+    from policycheck import Assessor
+
     return Assessor()
 
 

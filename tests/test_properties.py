@@ -876,3 +876,11 @@ def test_asserting_a_safeguard_never_scores_below_denying_it(
             if a.points is not None and b.points is not None:
                 assert b.points >= a.points, (section, name, a.check_id, a.level, b.level)
     assert high.score_low >= low.score_low
+
+
+def test_the_runs_hypothesis_profile_is_in_force() -> None:
+    """Loaded where tests run (each worker, or the one process), as the run's depth asks."""
+    from tests.conftest import FULL
+
+    assert settings().max_examples == (100 if FULL else 10)
+    assert settings().deadline is None
