@@ -184,7 +184,9 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     import pty
 
     source = (PROPOSALS / "model-regional-initiative.yaml").read_text("utf-8")
-    for i in range(60):
+    from policycheck.cli.outputs import PROGRESS_FROM
+
+    for i in range(PROGRESS_FROM):
         unique = source.replace("id: model-regional-initiative", f"id: model-{i}")
         (tmp_path / f"p{i:02d}.yaml").write_text(unique, "utf-8")
     primary, secondary = pty.openpty()

@@ -272,10 +272,14 @@ def _print_unguarded(
     sys.stdout.write(text)
 
 
+#: A batch of this many files or more shows a progress bar (on a terminal).
+PROGRESS_FROM = 50
+
+
 @contextlib.contextmanager
 def progress(total: int) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for long batches, only when stderr is a terminal."""
-    if total < 50 or not sys.stderr.isatty():
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
         yield None
         return
     from rich.progress import Progress
