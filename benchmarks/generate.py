@@ -198,6 +198,17 @@ class _Writer:
     def add(self, line: str) -> None:
         self.lines.append(line)
 
+    def section(self, name: str) -> int:
+        """Open the mapping ``name:``; ``close`` it with the number this returns."""
+        self.add(f"{name}:")
+        return len(self.lines)
+
+    def close(self, opened: int) -> None:
+        """A section whose every claim was left out is an empty mapping, not a null: the
+        format wants a mapping (about one file in ten thousand had none)."""
+        if len(self.lines) == opened:
+            self.lines[-1] += " {}"
+
     def claim(self, indent: str, key: str, topic: str) -> None:
         """One claim: evidenced, asserted, bare, explicitly absent or left out."""
         rng = self.rng
@@ -312,10 +323,11 @@ def proposal_text(index: int, seed: int = 0, *, shorthand: bool = True) -> str:
     w.add(f"threats: [{', '.join(threats)}]")
 
     # --- claims ------------------------------------------------------------------------------
-    w.add("safeguards:")
+    opened = w.section("safeguards")
     for key in CLAIMS["safeguards"]:
         w.claim("  ", key, key.replace("_", " "))
-    w.add("regional:")
+    w.close(opened)
+    regional = w.section("regional")
     w.claim("  ", "open_to_join", "open to other regional states")
     formats = rng.sample(FORMATS, rng.randint(0, 3))
     if formats:
@@ -330,10 +342,12 @@ def proposal_text(index: int, seed: int = 0, *, shorthand: bool = True) -> str:
                 w.add(f"      evidence: [{_q(f'{sources[-1]} Art. {rng.randint(1, 30)}')}]")
     for key in ("coordination", "joint_planning", "interoperability"):
         w.claim("  ", key, key.replace("_", " "))
-    w.add("arms_control:")
+    w.close(regional)
+    opened = w.section("arms_control")
     for key in CLAIMS["arms_control"]:
         w.claim("  ", key, key.replace("_", " "))
-    w.add("transparency:")
+    w.close(opened)
+    transparency = w.section("transparency")
     w.claim("  ", "public_text", "public text")
     if rng.random() < 0.8:
         w.add("  reporting:")
@@ -343,6 +357,7 @@ def proposal_text(index: int, seed: int = 0, *, shorthand: bool = True) -> str:
             w.add(f"    evidence: [{_q(f'{sources[0]} Art. {rng.randint(1, 30)}')}]")
     for key in ("progress_indicators", "parliamentary_oversight", "neighbour_information_sharing"):
         w.claim("  ", key, key.replace("_", " "))
+    w.close(transparency)
 
     # --- external actors -------------------------------------------------------------------
     actors = rng.sample([c for c in EXTERNAL if c not in countries], rng.choice((0, 0, 1, 2)))
