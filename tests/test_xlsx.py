@@ -21,12 +21,15 @@ from openpyxl.chart import BarChart, LineChart, RadarChart
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessment, Assessor, Failure, Report, Severity
 from policycheck.assessment import IndicatorStatus
 from policycheck.render import Format, render, xlsx
 from policycheck.render.paper import Paper
 from tests.conftest import FIXED_TIME, MINIMAL, PROPOSALS, ROOT, SAMPLES, run_cli, sheet_charts
+from tests.snapshots import TextSnapshot
+from tests.xlsx_contents import contents
 
 INJECTIONS = ('=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)")
 SHEET_NAMES = ["Brief", "Summary", "Risks", "Indicators", "Sources", "Charts", "Gate", "About"]
@@ -685,6 +688,28 @@ def test_sheet_name_helper(name: str, expected: str) -> None:
 
 def test_every_sheet_name_is_valid() -> None:
     assert all(xlsx.sheet_name(name) == name for name in xlsx.SHEETS)
+
+
+def test_workbook_contents_snapshot(
+    runner: Assessor,
+    snapshot: SnapshotAssertion,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a reader sees in the samples' workbook (an invalid file and formula-like text
+    included), cell by cell: values, styles, widths, heights, merges, breaks, panes, filters,
+    print setup, conditional formats and charts (``tests.xlsx_contents``). Made before the
+    large sheets' rows were written as text (issue 13), which kept it unchanged."""
+    shutil.copytree(PROPOSALS, tmp_path / "proposals")
+    (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    paths = [Path("proposals") / n for n in SAMPLES] + [Path("broken.yaml")]
+    report = runner.run(paths, generated_at=FIXED_TIME, jobs=1)
+    injected = tuple(
+        assessment_with(runner, title, f"inject-{n}") for n, title in enumerate(INJECTIONS)
+    )
+    report = dataclasses.replace(report, results=(*report.results, *injected))
+    assert contents(xlsx.render(report)) == snapshot(extension_class=TextSnapshot)
 
 
 # --- reproducibility and shapes --------------------------------------------------------------
