@@ -578,46 +578,6 @@ def test_formula_like_text_stays_text(runner: Assessor, report: Report, tmp_path
     assert list(frame["Title"]) == list(INJECTIONS)
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        *("text", "", "=SUM(A1)", "=", "+1", "-1", "@x", "\tx", "#N/A", "#DIV/0!", "a\x00b"),
-        *(0, 7, 2.5, None, True, dt.date(2024, 1, 2)),
-    ],
-)
-def test_table_cells_are_made_as_openpyxl_makes_them(value: Any) -> None:
-    """The workbook's quick cells (issue 13) hold what ``Cell()`` would: value, type, style
-    and style id, so that the bytes do not depend on the shortcut."""
-    from openpyxl.cell.cell import Cell
-
-    from policycheck.render.xlsx.styles import Styles
-    from policycheck.render.xlsx.tables import FORMULA_START
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("T")
-    styles = Styles(wb)
-    style = styles.array("wrap")
-    made = xlsx._cell(ws, 3, 2, value, style, styles)
-    shown = xlsx.text(value) if isinstance(value, str) else value
-    expected = Cell(ws, row=3, column=2, value=shown, style_array=style)
-    if isinstance(shown, str) and shown[:1] in FORMULA_START:
-        expected.data_type = "s"
-        expected.quotePrefix = True
-    assert (made.coordinate, made.data_type, made.value, made.quotePrefix) == (
-        expected.coordinate,
-        expected.data_type,
-        expected.value,
-        expected.quotePrefix,
-    )
-    assert made.number_format == expected.number_format
-    assert made.has_style
-    assert expected.has_style
-    assert made.style_id == expected.style_id
-    # A second cell of the same style and quoting gets the id the first one listed.
-    again = xlsx._cell(ws, 4, 2, value, style, styles)
-    assert again.style_id == expected.style_id
-
-
 def test_formula_like_text_in_every_sheet(runner: Assessor, report: Report) -> None:
     a = report.assessments[-1]
     risk = dataclasses.replace(a.risks[0], finding="=1+1", mitigation="@cmd")

@@ -93,7 +93,7 @@ def contents(data: bytes) -> str:
             out.extend(_chart(chart))
         heights = ws.row_dimensions
         for row in ws.iter_rows():
-            number = row[0].row if row else 0
+            number = row[0].row or 0 if row else 0
             height = heights[number].height if number in heights else None
             out.append(f" row {number} ht={height}")
             for cell in row:

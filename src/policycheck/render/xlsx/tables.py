@@ -420,8 +420,13 @@ def gate_table(report: Report, results: Sequence[ResultRows]) -> Table:
 
 
 def about_table(
-    report: Report, results: Sequence[ResultRows], generated: dt.datetime | None
+    report: Report,
+    results: Sequence[ResultRows],
+    generated: dt.datetime | None,
+    continued: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
+    """Versions, inputs, grade bands and how scores are made; ``continued`` lists the sheets a
+    long table continues on."""
     columns = (
         Column("Section", "text", 10, 16),
         Column("Item", "wrap", 14, 36),
@@ -485,6 +490,7 @@ def about_table(
         (ABOUT, "This sheet: versions, inputs, how scores are made."),
     )
     rows.extend(("Sheet", name, what, "") for name, what in guide)
+    rows.extend(continued)
     rows.append(
         (
             "Print",
