@@ -715,7 +715,7 @@ def render_rows(
         scans[table.name].add(tuple(table.rows))
         rows_of[table.name] = functools.partial(iter, table.rows)
     split = {name: parts(name, scan.count, max_rows) for name, scan in scans.items()}
-    about = about_table(report, heads, generated, _continued(split))
+    about = about_table(report, heads, generated, _continued(split, max_rows))
     scans[ABOUT] = Scan(about.columns, None)
     scans[ABOUT].add(tuple(about.rows))
     split[ABOUT] = parts(ABOUT, scans[ABOUT].count, max_rows)
@@ -833,8 +833,10 @@ class _Shared:
         return next(self._rows)
 
 
-def _continued(split: Mapping[str, Sequence[Part]]) -> list[tuple[str, str, str, str]]:
-    """The About sheet's rows on the sheets a long table continues on."""
+def _continued(
+    split: Mapping[str, Sequence[Part]], max_rows: int
+) -> list[tuple[str, str, str, str]]:
+    """The About sheet's rows on the sheets a long table continues on (``max_rows`` a sheet)."""
     rows = []
     for name, made in split.items():
         if len(made) < 2:
@@ -845,7 +847,7 @@ def _continued(split: Mapping[str, Sequence[Part]]) -> list[tuple[str, str, str,
                     "Sheet",
                     part.title,
                     f"{name}, rows {part.first:,} to {part.last:,} of {made[-1].last:,} "
-                    f"(a sheet holds {EXCEL_MAX_ROWS:,} rows in Excel): each of its sheets has "
+                    f"(a sheet holds {max_rows:,} rows, its header included): each of its sheets has "
                     "the header; filter or sort each one, or join them for the whole table.",
                     "",
                 )
