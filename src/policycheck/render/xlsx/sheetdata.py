@@ -38,8 +38,9 @@ ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NU
 EMPTY_SHEET_DATA = (b"<sheetData></sheetData>", b"<sheetData />", b"<sheetData/>")
 #: Characters written to the package at a time.
 FLUSH_CHARS = 1 << 20
-#: Strings kept escaped at most (ids, titles and statuses repeat on every row of a proposal).
-_CACHE_LIMIT = 200_000
+#: Cells kept made at most, a column (ids, titles and statuses repeat on the rows of a proposal:
+#: a small cache keeps them; unique text is not kept long).
+_CACHE_LIMIT = 4_096
 
 
 def escape(value: str) -> str:
