@@ -200,9 +200,10 @@ def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(report: Report
         f"Indicators, rows {(len(sheets) - 1) * (limit - 1) + 1:,} to {total:,} of {total:,}"
     )
     # Sheets not over the limit are not split, and the other sheets keep their order.
-    assert split.sheetnames[: split.sheetnames.index("Indicators")] == ["Brief", "Summary"] + [
-        n for n in split.sheetnames if n.startswith("Risks")
-    ]
+    before = split.sheetnames[: split.sheetnames.index("Indicators")]
+    assert [n.split(" (")[0] for n in before] == ["Brief"] * (
+        len(before) - 1 - sum(n.startswith("Risks") for n in before)
+    ) + ["Summary"] + ["Risks"] * sum(n.startswith("Risks") for n in before)
 
 
 def test_dates_keep_their_own_format_outside_a_date_column() -> None:
@@ -219,3 +220,33 @@ def test_dates_keep_their_own_format_outside_a_date_column() -> None:
     style = int(etree.fromstring(made).get("s"))
     assert style != plain
     assert wb._cell_styles[style].numFmtId != wb._cell_styles[plain].numFmtId  # type: ignore[attr-defined]
+
+
+def test_a_brief_longer_than_a_sheet_continues_on_whole_pages(report: Report) -> None:
+    """The Brief goes on "Brief (2)" … when the next proposal's page would pass the limit: each
+    sheet starts with a proposal's title, no page is cut, every proposal is there once, worst
+    first, and the sheets print as the Brief does (no header row repeated, no grid)."""
+    limit = 60
+    rows = [xlsx.result_rows(r) for r in report.results]
+    whole = load_workbook(io.BytesIO(xlsx.render_rows(report, rows)))["Brief"]
+    split = load_workbook(io.BytesIO(xlsx.render_rows(report, rows, max_rows=limit)))
+    sheets = [n for n in split.sheetnames if n == "Brief" or n.startswith("Brief (")]
+    assert sheets == ["Brief"] + [f"Brief ({n})" for n in range(2, len(sheets) + 1)]
+    assert len(sheets) > 1
+    assert split.sheetnames[len(sheets)] == "Summary"
+    expected = [[c.value for c in row] for row in whole.iter_rows()]
+    joined: list[list[Any]] = []
+    titles = {r.brief.title for r in rows if isinstance(r.brief, xlsx.rows.BriefRows)}
+    for name in sheets:
+        ws = split[name]
+        got = [[c.value for c in row] for row in ws.iter_rows()]
+        assert len(got) <= limit
+        assert got[0][0] in titles  # starts with a page
+        assert ws.print_title_rows is None
+        assert not ws.print_options.gridLines
+        assert ws.page_setup.orientation == "portrait"
+        joined.extend(got)
+    assert joined == expected
+    # page breaks before each page but a sheet's first
+    breaks = sum(len(split[n].row_breaks.brk) for n in sheets)
+    assert breaks == len(whole.row_breaks.brk) - (len(sheets) - 1)

@@ -53,7 +53,7 @@ sheets that grow with the batch (Brief, Summary, Risks, Indicators, Sources, Gat
 About: a million cells at 1,000 proposals) are written as SpreadsheetML text
 (``direct``, ``sheetdata``), with the style ids openpyxl gave their styles, into each
 sheet's empty ``<sheetData>`` as the package is compressed. A table longer than a sheet
-continues on "Indicators (2)" … (``direct``).
+continues on "Indicators (2)" … (``direct``), the Brief on "Brief (2)" … (``brief``).
 """
 
 from __future__ import annotations
@@ -585,12 +585,12 @@ def _print_setup(
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
     else:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
-    if titled and ws.title not in (CHARTS, BRIEF):
+    if titled and not _is_page_sheet(ws.title):
         ws.print_title_rows = "1:1"
     ws.page_margins.left = ws.page_margins.right = MARGIN_CM / 2.54
     ws.page_margins.top = ws.page_margins.bottom = 0.7
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_options.gridLines = ws.title not in (CHARTS, BRIEF)
+    ws.print_options.gridLines = not _is_page_sheet(ws.title)
     header, footer = ws.oddHeader, ws.oddFooter
     assert header is not None
     assert footer is not None
@@ -671,7 +671,6 @@ def render_rows(
     numbered sheets.
     """
     from openpyxl import Workbook
-    from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.xml.functions import tostring
 
     moment = moment_of(report.generated_at)
@@ -725,29 +724,29 @@ def render_rows(
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
     texts: dict[Worksheet, Callable[[], Iterator[str]]] = {}
+    merged: dict[Worksheet, list[str]] = {}
     for name in SHEETS:
-        if name in (BRIEF, CHARTS):
-            ws = wb.create_sheet(sheet_name(name))
-            # Written at the top of the sheet, so before its rows (see ``_print_setup``).
-            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
-            if name == BRIEF:
-                failures = [(r.file, str(r.brief)) for r in heads if not r.assessed]
-                texts[ws], brief_merges = write_brief(ws, gathered.brief, order, failures, styles)
-                width: float | None = None
-            else:
-                bands = sorted(report.grade_bands, key=lambda band: -band[1])
-                summary = tables[SUMMARY]
-                _cells_as_made(ws)
-                _charts(ws, styles, wb[SUMMARY], summary, len(order), criteria, bands)
-                width = CHART_WIDTH
-            _print_setup(ws, options, width)
+        if name == BRIEF:
+            failures = [(r.file, str(r.brief)) for r in heads if not r.assessed]
+            for ws, make, merges in write_brief(
+                functools.partial(_sheet, wb), gathered.brief, order, failures, styles, max_rows
+            ):
+                texts[ws] = make
+                merged[ws] = merges
+                _print_setup(ws, options, None)
+            continue
+        if name == CHARTS:
+            ws = _sheet(wb, CHARTS)
+            bands = sorted(report.grade_bands, key=lambda band: -band[1])
+            _cells_as_made(ws)
+            _charts(ws, styles, wb[SUMMARY], tables[SUMMARY], len(order), criteria, bands)
+            _print_setup(ws, options, CHART_WIDTH)
             continue
         table, scan = tables[name], scans[name]
         widths = scan.widths()
         shared = _Shared(rows_of[name])
         for part in split[name]:
-            ws = wb.create_sheet(sheet_name(part.title))
-            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+            ws = _sheet(wb, part.title)
             width = _table_shell(ws, table.columns, widths, part.count, name)
             look = _LOOKS[name]
             headers = [c.header for c in table.columns]
@@ -790,8 +789,23 @@ def render_rows(
         rows=parts_rows,
         level=ZIP_LEVEL,
         large=lambda name: name in parts_rows and len(heads) > LARGE_BATCH,
-        merges={wb[sheet_name(BRIEF)].path.lstrip("/"): brief_merges},
+        merges={ws.path.lstrip("/"): ranges for ws, ranges in merged.items()},
     )
+
+
+def _is_page_sheet(title: str) -> bool:
+    """Whether the sheet titled ``title`` prints pages (Charts, Brief, Brief (2) …), not a
+    table: no repeated header row, no grid lines."""
+    return title in (CHARTS, BRIEF) or title.startswith(f"{BRIEF} (")
+
+
+def _sheet(wb: Workbook, title: str) -> Worksheet:
+    """A new sheet titled ``title``, its page setup written at its top (before its rows)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws: Worksheet = wb.create_sheet(sheet_name(title))
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    return ws
 
 
 def _key(table: Table) -> Callable[[tuple[Any, ...]], Hashable] | None:

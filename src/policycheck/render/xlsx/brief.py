@@ -9,12 +9,14 @@ Sections are separated by page breaks; the sheet prints portrait at 100 %, so it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from policycheck.render.xlsx.rows import BriefRows
 from policycheck.render.xlsx.sheetdata import Cells, row_start
 from policycheck.render.xlsx.tables import (
+    BRIEF,
     FORMULA_START,
     GRADE_COLOURS,
     HEADER_COLOURS,
@@ -148,29 +150,43 @@ def _section(out: _Lines, a: BriefRows) -> None:
             out.line(*fact)
 
 
+#: A Brief page: a proposal's (its position among the results), the files that could not
+#: be assessed, or the note that nothing was.
+Page = tuple[str, int]
+FAILURES: Page = ("failures", 0)
+NOTHING: Page = ("nothing", 0)
+
+
+def _page_list(order: Sequence[int], failures: Sequence[tuple[str, str]]) -> list[Page]:
+    """The Brief's pages: a section per proposal, worst first (``order``), then the files that
+    could not be assessed."""
+    pages: list[Page] = [("proposal", index) for index in order]
+    if failures:
+        pages.append(FAILURES)
+    if not pages:
+        pages.append(NOTHING)
+    return pages
+
+
 def _pages(
     briefs: Callable[[int], BriefRows],
-    order: Sequence[int],
+    pages: Sequence[Page],
     failures: Sequence[tuple[str, str]],
     *,
     measure: bool = True,
 ) -> Iterator[list[Line]]:
-    """The Brief's pages: a section per proposal, worst first (``order``, ``briefs`` giving
-    each one's page), then the files that could not be assessed (file, problems); rows
-    are sized to their text if ``measure``."""
-    for index in order:
+    """The rows of each of ``pages`` (``briefs`` giving each proposal's page, ``failures``
+    the files not assessed: file, problems); rows are sized to their text if ``measure``."""
+    for kind, index in pages:
         out = _Lines(measure=measure)
-        _section(out, briefs(index))
-        yield out.made
-    if failures:
-        out = _Lines()
-        out.heading(f"Files that could not be assessed ({len(failures)})")
-        for file, problems in failures:
-            out.line(file, problems, spans=(1, 3))
-        yield out.made
-    if not order and not failures:
-        out = _Lines()
-        out.line("", "No proposal was assessed.", spans=(1, 3))
+        if kind == "proposal":
+            _section(out, briefs(index))
+        elif kind == "failures":
+            out.heading(f"Files that could not be assessed ({len(failures)})")
+            for file, problems in failures:
+                out.line(file, problems, spans=(1, 3))
+        else:
+            out.line("", "No proposal was assessed.", spans=(1, 3))
         yield out.made
 
 
@@ -205,30 +221,36 @@ def _style_arrays(ws: Worksheet, styles: Styles, keys: Iterable[Hashable]) -> di
 
 
 def write_brief(
-    ws: Worksheet,
+    sheet: Callable[[str], Worksheet],
     briefs: Callable[[int], BriefRows],
     order: Sequence[int],
     failures: Sequence[tuple[str, str]],
     styles: Styles,
-) -> tuple[Callable[[], Iterator[str]], list[str]]:
+    max_rows: int,
+) -> list[tuple[Worksheet, Callable[[], Iterator[str]], list[str]]]:
     """Lay out the Brief: one section per proposal, worst first (``order``), each starting on a
-    new printed page. Sets ``ws``'s widths and page breaks (openpyxl writes them) and lists
-    its styles; returns what makes its rows' text (``sheetdata``), which lays the pages out
-    again, one at a time, and its merged cells (written as text too: openpyxl takes
-    a second for 15,000).
+    new printed page, on sheets of at most ``max_rows`` rows ("Brief", "Brief (2)" …, made
+    by ``sheet(title)``; a page is never cut). Sets each sheet's widths and page breaks
+    (openpyxl writes them) and lists the styles; gives each sheet with what makes its rows'
+    text (``sheetdata``), which lays its pages out again one at a time, and its merged cells
+    (written as text too: openpyxl takes a second for 15,000).
     """
     from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
 
-    for index, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    row = 1
+    pages = _page_list(order, failures)
+    # Each sheet's pages (from, to), merged cells and page breaks, from one layout.
+    sheets: list[tuple[int, int, list[str], list[Break]]] = []
+    row, first_page = 1, 0
     merged: list[str] = []
     breaks: list[Break] = []
     keys: dict[Hashable, None] = {}
-    for number, page in enumerate(_pages(briefs, order, failures, measure=False)):
-        if number:
+    for number, page in enumerate(_pages(briefs, pages, failures, measure=False)):
+        if number > first_page and row - 1 + len(page) > max_rows:
+            sheets.append((first_page, number, merged, breaks))
+            row, first_page, merged, breaks = 1, number, [], []
+        if number > first_page:
             breaks.append(Break(id=row - 1))
         for _, cells, spans in page:
             for first, last in spans:
@@ -236,26 +258,40 @@ def write_brief(
             for _, _, key in cells:
                 keys[key] = None
             row += 1
-    ws.row_breaks.brk = tuple(breaks)  # at once: each ``append`` copies them all
+    sheets.append((first_page, len(pages), merged, breaks))
+    made = []
+    for number, (start, stop, merges, page_breaks) in enumerate(sheets, start=1):
+        ws = sheet(BRIEF if number == 1 else f"{BRIEF} ({number})")
+        for index, width in enumerate(WIDTHS, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.row_breaks.brk = tuple(page_breaks)  # at once: each ``append`` copies them all
+        made.append((ws, functools.partial(_rows, briefs, pages[start:stop], failures), merges))
+    ws = made[0][0]
     listed = ws.parent._cell_styles  # type: ignore[union-attr]
     ids: dict[Hashable, tuple[int, int]] = {}
     for key, array in _style_arrays(ws, styles, keys).items():
         quoted = StyleArray(array)
         quoted.quotePrefix = 1
         ids[key] = (listed.add(array), listed.add(quoted))
+    return [(ws, functools.partial(rows, ids), merges) for ws, rows, merges in made]
 
-    def rows() -> Iterator[str]:
-        cells = Cells(_FORMULA_FIRST)
-        number = 1
-        for page in _pages(briefs, order, failures):
-            for height, line, _ in page:
-                suffix = str(number)
-                parts = [row_start(number, height)]
-                for column, value, key in line:
-                    plain, quoted = ids[key]
-                    parts.append(cells.cell(f"{_LETTERS[column]}{suffix}", value, plain, quoted))
-                parts.append("</row>")
-                yield "".join(parts)
-                number += 1
 
-    return rows, merged
+def _rows(
+    briefs: Callable[[int], BriefRows],
+    pages: Sequence[Page],
+    failures: Sequence[tuple[str, str]],
+    ids: Mapping[Hashable, tuple[int, int]],
+) -> Iterator[str]:
+    """The rows of ``pages`` as text, in the styles ``ids`` lists (plain, quoted)."""
+    cells = Cells(_FORMULA_FIRST)
+    number = 1
+    for page in _pages(briefs, pages, failures):
+        for height, line, _ in page:
+            suffix = str(number)
+            parts = [row_start(number, height)]
+            for column, value, key in line:
+                plain, quoted = ids[key]
+                parts.append(cells.cell(f"{_LETTERS[column]}{suffix}", value, plain, quoted))
+            parts.append("</row>")
+            yield "".join(parts)
+            number += 1
