@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from typing import TYPE_CHECKING, Any
 
 from policycheck.render.xlsx.rows import BriefRows
-from policycheck.render.xlsx.sheetdata import Cells, row_start
+from policycheck.render.xlsx.sheetdata import Cells, column_letter, row_start
 from policycheck.render.xlsx.tables import (
     BRIEF,
     FORMULA_START,
@@ -37,7 +37,8 @@ LINE = 12.75
 #: What starts a formula in the Brief's text (its cells hold no tab or carriage return first).
 _FORMULA_FIRST = FORMULA_START - {"\t", "\r"}
 _SEVERITY_COLOURS = {s.value: colours for s, colours in SEVERITY_COLOURS.items()}
-_LETTERS = ("", "A", "B", "C", "D", "E", "F", "G")
+#: The letters of the Brief's columns (1 to 7: a row's last cell can start past its fourth).
+_LETTERS = tuple(column_letter(index) for index in range(8))
 #: The width of ``span`` columns from ``column`` on.
 _SPAN_WIDTHS = {
     (column, span): sum(WIDTHS[column - 1 : column - 1 + span])
