@@ -104,13 +104,16 @@ from policycheck.render.xlsx.tables import (
     FIRST_ZIP_ENTRY,
     GATE,
     GRADE_COLOURS,
+    INDICATOR_COLUMNS,
     INDICATORS,
     INSUFFICIENT_FILL,
     INVALID_FILL,
     RADAR_MAX_SERIES,
+    RISK_COLUMNS,
     RISKS,
     SEVERITY_COLOURS,
     SHEETS,
+    SOURCE_COLUMNS,
     SOURCES,
     STATUS_TEXT,
     SUMMARY,
@@ -122,11 +125,8 @@ from policycheck.render.xlsx.tables import (
     criteria_of,
     gate_table,
     header_text,
-    indicators_table,
     moment_of,
-    risks_table,
     sheet_name,
-    sources_table,
     summary_table,
     text,
     worst_first,
@@ -684,11 +684,10 @@ def render_rows(
     )
     generated = None if moment == ZIP_MIN else moment.replace(tzinfo=None)
     severities = {s.value: s.rank for s in Severity}
-    empty: list[ResultRows] = []
     big = {
-        RISKS: risks_table(empty),
-        INDICATORS: indicators_table(empty),
-        SOURCES: sources_table(empty),
+        RISKS: Table(RISKS, RISK_COLUMNS, ()),
+        INDICATORS: Table(INDICATORS, INDICATOR_COLUMNS, ()),
+        SOURCES: Table(SOURCES, SOURCE_COLUMNS, ()),
     }
     scans = {name: Scan(table.columns, _key(table)) for name, table in big.items()}
     gathered = gather(results, scans, risk_rank(severities), RISKS, INDICATORS, SOURCES)
