@@ -21,7 +21,7 @@ from openpyxl.xml.functions import xmlfile
 from policycheck import Assessor, Report
 from policycheck.render import xlsx
 from policycheck.render.xlsx.direct import Scan, parts, register
-from policycheck.render.xlsx.sheetdata import Cells, column_letter, escape, splice
+from policycheck.render.xlsx.sheetdata import Cells, column_cells, column_letter, escape, splice
 from policycheck.render.xlsx.styles import PLAIN, Styles
 from policycheck.render.xlsx.tables import FORMULA_START, Column, Kind, text, typed
 from tests.conftest import FIXED_TIME, PROPOSALS, SAMPLES
@@ -250,3 +250,16 @@ def test_a_brief_longer_than_a_sheet_continues_on_whole_pages(report: Report) ->
     # page breaks before each page but a sheet's first
     breaks = sum(len(split[n].row_breaks.brk) for n in sheets)
     assert breaks == len(whole.row_breaks.brk) - (len(sheets) - 1)
+
+
+def test_a_column_of_cells_tells_apart_values_a_dict_takes_for_one() -> None:
+    """0, 0.0, -0.0, False and True, 1 are equal keys, but not the same cells."""
+    cells = Cells(FORMULA_START)
+    column = column_cells(cells, "A", 1, 2, keep=False)
+    values: list[Any] = [0, -0.0, 0.0, -0.0, 1, 1.0, "0"]
+    made = [column[v] for v in values]
+    assert made == [cells.cell("A\x00", v, 1, 2) for v in values]
+    assert "<v>-0</v>" in made[1]
+    assert "<v>0</v>" in made[2]
+    kept = column_cells(cells, "A", 1, 2)
+    assert [kept[v] for v in values] == made

@@ -262,7 +262,9 @@ class _ColumnCells(dict[object, str]):
 
     def __missing__(self, value: object) -> str:
         made = self._make(value)
-        if self._keep:
+        # 0, 0.0 and -0.0 are one key of a dict, but not one cell ("0", "-0"): zeros are
+        # not kept.
+        if self._keep and value != 0:
             if len(self) >= _CACHE_LIMIT:
                 self.clear()
             self[value] = made
