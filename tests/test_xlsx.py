@@ -21,12 +21,15 @@ from openpyxl.chart import BarChart, LineChart, RadarChart
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessment, Assessor, Failure, Report, Severity
 from policycheck.assessment import IndicatorStatus
 from policycheck.render import Format, render, xlsx
 from policycheck.render.paper import Paper
 from tests.conftest import FIXED_TIME, MINIMAL, PROPOSALS, ROOT, SAMPLES, run_cli, sheet_charts
+from tests.snapshots import TextSnapshot
+from tests.xlsx_contents import contents
 
 INJECTIONS = ('=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)")
 SHEET_NAMES = ["Brief", "Summary", "Risks", "Indicators", "Sources", "Charts", "Gate", "About"]
@@ -575,46 +578,6 @@ def test_formula_like_text_stays_text(runner: Assessor, report: Report, tmp_path
     assert list(frame["Title"]) == list(INJECTIONS)
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        *("text", "", "=SUM(A1)", "=", "+1", "-1", "@x", "\tx", "#N/A", "#DIV/0!", "a\x00b"),
-        *(0, 7, 2.5, None, True, dt.date(2024, 1, 2)),
-    ],
-)
-def test_table_cells_are_made_as_openpyxl_makes_them(value: Any) -> None:
-    """The workbook's quick cells (issue 13) hold what ``Cell()`` would: value, type, style
-    and style id, so that the bytes do not depend on the shortcut."""
-    from openpyxl.cell.cell import Cell
-
-    from policycheck.render.xlsx.styles import Styles
-    from policycheck.render.xlsx.tables import FORMULA_START
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("T")
-    styles = Styles(wb)
-    style = styles.array("wrap")
-    made = xlsx._cell(ws, 3, 2, value, style, styles)
-    shown = xlsx.text(value) if isinstance(value, str) else value
-    expected = Cell(ws, row=3, column=2, value=shown, style_array=style)
-    if isinstance(shown, str) and shown[:1] in FORMULA_START:
-        expected.data_type = "s"
-        expected.quotePrefix = True
-    assert (made.coordinate, made.data_type, made.value, made.quotePrefix) == (
-        expected.coordinate,
-        expected.data_type,
-        expected.value,
-        expected.quotePrefix,
-    )
-    assert made.number_format == expected.number_format
-    assert made.has_style
-    assert expected.has_style
-    assert made.style_id == expected.style_id
-    # A second cell of the same style and quoting gets the id the first one listed.
-    again = xlsx._cell(ws, 4, 2, value, style, styles)
-    assert again.style_id == expected.style_id
-
-
 def test_formula_like_text_in_every_sheet(runner: Assessor, report: Report) -> None:
     a = report.assessments[-1]
     risk = dataclasses.replace(a.risks[0], finding="=1+1", mitigation="@cmd")
@@ -685,6 +648,28 @@ def test_sheet_name_helper(name: str, expected: str) -> None:
 
 def test_every_sheet_name_is_valid() -> None:
     assert all(xlsx.sheet_name(name) == name for name in xlsx.SHEETS)
+
+
+def test_workbook_contents_snapshot(
+    runner: Assessor,
+    snapshot: SnapshotAssertion,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a reader sees in the samples' workbook (an invalid file and formula-like text
+    included), cell by cell: values, styles, widths, heights, merges, breaks, panes, filters,
+    print setup, conditional formats and charts (``tests.xlsx_contents``). Made before the
+    large sheets' rows were written as text (issue 13), which kept it unchanged."""
+    shutil.copytree(PROPOSALS, tmp_path / "proposals")
+    (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    paths = [Path("proposals") / n for n in SAMPLES] + [Path("broken.yaml")]
+    report = runner.run(paths, generated_at=FIXED_TIME, jobs=1)
+    injected = tuple(
+        assessment_with(runner, title, f"inject-{n}") for n, title in enumerate(INJECTIONS)
+    )
+    report = dataclasses.replace(report, results=(*report.results, *injected))
+    assert contents(xlsx.render(report)) == snapshot(extension_class=TextSnapshot)
 
 
 # --- reproducibility and shapes --------------------------------------------------------------

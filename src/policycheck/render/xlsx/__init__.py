@@ -44,10 +44,16 @@ Text from proposals is always written as text (never a formula), cut to Excel's
 inside ``render`` so that assessing without ``--xlsx`` never pays for it.
 
 Each result is first reduced to its rows (``result_rows``: plain values, the Brief's
-page included), and each sheet is written as it is filled (openpyxl's write-only mode):
-``render_rows`` takes the rows of a batch that kept nothing else (see
+page included): ``render_rows`` takes the rows of a batch that kept nothing else (see
 ``policycheck.batch``), so a large batch is never held as objects or cells, and gives
-the bytes ``render`` gives for the whole report.
+the bytes ``render`` gives for the whole report. openpyxl writes the workbook's shell
+(styles, widths, panes, filters, print setup, conditional formats, charts, and the
+Charts and Uncertainty sheets' few cells, in its write-only mode); the rows of the
+sheets that grow with the batch (Brief, Summary, Risks, Indicators, Sources, Gate,
+About: a million cells at 1,000 proposals) are written as SpreadsheetML text
+(``direct``, ``sheetdata``), with the style ids openpyxl gave their styles, into each
+sheet's empty ``<sheetData>`` as the package is compressed. A table longer than a sheet
+continues on "Indicators (2)" … (``direct``), the Brief on "Brief (2)" … (``brief``).
 """
 
 from __future__ import annotations
@@ -55,16 +61,25 @@ from __future__ import annotations
 import functools
 import io
 import math
-import shutil
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from policycheck.assessment import IndicatorStatus, Report
+from policycheck.assessment import IndicatorStatus, Report, Severity
 from policycheck.render.paper import PAPERS, Paper
 from policycheck.render.xlsx.brief import write_brief
+from policycheck.render.xlsx.direct import (
+    EXCEL_MAX_ROWS,
+    Part,
+    Scan,
+    gather,
+    parts,
+    register,
+    risk_rank,
+    table_xml,
+)
 from policycheck.render.xlsx.rows import ResultRows, result_rows
+from policycheck.render.xlsx.sheetdata import splice
 from policycheck.render.xlsx.styles import (
     BOLD,
     INSUFFICIENT_LOOK,
@@ -87,18 +102,18 @@ from policycheck.render.xlsx.tables import (
     CHARTS,
     EXCEL_CELL_LIMIT,
     FIRST_ZIP_ENTRY,
-    FORMULA_START,
     GATE,
     GRADE_COLOURS,
+    INDICATOR_COLUMNS,
     INDICATORS,
     INSUFFICIENT_FILL,
     INVALID_FILL,
-    LINE_HEIGHT,
-    MAX_ROW_HEIGHT,
     RADAR_MAX_SERIES,
+    RISK_COLUMNS,
     RISKS,
     SEVERITY_COLOURS,
     SHEETS,
+    SOURCE_COLUMNS,
     SOURCES,
     STATUS_TEXT,
     SUMMARY,
@@ -110,13 +125,9 @@ from policycheck.render.xlsx.tables import (
     criteria_of,
     gate_table,
     header_text,
-    indicators_table,
     moment_of,
-    risks_table,
     sheet_name,
-    sources_table,
     summary_table,
-    tabulate,
     text,
     worst_first,
 )
@@ -125,10 +136,8 @@ from policycheck.text import xml_text
 if TYPE_CHECKING:
     import datetime as dt
 
-    from openpyxl.cell.cell import Cell
     from openpyxl.chart import LineChart
     from openpyxl.chart.text import RichText
-    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -208,158 +217,30 @@ _LOOKS = {
 }
 
 
-def _cell(
-    ws: Worksheet, row: int, column: int, value: Any, style: StyleArray, styles: _Styles
-) -> Cell:
-    """A cell of a table; its style is listed in the workbook now, as writing it would.
-
-    Cells are written in the order they are made (a row as soon as it is made), so the
-    workbook lists the same styles in the same order as when writing lists them.
-    """
-    from openpyxl.cell.cell import ERROR_CODES, Cell
-    from openpyxl.styles.cell_style import StyleArray
-
-    kind = type(value)
-    if kind is not str and kind is not int and kind is not float and value is not None:
-        made = Cell(ws, row=row, column=column, value=value, style_array=style)
-        if made.has_style:
-            made.style_id  # noqa: B018 -- listed now, in the order of making
-        return made
-    # A table's values are text, numbers or nothing: the cell is made as ``Cell(ws, row,
-    # column, value, style)`` makes it, without its checks (``text`` already made the text
-    # valid and short enough), a third of the cost of a cell.
-    table_cell = _table_cell_class()
-    cell = table_cell.__new__(table_cell)
-    cell.parent = ws
-    cell._style = StyleArray(style)  # type: ignore[attr-defined]
-    cell.row, cell.column = row, column
-    cell._hyperlink = None  # type: ignore[attr-defined]
-    cell._comment = None  # type: ignore[attr-defined]
-    cell.data_type = "n"
-    quoted = False
-    if kind is str:
-        value = text(value)  # every string, once, here
-        if value and value[0] in FORMULA_START:
-            # openpyxl takes a str starting with "=" for a formula: keep it text, and have
-            # Excel keep it text when the cell is edited.
-            cell.data_type = "s"
-            cell.quotePrefix = True
-            quoted = True
-        else:
-            cell.data_type = "e" if value in ERROR_CODES else "s"
-    cell._value = value  # type: ignore[attr-defined]
-    key = (id(style), quoted)
-    found = styles.ids.get(key)
-    if found is None:
-        # As writing a cell with a style does (``StyleableObject.style_id``).
-        listed = ws.parent._cell_styles  # type: ignore[union-attr]
-        found = listed.add(cell._style) if cell.has_style else 0  # type: ignore[attr-defined]
-        styles.ids[key] = found
-    cell.known_style_id = found  # type: ignore[attr-defined]
-    return cell
-
-
-@functools.cache
-def _table_cell_class() -> type[Cell]:
-    """The class of ``_cell``'s cells, made when openpyxl is first needed (see ``render``)."""
-    from openpyxl.cell.cell import Cell
-
-    class TableCell(Cell):
-        """A cell whose style id was found when it was made (``_cell``): writing it hashes
-        no style array."""
-
-        __slots__ = ("known_style_id",)
-        known_style_id: int
-
-        @property
-        def style_id(self) -> int:
-            return self.known_style_id
-
-    return TableCell
-
-
-def _widths(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list[float]:
-    """Each column's width: its longest line of text, within its bounds (one reading of rows)."""
-    longest = [len(column.header) for column in columns]
-    for row in rows:
-        for index, value in enumerate(row):
-            if isinstance(value, str):
-                # most text is one line: split nothing
-                most = max(map(len, value.split("\n"))) if "\n" in value else len(value)
-                if most > longest[index]:
-                    longest[index] = most
-            elif isinstance(value, float):
-                longest[index] = max(longest[index], 6)
-    return [
-        max(column.min_width, min(column.max_width, most + 2))
-        for column, most in zip(columns, longest, strict=True)
-    ]
-
-
-def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> float:
-    """Cells (styled as they are made), widths, heights, filter, frozen panes and print area
-    of a table; returns the width of its printed columns (in character units).
-
-    The sheet is written as it is filled (openpyxl's write-only mode): what comes before
-    the rows in the file (widths, panes, size) is set first, and each row's height before
-    the row.
-    """
+def _table_shell(
+    ws: Worksheet, columns: Sequence[Column], widths: Sequence[float], count: int, name: str
+) -> float:
+    """What openpyxl writes of a sheet of a table, around its rows (``direct.table_xml``):
+    widths, filter, frozen panes, size and print area; returns the width of its printed
+    columns (in character units)."""
     from openpyxl.utils import get_column_letter
 
-    columns = table.columns
-    widths = _widths(columns, table.rows)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     last = get_column_letter(max(1, len(columns)))
-    ws.auto_filter.ref = f"A1:{last}{max(1, len(table.rows) + 1)}"
-    ws.freeze_panes = "B2" if table.name not in (ABOUT, GATE) else "A2"
-    _declare_size(ws, f"A1:{last}{len(table.rows) + 1}")
-    header = styles.array("header")
-    lines = max(_lines(c.header, w) for c, w in zip(columns, widths, strict=True))
-    ws.row_dimensions[1].height = min(MAX_ROW_HEIGHT, max(2, lines) * LINE_HEIGHT)
-    ws.append([_cell(ws, 1, i, c.header, header, styles) for i, c in enumerate(columns, start=1)])
-    ws.row_dimensions.pop(1, None)
-    look = _LOOKS[table.name]
-    headers = [c.header for c in columns]
-    status = headers.index("Status") if "Status" in headers else 0
-    plain = [styles.array(c.kind) for c in columns]
-    # Each column's styles by look (the looks are constants: found by identity, not hashed).
-    special_styles: list[dict[int, StyleArray]] = [{} for _ in columns]
-    wrapped = [(index, widths[index]) for index, c in enumerate(columns) if c.kind == "wrap"]
-    for number, row in enumerate(table.rows, start=2):
-        cells = []
-        for index, value in enumerate(row):
-            column = columns[index]
-            special = look(row, index, column, status)
-            if special is PLAIN:
-                style = plain[index]
-            else:
-                known = special_styles[index]
-                found = known.get(id(special))
-                if found is None:
-                    found = known[id(special)] = styles.array(column.kind, special)
-                style = found
-            cells.append(_cell(ws, number, index + 1, value, style, styles))
-        # Heights that show wrapped text whole: spreadsheets do not grow rows a program wrote.
-        lines = max((_lines(row[index], width) for index, width in wrapped), default=1)
-        if lines > 1:
-            ws.row_dimensions[number].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
-        ws.append(cells)
-        ws.row_dimensions.pop(number, None)  # written with its row: not kept
+    ws.auto_filter.ref = f"A1:{last}{max(1, count + 1)}"
+    ws.freeze_panes = "B2" if name not in (ABOUT, GATE) else "A2"
+    _declare_size(ws, f"A1:{last}{count + 1}")
     printed = [w for c, w in zip(columns, widths, strict=True) if c.printed]
     assert all(c.printed for c in columns[: len(printed)]), "printed columns come first"
     last_printed = get_column_letter(max(1, len(printed)))
-    ws.print_area = f"A1:{last_printed}{max(1, len(table.rows) + 1)}"
+    ws.print_area = f"A1:{last_printed}{max(1, count + 1)}"
     return sum(printed)
 
 
 def _cells_as_made(ws: Worksheet) -> None:
-    """Have the write-only sheet take the cells ``_cell`` made as they are.
-
-    openpyxl converts each appended value into a cell of its own, and takes a
-    cell it is given only after failing to convert it (an exception a cell):
-    a fifth of the time of a large workbook. Ours carry their row and column.
-    """
+    """Have the write-only sheet take the cells it is given as they are, at their columns
+    (openpyxl would put each at its place in the row it is appended in)."""
     ws._values_to_row = lambda cells, _row: cells  # type: ignore[attr-defined]
 
 
@@ -372,23 +253,15 @@ def _declare_size(ws: Worksheet, ref: str) -> None:
     ws.calculate_dimension = lambda: ref  # type: ignore[method-assign]
 
 
-def _lines(value: object, width: float) -> int:
-    """How many lines ``value`` takes, wrapped in a column ``width`` characters wide."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(1, int(width * 1.2) - 1)
-    if "\n" not in value:
-        return max(1, -(-len(value) // per_line))
-    return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
-
-
-def _conditional_formats(ws: Worksheet, table: Table, report: Report, styles: _Styles) -> None:
+def _conditional_formats(
+    ws: Worksheet, table: Table, count: int, report: Report, styles: _Styles
+) -> None:
     """Summary: grade and score coloured by grade band, data bars and colour scales on scores."""
     from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule, FormulaRule
     from openpyxl.utils import get_column_letter
 
     headers = [c.header for c in table.columns]
-    last_row = max(2, len(table.rows) + 1)
+    last_row = max(2, count + 1)
     grade_letter = get_column_letter(headers.index("Grade") + 1)
     score_col = headers.index("Score") + 1
     score_letter = get_column_letter(score_col)
@@ -598,6 +471,7 @@ def _chart_heading(
     their floor once per bar (spreadsheets draw a chart's line from cells only).
     """
     from openpyxl.cell.cell import Cell
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
 
     cell = Cell(ws, row=1, column=1, value=heading)
@@ -614,7 +488,13 @@ def _chart_heading(
     header = styles.array("header")
     ws.append(
         [
-            _cell(ws, 2, BAND_COLUMN + number, _band_label(grade, floor), header, styles)
+            Cell(
+                ws,
+                row=2,
+                column=BAND_COLUMN + number,
+                value=_band_label(grade, floor),
+                style_array=StyleArray(header),
+            )
             for number, (grade, floor) in enumerate(bands)
         ]
     )
@@ -622,7 +502,13 @@ def _chart_heading(
     for row in range(3, bars + 3):
         ws.append(
             [
-                _cell(ws, row, BAND_COLUMN + number, float(floor), plain, styles)
+                Cell(
+                    ws,
+                    row=row,
+                    column=BAND_COLUMN + number,
+                    value=float(floor),
+                    style_array=StyleArray(plain),
+                )
                 for number, (_, floor) in enumerate(bands)
             ]
         )
@@ -699,12 +585,12 @@ def _print_setup(
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
     else:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
-    if titled and ws.title not in (CHARTS, BRIEF):
+    if titled and not _is_page_sheet(ws.title):
         ws.print_title_rows = "1:1"
     ws.page_margins.left = ws.page_margins.right = MARGIN_CM / 2.54
     ws.page_margins.top = ws.page_margins.bottom = 0.7
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_options.gridLines = ws.title not in (CHARTS, BRIEF)
+    ws.print_options.gridLines = not _is_page_sheet(ws.title)
     header, footer = ws.oddHeader, ws.oddFooter
     assert header is not None
     assert footer is not None
@@ -740,30 +626,10 @@ def _properties(
 
 
 def _normalise_zip(data: bytes, moment: dt.datetime, replace: dict[str, bytes]) -> bytes:
-    """The same package with fixed timestamps, attributes, order and compression."""
+    """The same package with fixed timestamps, attributes, order and compression (zlib's
+    default level: the history's workbook, written by openpyxl whole)."""
     when = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        names = source.namelist()
-        names.sort(key=lambda name: name != FIRST_ZIP_ENTRY)  # stable: keeps openpyxl's order
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0o600 << 16
-            payload = replace.get(name)
-            if payload is not None:
-                target.writestr(info, payload, compresslevel=6)
-                continue
-            # A sheet of a large batch is hundreds of MB unpacked: copied a piece at a time.
-            # zlib's default level is 6, and deflate's output does not depend on the pieces.
-            info.file_size = source.getinfo(name).file_size
-            with source.open(name) as part, target.open(info, "w") as copy:
-                shutil.copyfileobj(part, copy, 1 << 20)
-    return out.getvalue()
+    return splice(data, when, first=FIRST_ZIP_ENTRY, replace=replace, rows={}, level=6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -793,15 +659,18 @@ def render_rows(
     *,
     paper: Paper = "a4",
     marking: str | None = None,
+    max_rows: int = EXCEL_MAX_ROWS,
 ) -> bytes:
     """The workbook of ``report`` whose results are ``results`` (``report.results`` unread).
 
-    ``results`` is read several times, one result at a time (a list, or a sequence that
-    unpacks each result as it is read), and the sheets are written as they are filled
-    (openpyxl's write-only mode): a batch of any size is never held as cells.
+    ``results`` is read twice, one result at a time (a list, or a sequence that unpacks each
+    result as it is read; see ``direct``). openpyxl writes the workbook's shell; the rows of
+    the per-proposal sheets are written as text as the package is compressed
+    (``sheetdata``), so a batch of any size is never held as cells. A table longer than
+    ``max_rows`` (a sheet's rows, its header included: Excel's limit) continues on
+    numbered sheets.
     """
     from openpyxl import Workbook
-    from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.xml.functions import tostring
 
     moment = moment_of(report.generated_at)
@@ -814,37 +683,86 @@ def render_rows(
         xml_text(marking or "").strip(),
     )
     generated = None if moment == ZIP_MIN else moment.replace(tzinfo=None)
-    criteria = criteria_of(results)
-    order = worst_first(results)
-    tables = {
-        table.name: tabulate(table)
-        for table in (
-            summary_table(results, criteria, order),
-            risks_table(results),
-            indicators_table(results),
-            sources_table(results),
-            gate_table(report, results),
-            about_table(report, results, generated),
-        )
+    severities = {s.value: s.rank for s in Severity}
+    big = {
+        RISKS: Table(RISKS, RISK_COLUMNS, ()),
+        INDICATORS: Table(INDICATORS, INDICATOR_COLUMNS, ()),
+        SOURCES: Table(SOURCES, SOURCE_COLUMNS, ()),
     }
+    scans = {name: Scan(table.columns, _key(table)) for name, table in big.items()}
+    gathered = gather(results, scans, risk_rank(severities), RISKS, INDICATORS, SOURCES)
+    heads = gathered.heads
+    criteria = criteria_of(heads)
+    order = worst_first(heads)
+    by_id = sorted(range(len(heads)), key=lambda index: str(heads[index].proposal_id))
+    ranks = sorted({s.rank for s in Severity} | {0}, reverse=True)
+
+    def indicator_rows() -> Iterator[tuple[Any, ...]]:
+        # The second reading of each result.
+        for position in range(len(results)):
+            yield from results[position].indicators
+
+    rows_of: dict[str, Callable[[], Iterator[tuple[Any, ...]]]] = {
+        RISKS: lambda: gathered.risk_rows(ranks, by_id),
+        INDICATORS: indicator_rows,
+        SOURCES: gathered.source_rows,
+    }
+    small = [summary_table(heads, criteria, order), gate_table(report, heads)]
+    for table in small:
+        scans[table.name] = Scan(table.columns, _key(table))
+        scans[table.name].add(tuple(table.rows))
+        rows_of[table.name] = functools.partial(iter, table.rows)
+    split = {name: parts(name, scan.count, max_rows) for name, scan in scans.items()}
+    about = about_table(report, heads, generated, _continued(split, max_rows))
+    scans[ABOUT] = Scan(about.columns, None)
+    scans[ABOUT].add(tuple(about.rows))
+    split[ABOUT] = parts(ABOUT, scans[ABOUT].count, max_rows)
+    rows_of[ABOUT] = functools.partial(iter, about.rows)
+    tables = {table.name: table for table in (*big.values(), *small, about)}
+
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
+    texts: dict[Worksheet, Callable[[], Iterator[str]]] = {}
+    merged: dict[Worksheet, list[str]] = {}
     for name in SHEETS:
-        # Each sheet is written as it is filled: what precedes its rows is set first.
-        ws = wb.create_sheet(sheet_name(name))
-        _cells_as_made(ws)
-        # Written at the top of the sheet, so before its rows (see ``_print_setup``).
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
         if name == BRIEF:
-            write_brief(ws, results, order, styles)
-            width: float | None = None
-        elif name == CHARTS:
+            failures = [(r.file, str(r.brief)) for r in heads if not r.assessed]
+            for ws, make, merges in write_brief(
+                functools.partial(_sheet, wb), gathered.brief, order, failures, styles, max_rows
+            ):
+                texts[ws] = make
+                merged[ws] = merges
+                _print_setup(ws, options, None)
+            continue
+        if name == CHARTS:
+            ws = _sheet(wb, CHARTS)
             bands = sorted(report.grade_bands, key=lambda band: -band[1])
+            _cells_as_made(ws)
             _charts(ws, styles, wb[SUMMARY], tables[SUMMARY], len(order), criteria, bands)
-            width = CHART_WIDTH
-        else:
-            width = _write_table(ws, tables[name], styles)
-        _print_setup(ws, options, width)
+            _print_setup(ws, options, CHART_WIDTH)
+            continue
+        table, scan = tables[name], scans[name]
+        widths = scan.widths()
+        shared = _Shared(rows_of[name])
+        for part in split[name]:
+            ws = _sheet(wb, part.title)
+            width = _table_shell(ws, table.columns, widths, part.count, name)
+            look = _LOOKS[name]
+            headers = [c.header for c in table.columns]
+            status = headers.index("Status") if "Status" in headers else 0
+            listed = register(wb, ws, styles, scan, look, status)
+            texts[ws] = functools.partial(
+                table_xml,
+                table.columns,
+                shared,
+                part.count,
+                widths,
+                listed,
+                _key(table),
+                scan.exact(),
+                scan.types,
+            )
+            _print_setup(ws, options, width)
     if report.uncertainty is not None:
         from policycheck.render.xlsx.uncertainty import SHEET, write_sheet
 
@@ -852,14 +770,102 @@ def render_rows(
         printed = write_sheet(ws, report.uncertainty, styles.font(bold=True))
         # Three tables of their own columns, one under the other: no header row repeats.
         _print_setup(ws, options, printed, titled=False)
-    _conditional_formats(wb[SUMMARY], tables[SUMMARY], report, styles)
+    _conditional_formats(wb[SUMMARY], tables[SUMMARY], scans[SUMMARY].count, report, styles)
     wb.active = 0
     buffer = io.BytesIO()
     wb.save(buffer)
     # Saving stamps the workbook's "modified" time with the clock: put generated_at back.
     _properties(wb, report, moment, len(order), len(results) - len(order))
     core = tostring(wb.properties.to_tree())
-    return _normalise_zip(buffer.getvalue(), moment, {"docProps/core.xml": core})
+    when = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    # The sheets' parts: "/xl/worksheets/sheetN.xml" as openpyxl names them.
+    parts_rows = {ws.path.lstrip("/"): make for ws, make in texts.items()}
+    return splice(
+        buffer.getvalue(),
+        when,
+        first=FIRST_ZIP_ENTRY,
+        replace={"docProps/core.xml": core},
+        rows=parts_rows,
+        level=ZIP_LEVEL,
+        large=lambda name: name in parts_rows and len(heads) > LARGE_BATCH,
+        merges={ws.path.lstrip("/"): ranges for ws, ranges in merged.items()},
+    )
+
+
+def _is_page_sheet(title: str) -> bool:
+    """Whether the sheet titled ``title`` prints pages (Charts, Brief, Brief (2) …), not a
+    table: no repeated header row, no grid lines."""
+    return title in (CHARTS, BRIEF) or title.startswith(f"{BRIEF} (")
+
+
+def _sheet(wb: Workbook, title: str) -> Worksheet:
+    """A new sheet titled ``title``, its page setup written at its top (before its rows)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws: Worksheet = wb.create_sheet(sheet_name(title))
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    return ws
+
+
+def _key(table: Table) -> Callable[[tuple[Any, ...]], Hashable] | None:
+    """How the rows of ``table`` are told apart by look (see ``_LOOKS``): the values of the
+    row its look depends on (None: every row looks alike)."""
+    if table.name == SUMMARY:
+        status, severity = table.index("Status"), table.index("Top risk severity")
+        return lambda row: (row[status] == "invalid", row[severity])
+    if table.name == RISKS:
+        severity, waived = table.index("Severity"), table.index("Waived")
+        return lambda row: (row[severity], row[waived] != "no")
+    if table.name == INDICATORS:
+        status = table.index("Status")
+        return lambda row: row[status]
+    return None
+
+
+#: zlib's level for the package: 1 is several times faster than the default 6 on a
+#: workbook's text, for a file about a third larger.
+ZIP_LEVEL = 1
+#: Above this many proposals a sheet's part may pass 2 GiB: zip64 sizes are written.
+LARGE_BATCH = 20_000
+
+
+class _Shared:
+    """One reading of a table's rows, shared by the sheets it continues on (each takes the
+    next rows when it is written)."""
+
+    def __init__(self, make: Callable[[], Iterator[tuple[Any, ...]]]) -> None:
+        self._make = make
+        self._rows: Iterator[tuple[Any, ...]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return self
+
+    def __next__(self) -> tuple[Any, ...]:
+        if self._rows is None:
+            self._rows = self._make()
+        return next(self._rows)
+
+
+def _continued(
+    split: Mapping[str, Sequence[Part]], max_rows: int
+) -> list[tuple[str, str, str, str]]:
+    """The About sheet's rows on the sheets a long table continues on (``max_rows`` a sheet)."""
+    rows = []
+    for name, made in split.items():
+        if len(made) < 2:
+            continue
+        for part in made:
+            rows.append(
+                (
+                    "Sheet",
+                    part.title,
+                    f"{name}, rows {part.first:,} to {part.last:,} of {made[-1].last:,} "
+                    f"(a sheet holds {max_rows:,} rows, its header included): each of its sheets has "
+                    "the header; filter or sort each one, or join them for the whole table.",
+                    "",
+                )
+            )
+    return rows
 
 
 __all__ = [

@@ -9,22 +9,22 @@ Sections are separated by page breaks; the sheet prints portrait at 100 %, so it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from policycheck.render.xlsx.rows import BriefRows, ResultRows
+from policycheck.render.xlsx.rows import BriefRows
+from policycheck.render.xlsx.sheetdata import Cells, column_letter, row_start
 from policycheck.render.xlsx.tables import (
+    BRIEF,
     FORMULA_START,
     GRADE_COLOURS,
     HEADER_COLOURS,
     INVALID_FILL,
     SEVERITY_COLOURS,
-    text,
 )
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.worksheet.worksheet import Worksheet
 
     from policycheck.render.xlsx.styles import Styles
@@ -37,99 +37,64 @@ LINE = 12.75
 #: What starts a formula in the Brief's text (its cells hold no tab or carriage return first).
 _FORMULA_FIRST = FORMULA_START - {"\t", "\r"}
 _SEVERITY_COLOURS = {s.value: colours for s, colours in SEVERITY_COLOURS.items()}
+#: The letters of the Brief's columns (1 to 7: a row's last cell can start past its fourth).
+_LETTERS = tuple(column_letter(index) for index in range(8))
+#: The width of ``span`` columns from ``column`` on.
+_SPAN_WIDTHS = {
+    (column, span): sum(WIDTHS[column - 1 : column - 1 + span])
+    for column in range(1, len(WIDTHS) + 2)
+    for span in range(1, len(WIDTHS) + 1)
+}
 
 
-class _Writer:
-    """Appends rows to the Brief, merging and wrapping cells and sizing rows to their text.
+#: A Brief row: its height, its cells (column, value, style) and merged spans (first, last).
+Cell = tuple[int, Any, Hashable]
+Line = tuple[float, tuple[Cell, ...], tuple[tuple[int, int], ...]]
+#: The styles of the Brief's cells: body text, bold, the title, a heading band, text in red,
+#: and ("fill", background, colour) for a grade or severity.
+BODY, BOLD, TITLE, HEADING, ALERT = "body", "bold", "title", "heading", "alert"
+GAP: Line = (8.0, (), ())
 
-    The sheet is written as it is filled (openpyxl's write-only mode): a row is kept
-    until the next one starts, so its cells can still be coloured, then written.
-    """
 
-    def __init__(self, ws: Worksheet, styles: Styles) -> None:
-        from openpyxl.styles import Alignment
+class _Lines:
+    """The Brief's rows, made one at a time: a row's cells can still be restyled until the next."""
 
-        self.ws = ws
-        self.styles = styles
-        self.row = 1
-        self._wrap = Alignment(wrap_text=True, vertical="top")
-        self._pending: list[Cell] = []
-        #: The style array of a body cell, bold or not, as setting its font and alignment
-        #: made it the first time: a cell made with it costs no font to build and hash.
-        self._body: dict[bool, StyleArray] = {}
-        #: Merged ranges in the order made (a plain list: openpyxl's set checks each new
-        #: range against every earlier one).
-        self.merged: list[str] = []
+    def __init__(self, *, measure: bool = True) -> None:
+        self.made: list[Line] = []
+        #: Whether rows are sized to their text (not when only counted).
+        self._measure = measure
 
-    def flush(self) -> None:
-        """Write the row being made (its height was set with it)."""
-        if self._pending:
-            self.ws.append(self._pending)
-            self.ws.row_dimensions.pop(self.row - 1, None)  # written with its row: not kept
-            self._pending = []
-
-    def cell(self, column: int) -> Cell:
-        """A cell of the row being made."""
-        return self._pending[column - 1]
-
-    def line(self, *cells: Any, spans: tuple[int, ...] = (), bold: bool = False) -> int:
+    def line(self, *cells: Any, spans: tuple[int, ...] = (), bold: bool = False) -> None:
         """A row of ``cells``; ``spans`` gives how many columns each takes (1 by default)."""
-        from openpyxl.cell.cell import Cell
-        from openpyxl.styles.cell_style import StyleArray
-        from openpyxl.utils import get_column_letter
-
-        self.flush()
-        ws, row = self.ws, self.row
-        column, lines = 1, 1
+        column, count = 1, 1
         made: list[Cell] = []
+        merged: list[tuple[int, int]] = []
         for index, value in enumerate(cells):
             span = spans[index] if index < len(spans) else 1
-            strong = bold or index == 0
-            cell = Cell(ws, row=row, column=column, style_array=self._body.get(strong))
-            if strong not in self._body:
-                # The first time, as before: the workbook lists the font and alignment
-                # in the order they are first used, which the bytes depend on.
-                cell.font = self.styles.font(size=BODY_SIZE, bold=strong)
-                cell.alignment = self._wrap
-                self._body[strong] = StyleArray(cell._style)  # type: ignore[attr-defined]
-            if value is not None and value != "":
-                cell.value = text(value) if isinstance(value, str) else value
-                if isinstance(value, str) and value[:1] in _FORMULA_FIRST:
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-            made.append(cell)
-            for extra in range(column + 1, column + span):
-                made.append(Cell(ws, row=row, column=extra))  # covered by the merge
+            made.append((column, value, BOLD if bold or index == 0 else BODY))
             if span > 1:
-                last = get_column_letter(column + span - 1)
-                self.merged.append(f"{get_column_letter(column)}{row}:{last}{row}")
-            width = sum(WIDTHS[column - 1 : column - 1 + span])
-            lines = max(lines, _lines(value, width))
+                merged.append((column, column + span - 1))
+            if self._measure and isinstance(value, str) and value:
+                count = max(count, _lines(value, _SPAN_WIDTHS[column, span]))
             column += span
-        ws.row_dimensions[row].height = lines * LINE + 2
-        self._pending = made
-        self.row += 1
-        return row
+        self.made.append((count * LINE + 2, tuple(made), tuple(merged)))
+
+    def restyle(self, column: int, style: Hashable, height: float | None = None) -> None:
+        """Give the last row's cell in ``column`` ``style`` (and the row ``height``)."""
+        old_height, cells, merged = self.made[-1]
+        cells = tuple((c, v, style if c == column else s) for c, v, s in cells)
+        self.made[-1] = (old_height if height is None else height, cells, merged)
 
     def heading(self, title: str) -> None:
         """A band across the page naming the part that follows."""
         self.line(title, spans=(4,), bold=True)
-        background, colour = HEADER_COLOURS
-        cell = self.cell(1)
-        cell.font = self.styles.font(size=BODY_SIZE + 1, bold=True, color=colour)
-        cell.fill = self.styles.fill(background)
+        self.restyle(1, HEADING)
 
     def fill(self, column: int, colour: tuple[str, str]) -> None:
-        cell = self.cell(column)
-        cell.fill = self.styles.fill(colour[0])
-        cell.font = self.styles.font(size=BODY_SIZE, bold=True, color=colour[1])
+        self.restyle(column, ("fill", *colour))
 
     def gap(self) -> None:
-        self.flush()
-        self.ws.row_dimensions[self.row].height = 8
-        self.ws.append([])
-        self.ws.row_dimensions.pop(self.row, None)
-        self.row += 1
+        self.made.append(GAP)
 
 
 def _lines(value: object, width: float) -> int:
@@ -140,10 +105,9 @@ def _lines(value: object, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
 
 
-def _section(out: _Writer, a: BriefRows) -> None:
-    title_row = out.line(a.title, spans=(4,))
-    out.cell(1).font = out.styles.font(size=14, bold=True)
-    out.ws.row_dimensions[title_row].height = max(22, _lines(a.title, 70) * 20)
+def _section(out: _Lines, a: BriefRows) -> None:
+    out.line(a.title, spans=(4,))
+    out.restyle(1, TITLE, max(22, _lines(a.title, 70) * 20))
     out.line("Proposal", a.who, spans=(1, 3))
     grade = f"{a.grade} (provisional)" if a.provisional else a.grade
     out.line("Grade", grade, "Score", f"{a.score:.1f} / 100")
@@ -151,7 +115,7 @@ def _section(out: _Writer, a: BriefRows) -> None:
     out.line("Range", a.range_words, spans=(1, 3))
     out.line("Known", a.coverage_words, spans=(1, 3))
     if a.provisional:
-        out.cell(2).font = out.styles.font(size=BODY_SIZE, bold=True, color="C00000")
+        out.restyle(2, ALERT)
     out.line("Kind", a.kind, spans=(1, 3))
     if a.cap:
         out.line("Cap", a.cap, spans=(1, 3))
@@ -187,33 +151,148 @@ def _section(out: _Writer, a: BriefRows) -> None:
             out.line(*fact)
 
 
-def write_brief(
-    ws: Worksheet, results: Sequence[ResultRows], order: Sequence[int], styles: Styles
-) -> None:
-    """One section per proposal, worst first (``order``), each starting on a new printed page.
+#: A Brief page: a proposal's (its position among the results), the files that could not
+#: be assessed, or the note that nothing was.
+Page = tuple[str, int]
+FAILURES: Page = ("failures", 0)
+NOTHING: Page = ("nothing", 0)
 
-    ``ws`` is write-only: the column widths are set before the first row.
+
+def _page_list(order: Sequence[int], failures: Sequence[tuple[str, str]]) -> list[Page]:
+    """The Brief's pages: a section per proposal, worst first (``order``), then the files that
+    could not be assessed."""
+    pages: list[Page] = [("proposal", index) for index in order]
+    if failures:
+        pages.append(FAILURES)
+    if not pages:
+        pages.append(NOTHING)
+    return pages
+
+
+def _pages(
+    briefs: Callable[[int], BriefRows],
+    pages: Sequence[Page],
+    failures: Sequence[tuple[str, str]],
+    *,
+    measure: bool = True,
+) -> Iterator[list[Line]]:
+    """The rows of each of ``pages`` (``briefs`` giving each proposal's page, ``failures``
+    the files not assessed: file, problems); rows are sized to their text if ``measure``."""
+    for kind, index in pages:
+        out = _Lines(measure=measure)
+        if kind == "proposal":
+            _section(out, briefs(index))
+        elif kind == "failures":
+            out.heading(f"Files that could not be assessed ({len(failures)})")
+            for file, problems in failures:
+                out.line(file, problems, spans=(1, 3))
+        else:
+            out.line("", "No proposal was assessed.", spans=(1, 3))
+        yield out.made
+
+
+def _style_arrays(ws: Worksheet, styles: Styles, keys: Iterable[Hashable]) -> dict[Hashable, Any]:
+    """The style (a ``StyleArray``) of each of the Brief's ``keys``, as setting a cell's font,
+    fill and alignment makes it."""
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment
+    from openpyxl.styles.cell_style import StyleArray
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    made: dict[Hashable, Any] = {}
+    for key in keys:
+        cell = Cell(ws, row=1, column=1)
+        if key == TITLE:
+            cell.font = styles.font(size=14, bold=True)
+        elif key == HEADING:
+            background, colour = HEADER_COLOURS
+            cell.font = styles.font(size=BODY_SIZE + 1, bold=True, color=colour)
+            cell.fill = styles.fill(background)
+        elif key == ALERT:
+            cell.font = styles.font(size=BODY_SIZE, bold=True, color="C00000")
+        elif isinstance(key, tuple):
+            _, background, colour = key
+            cell.font = styles.font(size=BODY_SIZE, bold=True, color=colour)
+            cell.fill = styles.fill(background)
+        else:
+            cell.font = styles.font(size=BODY_SIZE, bold=key == BOLD)
+        cell.alignment = wrap
+        made[key] = StyleArray(cell._style)  # type: ignore[attr-defined]
+    return made
+
+
+def write_brief(
+    sheet: Callable[[str], Worksheet],
+    briefs: Callable[[int], BriefRows],
+    order: Sequence[int],
+    failures: Sequence[tuple[str, str]],
+    styles: Styles,
+    max_rows: int,
+) -> list[tuple[Worksheet, Callable[[], Iterator[str]], list[str]]]:
+    """Lay out the Brief: one section per proposal, worst first (``order``), each starting on a
+    new printed page, on sheets of at most ``max_rows`` rows ("Brief", "Brief (2)" …, made
+    by ``sheet(title)``; a page is never cut). Sets each sheet's widths and page breaks
+    (openpyxl writes them) and lists the styles; gives each sheet with what makes its rows'
+    text (``sheetdata``), which lays its pages out again one at a time, and its merged cells
+    (written as text too: openpyxl takes a second for 15,000).
     """
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
 
-    for index, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    out = _Writer(ws, styles)
-    for number, index in enumerate(order):
-        if number:
-            ws.row_breaks.append(Break(id=out.row - 1))
-        section = results[index].brief
-        assert isinstance(section, BriefRows), "an assessed result has a Brief page"
-        _section(out, section)
-    failures = [r for r in results if not r.assessed]
-    if failures:
-        if order:
-            ws.row_breaks.append(Break(id=out.row - 1))
-        out.heading(f"Files that could not be assessed ({len(failures)})")
-        for f in failures:
-            out.line(f.file, f.brief, spans=(1, 3))
-    if not order and not failures:
-        out.line("", "No proposal was assessed.", spans=(1, 3))
-    out.flush()
-    ws.merged_cells = out.merged  # type: ignore[assignment]
+    pages = _page_list(order, failures)
+    # Each sheet's pages (from, to), merged cells and page breaks, from one layout.
+    sheets: list[tuple[int, int, list[str], list[Break]]] = []
+    row, first_page = 1, 0
+    merged: list[str] = []
+    breaks: list[Break] = []
+    keys: dict[Hashable, None] = {}
+    for number, page in enumerate(_pages(briefs, pages, failures, measure=False)):
+        if number > first_page and row - 1 + len(page) > max_rows:
+            sheets.append((first_page, number, merged, breaks))
+            row, first_page, merged, breaks = 1, number, [], []
+        if number > first_page:
+            breaks.append(Break(id=row - 1))
+        for _, cells, spans in page:
+            for first, last in spans:
+                merged.append(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}")
+            for _, _, key in cells:
+                keys[key] = None
+            row += 1
+    sheets.append((first_page, len(pages), merged, breaks))
+    made = []
+    for number, (start, stop, merges, page_breaks) in enumerate(sheets, start=1):
+        ws = sheet(BRIEF if number == 1 else f"{BRIEF} ({number})")
+        for index, width in enumerate(WIDTHS, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.row_breaks.brk = tuple(page_breaks)  # at once: each ``append`` copies them all
+        made.append((ws, functools.partial(_rows, briefs, pages[start:stop], failures), merges))
+    ws = made[0][0]
+    listed = ws.parent._cell_styles  # type: ignore[union-attr]
+    ids: dict[Hashable, tuple[int, int]] = {}
+    for key, array in _style_arrays(ws, styles, keys).items():
+        quoted = StyleArray(array)
+        quoted.quotePrefix = 1
+        ids[key] = (listed.add(array), listed.add(quoted))
+    return [(ws, functools.partial(rows, ids), merges) for ws, rows, merges in made]
+
+
+def _rows(
+    briefs: Callable[[int], BriefRows],
+    pages: Sequence[Page],
+    failures: Sequence[tuple[str, str]],
+    ids: Mapping[Hashable, tuple[int, int]],
+) -> Iterator[str]:
+    """The rows of ``pages`` as text, in the styles ``ids`` lists (plain, quoted)."""
+    cells = Cells(_FORMULA_FIRST)
+    number = 1
+    for page in _pages(briefs, pages, failures):
+        for height, line, _ in page:
+            suffix = str(number)
+            parts = [row_start(number, height)]
+            for column, value, key in line:
+                plain, quoted = ids[key]
+                parts.append(cells.cell(f"{_LETTERS[column]}{suffix}", value, plain, quoted))
+            parts.append("</row>")
+            yield "".join(parts)
+            number += 1

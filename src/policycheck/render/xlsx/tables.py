@@ -3,7 +3,6 @@ rows (see ``rows``) and the report."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import re
@@ -252,6 +251,9 @@ def summary_table(
     return Table(SUMMARY, columns, Rows(rows, len(results)))
 
 
+#: The Risks sheet: one row per piece of evidence of each flagged risk, so evidence and
+#: location line up, the most severe first, then by proposal id, in the order assessed
+#: among equals (``direct.Gathered.risk_rows``).
 RISK_COLUMNS = (
     Column("Proposal ID", "wrap", 10, 20),
     Column("Risk ID", "text", 6, 6),
@@ -275,74 +277,42 @@ RISK_COLUMNS = (
 )
 
 
-def risks_table(results: Sequence[ResultRows]) -> Table:
-    """One row per piece of evidence of each flagged risk, so evidence and location line up:
-    the most severe first, then by proposal id, in the order assessed among equals.
-
-    The order is made without holding the rows: a pass per severity over the results sorted
-    by id (every row of a result has its id), as a stable sort of all the rows would give.
-    """
-    rank = {s.value: s.rank for s in Severity}
-    severity = [c.header for c in RISK_COLUMNS].index("Severity")
-    by_id = sorted(range(len(results)), key=lambda index: str(results[index].proposal_id))
-    ranks = sorted({s.rank for s in Severity} | {0}, reverse=True)
-    count = sum(len(r.risks) for r in results)
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        for wanted in ranks:
-            for index in by_id:
-                for row in results[index].risks:
-                    if rank.get(row[severity], 0) == wanted:
-                        yield row
-
-    return Table(RISKS, RISK_COLUMNS, Rows(rows, count))
-
-
-def indicators_table(results: Sequence[ResultRows]) -> Table:
-    """One row per piece of evidence of each indicator (one row for an indicator without),
-    so evidence and location line up; the indicator's figures repeat on each of its rows,
-    and ``Evidence item`` (1, 2 … or empty) picks one row per indicator for sums."""
-    columns = (
-        Column("Proposal ID", "wrap", 10, 18),
-        Column("Check ID", "text", 7, 7),
-        Column("Indicator", "wrap", 16, 26),
-        Column("Status", "text", 10, 14),
-        Column("Level", "text", 10, 16),
-        Column("Points", "number", 7, 7),
-        Column("Weight", "number", 7, 7),
-        Column("Contribution", "score", 12, 12),
-        Column("Evidence", "wrap", 24, 40),
-        Column("Location", "wrap", 12, 24),
-        Column("Criterion ID", "text", 10, 12, printed=False),
-        Column("Criterion", "wrap", 12, 26, printed=False),
-        Column("Share", "share", 7, 7, printed=False),
-        Column("Line", "int", 6, 6, printed=False),
-        Column("Path", "text", 12, 30, printed=False),
-        Column("Evidence item", "int", 9, 9, printed=False),
-    )
-    count = sum(len(r.indicators) for r in results)
-    return Table(
-        INDICATORS, columns, Rows(lambda: (i for r in results for i in r.indicators), count)
-    )
-
-
-def sources_table(results: Sequence[ResultRows]) -> Table:
-    """One row per source: those each file lists, each one a piece of evidence cites by id
-    (``Cited by`` the check or risk, ``Fact`` the evidence), and those behind each risk's
-    reference facts."""
-    columns = (
-        Column("Proposal ID", "wrap", 10, 20),
-        Column("Cited by", "text", 8, 10),
-        Column("Fact", "wrap", 16, 30),
-        Column("As of", "date", 11, 11),
-        Column("Source ID", "wrap", 10, 22),
-        Column("Title", "wrap", 24, 40),
-        Column("Date", "date", 11, 11),
-        Column("URL", "wrap", 20, 30),
-        Column("Dataset", "text", 10, 30, printed=False),
-    )
-    count = sum(len(r.sources) for r in results)
-    return Table(SOURCES, columns, Rows(lambda: (s for r in results for s in r.sources), count))
+#: The Indicators sheet: one row per piece of evidence of each indicator (one row for an
+#: indicator without), so evidence and location line up; the indicator's figures repeat on
+#: each of its rows, and ``Evidence item`` (1, 2 … or empty) picks one row per indicator
+#: for sums. In the order assessed.
+INDICATOR_COLUMNS = (
+    Column("Proposal ID", "wrap", 10, 18),
+    Column("Check ID", "text", 7, 7),
+    Column("Indicator", "wrap", 16, 26),
+    Column("Status", "text", 10, 14),
+    Column("Level", "text", 10, 16),
+    Column("Points", "number", 7, 7),
+    Column("Weight", "number", 7, 7),
+    Column("Contribution", "score", 12, 12),
+    Column("Evidence", "wrap", 24, 40),
+    Column("Location", "wrap", 12, 24),
+    Column("Criterion ID", "text", 10, 12, printed=False),
+    Column("Criterion", "wrap", 12, 26, printed=False),
+    Column("Share", "share", 7, 7, printed=False),
+    Column("Line", "int", 6, 6, printed=False),
+    Column("Path", "text", 12, 30, printed=False),
+    Column("Evidence item", "int", 9, 9, printed=False),
+)
+#: The Sources sheet: one row per source: those each file lists, each one a piece of
+#: evidence cites by id (``Cited by`` the check or risk, ``Fact`` the evidence), and those
+#: behind each risk's reference facts. In the order assessed.
+SOURCE_COLUMNS = (
+    Column("Proposal ID", "wrap", 10, 20),
+    Column("Cited by", "text", 8, 10),
+    Column("Fact", "wrap", 16, 30),
+    Column("As of", "date", 11, 11),
+    Column("Source ID", "wrap", 10, 22),
+    Column("Title", "wrap", 24, 40),
+    Column("Date", "date", 11, 11),
+    Column("URL", "wrap", 20, 30),
+    Column("Dataset", "text", 10, 30, printed=False),
+)
 
 
 def date_cell(value: str | None) -> dt.date | None:
@@ -420,8 +390,13 @@ def gate_table(report: Report, results: Sequence[ResultRows]) -> Table:
 
 
 def about_table(
-    report: Report, results: Sequence[ResultRows], generated: dt.datetime | None
+    report: Report,
+    results: Sequence[ResultRows],
+    generated: dt.datetime | None,
+    continued: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
+    """Versions, inputs, grade bands and how scores are made; ``continued`` lists the sheets a
+    long table continues on."""
     columns = (
         Column("Section", "text", 10, 16),
         Column("Item", "wrap", 14, 36),
@@ -485,6 +460,7 @@ def about_table(
         (ABOUT, "This sheet: versions, inputs, how scores are made."),
     )
     rows.extend(("Sheet", name, what, "") for name, what in guide)
+    rows.extend(continued)
     rows.append(
         (
             "Print",
@@ -510,17 +486,6 @@ def typed(value: Any, kind: Kind) -> Any:
     if kind == "int":
         return int(value)
     return value
-
-
-def tabulate(table: Table) -> Table:
-    """``table`` with typed cells, made as each row is read."""
-    kinds, source = [c.kind for c in table.columns], table.rows
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        for row in source:
-            yield tuple(typed(value, kind) for value, kind in zip(row, kinds, strict=True))
-
-    return dataclasses.replace(table, rows=Rows(rows, len(source)))
 
 
 #: Kinds whose cells are written as floating-point numbers.

@@ -1,0 +1,357 @@
+"""The workbook's per-proposal sheets, written as text (``sheetdata``) from rows read twice.
+
+A batch's rows are read in two passes, each result once a pass (``batch`` may unpack it
+from disk at each reading): the first (``gather``) keeps what is small (each result's
+Summary, Gate and About rows), packs the Brief, Risks and Sources rows compactly
+(compressed, the Risks by severity), and measures every table (its columns' widths, the
+kinds of value and the looks its rows take, for the style table openpyxl writes before
+any row); the second reads the Indicators rows, half of all cells, as that sheet is
+written. Every other sheet is written from what the first pass kept.
+
+A table longer than a sheet can hold (Excel: 1,048,576 rows, its header included)
+continues on sheets named "Indicators (2)", "Indicators (3)" …, each with the header,
+widths, filter, frozen panes and print setup of the first; the About sheet says which
+rows each holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import pickle
+import zlib
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from policycheck.render.xlsx.rows import BriefRows, ResultRows
+from policycheck.render.xlsx.sheetdata import (
+    Cells,
+    column_cells,
+    column_letter,
+    row_start,
+    table_rows,
+)
+from policycheck.render.xlsx.styles import Look
+from policycheck.render.xlsx.tables import (
+    FORMULA_START,
+    LINE_HEIGHT,
+    MAX_ROW_HEIGHT,
+    NUMBER_FORMATS,
+    RISK_COLUMNS,
+    Column,
+    typed,
+)
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from policycheck.render.xlsx.styles import Styles
+
+#: Excel's limit on the rows of a sheet.
+EXCEL_MAX_ROWS = 1_048_576
+#: Kinds written as floating-point numbers, and as integers.
+FLOAT_KINDS = frozenset({"score", "number", "share"})
+#: The value types a column of each kind takes without conversion (see ``tables.typed``).
+_NUMBERS = {int, float, type(None)}
+_DATE_TYPES: frozenset[str] = frozenset({"date", "datetime", "time", "timedelta"})
+
+Row = tuple[Any, ...]
+LookOf = Callable[[Sequence[object], int, Column, int], Look]
+
+
+def lines(value: object, width: float) -> int:
+    """How many lines ``value`` takes, wrapped in a column ``width`` characters wide."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * 1.2) - 1)
+    if "\n" not in value:
+        return max(1, -(-len(value) // per_line))
+    return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
+
+
+def _longest_line(value: str) -> int:
+    return max(map(len, value.split("\n"))) if "\n" in value else len(value)
+
+
+class Scan:
+    """What a table's rows need before they are written, from one reading: each column's
+    longest line and kinds of value, and a row of each look (``key``)."""
+
+    def __init__(self, columns: Sequence[Column], key: Callable[[Row], Hashable] | None) -> None:
+        self.columns = tuple(columns)
+        self.count = 0
+        self.longest = [len(c.header) for c in columns]
+        self.types: list[set[type]] = [set() for _ in columns]
+        #: A row of each look, in order of first appearance.
+        self.samples: dict[Hashable, Row] = {}
+        self._key = key
+        self._numeric = [c.kind in FLOAT_KINDS for c in columns]
+        self._counted = [c.kind != "int" for c in columns]
+
+    def add(self, rows: Sequence[Row]) -> None:
+        """Count ``rows`` in."""
+        if not rows:
+            return
+        self.count += len(rows)
+        samples = self.samples
+        if self._key is None:
+            samples.setdefault(None, rows[0])
+        else:
+            for key, row in zip(map(self._key, rows), rows, strict=True):
+                if key not in samples:
+                    samples[key] = row
+        longest = self.longest
+        for index, values in enumerate(zip(*rows, strict=True)):
+            kinds = set(map(type, values))
+            self.types[index] |= kinds
+            if not self._counted[index]:
+                continue
+            if self._numeric[index]:
+                # written as a float: six characters wide at least
+                if longest[index] < 6 and any(typed(v, "score") is not None for v in values):
+                    longest[index] = 6
+                continue
+            if (
+                float in kinds
+                and longest[index] < 6
+                and any(type(v) is float and v == v for v in values)
+            ):
+                longest[index] = 6
+            if str not in kinds:
+                continue
+            strings = values if len(kinds) == 1 else [v for v in values if type(v) is str]
+            if max(map(len, strings)) > longest[index]:
+                most = max(_longest_line(v) for v in strings if len(v) > longest[index])
+                longest[index] = max(longest[index], most)
+
+    def widths(self) -> list[float]:
+        return [
+            max(column.min_width, min(column.max_width, most + 2))
+            for column, most in zip(self.columns, self.longest, strict=True)
+        ]
+
+    def exact(self) -> bool:
+        """Whether the values need no conversion to be written as ``tables.typed`` makes them."""
+        for column, kinds in zip(self.columns, self.types, strict=True):
+            if column.kind in FLOAT_KINDS and not kinds <= _NUMBERS:
+                return False
+            if column.kind == "int" and not kinds <= {int, type(None)}:
+                return False
+        return True
+
+
+@dataclass
+class TableStyles:
+    """Each look's style ids for a table's cells (plain, and quote-prefixed), and the ids a
+    date takes where its column's format is not a date's."""
+
+    header: tuple[list[int], list[int]]
+    by_key: dict[Hashable, tuple[list[int], list[int]]] = field(default_factory=dict)
+    dates: dict[tuple[int, type], int] = field(default_factory=dict)
+
+
+def register(
+    wb: Workbook,
+    ws: Worksheet,
+    styles: Styles,
+    scan: Scan,
+    look: LookOf,
+    status: int,
+) -> TableStyles:
+    """List in ``wb``'s style table the styles ``scan``'s rows take (as writing cells made with
+    them would), and give their ids."""
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles.cell_style import StyleArray
+
+    listed = wb._cell_styles  # type: ignore[attr-defined]
+
+    def ids(array: StyleArray) -> tuple[int, int]:
+        quoted = StyleArray(array)
+        quoted.quotePrefix = 1
+        return listed.add(StyleArray(array)), listed.add(quoted)
+
+    header = ids(styles.array("header"))
+    columns = scan.columns
+    made = TableStyles(([header[0]] * len(columns), [header[1]] * len(columns)))
+    samples = {
+        "date": dt.date(2000, 1, 1),
+        "datetime": dt.datetime(2000, 1, 1),  # noqa: DTZ001 -- a sample of the type
+        "time": dt.time(0),
+        "timedelta": dt.timedelta(0),
+    }
+    for key, row in scan.samples.items():
+        plain, quoted = [], []
+        for index, column in enumerate(columns):
+            array = styles.array(column.kind, look(row, index, column, status))
+            found = ids(array)
+            plain.append(found[0])
+            quoted.append(found[1])
+            if NUMBER_FORMATS.get(column.kind) == "yyyy-mm-dd":
+                continue
+            for kind in scan.types[index]:
+                if kind.__name__ in _DATE_TYPES:
+                    cell = Cell(ws, row=1, column=1, style_array=StyleArray(array))
+                    cell.value = samples[kind.__name__]  # type: ignore[assignment]
+                    made.dates[found[0], kind] = listed.add(StyleArray(cell._style))  # type: ignore[attr-defined]
+        made.by_key[key] = (plain, quoted)
+    return made
+
+
+@dataclass
+class Part:
+    """One sheet of a table: its title and the rows it holds (``first`` to ``last``, 1-based
+    among the table's rows)."""
+
+    title: str
+    first: int
+    last: int
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+
+def parts(name: str, count: int, max_rows: int) -> list[Part]:
+    """The sheets a table of ``count`` rows takes when a sheet holds ``max_rows`` (its header
+    included): "Indicators", "Indicators (2)" …"""
+    per = max(1, max_rows - 1)
+    made = []
+    for number, first in enumerate(range(0, max(count, 1), per), start=1):
+        title = name if number == 1 else f"{name} ({number})"
+        made.append(Part(title, first + 1, min(count, first + per)))
+    return made
+
+
+def table_xml(
+    columns: Sequence[Column],
+    rows: Iterator[Row],
+    count: int,
+    widths: Sequence[float],
+    styles: TableStyles,
+    key: Callable[[Row], Hashable] | None,
+    exact: bool,
+    types: Sequence[set[type]],
+) -> Iterator[str]:
+    """The ``<row>`` elements of a sheet of a table: its header, then ``count`` of ``rows``."""
+    letters = [column_letter(i) for i in range(1, len(columns) + 1)]
+    cells = Cells(FORMULA_START, styles.dates)
+    header_lines = max(lines(c.header, w) for c, w in zip(columns, widths, strict=True))
+    header_height = min(MAX_ROW_HEIGHT, max(2, header_lines) * LINE_HEIGHT)
+    yield row_start(1, header_height)
+    plain, quoted = styles.header
+    yield "".join(
+        cells.cell(f"{letter}1", c.header, plain[i], quoted[i])
+        for i, (letter, c) in enumerate(zip(letters, columns, strict=True))
+    )
+    yield "</row>"
+    wrapped = [(i, widths[i]) for i, c in enumerate(columns) if c.kind == "wrap"]
+    keep = [bool not in kinds for kinds in types]
+    by_key: dict[Hashable, list[dict[object, str]]] = {}
+
+    def made(key: Hashable) -> list[dict[object, str]]:
+        plain, quoted = styles.by_key[key]
+        found = by_key[key] = [
+            column_cells(cells, letter, style, alternative, keep=kept)
+            for letter, style, alternative, kept in zip(letters, plain, quoted, keep, strict=True)
+        ]
+        return found
+
+    def columns_of(row: Sequence[object]) -> Sequence[dict[object, str]]:
+        found = None if key is None else key(row)  # type: ignore[arg-type]
+        return by_key.get(found) or made(found)
+
+    chosen: Iterator[Row] = itertools.islice(rows, count)
+    if not exact:
+        kinds = [c.kind for c in columns]
+        chosen = (tuple(typed(v, k) for v, k in zip(row, kinds, strict=True)) for row in chosen)
+    yield from table_rows(2, chosen, columns_of, wrapped, lines, LINE_HEIGHT, MAX_ROW_HEIGHT)
+
+
+# --- the first reading ---------------------------------------------------------------------
+
+
+def _pack(value: object) -> bytes:
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(data: bytes) -> Any:
+    return pickle.loads(zlib.decompress(data))
+
+
+@dataclass
+class Gathered:
+    """What the first reading of a batch keeps (see the module docstring)."""
+
+    #: Each result's rows without its Risks, Indicators and Sources rows or Brief page.
+    heads: list[ResultRows]
+    #: Each assessed result's Brief page, packed (None for a file not assessed).
+    briefs: list[bytes | None]
+    #: Each result's Risks rows by severity rank, packed.
+    risks: list[dict[int, bytes]]
+    #: Each result's Sources rows, packed.
+    sources: list[bytes]
+    scans: dict[str, Scan]
+
+    def brief(self, index: int) -> BriefRows:
+        packed = self.briefs[index]
+        assert packed is not None, "an assessed result has a Brief page"
+        found: BriefRows = _unpack(packed)
+        return found
+
+    def risk_rows(self, ranks: Sequence[int], by_id: Sequence[int]) -> Iterator[Row]:
+        """The Risks rows, the most severe first, then by proposal id, in the order
+        assessed among equals."""
+        for rank in ranks:
+            for index in by_id:
+                packed = self.risks[index].get(rank)
+                if packed is not None:
+                    yield from pickle.loads(packed)
+
+    def source_rows(self) -> Iterator[Row]:
+        for packed in self.sources:
+            yield from _unpack(packed)
+
+
+def gather(
+    results: Sequence[ResultRows],
+    scans: dict[str, Scan],
+    rank_of: Callable[[Row], int],
+    risks: str,
+    indicators: str,
+    sources: str,
+) -> Gathered:
+    """Read each of ``results`` once (see the module docstring); ``scans`` measure the tables
+    named ``risks``, ``indicators`` and ``sources``."""
+    heads: list[ResultRows] = []
+    briefs: list[bytes | None] = []
+    risk_packs: list[dict[int, bytes]] = []
+    source_packs: list[bytes] = []
+    for position in range(len(results)):
+        r = results[position]
+        scans[risks].add(r.risks)
+        scans[indicators].add(r.indicators)
+        scans[sources].add(r.sources)
+        by_rank: dict[int, list[Row]] = {}
+        for row in r.risks:
+            by_rank.setdefault(rank_of(row), []).append(row)
+        # (small: kept as pickled, not compressed)
+        risk_packs.append(
+            {
+                rank: pickle.dumps(tuple(rows), pickle.HIGHEST_PROTOCOL)
+                for rank, rows in by_rank.items()
+            }
+        )
+        source_packs.append(_pack(r.sources))
+        assessed = isinstance(r.brief, BriefRows)
+        briefs.append(_pack(r.brief) if assessed else None)
+        heads.append(
+            replace(r, risks=(), indicators=(), sources=(), brief="" if assessed else r.brief)
+        )
+    return Gathered(heads, briefs, risk_packs, source_packs, scans)
+
+
+def risk_rank(severities: dict[str, int]) -> Callable[[Row], int]:
+    severity = [c.header for c in RISK_COLUMNS].index("Severity")
+    return lambda row: severities.get(row[severity], 0)
