@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -208,3 +211,38 @@ def test_an_unwritable_output_is_a_usage_error(capsys: pytest.CaptureFixture[str
     code, _, err = run(capsys, "assess", str(KOSOVO), "-q", "-o", "/proc/report.json")
     assert code == 2
     assert "/proc/report.json: cannot write" in err
+
+
+def _zip_writer(out: BinaryIO) -> None:
+    """A payload that needs a file it can seek in, as a workbook's package does."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        info = zipfile.ZipInfo("part.xml", date_time=(2026, 1, 1, 0, 0, 0))
+        package.writestr(info, "<x/>" * 10_000)
+
+
+def test_a_writer_writes_the_same_bytes_to_a_file_a_fifo_and_standard_output(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    expected = io.BytesIO()
+    _zip_writer(expected)
+    report = tmp_path / "report.xlsx"
+    write_atomic(report, _zip_writer)
+    assert report.read_bytes() == expected.getvalue()
+    assert not list(tmp_path.glob(f"*{TMP_SUFFIX}"))
+
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def reader() -> None:
+        with open(fifo, "rb") as handle:
+            received.append(handle.read())
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    write_atomic(fifo, _zip_writer)
+    thread.join(10)
+    assert received == [expected.getvalue()]  # what a pipe gets is what a file holds
+
+    write_atomic(Path("-"), _zip_writer)
+    assert capsysbinary.readouterr().out == expected.getvalue()

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from policycheck.errors import UsageError
 
@@ -36,29 +38,28 @@ def is_stdout(path: Path | str) -> bool:
     return str(path) == STDOUT
 
 
+#: A payload that writes itself into a binary file as it is made (a workbook, compressed as
+#: its rows are made): never held whole. The file it is given can seek.
+Writer = Callable[[BinaryIO], None]
+
+
 def write_atomic(
     path: Path,
-    data: str | bytes | Iterable[str],
+    data: str | bytes | Iterable[str] | Writer,
     *,
     inputs: Iterable[Path] = (),
     overwrite: bool = True,
 ) -> None:
     """Write ``data`` to ``path`` whole or not at all (see the module docstring).
 
-    ``data`` may be an iterable of text chunks, written as they come: a large
-    report is then never held as one string.
+    ``data`` may be an iterable of text chunks, written as they come, or a ``Writer``:
+    a large report is then never held whole.
     Refuses to write over any of ``inputs`` (or over anything, unless ``overwrite``).
     """
-    payload: Iterable[bytes] = (
-        [data.encode("utf-8")]
-        if isinstance(data, str)
-        else [data]
-        if isinstance(data, bytes)
-        else (chunk.encode("utf-8") for chunk in data)
-    )
+    write = _writer(data)
     if is_stdout(path):
         sys.stdout.flush()
-        sys.stdout.buffer.writelines(payload)
+        _through(write, sys.stdout.buffer)
         sys.stdout.flush()
         return
     target = Path(os.path.realpath(path))
@@ -79,11 +80,34 @@ def write_atomic(
     if info is not None and (
         stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode) or _open_descriptor(target)
     ):
-        _write_through(path, payload)
+        _write_through(path, write)
         return
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise UsageError(f"{path}: not a regular file, a character device or a FIFO; not written")
-    _replace(path, target, payload, info, overwrite=overwrite)
+    _replace(path, target, write, info, overwrite=overwrite)
+
+
+def _writer(data: str | bytes | Iterable[str] | Writer) -> Writer:
+    """``data`` as what writes it into a binary file."""
+    if callable(data):
+        return data
+    payload: Iterable[bytes] = (
+        [data.encode("utf-8")]
+        if isinstance(data, str)
+        else [data]
+        if isinstance(data, bytes)
+        else (chunk.encode("utf-8") for chunk in data)
+    )
+    return lambda handle: handle.writelines(payload)
+
+
+def _through(write: Writer, stream: BinaryIO) -> None:
+    """``write`` into a stream that may not seek (a pipe, a terminal): by way of a temporary
+    file, so that what it receives is the bytes a file would hold."""
+    with tempfile.TemporaryFile() as spool:
+        write(spool)
+        spool.seek(0)
+        shutil.copyfileobj(spool, stream, 1 << 20)
 
 
 def _open_descriptor(target: Path) -> bool:
@@ -94,11 +118,11 @@ def _open_descriptor(target: Path) -> bool:
     return target.parts[:2] == ("/", "proc") and "fd" in target.parts
 
 
-def _write_through(path: Path, payload: Iterable[bytes]) -> None:
+def _write_through(path: Path, write: Writer) -> None:
     """A device or pipe is written as it is: replacing it would break whatever reads it."""
     try:
         with open(path, "wb") as handle:
-            handle.writelines(payload)
+            _through(write, handle)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
 
@@ -106,7 +130,7 @@ def _write_through(path: Path, payload: Iterable[bytes]) -> None:
 def _replace(
     path: Path,
     target: Path,
-    payload: Iterable[bytes],
+    write: Writer,
     info: os.stat_result | None,
     *,
     overwrite: bool,
@@ -129,7 +153,7 @@ def _replace(
         if info is not None and hasattr(os, "geteuid") and os.geteuid() == 0:
             os.fchown(fd, info.st_uid, info.st_gid)
         with os.fdopen(fd, "wb") as handle:
-            handle.writelines(payload)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if not overwrite:

@@ -63,7 +63,7 @@ import io
 import math
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from policycheck.assessment import IndicatorStatus, Report, Severity
 from policycheck.render.paper import PAPERS, Paper
@@ -79,7 +79,7 @@ from policycheck.render.xlsx.direct import (
     table_xml,
 )
 from policycheck.render.xlsx.rows import ResultRows, result_rows
-from policycheck.render.xlsx.sheetdata import splice
+from policycheck.render.xlsx.sheetdata import splice, splice_into
 from policycheck.render.xlsx.styles import (
     BOLD,
     INSUFFICIENT_LOOK,
@@ -661,7 +661,24 @@ def render_rows(
     marking: str | None = None,
     max_rows: int = EXCEL_MAX_ROWS,
 ) -> bytes:
-    """The workbook of ``report`` whose results are ``results`` (``report.results`` unread).
+    """The workbook of ``report`` whose results are ``results``, as bytes (see ``write_rows``)."""
+    out = io.BytesIO()
+    write_rows(out, report, results, paper=paper, marking=marking, max_rows=max_rows)
+    return out.getvalue()
+
+
+def write_rows(
+    out: BinaryIO,
+    report: Report,
+    results: Sequence[ResultRows],
+    *,
+    paper: Paper = "a4",
+    marking: str | None = None,
+    max_rows: int = EXCEL_MAX_ROWS,
+) -> None:
+    """The workbook of ``report`` whose results are ``results`` (``report.results`` unread),
+    written into ``out`` (a seekable binary file) as it is compressed: a batch's workbook
+    is never held whole in memory.
 
     ``results`` is read twice, one result at a time (a list, or a sequence that unpacks each
     result as it is read; see ``direct``). openpyxl writes the workbook's shell; the rows of
@@ -780,7 +797,8 @@ def render_rows(
     when = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
     # The sheets' parts: "/xl/worksheets/sheetN.xml" as openpyxl names them.
     parts_rows = {ws.path.lstrip("/"): make for ws, make in texts.items()}
-    return splice(
+    splice_into(
+        out,
         buffer.getvalue(),
         when,
         first=FIRST_ZIP_ENTRY,
@@ -885,4 +903,5 @@ __all__ = [
     "result_rows",
     "sheet_name",
     "text",
+    "write_rows",
 ]

@@ -29,6 +29,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import BinaryIO
 
 from policycheck.render.xlsx.tables import EXCEL_CELL_LIMIT, text
 
@@ -160,16 +161,44 @@ def splice(
     large: Callable[[str], bool] = lambda _name: False,
     merges: Mapping[str, Sequence[str]] | None = None,
 ) -> bytes:
-    """The package ``data`` rewritten: fixed timestamps and attributes, ``first`` first (then
-    openpyxl's order), parts in ``replace`` replaced, and the empty ``<sheetData>`` of each part
-    in ``rows`` filled with the text its function makes, compressed as it is made.
+    """The package ``data`` rewritten (see ``splice_into``), as bytes."""
+    out = io.BytesIO()
+    splice_into(
+        out,
+        data,
+        when,
+        first=first,
+        replace=replace,
+        rows=rows,
+        level=level,
+        large=large,
+        merges=merges,
+    )
+    return out.getvalue()
+
+
+def splice_into(
+    out: BinaryIO,
+    data: bytes,
+    when: tuple[int, int, int, int, int, int],
+    *,
+    first: str,
+    replace: Mapping[str, bytes],
+    rows: Mapping[str, Callable[[], Iterable[str]]],
+    level: int,
+    large: Callable[[str], bool] = lambda _name: False,
+    merges: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    """The package ``data`` rewritten into ``out`` (a seekable binary file): fixed timestamps
+    and attributes, ``first`` first (then openpyxl's order), parts in ``replace`` replaced,
+    and the empty ``<sheetData>`` of each part in ``rows`` filled with the text its function
+    makes, compressed as it is made and written as it is compressed.
 
     ``large(name)`` says a part may pass 2 GiB (it is then written with zip64 sizes);
     ``merges`` gives the merged ranges of a part in ``rows`` (written after its rows: the
     sheet must have nothing openpyxl writes between them, such as a filter).
     """
     merges = merges or {}
-    out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
@@ -210,7 +239,6 @@ def splice(
                 if pending is not None:
                     pending.result()
                 part.write(b"</sheetData>" + merged_cells(merges.get(name, ())) + tail)
-    return out.getvalue()
 
 
 def merged_cells(ranges: Sequence[str]) -> bytes:
