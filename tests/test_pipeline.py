@@ -85,7 +85,10 @@ def _request(tmp_path: Path, **options: Any) -> Request:
         ({"printed": Format.JSON}, "streamed"),
         ({"printed": Format.JSON, "summary": True}, "whole"),
         ({"written": ((Format.JSON, Path("out.json")),)}, "compact"),
-        ({"printed": Format.MARKDOWN}, "whole"),
+        ({"printed": Format.MARKDOWN, "written": ((Format.JSON, Path("o.json")),)}, "compact"),
+        ({"written": ((Format.SARIF, Path("o.sarif")), (Format.JSON, Path("o.json")))}, "compact"),
+        ({"printed": Format.GITHUB}, "whole"),
+        ({"printed": Format.JSON, "whole": True}, "whole"),
     ],
 )
 def test_run_refuses_a_duplicate_id_once_however_results_are_kept(

@@ -66,6 +66,8 @@ def assess(
         printed=writing.fmt,
         written=tuple(targets),
         summary=writing.summary is not None,
+        keep_waived=writing.ci.keep_waived,
+        where=writing.ci.where,
         full=full or explain,
         jobs=jobs,
         verbose=verbose,

@@ -268,8 +268,11 @@ def _print_unguarded(
             terminal_console.print(part)
         return
     text = outcome.render(fmt, explain=explain, keep_waived=ci.keep_waived, where=ci.where)
-    assert isinstance(text, str)
-    sys.stdout.write(text)
+    assert not isinstance(text, bytes)
+    if isinstance(text, str):
+        sys.stdout.write(text)
+    else:
+        sys.stdout.writelines(text)
 
 
 @contextlib.contextmanager

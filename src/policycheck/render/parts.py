@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pickle
 import tempfile
+import weakref
 import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -64,7 +65,9 @@ class Spilled(Parts[T]):
 
     def _handle(self) -> IO[bytes]:
         if self._file is None:
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the store
+            # Closed (and so removed) when the store is dropped, however the run ends.
+            weakref.finalize(self, self._file.close)
         return self._file
 
     def append(self, item: T) -> None:
@@ -113,9 +116,11 @@ class Spilled(Parts[T]):
             index = stop
 
     def close(self) -> None:
+        """Remove the file now (the parts are gone)."""
         if self._file is not None:
             self._file.close()
             self._file = None
+        self._offsets = array("q", [0])
 
 
 class _Slice(Sequence[T]):

@@ -375,7 +375,7 @@ def _gate_result(artifacts: _Artifacts, b: Breach, rule_index: int) -> dict[str,
     }
 
 
-def _rules(report: Report) -> list[dict[str, Any]]:
+def rules(report: Report) -> list[dict[str, Any]]:
     """Every rubric risk's rule by id, then any risk the report has that the rubric list lacks
     (a report made by hand), then the fixed rules."""
     known: dict[str, RiskRule | Risk] = {r.id: r for r in report.risk_rules}
@@ -508,7 +508,7 @@ class Book:
     def of(
         cls, report: Report, *, keep_waived: bool = False, where: SourceRoot | None = None
     ) -> Book:
-        book = cls(_rules(report), where)
+        book = cls(rules(report), where)
         breaching = _breaching(report.gate)
         for result in report.results:
             book.add(piece(result, book.index, breaching, keep_waived=keep_waived, where=where))
