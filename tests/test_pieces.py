@@ -1,0 +1,229 @@
+"""Report files assembled from per-result pieces (issue 13, memory): the whole and the compact
+paths give the same bytes, the pieces wait in memory or spilled, and their parts behave."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policycheck.assessment import Severity
+from policycheck.config import LoadedConfig, Settings, load
+from policycheck.gate import Thresholds
+from policycheck.pipeline import Outcome, Request, run
+from policycheck.render import Format, html, junit, markdown, sarif
+from policycheck.render.markdown_text import _ACTIVE, _ZWSP, clean, md_text
+from policycheck.render.parts import Kept, Spilled
+from policycheck.render.paths import SourceRoot
+from tests.conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "proposal-repo" / "proposals"
+
+
+# --- the stores of parts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", [Kept, Spilled])
+def test_a_store_gives_its_parts_back_in_order_and_by_position(store: type[Kept[object]]) -> None:
+    parts = store()
+    items: list[object] = [("a", 1), "b" * 10_000, None, b"\x00bytes", ("é", ("nested",))]
+    for item in items * 200:
+        parts.append(item)
+    assert len(parts) == 1000
+    assert list(parts) == items * 200
+    assert parts[3] == b"\x00bytes"
+    assert parts[-1] == ("é", ("nested",))
+    assert list(parts[5:8]) == items[:3]
+    assert parts[990:][1] == items[1]
+    with pytest.raises(IndexError):
+        parts[1000]
+
+
+def test_a_spilled_store_keeps_its_parts_on_disk_not_in_memory() -> None:
+    parts: Spilled[str] = Spilled()
+    assert list(parts) == []
+    parts.append("x" * 1_000_000)
+    handle = parts._file
+    assert handle is not None
+    assert handle.seek(0, 2) < 10_000  # compressed on disk
+    assert parts[0] == "x" * 1_000_000
+    parts.close()
+    assert handle.closed
+    assert len(parts) == 0
+
+
+# --- md_text, as fast as a translation --------------------------------------------------------
+
+
+def _md_text_by_character(value: str, *, table: bool = False) -> str:
+    """``md_text`` as it was written first, a character at a time."""
+    value = clean(value, "\n")
+    out: list[str] = []
+    for n, ch in enumerate(value):
+        if ch == "\n":
+            out.append("<br>" if table else " ")
+            continue
+        out.append("\\" + ch if ch in _ACTIVE else ch)
+        if ch in "@#" and n + 1 < len(value) and value[n + 1].isalnum():
+            out.append(_ZWSP)
+    text = "".join(out)
+    text = re.sub(r"(?<=[A-Za-z0-9]):(?=//)", ":" + _ZWSP, text)
+    return re.sub(r"(?i)\b(www)\.", lambda m: m.group(1) + _ZWSP + ".", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from([*"@#a1_ é٣\n\r\t:/w.`*|&<", "\u2028", "\x85", "²"])),
+    st.booleans(),
+)
+def test_md_text_escapes_as_the_character_loop_did(value: str, table: bool) -> None:
+    assert md_text(value, table=table) == _md_text_by_character(value, table=table)
+
+
+# --- whole and compact give the same bytes -----------------------------------------------------
+
+
+def _request(files: list[Path], *, waivers: bool = False, **options: object) -> Request:
+    """A gated run of ``files``; with ``waivers``, the example repository's configuration."""
+    config = LoadedConfig(Settings(), None)
+    if waivers:
+        config = load(EXAMPLES.parent / "policycheck.toml", EXAMPLES.parent, ())
+    thresholds = Thresholds(fail_under="C", fail_on=Severity.MEDIUM)
+    return Request(
+        config=config,
+        paths=tuple(str(f) for f in files),
+        thresholds=thresholds,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The examples, an invalid file first (before any assessment gives the criteria), a
+    duplicate id and a file that is not YAML."""
+    folder = tmp_path_factory.mktemp("corpus")
+    (folder / "a-invalid.yaml").write_text("title: no id\n", encoding="utf-8")
+    files = [folder / "a-invalid.yaml"]
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        copy = folder / path.name
+        copy.write_bytes(path.read_bytes())
+        files.append(copy)
+    duplicate = folder / "z-duplicate.yaml"
+    duplicate.write_bytes(files[1].read_bytes())
+    broken = folder / "z-broken.yaml"
+    broken.write_text("id: [broken\n", encoding="utf-8")
+    return [*files, duplicate, broken]
+
+
+def _text(data: str | bytes | object) -> str:
+    if isinstance(data, str):
+        return data
+    assert not isinstance(data, bytes)
+    return "".join(data)  # type: ignore[arg-type]
+
+
+FORMATS = [Format.MARKDOWN, Format.HTML, Format.JUNIT, Format.SARIF, Format.JSON]
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=str)
+@pytest.mark.parametrize("count", [1, 2, 5], ids=["one", "two", "all"])
+def test_a_compact_batch_writes_the_bytes_of_the_whole_report(
+    corpus: list[Path], fmt: Format, count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    files = {1: corpus[1:2], 2: corpus[:2], 5: corpus}[count]
+    written = ((fmt, Path("report")),)
+    compact = run(_request(files, written=written, jobs=1))
+    whole = run(_request(files, written=written, whole=True, jobs=1))
+    assert compact.batch is not None
+    assert whole.batch is None
+    assert _text(compact.render(fmt)) == _text(whole.render(fmt))
+    assert compact.report.gate == whole.report.gate
+    assert (compact.invalid, compact.problems) == (whole.invalid, whole.problems)
+
+
+@pytest.mark.parametrize("keep_waived", [False, True])
+def test_a_compact_sarif_log_keeps_the_options_of_the_request(
+    corpus: list[Path], keep_waived: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    where = SourceRoot(root=str(corpus[0].parent.parent), cwd=str(tmp_path))
+    written = ((Format.SARIF, Path("r.sarif")),)
+    compact = run(
+        _request(corpus, waivers=True, written=written, keep_waived=keep_waived, where=where)
+    )
+    whole = run(_request(corpus, waivers=True, written=written, whole=True))
+    expected = whole.render(Format.SARIF, keep_waived=keep_waived, where=where)
+    assert _text(compact.render(Format.SARIF)) == _text(expected)
+    assert ("suppressions" in _text(expected)) is keep_waived
+
+
+def _outcome(files: list[Path], fmt: Format) -> Outcome:
+    return run(_request(files, written=((fmt, Path("r")),), whole=True, jobs=1))
+
+
+# --- the pieces ---------------------------------------------------------------------------------
+
+
+def test_a_summary_row_fits_the_first_assessments_criteria(corpus: list[Path]) -> None:
+    row = (("a", "b", "c"), ("1", "2", "3"), ("x", "y"))
+    assert markdown.row_cells(row, 2) == ["a", "b", "c", "1", "2", "x", "y"]
+    assert markdown.row_cells(row, 4) == ["a", "b", "c", "1", "2", "3", "", "x", "y"]
+    report = _outcome(corpus, Format.MARKDOWN).report
+    first = report.results[0]  # the invalid file, before the criteria are known
+    assert markdown.piece(first).row[1] == ()
+    text = markdown.render(report)
+    columns = len(markdown.criteria_titles(report)) + 5
+    invalid_row = next(line for line in text.splitlines() if "a-invalid.yaml" in line)
+    assert invalid_row.count(" | ") == columns - 1
+
+
+def test_an_html_piece_is_anchored_where_its_result_lands(corpus: list[Path]) -> None:
+    report = _outcome(corpus, Format.HTML).report
+    pieces = [html.piece(r) for r in report.results]
+    assert all(html.ANCHOR in p.text for p in pieces)
+    book = html.Book()
+    for p in reversed(pieces):
+        book.add(p)
+    first, second = book.failures[0], book.failures[1]  # the last results, added first
+    assert 'id="p1"' in first
+    assert report.results[-1].file in first
+    assert 'id="p2"' in second
+    assert html.ANCHOR not in "".join(book.chunks(report))
+
+
+def test_a_sarif_piece_takes_the_runs_artifact_indices(corpus: list[Path]) -> None:
+    report = _outcome(corpus, Format.SARIF).report
+    rules = sarif.rules(report)
+    index = {rule["id"]: n for n, rule in enumerate(rules)}
+    assessed = [r for r in report.results if r.file.endswith("kosovo-drone-transparency-2026.yaml")]
+    alone = sarif.piece(assessed[0], index, frozenset())
+    assert '"index": 0' in alone.results[0]
+    book = sarif.Book(rules)
+    for result in report.results:
+        book.add(sarif.piece(result, index, frozenset()))
+    placed = book.artifacts.index[assessed[0].file]
+    assert placed > 0
+    texts = [t for group in book.results for t in group if "kosovo" in t]
+    assert texts
+    assert all(f'"index": {placed}' in t and '"index": 0' not in t for t in texts)
+
+
+def test_an_empty_junit_document_is_one_empty_element() -> None:
+    book = junit.Book()
+    assert "".join(book.chunks()) == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<testsuites name="policycheck" tests="0" failures="0" errors="0" skipped="0" '
+        'time="0" />\n'
+    )
+
+
+def test_a_junit_piece_counts_its_cases(corpus: list[Path]) -> None:
+    report = _outcome(corpus, Format.JUNIT).report
+    book = junit.Book.of(report)
+    total = sum(len(junit.piece(r, report.gate).outcomes) for r in report.results)
+    assert book.tests == total
+    assert book.counts["error"] == len(report.failures)
