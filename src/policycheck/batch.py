@@ -179,8 +179,8 @@ class Batch:
         self.assessed: set[str] = set()
         #: Each kept result's grade (None: invalid) and compressed JSON text, workbook
         #: rows and listing line, when packed with them.
-        self.json: Parts[tuple[str | None, bytes]] = shelf()
-        self.rows: Parts[bytes] = shelf()
+        self.json: Parts[tuple[str | None, bytes]] = shelf(compress=False)
+        self.rows: Parts[bytes] = shelf(compress=False)
         self.briefs_: Parts[Brief] = shelf()
         self.markdown = markdown.Book(shelf)
         self.html = html.Book(shelf)

@@ -46,7 +46,7 @@ from policycheck.render.markdown import (
     waiver_mark,
     waiver_text,
 )
-from policycheck.render.parts import Parts, Shelf, kept
+from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
 from policycheck.text import xml_text
 
 #: Geometry of the radar chart (SVG user units): centre, radius of the 100 ring, canvas.
@@ -659,17 +659,18 @@ class Piece:
     criteria: tuple[str, ...]
     title: str
     row: Row
-    #: The proposal's article, or the invalid file's entry, as lines joined by newlines.
-    text: str
+    #: The proposal's article, or the invalid file's entry, as lines joined by newlines
+    #: (``parts.seal``).
+    text: bytes
 
 
 def piece(result: Assessment | Failure) -> Piece:
     """``result``'s part of the page (module-level: a worker process may make it)."""
     row = summary_row(result, ANCHOR)
     if isinstance(result, Failure):
-        return Piece(None, (), "", row, "\n".join(_failure(result, ANCHOR)))
+        return Piece(None, (), "", row, seal("\n".join(_failure(result, ANCHOR))))
     criteria = tuple(c.title for c in result.criteria)
-    text = "\n".join(_assessment(result, ANCHOR))
+    text = seal("\n".join(_assessment(result, ANCHOR)))
     return Piece(result.grade, criteria, result.title, row, text)
 
 
@@ -685,14 +686,15 @@ class Book:
     def __init__(self, shelf: Shelf = kept) -> None:
         self.tally = Tally()
         self.rows: Parts[Row] = shelf()
-        self.sections: Parts[str] = shelf()
-        self.failures: Parts[str] = shelf()
+        #: Each piece's text and its place among the results (its anchor is set as it is read).
+        self.sections: Parts[tuple[int, bytes]] = shelf(compress=False)
+        self.failures: Parts[tuple[int, bytes]] = shelf(compress=False)
 
     def add(self, p: Piece) -> None:
-        ident = anchor(self.tally.files)
+        place = self.tally.files
         self.tally.add(p.grade, p.criteria, p.title)
-        self.rows.append(_placed(p.row, ident))
-        (self.failures if p.grade is None else self.sections).append(p.text.replace(ANCHOR, ident))
+        self.rows.append(_placed(p.row, anchor(place)))
+        (self.failures if p.grade is None else self.sections).append((place, p.text))
 
     @classmethod
     def of(cls, report: Report) -> Book:
@@ -737,8 +739,8 @@ class Book:
                 else "<p>No proposal could be assessed.</p>"
             )
             yield _lines([*_TABLE_END, done, "</section>"])
-        for section in self.sections:
-            yield section + "\n"
+        for place, section in self.sections:
+            yield unseal(section).replace(ANCHOR, anchor(place)) + "\n"
         if tally.invalid:
             yield _lines(
                 [
@@ -747,8 +749,8 @@ class Book:
                     "<ul>",
                 ]
             )
-            for entry in self.failures:
-                yield entry + "\n"
+            for place, entry in self.failures:
+                yield unseal(entry).replace(ANCHOR, anchor(place)) + "\n"
             yield _lines(["</ul>", "</section>"])
         if report.gate is not None:
             yield _lines(_gate(report.gate))

@@ -36,7 +36,7 @@ from policycheck.assessment import (
     Risk,
 )
 from policycheck.render.markdown import criterion_score
-from policycheck.render.parts import Parts, Shelf, kept
+from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
 from policycheck.text import xml_text
 
 GATE_CASE = "gate thresholds"
@@ -237,8 +237,9 @@ def _failure_suite(f: Failure) -> tuple[ET.Element, list[str]]:
 class Piece:
     """One result's test suite, written, and how its cases came out."""
 
-    #: The ``<testsuite>`` element indented as a child of the root, without its tail.
-    text: str
+    #: The ``<testsuite>`` element indented as a child of the root, without its tail
+    #: (``parts.seal``).
+    text: bytes
     outcomes: tuple[str, ...]
 
 
@@ -251,7 +252,7 @@ def piece(result: Assessment | Failure, gate: GateResult | None) -> Piece:
         suite, outcomes = _failure_suite(result)
     ET.indent(suite, space=_INDENT, level=1)
     suite.tail = None
-    return Piece(ET.tostring(suite, encoding="unicode"), tuple(outcomes))
+    return Piece(seal(ET.tostring(suite, encoding="unicode")), tuple(outcomes))
 
 
 _INDENT = "  "
@@ -261,7 +262,7 @@ class Book:
     """A report's suites as they arrive, and the counts of their cases."""
 
     def __init__(self, shelf: Shelf = kept) -> None:
-        self.suites: Parts[str] = shelf()
+        self.suites: Parts[bytes] = shelf(compress=False)
         self.counts: Counter[str] = Counter()
         self.tests = 0
 
@@ -294,7 +295,7 @@ class Book:
         start, end = ET.tostring(root, encoding="unicode").split("@")
         yield start
         for suite in self.suites:
-            yield "\n" + _INDENT + suite
+            yield "\n" + _INDENT + unseal(suite)
         yield "\n" + end + "\n"
 
 

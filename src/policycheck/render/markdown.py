@@ -35,7 +35,7 @@ from policycheck.assessment import (
 from policycheck.render.markdown_text import clean as clean
 from policycheck.render.markdown_text import md_code as md_code
 from policycheck.render.markdown_text import md_text as md_text
-from policycheck.render.parts import Parts, Shelf, kept
+from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
 
 #: A plain-text "badge" for each grade: an emoji reads well anywhere, no image is fetched.
 GRADE_EMOJI = {"A": "🟢", "B": "🔵", "C": "🟡", "D": "🟠", "F": "🔴"}
@@ -508,17 +508,19 @@ class Piece:
     criteria: tuple[str, ...]
     title: str
     row: Row
-    #: The proposal's section, or the invalid file's entry, as lines joined by newlines.
-    text: str
+    #: The proposal's section, or the invalid file's entry, as lines joined by newlines
+    #: (``parts.seal``).
+    text: bytes
 
 
 def piece(result: Assessment | Failure) -> Piece:
     """``result``'s part of the report (module-level: a worker process may make it)."""
     row = summary_row(result)
     if isinstance(result, Failure):
-        return Piece(None, (), "", row, "\n".join(_failure(result)))
+        return Piece(None, (), "", row, seal("\n".join(_failure(result))))
     criteria = tuple(c.title for c in result.criteria)
-    return Piece(result.grade, criteria, result.title, row, "\n".join(_assessment(result)))
+    text = seal("\n".join(_assessment(result)))
+    return Piece(result.grade, criteria, result.title, row, text)
 
 
 class Book:
@@ -527,8 +529,8 @@ class Book:
     def __init__(self, shelf: Shelf = kept) -> None:
         self.tally = Tally()
         self.rows: Parts[Row] = shelf()
-        self.sections: Parts[str] = shelf()
-        self.failures: Parts[str] = shelf()
+        self.sections: Parts[bytes] = shelf(compress=False)
+        self.failures: Parts[bytes] = shelf(compress=False)
 
     def add(self, p: Piece) -> None:
         self.tally.add(p.grade, p.criteria, p.title)
@@ -556,11 +558,11 @@ class Book:
             done = f"Grades given: {grades}." if grades else "No proposal could be assessed."
             yield _lines(["", done, ""])
         for section in self.sections:
-            yield section + "\n"
+            yield unseal(section) + "\n"
         if tally.invalid:
             yield _lines([f"## Invalid files ({tally.invalid})", ""])
             for entry in self.failures:
-                yield entry + "\n"
+                yield unseal(entry) + "\n"
             yield "\n"
         if report.gate is not None:
             yield _lines(_gate(report.gate))

@@ -18,8 +18,8 @@ import tempfile
 import weakref
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, Generic, TypeVar, overload
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, Generic, Protocol, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -58,7 +58,9 @@ class Spilled(Parts[T]):
     """Parts written, pickled and compressed, to an anonymous temporary file as they are added;
     only each one's offset stays in memory. Read back one part at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, compress: bool = True) -> None:
+        #: Whether parts are compressed (not when they are compressed already).
+        self._level = 1 if compress else 0
         self._file: IO[bytes] | None = None
         #: Where each part starts, and (last) where the file ends.
         self._offsets = array("q", [0])
@@ -71,7 +73,9 @@ class Spilled(Parts[T]):
         return self._file
 
     def append(self, item: T) -> None:
-        data = zlib.compress(pickle.dumps(item, pickle.HIGHEST_PROTOCOL), 1)
+        data = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+        if self._level:
+            data = zlib.compress(data, self._level)
         handle = self._handle()
         handle.seek(self._offsets[-1])
         handle.write(data)
@@ -81,8 +85,11 @@ class Spilled(Parts[T]):
         handle = self._handle()
         start, end = self._offsets[index], self._offsets[index + 1]
         handle.seek(start)
-        item: T = pickle.loads(zlib.decompress(handle.read(end - start)))
+        item: T = pickle.loads(self._decompress(handle.read(end - start)))
         return item
+
+    def _decompress(self, data: bytes) -> bytes:
+        return zlib.decompress(data) if self._level else data
 
     @overload
     def __getitem__(self, index: int) -> T: ...
@@ -112,7 +119,7 @@ class Spilled(Parts[T]):
             block = handle.read(self._offsets[stop] - base)
             for n in range(index, stop):
                 start, end = self._offsets[n] - base, self._offsets[n + 1] - base
-                yield pickle.loads(zlib.decompress(block[start:end]))
+                yield pickle.loads(self._decompress(block[start:end]))
             index = stop
 
     def close(self) -> None:
@@ -143,13 +150,27 @@ class _Slice(Sequence[T]):
         return len(self._positions)
 
 
-def kept() -> Parts[Any]:
+def kept(*, compress: bool = True) -> Parts[Any]:  # noqa: ARG001 - for spilled stores
+    """An empty store in memory."""
     return Kept()
 
 
-def spilled() -> Parts[Any]:
-    return Spilled()
+def spilled(*, compress: bool = True) -> Parts[Any]:
+    """An empty store on disk; ``compress=False`` for parts that are compressed already."""
+    return Spilled(compress=compress)
 
 
-#: Makes an empty store of parts: ``kept`` or ``spilled``.
-Shelf = Callable[[], Parts[Any]]
+class Shelf(Protocol):
+    """Makes an empty store of parts: ``kept`` or ``spilled``."""
+
+    def __call__(self, *, compress: bool = True) -> Parts[Any]: ...
+
+
+def seal(text: str) -> bytes:
+    """A piece's text compressed where it is made (in a worker), so that it crosses to the
+    main process, and is spilled there, as it is."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unseal(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")

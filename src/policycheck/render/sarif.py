@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PureWindowsPath
 from typing import Any
@@ -50,7 +50,7 @@ from policycheck.assessment import (
     Severity,
     fingerprint,
 )
-from policycheck.render.parts import Parts, Shelf, kept
+from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
 from policycheck.render.paths import SourceRoot, absolute_path, is_absolute, repository_path
 from policycheck.text import map_text, xml_text
 
@@ -405,7 +405,8 @@ def _dump(item: dict[str, Any], depth: int) -> str:
 
 
 def _list(items: Iterable[str], depth: int) -> Iterator[str]:
-    """A JSON list of items already written at ``depth``, as ``json.dumps(indent=2)`` has it."""
+    """A JSON list, as ``json.dumps(indent=2)`` has it, of items written at ``depth``: each
+    of ``items`` is one or more of them, joined by ``_joint(depth)``."""
     first = True
     for text in items:
         yield ("[\n" if first else ",\n") + " " * depth + text
@@ -413,15 +414,20 @@ def _list(items: Iterable[str], depth: int) -> Iterator[str]:
     yield "[]" if first else "\n" + " " * (depth - 2) + "]"
 
 
+def _joint(depth: int) -> str:
+    return ",\n" + " " * depth
+
+
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """One result's part of the log: its results (written, with its own artifact indices),
-    the files they refer to, in order, with their hashes, its line of ``properties.proposals``
-    and how many waived risks it left out."""
+    """One result's part of the log: the files its results refer to, in order, with their
+    hashes; its results, written with its own artifact indices (``parts.seal``, or None for
+    none); its line of ``properties.proposals`` (sealed, or None for an invalid file) and how
+    many waived risks it left out."""
 
     files: tuple[tuple[str, str], ...]
-    results: tuple[str, ...]
-    proposal: str | None
+    results: bytes | None
+    proposal: bytes | None
     omitted: int
 
 
@@ -448,12 +454,12 @@ def piece(
                 omitted += 1
             else:
                 made.append(one)
-        proposal = _dump(_proposal(result), PROPOSALS_DEPTH)
+        proposal = seal(_dump(_proposal(result), PROPOSALS_DEPTH))
     else:
         made = _failure_results(artifacts, result, index[INVALID_RULE])
     files = tuple(zip(artifacts.files, artifacts.hashes, strict=True))
-    results = tuple(_dump(r, RESULTS_DEPTH) for r in made)
-    return Piece(files, results, proposal, omitted)
+    results = _joint(RESULTS_DEPTH).join(_dump(r, RESULTS_DEPTH) for r in made)
+    return Piece(files, seal(results) if made else None, proposal, omitted)
 
 
 def _proposal(a: Assessment) -> dict[str, Any]:
@@ -476,6 +482,11 @@ def _breaching(gate: GateResult | None) -> frozenset[str]:
     )
 
 
+def _placer(placed: tuple[int, ...]) -> Callable[[re.Match[str]], str]:
+    """An artifact index of a piece made the run's."""
+    return lambda m: f"{m[1]}{placed[int(m[2])]}"
+
+
 class Book:
     """A log's pieces as they arrive, placed in the run (their artifacts indexed in the run's
     order), and what its whole-batch parts need."""
@@ -487,22 +498,26 @@ class Book:
         self.index = {rule["id"]: n for n, rule in enumerate(rules)}
         self.where = where
         self.artifacts = _Artifacts(where)
-        self.results: Parts[tuple[str, ...]] = shelf()
-        self.proposals: Parts[str] = shelf()
+        #: Each piece's results and where its artifacts are in the run (None: where the
+        #: piece has them), placed as they are read.
+        self.results: Parts[tuple[tuple[int, ...] | None, bytes]] = shelf(compress=False)
+        self.proposals: Parts[bytes] = shelf(compress=False)
         self.omitted = 0
 
     def add(self, p: Piece) -> None:
-        placed = [self.artifacts.add(file, sha256) for file, sha256 in p.files]
-        results = p.results
-        if placed != list(range(len(placed))):
-            results = tuple(
-                _INDEX.sub(lambda m: f"{m[1]}{placed[int(m[2])]}", text) for text in results
-            )
-        if results:
-            self.results.append(results)
+        placed = tuple(self.artifacts.add(file, sha256) for file, sha256 in p.files)
+        if p.results is not None:
+            moved = placed != tuple(range(len(placed)))
+            self.results.append((placed if moved else None, p.results))
         if p.proposal is not None:
             self.proposals.append(p.proposal)
         self.omitted += p.omitted
+
+    def _placed(self) -> Iterator[str]:
+        """Each piece's results, their artifact indices those of the run."""
+        for placed, sealed in self.results:
+            text = unseal(sealed)
+            yield text if placed is None else _INDEX.sub(_placer(placed), text)
 
     @classmethod
     def of(
@@ -532,11 +547,8 @@ class Book:
                 (_dump(artifacts.item(n), RESULTS_DEPTH) for n in range(len(artifacts.files))),
                 RESULTS_DEPTH,
             ),
-            _PROPOSALS: (iter(self.proposals), PROPOSALS_DEPTH),
-            _RESULTS: (
-                itertools.chain(itertools.chain.from_iterable(self.results), closing),
-                RESULTS_DEPTH,
-            ),
+            _PROPOSALS: (map(unseal, self.proposals), PROPOSALS_DEPTH),
+            _RESULTS: (itertools.chain(self._placed(), closing), RESULTS_DEPTH),
         }
         marks = sorted((frame.index(f'"{mark}"'), mark) for mark in lists)
         done = 0
