@@ -119,17 +119,14 @@ def test_every_report_file_of_a_batch_keeps_memory_flat(tmp_path: Path) -> None:
 
 
 def _run(cwd: Path, *args: str, whole: bool = False) -> subprocess.CompletedProcess[bytes]:
-    """``assess`` with ``args``; ``whole``: with a job summary, which keeps every result."""
-    env = _env()
-    if whole:
-        summary = cwd / "summary.md"
-        summary.unlink(missing_ok=True)  # appended to: a full one would say so on stderr
-        env["GITHUB_STEP_SUMMARY"] = str(summary)
+    """``assess`` with ``args``; ``whole``: with GitHub annotations too, which keep every
+    result."""
+    more = ["-o", "github=annotations.txt"] if whole else []
     return subprocess.run(
-        [sys.executable, "-m", "policycheck", "assess", *args],
+        [sys.executable, "-m", "policycheck", "assess", *args, *more],
         cwd=cwd,
         capture_output=True,
-        env=env,
+        env=_env(),
         check=False,
     )
 
@@ -178,7 +175,7 @@ def test_a_compact_batch_writes_the_bytes_of_the_whole_report(
     repo: Path, options: list[str]
 ) -> None:
     """Every report file, stderr and the exit code are those of the whole-report path
-    (taken when a job summary is written too)."""
+    (taken when GitHub annotations are written too)."""
     reports = ("json", "md", "sarif", "xml", "html")
 
     def files(name: str) -> list[str]:
@@ -186,7 +183,7 @@ def test_a_compact_batch_writes_the_bytes_of_the_whole_report(
 
     compact = _run(repo, *options, *files("a"), "-q")
     whole = _run(repo, *options, *files("b"), "-q", whole=True)
-    assert (repo / "summary.md").stat().st_size > 0
+    assert (repo / "annotations.txt").stat().st_size > 0
     assert compact.returncode == whole.returncode
     assert compact.returncode in (1, 2), compact.stderr.decode()
     assert compact.stderr == whole.stderr

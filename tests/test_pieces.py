@@ -14,7 +14,7 @@ from policycheck.assessment import Severity
 from policycheck.config import LoadedConfig, Settings, load
 from policycheck.gate import Thresholds
 from policycheck.pipeline import Outcome, Request, run
-from policycheck.render import Format, html, junit, markdown, sarif
+from policycheck.render import Format, github, html, junit, markdown, sarif
 from policycheck.render.markdown_text import _ACTIVE, _ZWSP, clean, md_text
 from policycheck.render.parts import Shelf, Spilled, kept, spilled, unseal
 from policycheck.render.paths import SourceRoot
@@ -230,3 +230,30 @@ def test_a_junit_piece_counts_its_cases(corpus: list[Path]) -> None:
     total = sum(len(junit.piece(r, report.gate).outcomes) for r in report.results)
     assert book.tests == total
     assert book.counts["error"] == len(report.failures)
+
+
+@pytest.mark.parametrize("room", [50, 5_000, 40_000, 10**7])
+def test_the_job_summary_is_cut_the_same_from_chunks(corpus: list[Path], room: int) -> None:
+    report = _outcome(corpus, Format.MARKDOWN).report
+    chunks = list(markdown.chunks(report))
+    text = "".join(chunks)
+    assert len(chunks) > 5
+    assert github.step_summary(iter(chunks), room, ["r.md"]) == github.step_summary(
+        text, room, ["r.md"]
+    )
+
+
+def test_the_job_summary_of_a_compact_batch_is_that_of_the_whole_report(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A job summary no longer keeps every result: it is written from the Markdown pieces."""
+    from policycheck.cli.outputs import append_step_summary
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    compact = run(_request(corpus, printed=Format.JSON, summary=True))
+    whole = run(_request(corpus, printed=Format.JSON, whole=True))
+    assert compact.batch is not None
+    append_step_summary(tmp_path / "a.md", compact, [])
+    append_step_summary(tmp_path / "b.md", whole, [])
+    assert (tmp_path / "a.md").read_text() == (tmp_path / "b.md").read_text()
+    assert (tmp_path / "a.md").read_text().startswith("# policycheck report")

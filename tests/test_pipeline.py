@@ -83,7 +83,7 @@ def _request(tmp_path: Path, **options: Any) -> Request:
     ("options", "kept"),
     [
         ({"printed": Format.JSON}, "streamed"),
-        ({"printed": Format.JSON, "summary": True}, "whole"),
+        ({"printed": Format.JSON, "summary": True}, "compact"),
         ({"written": ((Format.JSON, Path("out.json")),)}, "compact"),
         ({"printed": Format.MARKDOWN, "written": ((Format.JSON, Path("o.json")),)}, "compact"),
         ({"written": ((Format.SARIF, Path("o.sarif")), (Format.JSON, Path("o.json")))}, "compact"),

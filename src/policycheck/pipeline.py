@@ -17,13 +17,13 @@ render (``Request.printed`` and ``Request.written``):
   result is reduced to its line as it arrives and printed; the gate's tallies
   are kept, not the results, and its verdict is known once the last line is out;
 * **compact** — report files and printed reports in JSON, Markdown, SARIF,
-  JUnit, HTML, workbooks and the listing: each result is reduced to its JSON
-  text, workbook rows, line and its piece of each report as it arrives, and
-  the pieces are spilled to temporary files (``batch``), so memory stays flat
-  however large the batch;
-* **whole** — what needs every result: the GitHub annotations, the job
-  summary, the terminal's full reports, ``--uncertainty``, the notebook API
-  (``Request.whole``): one ``Report`` with every result.
+  JUnit, HTML, workbooks, the listing and the job summary (Markdown): each
+  result is reduced to its JSON text, workbook rows, line and its piece of
+  each report as it arrives, and the pieces are spilled to temporary files
+  (``batch``), so memory stays flat however large the batch;
+* **whole** — what needs every result: the GitHub annotations, the terminal's
+  full reports, ``--uncertainty``, the notebook API (``Request.whole``): one
+  ``Report`` with every result.
 
 All give the same bytes (tests hold them equal).
 """
@@ -364,7 +364,7 @@ def _compact(request: Request, listing: bool) -> bool:
     be kept whole."""
     printed = request.printed is None or request.printed in COMPACT or listing
     return (
-        not (request.whole or request.summary or request.uncertainty is not None)
+        not (request.whole or request.uncertainty is not None)
         and printed
         and all(f in COMPACT for f, _ in request.written)
     )
@@ -441,6 +441,8 @@ def _compacted(
     from policycheck import batch
 
     formats = {request.printed, *(f for f, _ in request.written)}
+    if request.summary:
+        formats.add(Format.MARKDOWN)  # the job summary is the Markdown report
     plan = _plan(assessor, thresholds, recorded, formats, listing=listing)
     if Format.SARIF in formats:
         plan = dataclasses.replace(plan, keep_waived=request.keep_waived, where=request.where)

@@ -106,7 +106,7 @@ def write(outcome: Outcome, writing: Writing) -> None:
     )
     if writing.summary:
         files = [str(path) for _, path in writing.targets]
-        append_step_summary(Path(writing.summary), outcome.report, files)
+        append_step_summary(Path(writing.summary), outcome, files)
     if writing.fmt is not None:
         print_report(
             outcome, writing.fmt, explain=writing.explain, width=writing.width, ci=writing.ci
@@ -300,16 +300,16 @@ def emit(text: str, output: Path | None, inputs: list[Path]) -> None:
     write_atomic(output, text, inputs=inputs)
 
 
-def append_step_summary(summary: Path, report: Report, reports: list[str]) -> None:
+def append_step_summary(summary: Path, outcome: Outcome, reports: list[str]) -> None:
     """Append the Markdown report to the job summary, cut to what GitHub still accepts
     (1 MiB a step, counting what earlier commands of the step wrote)."""
-    from policycheck.render import github, render
+    from policycheck.render import github
 
     try:
         used = summary.stat().st_size if summary.exists() else 0
-        text = github.step_summary(
-            str(render(report, Format.MARKDOWN)), github.SUMMARY_LIMIT - used, reports
-        )
+        markdown = outcome.render(Format.MARKDOWN)
+        assert not isinstance(markdown, bytes)
+        text = github.step_summary(markdown, github.SUMMARY_LIMIT - used, reports)
         if not text:
             sys.stderr.write(f"GITHUB_STEP_SUMMARY={summary}: full (1 MiB); no summary added\n")
             return

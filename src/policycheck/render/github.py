@@ -28,7 +28,7 @@ Pure and deterministic: no I/O, no clock.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from policycheck.assessment import (
     Assessment,
@@ -285,16 +285,24 @@ def render(report: Report, *, where: SourceRoot | None = None) -> str:
 SUMMARY_LIMIT = 1024 * 1024
 
 
-def step_summary(markdown: str, room: int, reports: Sequence[str] = ()) -> str:
-    """``markdown`` for ``$GITHUB_STEP_SUMMARY`` in at most ``room`` bytes (UTF-8).
+def step_summary(markdown: str | Iterable[str], room: int, reports: Sequence[str] = ()) -> str:
+    """``markdown`` (text, or its chunks) for ``$GITHUB_STEP_SUMMARY`` in at most ``room``
+    bytes (UTF-8).
 
     Whole when it fits; else cut after a whole line, with a note that says how much is shown
     and where the full report is: ``reports`` (the files this run wrote), or how to write one.
-    Empty when not even the note fits.
+    Empty when not even the note fits. Of chunks, only the first ``room`` bytes are kept.
     """
-    data = markdown.encode("utf-8")
-    if len(data) <= room:
-        return markdown
+    head = bytearray()
+    total = 0
+    for chunk in [markdown] if isinstance(markdown, str) else markdown:
+        encoded = chunk.encode("utf-8")
+        total += len(encoded)
+        if len(head) <= room:
+            head += encoded[: room + 1 - len(head)]
+    if total <= room:
+        return head.decode("utf-8")
+    data = bytes(head)
     if reports:
         where = ", ".join(f"`{r}`" for r in reports)
         pointer = (
@@ -308,9 +316,9 @@ def step_summary(markdown: str, room: int, reports: Sequence[str] = ()) -> str:
         )
     note = (
         "\n\n---\n\n**Summary truncated:** GitHub shows at most 1 MiB of job summary per "
-        f"step; the first {{shown:,}} of {len(data):,} bytes are shown. {pointer}\n"
+        f"step; the first {{shown:,}} of {total:,} bytes are shown. {pointer}\n"
     )
-    budget = room - len(note.format(shown=len(data)).encode("utf-8"))
+    budget = room - len(note.format(shown=total).encode("utf-8"))
     if budget <= 0:
         return ""
     cut = data[:budget]
