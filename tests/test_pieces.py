@@ -128,7 +128,7 @@ def _text(data: str | bytes | object) -> str:
     return "".join(data)  # type: ignore[arg-type]
 
 
-FORMATS = [Format.MARKDOWN, Format.HTML, Format.JUNIT, Format.SARIF, Format.JSON]
+FORMATS = [Format.MARKDOWN, Format.HTML, Format.JUNIT, Format.SARIF, Format.GITHUB, Format.JSON]
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=str)
@@ -148,20 +148,66 @@ def test_a_compact_batch_writes_the_bytes_of_the_whole_report(
     assert (compact.invalid, compact.problems) == (whole.invalid, whole.problems)
 
 
+@pytest.mark.parametrize("fmt", [Format.SARIF, Format.GITHUB], ids=str)
 @pytest.mark.parametrize("keep_waived", [False, True])
-def test_a_compact_sarif_log_keeps_the_options_of_the_request(
-    corpus: list[Path], keep_waived: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_compact_ci_report_keeps_the_options_of_the_request(
+    corpus: list[Path],
+    fmt: Format,
+    keep_waived: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
+    """SARIF and the annotations, with the example repository's waivers (one expired, one
+    unused) and files relative to a repository root."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     where = SourceRoot(root=str(corpus[0].parent.parent), cwd=str(tmp_path))
-    written = ((Format.SARIF, Path("r.sarif")),)
+    written = ((fmt, Path("r")),)
     compact = run(
         _request(corpus, waivers=True, written=written, keep_waived=keep_waived, where=where)
     )
     whole = run(_request(corpus, waivers=True, written=written, whole=True))
-    expected = whole.render(Format.SARIF, keep_waived=keep_waived, where=where)
-    assert _text(compact.render(Format.SARIF)) == _text(expected)
-    assert ("suppressions" in _text(expected)) is keep_waived
+    expected = _text(whole.render(fmt, keep_waived=keep_waived, where=where))
+    assert _text(compact.render(fmt)) == expected
+    if fmt is Format.SARIF:
+        assert ("suppressions" in expected) is keep_waived
+    else:
+        assert "::waived until " in expected
+
+
+def _capped_by_sorting(every: list[tuple[str, int, str]], limit: int) -> list[str]:
+    """The annotations shown, as they were picked first: every one sorted, then cut."""
+    order = ("error", "warning", "notice")
+    ranked = sorted(every, key=lambda a: (order.index(a[0]), -a[1]))
+    shown: list[str] = []
+    for level in order:
+        texts = [text for lvl, _, text in ranked if lvl == level]
+        budget = limit - 1 if level == "notice" else limit
+        if len(texts) <= budget:
+            shown += texts
+        else:
+            kept = max(0, budget - 1)
+            shown += texts[:kept]
+            shown.append(f"{len(texts) - kept} more {level}")
+    return shown
+
+
+def test_annotations_past_githubs_limit_are_counted_not_kept(corpus: list[Path]) -> None:
+    """A book keeps the first annotations of each level, in the order they are shown, and
+    counts the rest."""
+    report = _outcome(corpus, Format.GITHUB).report
+    every = list(github._annotations(report))
+    for limit in (1, 2, 3, 50):
+        book = github.Book.of(report, limit=limit)
+        assert all(len(top) <= limit for top in book.levels.top.values())
+        assert sum(book.levels.counts.values()) + 2 >= len(every)  # the waivers come at the end
+        lines = list(book.lines(report))
+        expected = _capped_by_sorting(every, limit)
+        assert len(lines) == len(expected) + 1  # the verdict first
+        for line, want in zip(lines[1:], expected, strict=True):
+            assert line == want or (" more " in want and f"::{want} annotation(s)" in line)
+        assert lines == list(book.lines(report))  # reading it does not change it
+        errors = [line for line in lines if line.startswith("::error")]
+        assert len(errors) <= limit
 
 
 def _outcome(files: list[Path], fmt: Format) -> Outcome:

@@ -87,7 +87,8 @@ def _request(tmp_path: Path, **options: Any) -> Request:
         ({"written": ((Format.JSON, Path("out.json")),)}, "compact"),
         ({"printed": Format.MARKDOWN, "written": ((Format.JSON, Path("o.json")),)}, "compact"),
         ({"written": ((Format.SARIF, Path("o.sarif")), (Format.JSON, Path("o.json")))}, "compact"),
-        ({"printed": Format.GITHUB}, "whole"),
+        ({"printed": Format.GITHUB, "written": ((Format.JSON, Path("o.json")),)}, "compact"),
+        ({"printed": Format.TERMINAL}, "whole"),
         ({"printed": Format.JSON, "whole": True}, "whole"),
     ],
 )

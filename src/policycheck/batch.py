@@ -9,16 +9,18 @@ with counts and summaries of every result: 10,000 proposals took 2 GB. Here
 each result is waived, judged by the gate and rendered where it is assessed
 (in a worker, when there are many): its JSON text, its workbook rows, its
 listing line and its piece of each report file asked for (a Markdown section
-and summary row, its SARIF results, its JUnit suite, its HTML article; see
-``render.parts``). As each packed result arrives its pieces are spilled,
+and summary row, its SARIF results, its JUnit suite, its HTML article, its
+GitHub annotations; see ``render.parts``). As each packed result arrives its pieces are spilled,
 compressed, to anonymous temporary files, and only small tallies stay in
 memory (counts, the gate's breaches, the SARIF artifacts, an offset a piece):
 memory does not grow with the batch. The reports are written from the
 spilled pieces at the end, a piece at a time, with the same bytes as from a
 whole ``Report`` (the renderers assemble both from the same pieces).
 
-Used by ``assess`` unless a format needs every result (the GitHub annotations,
-the job summary, the terminal's full reports, ``--uncertainty``). A listing
+Used by ``assess`` unless a format needs every result (the terminal's full
+reports, ``--uncertainty``). The GitHub annotations keep only the first few of
+each level (GitHub shows ten) and their counts; the job summary is read from
+the Markdown pieces. A listing
 with no report file streams (``stream`` with ``keep=False``): each packed
 result is printed and dropped, and only the gate's tallies are kept.
 """
@@ -37,7 +39,7 @@ from policycheck import gate
 from policycheck.assessment import Assessment, Breach, Failure, GateResult, Report, Waiver
 from policycheck.engine import unique_ids
 from policycheck.errors import Problem
-from policycheck.render import html, junit, markdown, sarif
+from policycheck.render import github, html, junit, markdown, sarif
 from policycheck.render import json as json_render
 from policycheck.render.listing import Brief, brief
 from policycheck.render.parts import Parts, Shelf, spilled
@@ -69,8 +71,10 @@ class Plan:
     markdown: bool = False
     html: bool = False
     junit: bool = False
+    github: bool = False
     #: ... and SARIF: each rule's place among the run's rules (None: no SARIF), whether
-    #: waived risks are kept and the repository root URIs are relative to.
+    #: waived risks are kept and the repository root URIs (and the annotations' files) are
+    #: relative to.
     sarif: tuple[tuple[str, int], ...] | None = None
     keep_waived: bool = False
     where: SourceRoot | None = None
@@ -99,6 +103,7 @@ class Packed:
     html: html.Piece | None = None
     junit: junit.Piece | None = None
     sarif: sarif.Piece | None = None
+    github: github.Piece | None = None
 
 
 def pack(result: Assessment | Failure, plan: Plan) -> Packed:
@@ -147,6 +152,7 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
         html=html.piece(result) if plan.html else None,
         junit=junit.piece(result, verdict) if plan.junit else None,
         sarif=sarif_piece,
+        github=github.piece(result, breaches, plan.where) if plan.github else None,
     )
 
 
@@ -186,6 +192,7 @@ class Batch:
         self.html = html.Book(shelf)
         self.junit = junit.Book(shelf)
         self.sarif = sarif.Book(rules or [], where, shelf)
+        self.github = github.Book(where=where)
 
     def add(self, packed: Packed) -> None:
         """Count ``packed`` in; keep its pieces when the batch keeps its results."""
@@ -214,6 +221,8 @@ class Batch:
             self.junit.add(packed.junit)
         if packed.sarif is not None:
             self.sarif.add(packed.sarif)
+        if packed.github is not None:
+            self.github.add(packed.github)
 
     def verdicts(self, plan: Plan) -> tuple[tuple[Waiver, ...], tuple[Waiver, ...]]:
         """The unused and the expired waivers (see ``gate.waiver_verdicts``)."""

@@ -17,13 +17,13 @@ render (``Request.printed`` and ``Request.written``):
   result is reduced to its line as it arrives and printed; the gate's tallies
   are kept, not the results, and its verdict is known once the last line is out;
 * **compact** — report files and printed reports in JSON, Markdown, SARIF,
-  JUnit, HTML, workbooks, the listing and the job summary (Markdown): each
-  result is reduced to its JSON text, workbook rows, line and its piece of
-  each report as it arrives, and the pieces are spilled to temporary files
-  (``batch``), so memory stays flat however large the batch;
-* **whole** — what needs every result: the GitHub annotations, the terminal's
-  full reports, ``--uncertainty``, the notebook API (``Request.whole``): one
-  ``Report`` with every result.
+  JUnit, HTML, GitHub annotations, workbooks, the listing and the job summary
+  (Markdown): each result is reduced to its JSON text, workbook rows, line and
+  its piece of each report as it arrives, and the pieces are spilled to
+  temporary files (``batch``), so memory stays flat however large the batch;
+* **whole** — what needs every result: the terminal's full reports (up to
+  ``FULL_UP_TO`` proposals, or ``--full``), ``--uncertainty``, the notebook API
+  (``Request.whole``): one ``Report`` with every result.
 
 All give the same bytes (tests hold them equal).
 """
@@ -106,7 +106,8 @@ class Request:
     written: tuple[tuple[Format, Path], ...] = ()
     #: A Markdown summary is wanted too (GitHub's job summary).
     summary: bool = False
-    #: SARIF's options (see ``render.sarif``): waived risks kept, the repository root.
+    #: SARIF's options (see ``render.sarif``): waived risks kept, the repository root (the
+    #: GitHub annotations' files are relative to it too).
     keep_waived: bool = False
     where: SourceRoot | None = None
     #: The caller reads every result itself (``report.results``): keep them whole.
@@ -241,13 +242,23 @@ class Outcome:
                 return done.junit.chunks()
             case Format.SARIF:
                 return done.sarif.chunks(self.report)
+            case Format.GITHUB:
+                return (f"{line}\n" for line in done.github.lines(self.report))
             case _:
                 raise AssertionError(f"{fmt} is not written from a compact batch")
 
 
 #: The formats a compact batch writes (see the module docstring).
 COMPACT = frozenset(
-    {Format.JSON, Format.XLSX, Format.MARKDOWN, Format.HTML, Format.JUNIT, Format.SARIF}
+    {
+        Format.JSON,
+        Format.XLSX,
+        Format.MARKDOWN,
+        Format.HTML,
+        Format.JUNIT,
+        Format.SARIF,
+        Format.GITHUB,
+    }
 )
 
 
@@ -444,7 +455,7 @@ def _compacted(
     if request.summary:
         formats.add(Format.MARKDOWN)  # the job summary is the Markdown report
     plan = _plan(assessor, thresholds, recorded, formats, listing=listing)
-    if Format.SARIF in formats:
+    if Format.SARIF in formats or Format.GITHUB in formats:
         plan = dataclasses.replace(plan, keep_waived=request.keep_waived, where=request.where)
     with request.channel.progress(len(files)) as advance:
         done: Batch = batch.run(assessor, files, plan, jobs=request.jobs, progress=advance)
@@ -481,6 +492,7 @@ def _plan(
         markdown=Format.MARKDOWN in formats,
         html=Format.HTML in formats,
         junit=Format.JUNIT in formats,
+        github=Format.GITHUB in formats,
         sarif=_rule_index(assessor) if Format.SARIF in formats else None,
     )
 
