@@ -17,7 +17,7 @@ from policycheck.pipeline import Outcome, Request, run
 from policycheck.render import Format, github, html, junit, markdown, sarif
 from policycheck.render.markdown_text import _ACTIVE, _ZWSP, clean, md_text
 from policycheck.render.parts import Shelf, Spilled, kept, spilled, unseal
-from policycheck.render.paths import SourceRoot
+from policycheck.render.paths import CiOptions, SourceRoot
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "examples" / "proposal-repo" / "proposals"
@@ -162,9 +162,8 @@ def test_a_compact_ci_report_keeps_the_options_of_the_request(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     where = SourceRoot(root=str(corpus[0].parent.parent), cwd=str(tmp_path))
     written = ((fmt, Path("r")),)
-    compact = run(
-        _request(corpus, waivers=True, written=written, keep_waived=keep_waived, where=where)
-    )
+    ci = CiOptions(keep_waived=keep_waived, where=where)
+    compact = run(_request(corpus, waivers=True, written=written, ci=ci))
     whole = run(_request(corpus, waivers=True, written=written, whole=True))
     expected = _text(whole.render(fmt, keep_waived=keep_waived, where=where))
     assert _text(compact.render(fmt)) == expected

@@ -44,6 +44,7 @@ from policycheck.assessment import Report, Waiver
 from policycheck.engine import Assessor, expand_paths, unique_ids
 from policycheck.errors import Problem, UsageError
 from policycheck.render import Format
+from policycheck.render.paths import CiOptions
 
 if TYPE_CHECKING:
     from policycheck.batch import Batch, Plan
@@ -106,10 +107,9 @@ class Request:
     written: tuple[tuple[Format, Path], ...] = ()
     #: A Markdown summary is wanted too (GitHub's job summary).
     summary: bool = False
-    #: SARIF's options (see ``render.sarif``): waived risks kept, the repository root (the
-    #: GitHub annotations' files are relative to it too).
-    keep_waived: bool = False
-    where: SourceRoot | None = None
+    #: The CI formats' options (SARIF keeps waived risks? the repository root that SARIF
+    #: URIs and the annotations' files are relative to), for the pieces a batch makes.
+    ci: CiOptions = field(default_factory=lambda: CiOptions(keep_waived=False, where=None))
     #: The caller reads every result itself (``report.results``): keep them whole.
     whole: bool = False
     #: ``--full``: the terminal prints every proposal's full report, however many.
@@ -456,7 +456,7 @@ def _compacted(
         formats.add(Format.MARKDOWN)  # the job summary is the Markdown report
     plan = _plan(assessor, thresholds, recorded, formats, listing=listing)
     if Format.SARIF in formats or Format.GITHUB in formats:
-        plan = dataclasses.replace(plan, keep_waived=request.keep_waived, where=request.where)
+        plan = dataclasses.replace(plan, keep_waived=request.ci.keep_waived, where=request.ci.where)
     with request.channel.progress(len(files)) as advance:
         done: Batch = batch.run(assessor, files, plan, jobs=request.jobs, progress=advance)
     report = _judged(assessor.report(()), done, plan, request.channel, soft)

@@ -18,6 +18,7 @@ import typer
 
 from policycheck.errors import ExitCode, UsageError
 from policycheck.render import Format
+from policycheck.render.paths import CiOptions
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -161,15 +162,6 @@ def targets(specs: list[str], quiet: bool) -> list[tuple[Format, Path]]:
             raise UsageError(f"{path}: named by two --output options")
         seen.add(path.resolve())
     return targets
-
-
-@dataclass(frozen=True, slots=True)
-class CiOptions:
-    """What the CI formats need beyond the report: whether SARIF keeps waived results, and
-    the repository root that SARIF URIs and annotation files are relative to."""
-
-    keep_waived: bool
-    where: SourceRoot
 
 
 @dataclass(frozen=True, slots=True)
