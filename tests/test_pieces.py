@@ -15,7 +15,14 @@ from policycheck.config import LoadedConfig, Settings, load
 from policycheck.gate import Thresholds
 from policycheck.pipeline import Outcome, Request, run
 from policycheck.render import Format, github, html, junit, markdown, sarif
-from policycheck.render.markdown_text import _ACTIVE, _ZWSP, clean, md_text
+from policycheck.render.markdown_text import (
+    _ACTIVE,
+    _INVISIBLE,
+    _NEWLINES,
+    _ZWSP,
+    clean,
+    md_text,
+)
 from policycheck.render.parts import Shelf, Spilled, kept, spilled, unseal
 from policycheck.render.paths import CiOptions, SourceRoot
 from tests.conftest import ROOT
@@ -84,6 +91,25 @@ def _md_text_by_character(value: str, *, table: bool = False) -> str:
 )
 def test_md_text_escapes_as_the_character_loop_did(value: str, table: bool) -> None:
     assert md_text(value, table=table) == _md_text_by_character(value, table=table)
+
+
+def _clean_by_substitution(value: str, newline: str) -> str:
+    """``clean`` without its shortcut for printable text."""
+    value = _INVISIBLE.sub("", value.replace("\t", " "))
+    return _NEWLINES.sub(newline, value).strip()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*"a é\t\r\n\x00\x1b\x7f\x85\x9f", "\u2028", "\u2029", "\u202e", "\u2066", "\u3000"]
+        )
+    ),
+    st.sampled_from([" ", "\n"]),
+)
+def test_clean_takes_a_shortcut_only_for_printable_text(value: str, newline: str) -> None:
+    assert clean(value, newline) == _clean_by_substitution(value, newline)
 
 
 # --- whole and compact give the same bytes -----------------------------------------------------

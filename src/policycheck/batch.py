@@ -113,7 +113,7 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
     absorbed = 0
     if plan.thresholds.active:
         breaches, absorbed = gate.result_breaches(result, plan.thresholds, plan.baseline)
-    rendered = json_render.rendered(result)
+    rendered = json_render.rendered(result, text=plan.json)
     rows = None
     if plan.workbook:
         from policycheck.render import xlsx

@@ -30,6 +30,8 @@ _WWW = re.compile(r"(?i)\b(www)\.")
 
 def clean(value: str, newline: str = " ") -> str:
     """``value`` without control characters and bidi overrides, its newlines replaced."""
+    if value.isprintable():  # no tab, newline, control character or bidi override in it
+        return value.strip()
     value = _INVISIBLE.sub("", value.replace("\t", " "))
     return _NEWLINES.sub(newline, value).strip()
 
