@@ -53,7 +53,7 @@ def test_a_waiver_is_applied_before_the_grade_is_worked_out(tmp_path: Path) -> N
     assert not risk.waiver.active
 
 
-@pytest.mark.parametrize("fmt", ["json", "markdown"])  # kept compact, and kept whole
+@pytest.mark.parametrize("fmt", ["json", "markdown"])  # report files: both kept compact
 def test_the_cli_grades_a_waived_proposal_as_the_engine_does(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
