@@ -1,4 +1,5 @@
-"""A large gated batch keeps each result compact (issue 10, "Memory of large gated runs").
+"""A large gated batch keeps each result compact (issue 10, "Memory of large gated runs"),
+and so does every report file of it (issue 13).
 
 A gate with ``--xlsx`` and ``-o json`` used to keep every result's object
 graph: 10,000 proposals took 2 GB. Now each result is reduced to its JSON text
@@ -81,9 +82,48 @@ def test_a_gated_batch_does_not_keep_every_result(tmp_path: Path) -> None:
     assert grown < 45, f"peak grew by {grown:.0f} MB for 300 more proposals (from {base:.0f})"
 
 
-def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+REPORTS = ("md", "sarif", "xml", "html")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kB on Linux")
+def test_every_report_file_of_a_batch_keeps_memory_flat(tmp_path: Path) -> None:
+    """Markdown, SARIF, JUnit and HTML of 1,200 proposals take no more memory than of 300:
+    each result's pieces are spilled to temporary files as they arrive (issue 13).
+
+    Kept whole, the 900 more proposals added about 200 MB to the peak."""
+    small, large = tmp_path / "small", tmp_path / "large"
+    _generate(large, 1200)
+    small.mkdir()
+    for path in sorted(large.glob("*.yaml"))[:300]:
+        shutil.copy(path, small / path.name)
+
+    def peak(folder: Path) -> float:
+        command = [sys.executable, "-m", "policycheck", "assess", str(folder), "-j", "1"]
+        command += [*GATED, *(f"-o{tmp_path / 'report'}.{suffix}" for suffix in REPORTS)]
+        done = subprocess.run(
+            [sys.executable, "-c", PEAK, *command],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=_env(),
+        )
+        for suffix in REPORTS:
+            assert (tmp_path / f"report.{suffix}").stat().st_size > 300 * 1000
+        return int(done.stdout) / 1024
+
+    base = peak(small)
+    grown = peak(large) - base
+    # 900 more proposals: the tallies (a few hundred bytes a proposal) and the SARIF
+    # artifacts, not their pieces.
+    assert grown < 15, f"peak grew by {grown:.0f} MB for 900 more proposals (from {base:.0f})"
+
+
+def _run(cwd: Path, *args: str, whole: bool = False) -> subprocess.CompletedProcess[bytes]:
+    """``assess`` with ``args``; ``whole``: with GitHub annotations too, which keep every
+    result."""
+    more = ["-o", "github=annotations.txt"] if whole else []
     return subprocess.run(
-        [sys.executable, "-m", "policycheck", "assess", *args],
+        [sys.executable, "-m", "policycheck", "assess", *args, *more],
         cwd=cwd,
         capture_output=True,
         env=_env(),
@@ -134,25 +174,28 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_compact_batch_writes_the_bytes_of_the_whole_report(
     repo: Path, options: list[str]
 ) -> None:
-    """The workbook, the JSON, stderr and the exit code are those of the whole-report path
-    (taken when a Markdown report is asked for too)."""
-    compact = _run(repo, *options, "--xlsx", "a.xlsx", "-o", "json=a.json", "-q")
-    whole = _run(
-        repo, *options, "--xlsx", "b.xlsx", "-o", "json=b.json", "-o", "markdown=b.md", "-q"
-    )
-    assert (repo / "b.md").stat().st_size > 0
+    """Every report file, stderr and the exit code are those of the whole-report path
+    (taken when GitHub annotations are written too)."""
+    reports = ("json", "md", "sarif", "xml", "html")
+
+    def files(name: str) -> list[str]:
+        return ["--xlsx", f"{name}.xlsx", *(f"-o{name}.{suffix}" for suffix in reports)]
+
+    compact = _run(repo, *options, *files("a"), "-q")
+    whole = _run(repo, *options, *files("b"), "-q", whole=True)
+    assert (repo / "annotations.txt").stat().st_size > 0
     assert compact.returncode == whole.returncode
     assert compact.returncode in (1, 2), compact.stderr.decode()
     assert compact.stderr == whole.stderr
     assert b"p000007-copy.yaml" in compact.stderr  # the duplicate id is refused
-    assert (repo / "a.xlsx").read_bytes() == (repo / "b.xlsx").read_bytes()
-    assert (repo / "a.json").read_bytes() == (repo / "b.json").read_bytes()
+    for suffix in ("xlsx", *reports):
+        assert (repo / f"a.{suffix}").read_bytes() == (repo / f"b.{suffix}").read_bytes(), suffix
 
 
 def test_a_compact_batch_prints_the_json_of_the_whole_report(repo: Path) -> None:
     """``--format json`` with a gate and a workbook prints what the whole report prints."""
     compact = _run(repo, "--format", "json", "--xlsx", "a.xlsx")
-    whole = _run(repo, "--format", "json", "--xlsx", "b.xlsx", "-o", "markdown=b.md")
+    whole = _run(repo, "--format", "json", "--xlsx", "b.xlsx", whole=True)
     assert compact.returncode == whole.returncode == 2
     assert compact.stdout == whole.stdout
     assert compact.stdout.startswith(b'{"coverage":')

@@ -54,7 +54,7 @@ def test_a_waiver_is_applied_before_the_grade_is_worked_out(tmp_path: Path) -> N
     assert not risk.waiver.active
 
 
-@pytest.mark.parametrize("fmt", ["json", "markdown"])  # kept compact, and kept whole
+@pytest.mark.parametrize("fmt", ["json", "markdown"])  # report files: both kept compact
 def test_the_cli_grades_a_waived_proposal_as_the_engine_does(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
@@ -84,9 +84,13 @@ def _request(tmp_path: Path, **options: Any) -> Request:
     ("options", "kept"),
     [
         ({"printed": Format.JSON}, "streamed"),
-        ({"printed": Format.JSON, "summary": True}, "whole"),
+        ({"printed": Format.JSON, "summary": True}, "compact"),
         ({"written": ((Format.JSON, Path("out.json")),)}, "compact"),
-        ({"printed": Format.MARKDOWN}, "whole"),
+        ({"printed": Format.MARKDOWN, "written": ((Format.JSON, Path("o.json")),)}, "compact"),
+        ({"written": ((Format.SARIF, Path("o.sarif")), (Format.JSON, Path("o.json")))}, "compact"),
+        ({"printed": Format.GITHUB, "written": ((Format.JSON, Path("o.json")),)}, "compact"),
+        ({"printed": Format.TERMINAL}, "whole"),
+        ({"printed": Format.JSON, "whole": True}, "whole"),
     ],
 )
 def test_run_refuses_a_duplicate_id_once_however_results_are_kept(

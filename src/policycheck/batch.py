@@ -1,20 +1,28 @@
-"""A gated batch kept compact: each result reduced to what the reports need as it arrives.
+"""A batch kept compact: each result reduced to what the reports need as it arrives.
 
 A batch with a gate, waivers or report files used to keep every result's
 object graph (criteria, indicators, evidence, locations) until the end, since
-the gate's verdict comes first in the JSON document and the workbook's
-sheets depend on the whole batch (its Brief and Summary put the worst first,
-its Risks the most severe): 10,000 proposals took 2 GB. Here each result is
-waived, judged by the gate and rendered where it is assessed (in a worker,
-when there are many), and only its JSON text and its workbook rows are kept,
-compressed (a few KB a proposal); the reports are written from those at the
-end, with the same bytes as from a whole ``Report``.
+the gate's verdict comes first in the JSON document, the workbook's sheets
+depend on the whole batch (its Brief and Summary put the worst first, its
+Risks the most severe) and the Markdown, SARIF, JUnit and HTML reports open
+with counts and summaries of every result: 10,000 proposals took 2 GB. Here
+each result is waived, judged by the gate and rendered where it is assessed
+(in a worker, when there are many): its JSON text, its workbook rows, its
+listing line and its piece of each report file asked for (a Markdown section
+and summary row, its SARIF results, its JUnit suite, its HTML article, its
+GitHub annotations; see ``render.parts``). As each packed result arrives its pieces are spilled,
+compressed, to anonymous temporary files, and only small tallies stay in
+memory (counts, the gate's breaches, the SARIF artifacts, an offset a piece):
+memory does not grow with the batch. The reports are written from the
+spilled pieces at the end, a piece at a time, with the same bytes as from a
+whole ``Report`` (the renderers assemble both from the same pieces).
 
-Used by ``assess`` when every report asked for is JSON, a workbook or the
-terminal's listing of a large batch (``render.listing``); any other format
-(Markdown, SARIF ...) still takes the whole ``Report``. A listing with no
-report file streams (``stream`` with ``keep=False``): each packed result is
-printed and dropped, and only the gate's tallies are kept.
+Used by ``assess`` unless a format needs every result (the terminal's full
+reports, ``--uncertainty``). The GitHub annotations keep only the first few of
+each level (GitHub shows ten) and their counts; the job summary is read from
+the Markdown pieces. A listing
+with no report file streams (``stream`` with ``keep=False``): each packed
+result is printed and dropped, and only the gate's tallies are kept.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ import functools
 import pickle
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
@@ -31,12 +39,15 @@ from policycheck import gate
 from policycheck.assessment import Assessment, Breach, Failure, GateResult, Report, Waiver
 from policycheck.engine import unique_ids
 from policycheck.errors import Problem
+from policycheck.render import github, html, junit, markdown, sarif
 from policycheck.render import json as json_render
 from policycheck.render.listing import Brief, brief
+from policycheck.render.parts import Parts, Shelf, spilled
 
 if TYPE_CHECKING:
     from policycheck.engine import Assessor
     from policycheck.render.paper import Paper
+    from policycheck.render.paths import SourceRoot
     from policycheck.render.xlsx import ResultRows
 
 
@@ -56,6 +67,17 @@ class Plan:
     json: bool = True
     #: The terminal's line is wanted (``render.listing``).
     listing: bool = False
+    #: The pieces of the report files wanted: Markdown, HTML, JUnit ...
+    markdown: bool = False
+    html: bool = False
+    junit: bool = False
+    github: bool = False
+    #: ... and SARIF: each rule's place among the run's rules (None: no SARIF), whether
+    #: waived risks are kept and the repository root URIs (and the annotations' files) are
+    #: relative to.
+    sarif: tuple[tuple[str, int], ...] | None = None
+    keep_waived: bool = False
+    where: SourceRoot | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +99,11 @@ class Packed:
     #: A check failed on the file (see ``Failure.internal``).
     internal: bool = False
     brief: Brief | None = None
+    markdown: markdown.Piece | None = None
+    html: html.Piece | None = None
+    junit: junit.Piece | None = None
+    sarif: sarif.Piece | None = None
+    github: github.Piece | None = None
 
 
 def pack(result: Assessment | Failure, plan: Plan) -> Packed:
@@ -86,12 +113,27 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
     absorbed = 0
     if plan.thresholds.active:
         breaches, absorbed = gate.result_breaches(result, plan.thresholds, plan.baseline)
-    rendered = json_render.rendered(result)
+    rendered = json_render.rendered(result, text=plan.json)
     rows = None
     if plan.workbook:
         from policycheck.render import xlsx
 
         rows = zlib.compress(pickle.dumps(xlsx.result_rows(result), pickle.HIGHEST_PROTOCOL), 1)
+    # The gate as a report file sees it for this result: its thresholds and its breaches.
+    judged = gate.verdict(breaches, absorbed, plan.thresholds, soft=False)
+    verdict = judged if plan.thresholds.active else None
+    sarif_piece = None
+    if plan.sarif is not None:
+        breaching = frozenset(
+            b.risk_fingerprint for b in breaches if b.kind == "risk" and b.risk_fingerprint
+        )
+        sarif_piece = sarif.piece(
+            result,
+            dict(plan.sarif),
+            breaching,
+            keep_waived=plan.keep_waived,
+            where=plan.where,
+        )
     return Packed(
         file=result.file,
         proposal_id=rendered.proposal_id,
@@ -106,32 +148,54 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
         rows=rows,
         internal=rendered.internal,
         brief=brief(result) if plan.listing else None,
+        markdown=markdown.piece(result) if plan.markdown else None,
+        html=html.piece(result) if plan.html else None,
+        junit=junit.piece(result, verdict) if plan.junit else None,
+        sarif=sarif_piece,
+        github=github.piece(result, breaches, plan.where) if plan.github else None,
     )
 
 
-@dataclass
 class Batch:
-    """A whole batch, compact: its results in order (when kept) and what the gate made of them.
+    """A whole batch, compact: what the gate made of its results, their tallies and (when
+    kept) their pieces, spilled to temporary files as they arrive.
 
     The tallies are kept as each result is added, so a streamed batch that
     drops its results still knows its problems, failures and gate.
     """
 
-    results: list[Packed] = field(default_factory=list)
-    used: set[Waiver] = field(default_factory=set)
-    expired: set[Waiver] = field(default_factory=set)
-    #: Whether ``add`` keeps each packed result (False: a streamed listing).
-    keep: bool = True
-    problems: list[Problem] = field(default_factory=list)
-    failures: int = 0
-    #: How many files a check failed on (a bug).
-    crashed: int = 0
-    breaches: list[Breach] = field(default_factory=list)
-    absorbed: int = 0
-    assessed: set[str] = field(default_factory=set)
+    def __init__(
+        self,
+        *,
+        keep: bool = True,
+        shelf: Shelf = spilled,
+        rules: list[dict[str, object]] | None = None,
+        where: SourceRoot | None = None,
+    ) -> None:
+        #: Whether ``add`` keeps each packed result's pieces (False: a streamed listing).
+        self.keep = keep
+        self.used: set[Waiver] = set()
+        self.expired: set[Waiver] = set()
+        self.problems: list[Problem] = []
+        self.failures = 0
+        #: How many files a check failed on (a bug).
+        self.crashed = 0
+        self.breaches: list[Breach] = []
+        self.absorbed = 0
+        self.assessed: set[str] = set()
+        #: Each kept result's grade (None: invalid) and compressed JSON text, workbook
+        #: rows and listing line, when packed with them.
+        self.json: Parts[tuple[str | None, bytes]] = shelf(compress=False)
+        self.rows: Parts[bytes] = shelf(compress=False)
+        self.briefs_: Parts[Brief] = shelf()
+        self.markdown = markdown.Book(shelf)
+        self.html = html.Book(shelf)
+        self.junit = junit.Book(shelf)
+        self.sarif = sarif.Book(rules or [], where, shelf)
+        self.github = github.Book(where=where)
 
     def add(self, packed: Packed) -> None:
-        """Count ``packed`` in; keep it when the batch keeps its results."""
+        """Count ``packed`` in; keep its pieces when the batch keeps its results."""
         self.used.update(packed.used)
         self.expired.update(packed.expired)
         self.problems.extend(packed.problems)
@@ -141,8 +205,24 @@ class Batch:
         self.absorbed += packed.absorbed
         if packed.proposal_id is not None:
             self.assessed.add(packed.proposal_id)
-        if self.keep:
-            self.results.append(packed)
+        if not self.keep:
+            return
+        if packed.json:
+            self.json.append((packed.grade, packed.json))
+        if packed.rows is not None:
+            self.rows.append(packed.rows)
+        if packed.brief is not None:
+            self.briefs_.append(packed.brief)
+        if packed.markdown is not None:
+            self.markdown.add(packed.markdown)
+        if packed.html is not None:
+            self.html.add(packed.html)
+        if packed.junit is not None:
+            self.junit.add(packed.junit)
+        if packed.sarif is not None:
+            self.sarif.add(packed.sarif)
+        if packed.github is not None:
+            self.github.add(packed.github)
 
     def verdicts(self, plan: Plan) -> tuple[tuple[Waiver, ...], tuple[Waiver, ...]]:
         """The unused and the expired waivers (see ``gate.waiver_verdicts``)."""
@@ -164,30 +244,28 @@ class Batch:
         """The JSON document of ``report`` (whose own results are unread) with these results."""
         prerendered = (
             json_render.RenderedResult(
-                zlib.decompress(r.json).decode("utf-8"), r.grade, (), r.file, None, ""
+                zlib.decompress(text).decode("utf-8"), grade, (), "", None, ""
             )
-            for r in self.results
+            for grade, text in self.json
         )
         return json_render.chunks(report, prerendered=prerendered)
 
     def briefs(self) -> Iterator[Brief]:
         """Each kept result's line for the terminal's listing."""
-        for r in self.results:
-            assert r.brief is not None, "packed without its listing line"
-            yield r.brief
+        return iter(self.briefs_)
 
     def workbook(self, report: Report, *, paper: Paper, marking: str | None) -> bytes:
         """The workbook of ``report`` (whose own results are unread) with these results."""
         from policycheck.render import xlsx
 
-        return xlsx.render_rows(report, _Rows(self.results), paper=paper, marking=marking)
+        return xlsx.render_rows(report, _Rows(self.rows), paper=paper, marking=marking)
 
 
 class _Rows(Sequence["ResultRows"]):
     """The workbook rows of packed results, unpacked one result at a time at each reading."""
 
-    def __init__(self, results: Sequence[Packed]) -> None:
-        self._results = results
+    def __init__(self, rows: Sequence[bytes]) -> None:
+        self._rows = rows
 
     @overload
     def __getitem__(self, index: int) -> ResultRows: ...
@@ -195,14 +273,12 @@ class _Rows(Sequence["ResultRows"]):
     def __getitem__(self, index: slice) -> Sequence[ResultRows]: ...
     def __getitem__(self, index: int | slice) -> ResultRows | Sequence[ResultRows]:
         if isinstance(index, slice):
-            return _Rows(self._results[index])
-        rows = self._results[index].rows
-        assert rows is not None, "packed without workbook rows"
-        unpacked: ResultRows = pickle.loads(zlib.decompress(rows))
+            return _Rows(self._rows[index])
+        unpacked: ResultRows = pickle.loads(zlib.decompress(self._rows[index]))
         return unpacked
 
     def __len__(self) -> int:
-        return len(self._results)
+        return len(self._rows)
 
 
 def run(
@@ -214,10 +290,17 @@ def run(
     progress: Callable[[int], None] | None = None,
 ) -> Batch:
     """Assess ``files`` and keep each result packed (see the module docstring)."""
-    batch = Batch()
+    batch = Batch(rules=plan_rules(plan, assessor), where=plan.where)
     for _ in stream(assessor, files, plan, batch, jobs=jobs, progress=progress):
         pass
     return batch
+
+
+def plan_rules(plan: Plan, assessor: Assessor) -> list[dict[str, object]]:
+    """The SARIF run's rules, when SARIF is wanted."""
+    if plan.sarif is None:
+        return []
+    return sarif.rules(assessor.report(()))
 
 
 def stream(

@@ -16,10 +16,14 @@ render (``Request.printed`` and ``Request.written``):
   more than ``FULL_UP_TO`` proposals, no ``--full``) and no report file: each
   result is reduced to its line as it arrives and printed; the gate's tallies
   are kept, not the results, and its verdict is known once the last line is out;
-* **compact** — only JSON, workbooks and the listing: each result is reduced to
-  its JSON text, workbook rows and line as it arrives (``batch``), so a batch
-  of 10,000 fits;
-* **whole** — any other format: one ``Report`` with every result.
+* **compact** — report files and printed reports in JSON, Markdown, SARIF,
+  JUnit, HTML, GitHub annotations, workbooks, the listing and the job summary
+  (Markdown): each result is reduced to its JSON text, workbook rows, line and
+  its piece of each report as it arrives, and the pieces are spilled to
+  temporary files (``batch``), so memory stays flat however large the batch;
+* **whole** — what needs every result: the terminal's full reports (up to
+  ``FULL_UP_TO`` proposals, or ``--full``), ``--uncertainty``, the notebook API
+  (``Request.whole``): one ``Report`` with every result.
 
 All give the same bytes (tests hold them equal).
 """
@@ -40,6 +44,7 @@ from policycheck.assessment import Report, Waiver
 from policycheck.engine import Assessor, expand_paths, unique_ids
 from policycheck.errors import Problem, UsageError
 from policycheck.render import Format
+from policycheck.render.paths import CiOptions
 
 if TYPE_CHECKING:
     from policycheck.batch import Batch, Plan
@@ -106,6 +111,9 @@ class Request:
     written: tuple[tuple[Format, Path], ...] = ()
     #: A Markdown summary is wanted too (GitHub's job summary).
     summary: bool = False
+    #: The CI formats' options (SARIF keeps waived risks? the repository root that SARIF
+    #: URIs and the annotations' files are relative to), for the pieces a batch makes.
+    ci: CiOptions = field(default_factory=lambda: CiOptions(keep_waived=False, where=None))
     #: The caller reads every result itself (``report.results``): keep them whole.
     whole: bool = False
     #: ``--full``: the terminal prints every proposal's full report, however many.
@@ -199,11 +207,13 @@ class Outcome:
         paper: Paper = "a4",
         marking: str | None = None,
     ) -> str | bytes | Iterable[str]:
-        """The report in ``fmt`` (see ``render.render``), for a report file."""
+        """The report in ``fmt`` (see ``render.render``), for a report file.
+
+        A compact batch's reports are written a piece at a time; its SARIF pieces were made
+        with the request's ``keep_waived`` and ``where``.
+        """
         if self.batch is not None:
-            if fmt is Format.XLSX:
-                return self.batch.workbook(self.report, paper=paper, marking=marking)
-            return self.batch.json_chunks(self.report)
+            return self._compact_render(fmt, paper=paper, marking=marking)
         assert self.streamed is None, "a streamed report is read once, on stdout"
         from policycheck.render import render
 
@@ -217,6 +227,43 @@ class Outcome:
             paper=paper,
             marking=marking,
         )
+
+    def _compact_render(
+        self, fmt: Format, *, paper: Paper, marking: str | None
+    ) -> bytes | Iterable[str]:
+        done = self.batch
+        assert done is not None
+        match fmt:
+            case Format.XLSX:
+                return done.workbook(self.report, paper=paper, marking=marking)
+            case Format.JSON:
+                return done.json_chunks(self.report)
+            case Format.MARKDOWN:
+                return done.markdown.chunks(self.report)
+            case Format.HTML:
+                return done.html.chunks(self.report)
+            case Format.JUNIT:
+                return done.junit.chunks()
+            case Format.SARIF:
+                return done.sarif.chunks(self.report)
+            case Format.GITHUB:
+                return (f"{line}\n" for line in done.github.lines(self.report))
+            case _:
+                raise AssertionError(f"{fmt} is not written from a compact batch")
+
+
+#: The formats a compact batch writes (see the module docstring).
+COMPACT = frozenset(
+    {
+        Format.JSON,
+        Format.XLSX,
+        Format.MARKDOWN,
+        Format.HTML,
+        Format.JUNIT,
+        Format.SARIF,
+        Format.GITHUB,
+    }
+)
 
 
 def run(request: Request) -> Outcome:
@@ -328,13 +375,13 @@ def _listing(request: Request, files: int) -> bool:
 
 
 def _compact(request: Request, listing: bool) -> bool:
-    """Only JSON, workbooks and the listing to write: the results need not be kept whole."""
-    compact = (Format.JSON, Format.XLSX)
-    printed = request.printed is None or request.printed in compact or listing
+    """Only formats written from pieces (``COMPACT``) and the listing: the results need not
+    be kept whole."""
+    printed = request.printed is None or request.printed in COMPACT or listing
     return (
-        not (request.whole or request.summary or request.uncertainty is not None)
+        not (request.whole or request.uncertainty is not None)
         and printed
-        and all(f in compact for f, _ in request.written)
+        and all(f in COMPACT for f, _ in request.written)
     )
 
 
@@ -409,7 +456,11 @@ def _compacted(
     from policycheck import batch
 
     formats = {request.printed, *(f for f, _ in request.written)}
+    if request.summary:
+        formats.add(Format.MARKDOWN)  # the job summary is the Markdown report
     plan = _plan(assessor, thresholds, recorded, formats, listing=listing)
+    if Format.SARIF in formats or Format.GITHUB in formats:
+        plan = dataclasses.replace(plan, keep_waived=request.ci.keep_waived, where=request.ci.where)
     with request.channel.progress(len(files)) as advance:
         done: Batch = batch.run(assessor, files, plan, jobs=request.jobs, progress=advance)
     report = _judged(assessor.report(()), done, plan, request.channel, soft)
@@ -442,7 +493,19 @@ def _plan(
         workbook=Format.XLSX in formats,
         json=Format.JSON in formats,
         listing=listing,
+        markdown=Format.MARKDOWN in formats,
+        html=Format.HTML in formats,
+        junit=Format.JUNIT in formats,
+        github=Format.GITHUB in formats,
+        sarif=_rule_index(assessor) if Format.SARIF in formats else None,
     )
+
+
+def _rule_index(assessor: Assessor) -> tuple[tuple[str, int], ...]:
+    """Each SARIF rule's place among the run's rules."""
+    from policycheck.render import sarif
+
+    return tuple((rule["id"], n) for n, rule in enumerate(sarif.rules(assessor.report(()))))
 
 
 def _judged(report: Report, done: Batch, plan: Plan, channel: Channel, soft: bool) -> Report:

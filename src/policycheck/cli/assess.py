@@ -66,6 +66,7 @@ def assess(
         printed=writing.fmt,
         written=tuple(targets),
         summary=writing.summary is not None,
+        ci=writing.ci,
         full=full or explain,
         jobs=jobs,
         verbose=verbose,

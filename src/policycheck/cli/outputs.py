@@ -18,6 +18,7 @@ import typer
 
 from policycheck.errors import ExitCode, UsageError
 from policycheck.render import Format
+from policycheck.render.paths import CiOptions
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -106,7 +107,7 @@ def write(outcome: Outcome, writing: Writing) -> None:
     )
     if writing.summary:
         files = [str(path) for _, path in writing.targets]
-        append_step_summary(Path(writing.summary), outcome.report, files)
+        append_step_summary(Path(writing.summary), outcome, files)
     if writing.fmt is not None:
         print_report(
             outcome, writing.fmt, explain=writing.explain, width=writing.width, ci=writing.ci
@@ -161,15 +162,6 @@ def targets(specs: list[str], quiet: bool) -> list[tuple[Format, Path]]:
             raise UsageError(f"{path}: named by two --output options")
         seen.add(path.resolve())
     return targets
-
-
-@dataclass(frozen=True, slots=True)
-class CiOptions:
-    """What the CI formats need beyond the report: whether SARIF keeps waived results, and
-    the repository root that SARIF URIs and annotation files are relative to."""
-
-    keep_waived: bool
-    where: SourceRoot
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +260,11 @@ def _print_unguarded(
             terminal_console.print(part)
         return
     text = outcome.render(fmt, explain=explain, keep_waived=ci.keep_waived, where=ci.where)
-    assert isinstance(text, str)
-    sys.stdout.write(text)
+    assert not isinstance(text, bytes)
+    if isinstance(text, str):
+        sys.stdout.write(text)
+    else:
+        sys.stdout.writelines(text)
 
 
 #: A batch of this many files or more shows a progress bar (on a terminal).
@@ -301,16 +296,16 @@ def emit(text: str, output: Path | None, inputs: list[Path]) -> None:
     write_atomic(output, text, inputs=inputs)
 
 
-def append_step_summary(summary: Path, report: Report, reports: list[str]) -> None:
+def append_step_summary(summary: Path, outcome: Outcome, reports: list[str]) -> None:
     """Append the Markdown report to the job summary, cut to what GitHub still accepts
     (1 MiB a step, counting what earlier commands of the step wrote)."""
-    from policycheck.render import github, render
+    from policycheck.render import github
 
     try:
         used = summary.stat().st_size if summary.exists() else 0
-        text = github.step_summary(
-            str(render(report, Format.MARKDOWN)), github.SUMMARY_LIMIT - used, reports
-        )
+        markdown = outcome.render(Format.MARKDOWN)
+        assert not isinstance(markdown, bytes)
+        text = github.step_summary(markdown, github.SUMMARY_LIMIT - used, reports)
         if not text:
             sys.stderr.write(f"GITHUB_STEP_SUMMARY={summary}: full (1 MiB); no summary added\n")
             return

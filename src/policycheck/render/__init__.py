@@ -2,6 +2,14 @@
 
 Adding a format adds one module with ``render(report) -> str`` (or bytes) and a
 line in ``render`` below. Renderers do no I/O and read no clock.
+
+The report files a large batch writes (Markdown, HTML, JUnit, SARIF) are each
+written from per-result pieces (a module's ``piece``, made in the worker that
+assessed the result) and a ``Book`` of them that keeps the tallies the
+whole-batch parts need (counts, the first assessment's criteria, SARIF's
+artifacts) and writes the document a piece at a time; ``render(report)`` goes
+through the same pieces and book, so both give the same bytes. The pieces wait
+in memory or spilled to temporary files (``parts``).
 """
 
 from __future__ import annotations

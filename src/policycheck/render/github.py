@@ -27,12 +27,16 @@ Pure and deterministic: no I/O, no clock.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from policycheck.assessment import (
     Assessment,
+    Breach,
     Failure,
+    GateResult,
     Report,
     Risk,
     Severity,
@@ -167,38 +171,182 @@ def _origin(w: Waiver) -> tuple[str, int | None]:
     return w.origin, None
 
 
-def _summary(report: Report) -> str:
-    """The verdict first, then what was assessed."""
-    gate = report.gate
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One result's annotations and what the verdict says of it: (proposal id, grade, score)
+    of an assessment, None for a file that cannot be assessed."""
+
+    verdict: tuple[str, str, float] | None
+    annotations: tuple[Annotation, ...]
+
+
+def piece(
+    result: Assessment | Failure, breaches: Sequence[Breach], where: SourceRoot | None = None
+) -> Piece:
+    """``result``'s annotations (module-level: a worker process may make them); ``breaches``
+    are the gate's (only ``result``'s are read)."""
+    if isinstance(result, Failure):
+        return Piece(None, tuple(_failure(result, where)))
+    breaching = frozenset(b.risk_fingerprint for b in breaches if b.risk_fingerprint)
+    items = [_risk(result, risk, breaching, where) for risk in result.risks]
+    for b in breaches:
+        if b.kind in GATE_KINDS and (b.file, b.proposal_id) == (result.file, result.proposal_id):
+            items.append(
+                (
+                    "error",
+                    _FIRST,
+                    command(
+                        "error",
+                        f"{b.proposal_id}: {b.message}",
+                        file=_place(b.file, where),
+                        line=b.line,
+                        col=b.column,
+                        title=f"policycheck gate: {b.kind}",
+                    ),
+                )
+            )
+    return Piece((result.proposal_id, result.grade, result.score), tuple(items))
+
+
+def _waivers(gate: GateResult | None, where: SourceRoot | None) -> Iterator[Annotation]:
+    """The annotations of the expired and the unused waivers."""
     if gate is None:
-        text = "policycheck: no gate"
-    else:
-        verdict = "passed" if gate.passed else ("failed (soft)" if gate.soft else "failed")
-        text = f"policycheck: gate {verdict}: {len(gate.breaches)} breach(es)"
-        if gate.absorbed_by_baseline:
-            text += f", {gate.absorbed_by_baseline} absorbed by the baseline"
-        if gate.thresholds:
-            text += f"; requires {'; '.join(gate.thresholds)}"
-    assessed = report.assessments
-    text += f"; {len(assessed)} proposal(s) assessed"
-    if len(assessed) > LISTED_PROPOSALS:
-        counts = Counter(a.grade for a in assessed)
-        text += ": grades " + ", ".join(f"{g} {n}" for g, n in sorted(counts.items()))
-    elif assessed:
-        text += ": " + ", ".join(f"{a.proposal_id} {a.grade} ({a.score:.1f})" for a in assessed)
-    if report.failures:
-        text += f"; {len(report.failures)} file(s) cannot be assessed"
-    return command("notice", text)
-
-
-def _capped(items: list[Annotation], level: str, budget: int) -> Iterator[str]:
-    """At most ``budget`` lines of ``level``; past it, the last says how many more there are."""
-    if len(items) <= budget:
-        yield from (text for _, _, text in items)
         return
-    shown = max(0, budget - 1)
-    yield from (text for _, _, text in items[:shown])
-    more = len(items) - shown
+    for w in gate.expired_waivers:
+        file, line = _origin(w)
+        yield (
+            "warning",
+            _LAST,
+            command(
+                "warning",
+                f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) expired on "
+                f"{w.expires.isoformat()}: {w.justification}",
+                file=_place(file, where),
+                line=line,
+                title="Expired waiver",
+            ),
+        )
+    for w in gate.unused_waivers:
+        file, line = _origin(w)
+        yield (
+            "notice",
+            _LAST,
+            command(
+                "notice",
+                f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) matches no finding",
+                file=_place(file, where),
+                line=line,
+                title="Unused waiver",
+            ),
+        )
+
+
+class _Levels:
+    """How many annotations each level has, and its first ``limit`` in the order they are
+    shown (most severe first, then in report order)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.counts: Counter[str] = Counter()
+        self.top: dict[str, list[tuple[int, int, str]]] = {level: [] for level in _LEVEL_ORDER}
+        self.seen = 0
+
+    def add(self, annotation: Annotation) -> None:
+        level, rank, text = annotation
+        self.counts[level] += 1
+        key = (-rank, self.seen, text)
+        self.seen += 1
+        top = self.top[level]
+        if len(top) < self.limit or key < top[-1]:
+            bisect.insort(top, key)
+            del top[self.limit :]
+
+    def copy(self) -> _Levels:
+        other = _Levels(self.limit)
+        other.counts = self.counts.copy()
+        other.top = {level: list(items) for level, items in self.top.items()}
+        other.seen = self.seen
+        return other
+
+
+class Book:
+    """A run's annotations as its results arrive: only the first of each level are kept,
+    with the tallies the verdict needs."""
+
+    def __init__(self, limit: int = ANNOTATION_LIMIT, where: SourceRoot | None = None) -> None:
+        self.where = where
+        self.levels = _Levels(limit)
+        self.grades: Counter[str] = Counter()
+        #: The first proposals assessed: listed one by one when there are few.
+        self.listed: list[tuple[str, str, float]] = []
+        self.failures = 0
+
+    def add(self, p: Piece) -> None:
+        if p.verdict is None:
+            self.failures += 1
+        else:
+            self.grades[p.verdict[1]] += 1
+            if len(self.listed) <= LISTED_PROPOSALS:
+                self.listed.append(p.verdict)
+        for annotation in p.annotations:
+            self.levels.add(annotation)
+
+    @classmethod
+    def of(
+        cls, report: Report, *, limit: int = ANNOTATION_LIMIT, where: SourceRoot | None = None
+    ) -> Book:
+        book = cls(limit, where)
+        breaches = report.gate.breaches if report.gate is not None else ()
+        for result in report.results:
+            book.add(piece(result, breaches, where))
+        return book
+
+    def lines(self, report: Report) -> Iterator[str]:
+        """The verdict, then the annotations by level and severity, ``limit`` of each level at
+        most (the verdict counts as a notice). ``report`` gives the gate (its results are not
+        read)."""
+        levels = self.levels.copy()
+        for annotation in _waivers(report.gate, self.where):
+            levels.add(annotation)
+        yield self._summary(report.gate)
+        for level in _LEVEL_ORDER:
+            budget = levels.limit - 1 if level == "notice" else levels.limit
+            shown = [text for _, _, text in levels.top[level]]
+            yield from _capped(shown, levels.counts[level], level, budget)
+
+    def _summary(self, gate: GateResult | None) -> str:
+        """The verdict first, then what was assessed."""
+        if gate is None:
+            text = "policycheck: no gate"
+        else:
+            verdict = "passed" if gate.passed else ("failed (soft)" if gate.soft else "failed")
+            text = f"policycheck: gate {verdict}: {len(gate.breaches)} breach(es)"
+            if gate.absorbed_by_baseline:
+                text += f", {gate.absorbed_by_baseline} absorbed by the baseline"
+            if gate.thresholds:
+                text += f"; requires {'; '.join(gate.thresholds)}"
+        assessed = self.grades.total()
+        text += f"; {assessed} proposal(s) assessed"
+        if assessed > LISTED_PROPOSALS:
+            text += ": grades " + ", ".join(f"{g} {n}" for g, n in sorted(self.grades.items()))
+        elif assessed:
+            text += ": " + ", ".join(
+                f"{pid} {grade} ({score:.1f})" for pid, grade, score in self.listed
+            )
+        if self.failures:
+            text += f"; {self.failures} file(s) cannot be assessed"
+        return command("notice", text)
+
+
+def _capped(shown: list[str], total: int, level: str, budget: int) -> Iterator[str]:
+    """At most ``budget`` lines of ``level`` (of ``total``, whose first are ``shown``); past
+    it, the last says how many more there are."""
+    if total <= budget:
+        yield from shown
+        return
+    kept = max(0, budget - 1)
+    yield from shown[:kept]
+    more = total - kept
     yield command(
         level,
         f"{more} more {level} annotation(s) not shown: GitHub shows {ANNOTATION_LIMIT} of each "
@@ -212,89 +360,47 @@ def lines(
 ) -> Iterator[str]:
     """The verdict, then the annotations of ``report`` by level and severity, ``limit`` of each
     level at most (the verdict counts as a notice); files relative to ``where.root``."""
-    items = sorted(_annotations(report, where), key=lambda a: (_LEVEL_ORDER.index(a[0]), -a[1]))
-    yield _summary(report)
-    for level in _LEVEL_ORDER:
-        budget = limit - 1 if level == "notice" else limit
-        yield from _capped([a for a in items if a[0] == level], level, budget)
+    return Book.of(report, limit=limit, where=where).lines(report)
 
 
 def _annotations(report: Report, where: SourceRoot | None = None) -> Iterator[Annotation]:
     """Every annotation of ``report``, in report order."""
-    gate = report.gate
-    breaches = gate.breaches if gate is not None else ()
-    breaching = frozenset(b.risk_fingerprint for b in breaches if b.risk_fingerprint)
+    breaches = report.gate.breaches if report.gate is not None else ()
     for result in report.results:
-        if isinstance(result, Failure):
-            yield from _failure(result, where)
-            continue
-        for risk in result.risks:
-            yield _risk(result, risk, breaching, where)
-        for b in breaches:
-            if b.kind in GATE_KINDS and (b.file, b.proposal_id) == (
-                result.file,
-                result.proposal_id,
-            ):
-                yield (
-                    "error",
-                    _FIRST,
-                    command(
-                        "error",
-                        f"{b.proposal_id}: {b.message}",
-                        file=_place(b.file, where),
-                        line=b.line,
-                        col=b.column,
-                        title=f"policycheck gate: {b.kind}",
-                    ),
-                )
-    if gate is not None:
-        for w in gate.expired_waivers:
-            file, line = _origin(w)
-            yield (
-                "warning",
-                _LAST,
-                command(
-                    "warning",
-                    f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) expired on "
-                    f"{w.expires.isoformat()}: {w.justification}",
-                    file=_place(file, where),
-                    line=line,
-                    title="Expired waiver",
-                ),
-            )
-        for w in gate.unused_waivers:
-            file, line = _origin(w)
-            yield (
-                "notice",
-                _LAST,
-                command(
-                    "notice",
-                    f"the waiver of {w.target} for {w.proposal} (owner {w.owner}) matches no finding",
-                    file=_place(file, where),
-                    line=line,
-                    title="Unused waiver",
-                ),
-            )
+        yield from piece(result, breaches, where).annotations
+    yield from _waivers(report.gate, where)
+
+
+def chunks(report: Report, *, where: SourceRoot | None = None) -> Iterator[str]:
+    return (f"{line}\n" for line in lines(report, where=where))
 
 
 def render(report: Report, *, where: SourceRoot | None = None) -> str:
-    return "".join(f"{line}\n" for line in lines(report, where=where))
+    return "".join(chunks(report, where=where))
 
 
 #: GitHub's limit on one step's job summary (bytes); a larger summary is not shown at all.
 SUMMARY_LIMIT = 1024 * 1024
 
 
-def step_summary(markdown: str, room: int, reports: Sequence[str] = ()) -> str:
-    """``markdown`` for ``$GITHUB_STEP_SUMMARY`` in at most ``room`` bytes (UTF-8).
+def step_summary(markdown: str | Iterable[str], room: int, reports: Sequence[str] = ()) -> str:
+    """``markdown`` (text, or its chunks) for ``$GITHUB_STEP_SUMMARY`` in at most ``room``
+    bytes (UTF-8).
 
     Whole when it fits; else cut after a whole line, with a note that says how much is shown
     and where the full report is: ``reports`` (the files this run wrote), or how to write one.
-    Empty when not even the note fits.
+    Empty when not even the note fits. Of chunks, only the first ``room`` bytes are kept.
     """
-    data = markdown.encode("utf-8")
-    if len(data) <= room:
-        return markdown
+    head = bytearray()
+    total = 0
+    for chunk in [markdown] if isinstance(markdown, str) else markdown:
+        encoded = chunk.encode("utf-8")
+        total += len(encoded)
+        if len(head) <= room:
+            head += encoded[: room + 1 - len(head)]
+    if total <= room:
+        return head.decode("utf-8")
+    data = bytes(head)
     if reports:
         where = ", ".join(f"`{r}`" for r in reports)
         pointer = (
@@ -308,9 +414,9 @@ def step_summary(markdown: str, room: int, reports: Sequence[str] = ()) -> str:
         )
     note = (
         "\n\n---\n\n**Summary truncated:** GitHub shows at most 1 MiB of job summary per "
-        f"step; the first {{shown:,}} of {len(data):,} bytes are shown. {pointer}\n"
+        f"step; the first {{shown:,}} of {total:,} bytes are shown. {pointer}\n"
     )
-    budget = room - len(note.format(shown=len(data)).encode("utf-8"))
+    budget = room - len(note.format(shown=total).encode("utf-8"))
     if budget <= 0:
         return ""
     cut = data[:budget]

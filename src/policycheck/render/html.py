@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from policycheck.assessment import (
     Assessment,
@@ -23,27 +25,28 @@ from policycheck.assessment import (
     Report,
 )
 from policycheck.render.markdown import (
+    Row,
+    Tally,
     bands_line,
     cap_text,
     clean,
-    criteria_titles,
     criterion_missing,
     criterion_score,
-    files_line,
     gate_notes,
     gate_verdict,
-    grade_counts,
     insufficient_count,
     insufficient_fields,
     not_applicable_notes,
     range_cell,
     reference_sources,
     risk_location,
+    row_cells,
     score_text,
     severity_counts,
     waiver_mark,
     waiver_text,
 )
+from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
 from policycheck.text import xml_text
 
 #: Geometry of the radar chart (SVG user units): centre, radius of the 100 ring, canvas.
@@ -351,14 +354,18 @@ def _table(header: list[tuple[str, str]], rows: list[list[str]], label: str) -> 
     ]
     heads = "".join(f'<th scope="col"{_class(cls)}>{esc(h)}</th>' for h, cls in header)
     out += ["<thead>", f"<tr>{heads}</tr>", "</thead>", "<tbody>"]
-    for row in rows:
-        cells = "".join(
-            f"<td{_class(cls)}>{cell or '—'}</td>"
-            for cell, (_, cls) in zip(row, header, strict=True)
-        )
-        out.append(f"<tr>{cells}</tr>")
-    out += ["</tbody>", "</table>", "</div>"]
-    return out
+    out += [_table_row(header, row) for row in rows]
+    return [*out, *_TABLE_END]
+
+
+_TABLE_END = ("</tbody>", "</table>", "</div>")
+
+
+def _table_row(header: list[tuple[str, str]], row: list[str]) -> str:
+    cells = "".join(
+        f"<td{_class(cls)}>{cell or '—'}</td>" for cell, (_, cls) in zip(row, header, strict=True)
+    )
+    return f"<tr>{cells}</tr>"
 
 
 def _class(name: str) -> str:
@@ -369,9 +376,8 @@ def _code(value: str) -> str:
     return f"<code>{esc(value)}</code>"
 
 
-def _summary(report: Report, ids: dict[int, str]) -> list[str]:
-    criteria = criteria_titles(report)
-    header = [
+def _summary_header(criteria: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [
         ("Proposal", "nowrap"),
         ("Grade", ""),
         ("Score", "num"),
@@ -379,45 +385,30 @@ def _summary(report: Report, ids: dict[int, str]) -> list[str]:
         ("Risks C/H/M/L", "num"),
         ("Top risk", "nowrap"),
     ]
-    rows: list[list[str]] = []
-    for n, res in enumerate(report.results):
-        link = f'<a href="#{ids[n]}">{_code(res.file if isinstance(res, Failure) else res.proposal_id)}</a>'
-        if isinstance(res, Failure):
-            count = len(res.problems)
-            rows.append(
-                [
-                    link,
-                    '<span class="badge invalid">invalid</span>',
-                    "",
-                    *([""] * len(criteria)),
-                    "",
-                    f"{count} problem{'s' if count != 1 else ''}",
-                ]
-            )
-            continue
-        scores = [criterion_score(c) for c in res.criteria][: len(criteria)]
-        scores += [""] * (len(criteria) - len(scores))
-        top = res.risks[0] if res.risks else None
-        rows.append(
-            [
-                link,
-                f'<span class="badge {_grade_class(res.grade)}">{esc(res.grade)}</span>',
-                score_text(res.score),
-                *scores,
-                severity_counts(res),
-                f"{esc(top.id)} {top.severity.value}" if top else "",
-            ]
+
+
+def summary_row(res: Assessment | Failure, ident: str) -> Row:
+    """``res``'s row of the summary table, linking to ``ident`` (see ``markdown.Row``)."""
+    link = (
+        f'<a href="#{ident}">{_code(res.file if isinstance(res, Failure) else res.proposal_id)}</a>'
+    )
+    if isinstance(res, Failure):
+        count = len(res.problems)
+        return (
+            (link, '<span class="badge invalid">invalid</span>', ""),
+            (),
+            ("", f"{count} problem{'s' if count != 1 else ''}"),
         )
-    grades = grade_counts(report)
-    return [
-        '<section class="summary">',
-        "<h2>Summary</h2>",
-        *_table(header, rows, "Summary table"),
-        f"<p>Grades given: {esc(grades)}.</p>"
-        if grades
-        else "<p>No proposal could be assessed.</p>",
-        "</section>",
-    ]
+    top = res.risks[0] if res.risks else None
+    return (
+        (
+            link,
+            f'<span class="badge {_grade_class(res.grade)}">{esc(res.grade)}</span>',
+            score_text(res.score),
+        ),
+        tuple(criterion_score(c) for c in res.criteria),
+        (severity_counts(res), f"{esc(top.id)} {top.severity.value}" if top else ""),
+    )
 
 
 def _criteria(a: Assessment) -> list[str]:
@@ -592,23 +583,13 @@ def _assessment(a: Assessment, ident: str) -> list[str]:
     return out
 
 
-def _failures(report: Report, ids: dict[int, str]) -> list[str]:
-    failures = report.failures
-    out = [
-        '<section class="invalid-files">',
-        f"<h2>Invalid files ({len(failures)})</h2>",
-        "<ul>",
+def _failure(f: Failure, ident: str) -> list[str]:
+    """An invalid file's entry in the list of invalid files."""
+    out = [f'<li id="{ident}">{_code(f.file)} cannot be assessed:<ul>']
+    out += [
+        f"<li>{_code(f'{p.file}:{p.line}:{p.column}')}: {esc(p.message)}</li>" for p in f.problems
     ]
-    for n, res in enumerate(report.results):
-        if not isinstance(res, Failure):
-            continue
-        out.append(f'<li id="{ids[n]}">{_code(res.file)} cannot be assessed:<ul>')
-        out += [
-            f"<li>{_code(f'{p.file}:{p.line}:{p.column}')}: {esc(p.message)}</li>"
-            for p in res.problems
-        ]
-        out.append("</ul></li>")
-    return [*out, "</ul>", "</section>"]
+    return [*out, "</ul></li>"]
 
 
 def _gate(g: GateResult) -> list[str]:
@@ -659,46 +640,146 @@ def page_head(title: str, tool_version: str, css: str = "") -> list[str]:
     ]
 
 
+#: Stands for a result's anchor in its piece until its place in the report is known: a
+#: character no escaped text holds (``esc`` removes it).
+ANCHOR = "\x00"
+
+
+def anchor(n: int) -> str:
+    """The anchor of the ``n``-th result (from 0) of the report."""
+    return f"p{n + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """What one result contributes to the page (see ``markdown.Piece``); its anchor is
+    ``ANCHOR`` until the result's place is known."""
+
+    grade: str | None
+    criteria: tuple[str, ...]
+    title: str
+    row: Row
+    #: The proposal's article, or the invalid file's entry, as lines joined by newlines
+    #: (``parts.seal``).
+    text: bytes
+
+
+def piece(result: Assessment | Failure) -> Piece:
+    """``result``'s part of the page (module-level: a worker process may make it)."""
+    row = summary_row(result, ANCHOR)
+    if isinstance(result, Failure):
+        return Piece(None, (), "", row, seal("\n".join(_failure(result, ANCHOR))))
+    criteria = tuple(c.title for c in result.criteria)
+    text = seal("\n".join(_assessment(result, ANCHOR)))
+    return Piece(result.grade, criteria, result.title, row, text)
+
+
+def _placed(row: Row, ident: str) -> Row:
+    head, scores, tail = row
+    return (tuple(c.replace(ANCHOR, ident) for c in head), scores, tail)
+
+
+class Book:
+    """A page's pieces as they arrive, each given its anchor, and the tallies its
+    whole-batch parts need (see ``markdown.Book``)."""
+
+    def __init__(self, shelf: Shelf = kept) -> None:
+        self.tally = Tally()
+        self.rows: Parts[Row] = shelf()
+        #: Each piece's text and its place among the results (its anchor is set as it is read).
+        self.sections: Parts[tuple[int, bytes]] = shelf(compress=False)
+        self.failures: Parts[tuple[int, bytes]] = shelf(compress=False)
+
+    def add(self, p: Piece) -> None:
+        place = self.tally.files
+        self.tally.add(p.grade, p.criteria, p.title)
+        self.rows.append(_placed(p.row, anchor(place)))
+        (self.failures if p.grade is None else self.sections).append((place, p.text))
+
+    @classmethod
+    def of(cls, report: Report) -> Book:
+        book = cls()
+        for result in report.results:
+            book.add(piece(result))
+        return book
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        """The page, a piece at a time: ``report`` gives the header (its results are not
+        read), the pieces added the rest."""
+        tally = self.tally
+        title = "policycheck report"
+        if tally.files == 1 and tally.assessed:
+            title += f": {tally.title}"
+        r = report.rubric
+        meta = (
+            f"policycheck {esc(report.tool_version)} · rubric {esc(r.id)} {esc(r.version)}, "
+            f"{esc(r.title)} · generated {esc(report.generated_at)} · {esc(tally.files_line())}"
+        )
+        if report.gate is not None:
+            meta += f" · gate {esc(gate_verdict(report.gate))}"
+        yield _lines(
+            [
+                *page_head(title, report.tool_version),
+                "<header>",
+                "<h1>policycheck report</h1>",
+                f'<p class="meta">{meta}</p>',
+                "</header>",
+            ]
+        )
+        if tally.files > 1:
+            header = _summary_header(tally.criteria)
+            table = _table(header, [], "Summary table")
+            yield _lines(['<section class="summary">', "<h2>Summary</h2>", *table[:-3]])
+            for row in self.rows:
+                yield _table_row(header, row_cells(row, len(tally.criteria))) + "\n"
+            grades = tally.grade_counts(report.grade_bands)
+            done = (
+                f"<p>Grades given: {esc(grades)}.</p>"
+                if grades
+                else "<p>No proposal could be assessed.</p>"
+            )
+            yield _lines([*_TABLE_END, done, "</section>"])
+        for place, section in self.sections:
+            yield unseal(section).replace(ANCHOR, anchor(place)) + "\n"
+        if tally.invalid:
+            yield _lines(
+                [
+                    '<section class="invalid-files">',
+                    f"<h2>Invalid files ({tally.invalid})</h2>",
+                    "<ul>",
+                ]
+            )
+            for place, entry in self.failures:
+                yield unseal(entry).replace(ANCHOR, anchor(place)) + "\n"
+            yield _lines(["</ul>", "</section>"])
+        if report.gate is not None:
+            yield _lines(_gate(report.gate))
+        if report.uncertainty is not None:
+            from policycheck.render.uncertainty import html_section
+
+            yield _lines(html_section(report.uncertainty, esc))
+        yield _lines(
+            [
+                "<footer>",
+                f"<p>{esc(bands_line(report))} Rubric sha256 {esc(r.sha256[:12])} · reference "
+                f"data {esc(report.reference_digest)}.</p>",
+                "</footer>",
+                "</body>",
+                "</html>",
+            ]
+        )
+
+
+def _lines(lines: list[str]) -> str:
+    """``lines``, each ending in a newline."""
+    return "".join(line + "\n" for line in lines)
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The whole report as one self-contained HTML document, a piece at a time."""
+    return Book.of(report).chunks(report)
+
+
 def render(report: Report) -> str:
     """The whole report as one self-contained HTML document, ending in one newline."""
-    ids = {n: f"p{n + 1}" for n in range(len(report.results))}
-    assessments = report.assessments
-    title = "policycheck report"
-    if len(report.results) == 1 and assessments:
-        title += f": {assessments[0].title}"
-    r = report.rubric
-    meta = (
-        f"policycheck {esc(report.tool_version)} · rubric {esc(r.id)} {esc(r.version)}, "
-        f"{esc(r.title)} · generated {esc(report.generated_at)} · {esc(files_line(report))}"
-    )
-    if report.gate is not None:
-        meta += f" · gate {esc(gate_verdict(report.gate))}"
-    out = [
-        *page_head(title, report.tool_version),
-        "<header>",
-        "<h1>policycheck report</h1>",
-        f'<p class="meta">{meta}</p>',
-        "</header>",
-    ]
-    if len(report.results) > 1:
-        out += _summary(report, ids)
-    for n, res in enumerate(report.results):
-        if isinstance(res, Assessment):
-            out += _assessment(res, ids[n])
-    if report.failures:
-        out += _failures(report, ids)
-    if report.gate is not None:
-        out += _gate(report.gate)
-    if report.uncertainty is not None:
-        from policycheck.render.uncertainty import html_section
-
-        out += html_section(report.uncertainty, esc)
-    out += [
-        "<footer>",
-        f"<p>{esc(bands_line(report))} Rubric sha256 {esc(r.sha256[:12])} · reference data "
-        f"{esc(report.reference_digest)}.</p>",
-        "</footer>",
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(out) + "\n"
+    return "".join(chunks(report))

@@ -308,15 +308,15 @@ class RenderedResult:
     internal: bool = False
 
 
-def rendered(result: Assessment | Failure) -> RenderedResult:
-    """A result as JSON text (module-level, so worker processes can apply it)."""
+def rendered(result: Assessment | Failure, *, text: bool = True) -> RenderedResult:
+    """A result as JSON text (module-level, so worker processes can apply it); without
+    ``text``, only what the summary and stderr need (the text is empty)."""
     grade = result.grade if isinstance(result, Assessment) else None
     problems = result.problems if isinstance(result, Failure) else ()
     pid = result.proposal_id if isinstance(result, Assessment) else None
     internal = isinstance(result, Failure) and result.internal
-    return RenderedResult(
-        _dumps(_result(result)), grade, problems, result.file, pid, result.file_sha256, internal
-    )
+    written = _dumps(_result(result)) if text else ""
+    return RenderedResult(written, grade, problems, result.file, pid, result.file_sha256, internal)
 
 
 def chunks(

@@ -22,7 +22,8 @@ Counts (tests, failures, errors, skipped) are given on every suite and on the ro
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from policycheck.assessment import (
@@ -35,6 +36,7 @@ from policycheck.assessment import (
     Risk,
 )
 from policycheck.render.markdown import criterion_score
+from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
 from policycheck.text import xml_text
 
 GATE_CASE = "gate thresholds"
@@ -169,8 +171,8 @@ def _testcase(
     return outcome
 
 
-def _suite(root: ET.Element, name: str, file: str) -> ET.Element:
-    suite = ET.SubElement(root, "testsuite", {"name": _x(name)})
+def _suite(name: str, file: str) -> ET.Element:
+    suite = ET.Element("testsuite", {"name": _x(name)})
     for key in ("tests", "failures", "errors", "skipped"):
         suite.set(key, "0")
     suite.set("time", "0")
@@ -191,8 +193,8 @@ def _properties(suite: ET.Element, items: list[tuple[str, str]]) -> None:
         ET.SubElement(props, "property", {"name": name, "value": _x(value)})
 
 
-def _assessment_suite(root: ET.Element, a: Assessment, gate: GateResult | None) -> list[str]:
-    suite = _suite(root, a.proposal_id, a.file)
+def _assessment_suite(a: Assessment, gate: GateResult | None) -> tuple[ET.Element, list[str]]:
+    suite = _suite(a.proposal_id, a.file)
     _properties(
         suite,
         [
@@ -211,11 +213,11 @@ def _assessment_suite(root: ET.Element, a: Assessment, gate: GateResult | None) 
     by_fp = {r.fingerprint: r for r in a.risks}
     outcomes = [_testcase(suite, a.proposal_id, a.file, c, by_fp) for c in _cases(a, gate)]
     _count(suite, outcomes)
-    return outcomes
+    return suite, outcomes
 
 
-def _failure_suite(root: ET.Element, f: Failure) -> list[str]:
-    suite = _suite(root, f.file, f.file)
+def _failure_suite(f: Failure) -> tuple[ET.Element, list[str]]:
+    suite = _suite(f.file, f.file)
     _properties(suite, [("file", f.file)])
     el = ET.SubElement(
         suite, "testcase", {"classname": _x(f.file), "name": INVALID_CASE, "file": _x(f.file)}
@@ -228,21 +230,78 @@ def _failure_suite(root: ET.Element, f: Failure) -> list[str]:
     )
     error.text = _x("\n".join(str(p) for p in f.problems) or f"{f.file}: cannot be assessed")
     _count(suite, ["error"])
-    return ["error"]
+    return suite, ["error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One result's test suite, written, and how its cases came out."""
+
+    #: The ``<testsuite>`` element indented as a child of the root, without its tail
+    #: (``parts.seal``).
+    text: bytes
+    outcomes: tuple[str, ...]
+
+
+def piece(result: Assessment | Failure, gate: GateResult | None) -> Piece:
+    """``result``'s suite (module-level: a worker process may make it). ``gate`` is the
+    gate's verdict, of which only the thresholds and ``result``'s breaches are read."""
+    if isinstance(result, Assessment):
+        suite, outcomes = _assessment_suite(result, gate)
+    else:
+        suite, outcomes = _failure_suite(result)
+    ET.indent(suite, space=_INDENT, level=1)
+    suite.tail = None
+    return Piece(seal(ET.tostring(suite, encoding="unicode")), tuple(outcomes))
+
+
+_INDENT = "  "
+
+
+class Book:
+    """A report's suites as they arrive, and the counts of their cases."""
+
+    def __init__(self, shelf: Shelf = kept) -> None:
+        self.suites: Parts[bytes] = shelf(compress=False)
+        self.counts: Counter[str] = Counter()
+        self.tests = 0
+
+    def add(self, p: Piece) -> None:
+        self.suites.append(p.text)
+        self.counts.update(p.outcomes)
+        self.tests += len(p.outcomes)
+
+    @classmethod
+    def of(cls, report: Report) -> Book:
+        book = cls()
+        for result in report.results:
+            book.add(piece(result, report.gate))
+        return book
+
+    def chunks(self) -> Iterator[str]:
+        """The document, a suite at a time."""
+        root = ET.Element("testsuites", {"name": "policycheck"})
+        for key in ("tests", "failures", "errors", "skipped"):
+            root.set(key, "0")
+        root.set("time", "0")
+        root.set("tests", str(self.tests))
+        for key, outcome in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
+            root.set(key, str(self.counts[outcome]))
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+        if not self.suites:
+            yield ET.tostring(root, encoding="unicode") + "\n"
+            return
+        root.text = "@"
+        start, end = ET.tostring(root, encoding="unicode").split("@")
+        yield start
+        for suite in self.suites:
+            yield "\n" + _INDENT + unseal(suite)
+        yield "\n" + end + "\n"
+
+
+def chunks(report: Report) -> Iterator[str]:
+    return Book.of(report).chunks()
 
 
 def render(report: Report) -> str:
-    root = ET.Element("testsuites", {"name": "policycheck"})
-    for key in ("tests", "failures", "errors", "skipped"):
-        root.set(key, "0")
-    root.set("time", "0")
-    outcomes: list[str] = []
-    for result in report.results:
-        if isinstance(result, Assessment):
-            outcomes += _assessment_suite(root, result, report.gate)
-        else:
-            outcomes += _failure_suite(root, result)
-    _count(root, outcomes)
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    return "".join(chunks(report))

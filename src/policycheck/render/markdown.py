@@ -17,6 +17,7 @@ deterministic: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from policycheck.assessment import (
     Assessment,
@@ -34,6 +35,7 @@ from policycheck.assessment import (
 from policycheck.render.markdown_text import clean as clean
 from policycheck.render.markdown_text import md_code as md_code
 from policycheck.render.markdown_text import md_text as md_text
+from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
 
 #: A plain-text "badge" for each grade: an emoji reads well anywhere, no image is fetched.
 GRADE_EMOJI = {"A": "🟢", "B": "🔵", "C": "🟡", "D": "🟠", "F": "🔴"}
@@ -77,6 +79,54 @@ def risk_location(r: Risk) -> Location | None:
     return r.evidence[0].location if r.evidence else None
 
 
+class Tally:
+    """What a report's whole-batch parts need of its results, counted as they arrive: how
+    many files, assessed and invalid, the grades given, the first assessment's criteria and
+    title."""
+
+    def __init__(self) -> None:
+        self.files = self.assessed = 0
+        self.grades: dict[str, int] = {}
+        self.criteria: tuple[str, ...] = ()
+        self.title: str | None = None
+
+    @property
+    def invalid(self) -> int:
+        return self.files - self.assessed
+
+    def add(self, grade: str | None, criteria: tuple[str, ...] = (), title: str = "") -> None:
+        """Count a result: its grade, criteria titles and title, or None for an invalid file."""
+        self.files += 1
+        if grade is None:
+            return
+        if not self.assessed:
+            self.criteria, self.title = criteria, title
+        self.assessed += 1
+        self.grades[grade] = self.grades.get(grade, 0) + 1
+
+    def add_result(self, result: Assessment | Failure) -> None:
+        if isinstance(result, Assessment):
+            self.add(result.grade, tuple(c.title for c in result.criteria), result.title)
+        else:
+            self.add(None)
+
+    @classmethod
+    def of(cls, report: Report) -> Tally:
+        tally = cls()
+        for result in report.results:
+            tally.add_result(result)
+        return tally
+
+    def grade_counts(self, grade_bands: tuple[tuple[str, float], ...]) -> str:
+        counts = self.grades
+        order = [g for g, _ in grade_bands] + sorted(set(counts) - {g for g, _ in grade_bands})
+        return ", ".join(f"{g} {counts[g]}" for g in order if g in counts)
+
+    def files_line(self) -> str:
+        n = self.files
+        return f"{n} file{'s' if n != 1 else ''}: {self.assessed} assessed, {self.invalid} invalid"
+
+
 def criteria_titles(report: Report) -> tuple[str, ...]:
     """The criteria of the rubric, in order, as the first assessment has them."""
     first = report.assessments[:1]
@@ -84,21 +134,11 @@ def criteria_titles(report: Report) -> tuple[str, ...]:
 
 
 def grade_counts(report: Report) -> str:
-    counts: dict[str, int] = {}
-    for a in report.assessments:
-        counts[a.grade] = counts.get(a.grade, 0) + 1
-    order = [g for g, _ in report.grade_bands] + sorted(
-        set(counts) - {g for g, _ in report.grade_bands}
-    )
-    return ", ".join(f"{g} {counts[g]}" for g in order if g in counts)
+    return Tally.of(report).grade_counts(report.grade_bands)
 
 
 def files_line(report: Report) -> str:
-    n = len(report.results)
-    return (
-        f"{n} file{'s' if n != 1 else ''}: {len(report.assessments)} assessed, "
-        f"{len(report.failures)} invalid"
-    )
+    return Tally.of(report).files_line()
 
 
 def insufficient_fields(a: Assessment) -> Iterator[tuple[str, str, tuple[str, ...]]]:
@@ -187,27 +227,37 @@ def _row(cells: Iterable[str]) -> str:
 
 def _table(header: list[tuple[str, str]], rows: Iterable[list[str]]) -> list[str]:
     """A GFM table; ``header`` is (title, alignment) with alignment ``l`` or ``r``."""
+    return [*_table_head(header), *(_table_row(header, row) for row in rows), ""]
+
+
+def _table_head(header: list[tuple[str, str]]) -> list[str]:
     rule = {"l": ":--", "r": "--:", "c": ":-:"}
-    lines = [_row(md_text(h, table=True) for h, _ in header), _row(rule[a] for _, a in header)]
-    for row in rows:
-        assert len(row) == len(header)
-        lines.append(_row(cell or "—" for cell in row))
-    return [*lines, ""]
+    return [_row(md_text(h, table=True) for h, _ in header), _row(rule[a] for _, a in header)]
 
 
-def _meta(report: Report) -> str:
+def _table_row(header: list[tuple[str, str]], row: list[str]) -> str:
+    assert len(row) == len(header)
+    return _row(cell or "—" for cell in row)
+
+
+def _meta(report: Report, tally: Tally) -> str:
     r = report.rubric
     return (
         f"policycheck {md_text(report.tool_version)} · rubric {md_text(r.id)} "
         f"{md_text(r.version)} · generated {md_text(report.generated_at)} · "
-        f"{files_line(report)}"
+        f"{tally.files_line()}"
         + ("" if report.gate is None else f" · gate {gate_verdict(report.gate)}")
     )
 
 
-def _summary(report: Report) -> list[str]:
-    criteria = criteria_titles(report)
-    header = [
+#: A summary row as a result gives it: the cells before the criteria's scores, the
+#: scores, the cells after. The scores are fitted to the first assessment's criteria when
+#: the table is written (``row_cells``).
+Row = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _summary_header(criteria: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [
         ("Proposal", "l"),
         ("Grade", "l"),
         ("Score", "r"),
@@ -215,42 +265,37 @@ def _summary(report: Report) -> list[str]:
         ("Risks C/H/M/L", "r"),
         ("Top risk", "l"),
     ]
-    rows: list[list[str]] = []
-    for res in report.results:
-        if isinstance(res, Failure):
-            n = len(res.problems)
-            rows.append(
-                [
-                    md_code(res.file, table=True),
-                    "❌ invalid",
-                    "",
-                    *([""] * len(criteria)),
-                    "",
-                    f"{n} problem{'s' if n != 1 else ''}",
-                ]
-            )
-            continue
-        scores = [criterion_score(c) for c in res.criteria][: len(criteria)]
-        scores += [""] * (len(criteria) - len(scores))
-        top = res.risks[0] if res.risks else None
-        rows.append(
-            [
-                md_code(res.proposal_id, table=True),
-                f"{GRADE_EMOJI.get(res.grade, '')} {md_text(res.grade, table=True)}".strip(),
-                score_text(res.score),
-                *scores,
-                severity_counts(res),
-                f"{md_text(top.id, table=True)} {top.severity.value}" if top else "",
-            ]
+
+
+def summary_row(res: Assessment | Failure) -> Row:
+    """``res``'s row of the summary table (see ``Row``)."""
+    if isinstance(res, Failure):
+        n = len(res.problems)
+        return (
+            (md_code(res.file, table=True), "❌ invalid", ""),
+            (),
+            ("", f"{n} problem{'s' if n != 1 else ''}"),
         )
-    grades = grade_counts(report)
-    return [
-        "## Summary",
-        "",
-        *_table(header, rows),
-        f"Grades given: {grades}." if grades else "No proposal could be assessed.",
-        "",
-    ]
+    top = res.risks[0] if res.risks else None
+    return (
+        (
+            md_code(res.proposal_id, table=True),
+            f"{GRADE_EMOJI.get(res.grade, '')} {md_text(res.grade, table=True)}".strip(),
+            score_text(res.score),
+        ),
+        tuple(criterion_score(c) for c in res.criteria),
+        (
+            severity_counts(res),
+            f"{md_text(top.id, table=True)} {top.severity.value}" if top else "",
+        ),
+    )
+
+
+def row_cells(row: Row, criteria: int) -> list[str]:
+    """A summary row's cells, its scores cut or padded to ``criteria`` columns."""
+    head, scores, tail = row
+    fitted = list(scores[:criteria]) + [""] * (criteria - len(scores[:criteria]))
+    return [*head, *fitted, *tail]
 
 
 def _criteria(a: Assessment) -> list[str]:
@@ -427,15 +472,13 @@ def _assessment(a: Assessment) -> list[str]:
     return lines
 
 
-def _failures(failures: tuple[Failure, ...]) -> list[str]:
-    lines = [f"## Invalid files ({len(failures)})", ""]
-    for f in failures:
-        lines.append(f"- ❌ {md_code(f.file)} cannot be assessed:")
-        lines += [
-            f"  - {md_code(f'{p.file}:{p.line}:{p.column}')}: {md_text(p.message)}"
-            for p in f.problems
-        ]
-    return [*lines, ""]
+def _failure(f: Failure) -> list[str]:
+    """An invalid file's entry in the list of invalid files."""
+    lines = [f"- ❌ {md_code(f.file)} cannot be assessed:"]
+    lines += [
+        f"  - {md_code(f'{p.file}:{p.line}:{p.column}')}: {md_text(p.message)}" for p in f.problems
+    ]
+    return lines
 
 
 def _gate(g: GateResult) -> list[str]:
@@ -456,20 +499,90 @@ def _gate(g: GateResult) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """What one result contributes to the report: made where the result is (in a worker, for
+    a large batch), so that the result itself need not be kept."""
+
+    grade: str | None
+    criteria: tuple[str, ...]
+    title: str
+    row: Row
+    #: The proposal's section, or the invalid file's entry, as lines joined by newlines
+    #: (``parts.seal``).
+    text: bytes
+
+
+def piece(result: Assessment | Failure) -> Piece:
+    """``result``'s part of the report (module-level: a worker process may make it)."""
+    row = summary_row(result)
+    if isinstance(result, Failure):
+        return Piece(None, (), "", row, seal("\n".join(_failure(result))))
+    criteria = tuple(c.title for c in result.criteria)
+    text = seal("\n".join(_assessment(result)))
+    return Piece(result.grade, criteria, result.title, row, text)
+
+
+class Book:
+    """A report's pieces as they arrive, and the tallies its whole-batch parts need."""
+
+    def __init__(self, shelf: Shelf = kept) -> None:
+        self.tally = Tally()
+        self.rows: Parts[Row] = shelf()
+        self.sections: Parts[bytes] = shelf(compress=False)
+        self.failures: Parts[bytes] = shelf(compress=False)
+
+    def add(self, p: Piece) -> None:
+        self.tally.add(p.grade, p.criteria, p.title)
+        self.rows.append(p.row)
+        (self.failures if p.grade is None else self.sections).append(p.text)
+
+    @classmethod
+    def of(cls, report: Report) -> Book:
+        book = cls()
+        for result in report.results:
+            book.add(piece(result))
+        return book
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        """The document, a piece at a time: ``report`` gives the header (its results are not
+        read), the pieces added the rest."""
+        tally = self.tally
+        yield _lines(["# policycheck report", "", _meta(report, tally), ""])
+        if tally.files > 1:
+            header = _summary_header(tally.criteria)
+            yield _lines(["## Summary", "", *_table_head(header)])
+            for row in self.rows:
+                yield _table_row(header, row_cells(row, len(tally.criteria))) + "\n"
+            grades = tally.grade_counts(report.grade_bands)
+            done = f"Grades given: {grades}." if grades else "No proposal could be assessed."
+            yield _lines(["", done, ""])
+        for section in self.sections:
+            yield unseal(section) + "\n"
+        if tally.invalid:
+            yield _lines([f"## Invalid files ({tally.invalid})", ""])
+            for entry in self.failures:
+                yield unseal(entry) + "\n"
+            yield "\n"
+        if report.gate is not None:
+            yield _lines(_gate(report.gate))
+        if report.uncertainty is not None:
+            from policycheck.render.uncertainty import markdown_lines
+
+            yield _lines(markdown_lines(report.uncertainty))
+        yield _lines(["---", "", f"<sub>{md_text(bands_line(report))}</sub>"])
+
+
+def _lines(lines: list[str]) -> str:
+    """``lines``, each ending in a newline."""
+    return "".join(line + "\n" for line in lines)
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The whole report as GitHub-flavoured Markdown, a piece at a time."""
+    return Book.of(report).chunks(report)
+
+
 def render(report: Report) -> str:
     """The whole report as GitHub-flavoured Markdown, ending in one newline."""
-    lines = ["# policycheck report", "", _meta(report), ""]
-    if len(report.results) > 1:
-        lines += _summary(report)
-    for a in report.assessments:
-        lines += _assessment(a)
-    if report.failures:
-        lines += _failures(report.failures)
-    if report.gate is not None:
-        lines += _gate(report.gate)
-    if report.uncertainty is not None:
-        from policycheck.render.uncertainty import markdown_lines
-
-        lines += markdown_lines(report.uncertainty)
-    lines += ["---", "", f"<sub>{md_text(bands_line(report))}</sub>"]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return "".join(chunks(report))

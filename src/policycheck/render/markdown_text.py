@@ -18,12 +18,20 @@ _ZWSP = "&#8203;"
 # overrides that can make text read differently from what it is.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _NEWLINES = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
+#: Each active character escaped, a newline made a line break (in a table) or a space.
+_ESCAPES = {ord(c): "\\" + c for c in _ACTIVE}
+_IN_TABLE = str.maketrans({**_ESCAPES, ord("\n"): "<br>"})
+_IN_TEXT = str.maketrans({**_ESCAPES, ord("\n"): " "})
+#: "@name" mentions and "#123" references: a mark followed by a letter or digit.
+_MENTION = re.compile(r"([@#])(?=[^\W_])")
 _URL_SCHEME = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
 _WWW = re.compile(r"(?i)\b(www)\.")
 
 
 def clean(value: str, newline: str = " ") -> str:
     """``value`` without control characters and bidi overrides, its newlines replaced."""
+    if value.isprintable():  # no tab, newline, control character or bidi override in it
+        return value.strip()
     value = _INVISIBLE.sub("", value.replace("\t", " "))
     return _NEWLINES.sub(newline, value).strip()
 
@@ -33,18 +41,12 @@ def md_text(value: str, *, table: bool = False) -> str:
 
     In a table cell (``table``), newlines become ``<br>``; elsewhere, spaces.
     """
-    value = clean(value, "\n")
-    out: list[str] = []
-    for n, ch in enumerate(value):
-        if ch == "\n":
-            out.append("<br>" if table else " ")
-            continue
-        out.append("\\" + ch if ch in _ACTIVE else ch)
-        # "@name" mentions, "#123" references and e-mail addresses are linked by GitHub
-        # after rendering, whatever the escapes: a zero-width space breaks them.
-        if ch in "@#" and n + 1 < len(value) and value[n + 1].isalnum():
-            out.append(_ZWSP)
-    text = "".join(out)
+    text = clean(value, "\n").translate(_IN_TABLE if table else _IN_TEXT)
+    # "@name" mentions, "#123" references and e-mail addresses are linked by GitHub after
+    # rendering, whatever the escapes: a zero-width space breaks them. (What follows a mark
+    # is as it was unless it was escaped or a newline: then it is no letter or digit.)
+    if "@" in text or "#" in text:
+        text = _MENTION.sub(r"\1" + _ZWSP, text)
     # GFM links bare URLs ("http://x", "www.x") on its own: break "://" and "www.".
     text = _URL_SCHEME.sub(":" + _ZWSP, text)
     return _WWW.sub(lambda m: m.group(1) + _ZWSP + ".", text)

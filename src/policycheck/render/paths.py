@@ -25,6 +25,15 @@ class SourceRoot:
     cwd: str
 
 
+@dataclass(frozen=True, slots=True)
+class CiOptions:
+    """What the CI formats need beyond the report: whether SARIF keeps waived results, and
+    the repository root that SARIF URIs and annotation files are relative to."""
+
+    keep_waived: bool
+    where: SourceRoot | None
+
+
 def is_absolute(path: str) -> bool:
     """Absolute as a POSIX path or as a Windows path with a drive."""
     return bool(PureWindowsPath(path).drive and PureWindowsPath(path).is_absolute()) or (

@@ -29,8 +29,11 @@ Pure and deterministic: no I/O, no clock; ``json.dumps(indent=2, sort_keys=True)
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +42,7 @@ from policycheck.assessment import (
     Assessment,
     Breach,
     Failure,
+    GateResult,
     Location,
     Report,
     Risk,
@@ -46,10 +50,11 @@ from policycheck.assessment import (
     Severity,
     fingerprint,
 )
+from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
 from policycheck.render.paths import SourceRoot, absolute_path, is_absolute, repository_path
 from policycheck.text import map_text, xml_text
 
-__all__ = ["SourceRoot", "artifact_uri", "render", "sarif_dict"]
+__all__ = ["Book", "Piece", "SourceRoot", "artifact_uri", "chunks", "piece", "render", "sarif_dict"]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -157,26 +162,37 @@ def artifact_uri(file: str, where: SourceRoot | None = None) -> tuple[str, str |
 
 
 class _Artifacts:
-    """The run's artifacts, indexed in the order they are first referred to."""
+    """The run's artifacts, indexed in the order they are first referred to: each file and the
+    hash it was first given (the items are written from these at the end)."""
 
     def __init__(self, where: SourceRoot | None = None) -> None:
         self.where = where
-        self.items: list[dict[str, Any]] = []
+        self.files: list[str] = []
+        self.hashes: list[str] = []
         self.index: dict[str, int] = {}
         self.relative = False
 
     def add(self, file: str, sha256: str = "") -> int:
         if file in self.index:
-            known = self.items[self.index[file]]
-            if sha256 and "hashes" not in known:
-                known["hashes"] = {"sha-256": sha256}
-            return self.index[file]
-        item: dict[str, Any] = {"location": self.location(file), "roles": ["analysisTarget"]}
-        if sha256:
-            item["hashes"] = {"sha-256": sha256}
-        self.index[file] = len(self.items)
-        self.items.append(item)
+            known = self.index[file]
+            if sha256 and not self.hashes[known]:
+                self.hashes[known] = sha256
+            return known
+        self.location(file)
+        self.index[file] = len(self.files)
+        self.files.append(file)
+        self.hashes.append(sha256)
         return self.index[file]
+
+    def item(self, n: int) -> dict[str, Any]:
+        """The ``n``-th artifact of the run's ``artifacts``."""
+        item: dict[str, Any] = {
+            "location": self.location(self.files[n]),
+            "roles": ["analysisTarget"],
+        }
+        if self.hashes[n]:
+            item["hashes"] = {"sha-256": self.hashes[n]}
+        return item
 
     def location(self, file: str) -> dict[str, Any]:
         uri, base = artifact_uri(file, self.where)
@@ -359,7 +375,7 @@ def _gate_result(artifacts: _Artifacts, b: Breach, rule_index: int) -> dict[str,
     }
 
 
-def _rules(report: Report) -> list[dict[str, Any]]:
+def rules(report: Report) -> list[dict[str, Any]]:
     """Every rubric risk's rule by id, then any risk the report has that the rubric list lacks
     (a report made by hand), then the fixed rules."""
     known: dict[str, RiskRule | Risk] = {r.id: r for r in report.risk_rules}
@@ -369,127 +385,277 @@ def _rules(report: Report) -> list[dict[str, Any]]:
     return [_rule(known[k]) for k in sorted(known)] + [dict(r) for r in _FIXED_RULES]
 
 
-def sarif_dict(
-    report: Report, *, keep_waived: bool = False, where: SourceRoot | None = None
-) -> dict[str, Any]:
-    """The SARIF log of ``report`` as a JSON-ready dictionary.
+#: Where the items of the run's ``results`` and ``properties.proposals`` start (spaces) in the
+#: document: pieces are written at that depth where their result is.
+RESULTS_DEPTH = 8
+PROPOSALS_DEPTH = 10
 
-    ``keep_waived`` keeps waived risks as suppressed results; ``where`` makes URIs relative
-    to the repository root.
-    """
+#: Stand for the long lists in the document's frame, replaced by the items written one by one.
+_ARTIFACTS, _PROPOSALS, _RESULTS = "\ue000artifacts", "\ue000proposals", "\ue000results"
+
+#: An artifact's index in a piece's results (the indices are the piece's own until it is
+#: placed in the run).
+_INDEX = re.compile(r'(\n *"index": )(\d+)')
+
+
+def _dump(item: dict[str, Any], depth: int) -> str:
+    """``item`` as the document writes it at ``depth``: the same sanitiser, sorted keys."""
+    text = json.dumps(map_text(item, xml_text), indent=2, sort_keys=True, ensure_ascii=False)
+    return text.replace("\n", "\n" + " " * depth)
+
+
+def _list(items: Iterable[str], depth: int) -> Iterator[str]:
+    """A JSON list, as ``json.dumps(indent=2)`` has it, of items written at ``depth``: each
+    of ``items`` is one or more of them, joined by ``_joint(depth)``."""
+    first = True
+    for text in items:
+        yield ("[\n" if first else ",\n") + " " * depth + text
+        first = False
+    yield "[]" if first else "\n" + " " * (depth - 2) + "]"
+
+
+def _joint(depth: int) -> str:
+    return ",\n" + " " * depth
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One result's part of the log: the files its results refer to, in order, with their
+    hashes; its results, written with its own artifact indices (``parts.seal``, or None for
+    none); its line of ``properties.proposals`` (sealed, or None for an invalid file) and how
+    many waived risks it left out."""
+
+    files: tuple[tuple[str, str], ...]
+    results: bytes | None
+    proposal: bytes | None
+    omitted: int
+
+
+def piece(
+    result: Assessment | Failure,
+    index: Mapping[str, int],
+    breaching: frozenset[str],
+    *,
+    keep_waived: bool = False,
+    where: SourceRoot | None = None,
+) -> Piece:
+    """``result``'s part of the log (module-level: a worker process may make it); ``index``
+    is each rule's place in the run's rules, ``breaching`` the fingerprints of the risks the
+    gate counts as breaches."""
     artifacts = _Artifacts(where)
-    ordered = _rules(report)
-    index = {rule["id"]: n for n, rule in enumerate(ordered)}
+    made: list[dict[str, Any]] = []
+    omitted = 0
+    proposal = None
+    if isinstance(result, Assessment):
+        artifacts.add(result.file, result.file_sha256)
+        for risk in result.risks:
+            one = _risk_result(artifacts, result, risk, index[risk.id], breaching, keep_waived)
+            if one is None:
+                omitted += 1
+            else:
+                made.append(one)
+        proposal = seal(_dump(_proposal(result), PROPOSALS_DEPTH))
+    else:
+        made = _failure_results(artifacts, result, index[INVALID_RULE])
+    files = tuple(zip(artifacts.files, artifacts.hashes, strict=True))
+    results = _joint(RESULTS_DEPTH).join(_dump(r, RESULTS_DEPTH) for r in made)
+    return Piece(files, seal(results) if made else None, proposal, omitted)
 
-    gate = report.gate
-    breaching = frozenset(
+
+def _proposal(a: Assessment) -> dict[str, Any]:
+    return {
+        "id": a.proposal_id,
+        "grade": a.grade,
+        "score": round(a.score, 1),
+        "scoreRange": [round(a.score_low, 1), round(a.score_high, 1)],
+        "coverage": round(a.coverage, 3),
+        "provisional": a.provisional,
+        "kind": list(a.shapes),
+    }
+
+
+def _breaching(gate: GateResult | None) -> frozenset[str]:
+    return frozenset(
         b.risk_fingerprint
         for b in (gate.breaches if gate is not None else ())
         if b.kind == "risk" and b.risk_fingerprint
     )
-    results: list[dict[str, Any]] = []
-    omitted = 0
-    for result in report.results:
-        if isinstance(result, Assessment):
-            artifacts.add(result.file, result.file_sha256)
-            for risk in result.risks:
-                made = _risk_result(artifacts, result, risk, index[risk.id], breaching, keep_waived)
-                if made is None:
-                    omitted += 1
-                else:
-                    results.append(made)
-        else:
-            results.extend(_failure_results(artifacts, result, index[INVALID_RULE]))
-    if gate is not None:
-        for b in gate.breaches:
-            if b.kind in GATE_KINDS:
-                results.append(_gate_result(artifacts, b, index[GATE_RULE]))
 
-    invocation: dict[str, Any] = {"executionSuccessful": True}
-    if gate is not None:
-        invocation["properties"] = {
-            "gate": {
-                "passed": gate.passed,
-                "soft": gate.soft,
-                "thresholds": list(gate.thresholds),
-                "breaches": len(gate.breaches),
-                "absorbedByBaseline": gate.absorbed_by_baseline,
-            }
-        }
-        notifications = [
-            {
-                "level": "warning",
-                "message": {
-                    "text": f"{w.origin}: the waiver of {w.target} for {w.proposal} "
-                    f"(owner {w.owner}) expired on {w.expires.isoformat()}."
-                },
-            }
-            for w in gate.expired_waivers
-        ] + [
-            {
-                "level": "note",
-                "message": {
-                    "text": f"{w.origin}: the waiver of {w.target} for {w.proposal} "
-                    f"(owner {w.owner}) matches no finding."
-                },
-            }
-            for w in gate.unused_waivers
+
+def _placer(placed: tuple[int, ...]) -> Callable[[re.Match[str]], str]:
+    """An artifact index of a piece made the run's."""
+    return lambda m: f"{m[1]}{placed[int(m[2])]}"
+
+
+class Book:
+    """A log's pieces as they arrive, placed in the run (their artifacts indexed in the run's
+    order), and what its whole-batch parts need."""
+
+    def __init__(
+        self, rules: list[dict[str, Any]], where: SourceRoot | None = None, shelf: Shelf = kept
+    ) -> None:
+        self.rules = rules
+        self.index = {rule["id"]: n for n, rule in enumerate(rules)}
+        self.where = where
+        self.artifacts = _Artifacts(where)
+        #: Each piece's results and where its artifacts are in the run (None: where the
+        #: piece has them), placed as they are read.
+        self.results: Parts[tuple[tuple[int, ...] | None, bytes]] = shelf(compress=False)
+        self.proposals: Parts[bytes] = shelf(compress=False)
+        self.omitted = 0
+
+    def add(self, p: Piece) -> None:
+        placed = tuple(self.artifacts.add(file, sha256) for file, sha256 in p.files)
+        if p.results is not None:
+            moved = placed != tuple(range(len(placed)))
+            self.results.append((placed if moved else None, p.results))
+        if p.proposal is not None:
+            self.proposals.append(p.proposal)
+        self.omitted += p.omitted
+
+    def _placed(self) -> Iterator[str]:
+        """Each piece's results, their artifact indices those of the run."""
+        for placed, sealed in self.results:
+            text = unseal(sealed)
+            yield text if placed is None else _INDEX.sub(_placer(placed), text)
+
+    @classmethod
+    def of(
+        cls, report: Report, *, keep_waived: bool = False, where: SourceRoot | None = None
+    ) -> Book:
+        book = cls(rules(report), where)
+        breaching = _breaching(report.gate)
+        for result in report.results:
+            book.add(piece(result, book.index, breaching, keep_waived=keep_waived, where=where))
+        return book
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        """The log, a piece at a time: ``report`` gives the header and the gate (its results
+        are not read), the pieces added the rest."""
+        gate = report.gate
+        artifacts = self.artifacts
+        closing = [
+            _dump(_gate_result(artifacts, b, self.index[GATE_RULE]), RESULTS_DEPTH)
+            for b in (gate.breaches if gate is not None else ())
+            if b.kind in GATE_KINDS
         ]
-        if notifications:
-            invocation["toolConfigurationNotifications"] = notifications
-
-    run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "policycheck",
-                "version": report.tool_version,
-                "semanticVersion": report.tool_version,
-                "informationUri": INFORMATION_URI,
-                "rules": ordered,
-                "properties": {
-                    "rubric": {
-                        "id": report.rubric.id,
-                        "version": report.rubric.version,
-                        "title": report.rubric.title,
-                        "sha256": report.rubric.sha256,
-                    },
-                    "referenceDigest": report.reference_digest,
-                },
-            }
-        },
-        "invocations": [invocation],
-        "columnKind": "unicodeCodePoints",
-        "artifacts": artifacts.items,
-        "results": results,
-        "properties": {
-            "generatedAt": report.generated_at,
-            "waivedResultsOmitted": omitted,
-            # The verdicts the results belong to: what is known, and how sure the grade is.
-            "proposals": [
-                {
-                    "id": a.proposal_id,
-                    "grade": a.grade,
-                    "score": round(a.score, 1),
-                    "scoreRange": [round(a.score_low, 1), round(a.score_high, 1)],
-                    "coverage": round(a.coverage, 3),
-                    "provisional": a.provisional,
-                    "kind": list(a.shapes),
-                }
-                for a in report.assessments
-            ],
-        },
-    }
-    if artifacts.relative:
-        described = (
-            "The repository root; proposal paths are relative to it."
-            if where is not None
-            else "The folder policycheck ran in; proposal paths are relative to it."
+        frame = json.dumps(
+            map_text(self._frame(report), xml_text), indent=2, sort_keys=True, ensure_ascii=False
         )
-        run["originalUriBaseIds"] = {SRCROOT: {"description": {"text": described}}}
-    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+        lists = {
+            _ARTIFACTS: (
+                (_dump(artifacts.item(n), RESULTS_DEPTH) for n in range(len(artifacts.files))),
+                RESULTS_DEPTH,
+            ),
+            _PROPOSALS: (map(unseal, self.proposals), PROPOSALS_DEPTH),
+            _RESULTS: (itertools.chain(self._placed(), closing), RESULTS_DEPTH),
+        }
+        marks = sorted((frame.index(f'"{mark}"'), mark) for mark in lists)
+        done = 0
+        for at, mark in marks:
+            items, depth = lists[mark]
+            line = frame[frame.rfind("\n", 0, at) + 1 : at]
+            assert len(line) - len(line.lstrip(" ")) + 2 == depth, f"{mark!r} is not at {depth}"
+            yield frame[done:at]
+            yield from _list(items, depth)
+            done = at + len(mark) + 2
+        yield frame[done:] + "\n"
+
+    def _frame(self, report: Report) -> dict[str, Any]:
+        """The log with its long lists left as marks."""
+        gate = report.gate
+        invocation: dict[str, Any] = {"executionSuccessful": True}
+        if gate is not None:
+            invocation["properties"] = {
+                "gate": {
+                    "passed": gate.passed,
+                    "soft": gate.soft,
+                    "thresholds": list(gate.thresholds),
+                    "breaches": len(gate.breaches),
+                    "absorbedByBaseline": gate.absorbed_by_baseline,
+                }
+            }
+            notifications = [
+                {
+                    "level": "warning",
+                    "message": {
+                        "text": f"{w.origin}: the waiver of {w.target} for {w.proposal} "
+                        f"(owner {w.owner}) expired on {w.expires.isoformat()}."
+                    },
+                }
+                for w in gate.expired_waivers
+            ] + [
+                {
+                    "level": "note",
+                    "message": {
+                        "text": f"{w.origin}: the waiver of {w.target} for {w.proposal} "
+                        f"(owner {w.owner}) matches no finding."
+                    },
+                }
+                for w in gate.unused_waivers
+            ]
+            if notifications:
+                invocation["toolConfigurationNotifications"] = notifications
+
+        run: dict[str, Any] = {
+            "tool": {
+                "driver": {
+                    "name": "policycheck",
+                    "version": report.tool_version,
+                    "semanticVersion": report.tool_version,
+                    "informationUri": INFORMATION_URI,
+                    "rules": self.rules,
+                    "properties": {
+                        "rubric": {
+                            "id": report.rubric.id,
+                            "version": report.rubric.version,
+                            "title": report.rubric.title,
+                            "sha256": report.rubric.sha256,
+                        },
+                        "referenceDigest": report.reference_digest,
+                    },
+                }
+            },
+            "invocations": [invocation],
+            "columnKind": "unicodeCodePoints",
+            "artifacts": _ARTIFACTS,
+            "results": _RESULTS,
+            "properties": {
+                "generatedAt": report.generated_at,
+                "waivedResultsOmitted": self.omitted,
+                # The verdicts the results belong to: what is known, and how sure the grade is.
+                "proposals": _PROPOSALS,
+            },
+        }
+        if self.artifacts.relative:
+            described = (
+                "The repository root; proposal paths are relative to it."
+                if self.where is not None
+                else "The folder policycheck ran in; proposal paths are relative to it."
+            )
+            run["originalUriBaseIds"] = {SRCROOT: {"description": {"text": described}}}
+        return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def chunks(
+    report: Report, *, keep_waived: bool = False, where: SourceRoot | None = None
+) -> Iterator[str]:
+    """The SARIF log of ``report``, a piece at a time.
+
+    ``keep_waived`` keeps waived risks as suppressed results; ``where`` makes URIs relative
+    to the repository root. SARIF is JSON, but its viewers put its text into XML and HTML:
+    every text goes through the same sanitiser.
+    """
+    return Book.of(report, keep_waived=keep_waived, where=where).chunks(report)
+
+
+def sarif_dict(
+    report: Report, *, keep_waived: bool = False, where: SourceRoot | None = None
+) -> dict[str, Any]:
+    """The SARIF log of ``report`` as a dictionary (what ``render`` writes, read back)."""
+    log: dict[str, Any] = json.loads(render(report, keep_waived=keep_waived, where=where))
+    return log
 
 
 def render(report: Report, *, keep_waived: bool = False, where: SourceRoot | None = None) -> str:
-    # SARIF is JSON, but its viewers put its text into XML and HTML: the same sanitiser.
-    log = map_text(sarif_dict(report, keep_waived=keep_waived, where=where), xml_text)
-    return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return "".join(chunks(report, keep_waived=keep_waived, where=where))
