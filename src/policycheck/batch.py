@@ -33,7 +33,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, BinaryIO, overload
 
 from policycheck import gate
 from policycheck.assessment import Assessment, Breach, Failure, GateResult, Report, Waiver
@@ -46,6 +46,7 @@ from policycheck.render.parts import Parts, Shelf, spilled
 
 if TYPE_CHECKING:
     from policycheck.engine import Assessor
+    from policycheck.output import Writer
     from policycheck.render.paper import Paper
     from policycheck.render.paths import SourceRoot
     from policycheck.render.xlsx import ResultRows
@@ -254,11 +255,15 @@ class Batch:
         """Each kept result's line for the terminal's listing."""
         return iter(self.briefs_)
 
-    def workbook(self, report: Report, *, paper: Paper, marking: str | None) -> bytes:
-        """The workbook of ``report`` (whose own results are unread) with these results."""
+    def workbook(self, report: Report, *, paper: Paper, marking: str | None) -> Writer:
+        """What writes the workbook of ``report`` (whose own results are unread) with these
+        results into a file, as it is compressed: a batch's workbook is never held whole."""
         from policycheck.render import xlsx
 
-        return xlsx.render_rows(report, _Rows(self.rows), paper=paper, marking=marking)
+        def write(out: BinaryIO) -> None:
+            xlsx.write_rows(out, report, _Rows(self.rows), paper=paper, marking=marking)
+
+        return write
 
 
 class _Rows(Sequence["ResultRows"]):

@@ -49,6 +49,7 @@ from policycheck.render.paths import CiOptions
 if TYPE_CHECKING:
     from policycheck.batch import Batch, Plan
     from policycheck.config import LoadedConfig
+    from policycheck.output import Writer
     from policycheck.render.json import RenderedResult
     from policycheck.render.listing import Brief
     from policycheck.render.paper import Paper
@@ -206,7 +207,7 @@ class Outcome:
         where: SourceRoot | None = None,
         paper: Paper = "a4",
         marking: str | None = None,
-    ) -> str | bytes | Iterable[str]:
+    ) -> str | bytes | Iterable[str] | Writer:
         """The report in ``fmt`` (see ``render.render``), for a report file.
 
         A compact batch's reports are written a piece at a time; its SARIF pieces were made
@@ -230,7 +231,7 @@ class Outcome:
 
     def _compact_render(
         self, fmt: Format, *, paper: Paper, marking: str | None
-    ) -> bytes | Iterable[str]:
+    ) -> Iterable[str] | Writer:
         done = self.batch
         assert done is not None
         match fmt:

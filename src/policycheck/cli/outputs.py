@@ -260,7 +260,8 @@ def _print_unguarded(
             terminal_console.print(part)
         return
     text = outcome.render(fmt, explain=explain, keep_waived=ci.keep_waived, where=ci.where)
-    assert not isinstance(text, bytes)
+    assert not isinstance(text, bytes), "a workbook is not printed"
+    assert not callable(text), "a workbook is not printed"
     if isinstance(text, str):
         sys.stdout.write(text)
     else:
@@ -305,6 +306,7 @@ def append_step_summary(summary: Path, outcome: Outcome, reports: list[str]) -> 
         used = summary.stat().st_size if summary.exists() else 0
         markdown = outcome.render(Format.MARKDOWN)
         assert not isinstance(markdown, bytes)
+        assert not callable(markdown)
         text = github.step_summary(markdown, github.SUMMARY_LIMIT - used, reports)
         if not text:
             sys.stderr.write(f"GITHUB_STEP_SUMMARY={summary}: full (1 MiB); no summary added\n")

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import pickle
-import zlib
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from policycheck.render.parts import Parts, spilled
 from policycheck.render.xlsx.rows import BriefRows, ResultRows
 from policycheck.render.xlsx.sheetdata import (
     Cells,
@@ -272,32 +271,25 @@ def table_xml(
 # --- the first reading ---------------------------------------------------------------------
 
 
-def _pack(value: object) -> bytes:
-    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpack(data: bytes) -> Any:
-    return pickle.loads(zlib.decompress(data))
-
-
 @dataclass
 class Gathered:
-    """What the first reading of a batch keeps (see the module docstring)."""
+    """What the first reading of a batch keeps (see the module docstring): each result's
+    small rows in memory, its Brief page, Risks and Sources rows spilled to a temporary file
+    (``render.parts``), so that what stays in memory is small a result."""
 
     #: Each result's rows without its Risks, Indicators and Sources rows or Brief page.
     heads: list[ResultRows]
-    #: Each assessed result's Brief page, packed (None for a file not assessed).
-    briefs: list[bytes | None]
-    #: Each result's Risks rows by severity rank, packed.
-    risks: list[dict[int, bytes]]
-    #: Each result's Sources rows, packed.
-    sources: list[bytes]
+    #: Each result's Brief page (None for a file not assessed).
+    briefs: Parts[BriefRows | None]
+    #: Each result's Risks rows by severity rank.
+    risks: Parts[dict[int, tuple[Row, ...]]]
+    #: Each result's Sources rows.
+    sources: Parts[tuple[Row, ...]]
     scans: dict[str, Scan]
 
     def brief(self, index: int) -> BriefRows:
-        packed = self.briefs[index]
-        assert packed is not None, "an assessed result has a Brief page"
-        found: BriefRows = _unpack(packed)
+        found = self.briefs[index]
+        assert found is not None, "an assessed result has a Brief page"
         return found
 
     def risk_rows(self, ranks: Sequence[int], by_id: Sequence[int]) -> Iterator[Row]:
@@ -305,13 +297,11 @@ class Gathered:
         assessed among equals."""
         for rank in ranks:
             for index in by_id:
-                packed = self.risks[index].get(rank)
-                if packed is not None:
-                    yield from pickle.loads(packed)
+                yield from self.risks[index].get(rank, ())
 
     def source_rows(self) -> Iterator[Row]:
-        for packed in self.sources:
-            yield from _unpack(packed)
+        for rows in self.sources:
+            yield from rows
 
 
 def gather(
@@ -325,9 +315,7 @@ def gather(
     """Read each of ``results`` once (see the module docstring); ``scans`` measure the tables
     named ``risks``, ``indicators`` and ``sources``."""
     heads: list[ResultRows] = []
-    briefs: list[bytes | None] = []
-    risk_packs: list[dict[int, bytes]] = []
-    source_packs: list[bytes] = []
+    gathered = Gathered(heads, spilled(), spilled(), spilled(), scans)
     for position in range(len(results)):
         r = results[position]
         scans[risks].add(r.risks)
@@ -336,20 +324,14 @@ def gather(
         by_rank: dict[int, list[Row]] = {}
         for row in r.risks:
             by_rank.setdefault(rank_of(row), []).append(row)
-        # (small: kept as pickled, not compressed)
-        risk_packs.append(
-            {
-                rank: pickle.dumps(tuple(rows), pickle.HIGHEST_PROTOCOL)
-                for rank, rows in by_rank.items()
-            }
-        )
-        source_packs.append(_pack(r.sources))
+        gathered.risks.append({rank: tuple(rows) for rank, rows in by_rank.items()})
+        gathered.sources.append(tuple(r.sources))
         assessed = isinstance(r.brief, BriefRows)
-        briefs.append(_pack(r.brief) if assessed else None)
+        gathered.briefs.append(r.brief if isinstance(r.brief, BriefRows) else None)
         heads.append(
             replace(r, risks=(), indicators=(), sources=(), brief="" if assessed else r.brief)
         )
-    return Gathered(heads, briefs, risk_packs, source_packs, scans)
+    return gathered
 
 
 def risk_rank(severities: dict[str, int]) -> Callable[[Row], int]:
