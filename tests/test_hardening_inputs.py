@@ -139,7 +139,9 @@ def test_an_oversized_reference_file_is_not_read(
 ) -> None:
     folder = tmp_path / "ref"
     folder.mkdir()
-    dyads = write(folder / "dyads.yaml", "reference: 1\ndataset: dyads\n#" + "x" * (50 * MAX_BYTES))
+    dyads = write(folder / "dyads.yaml", "reference: 1\ndataset: dyads\n#")
+    with dyads.open("r+b") as handle:
+        handle.truncate(50 * MAX_BYTES)  # 50 MiB to a reader, and no disk to write or delete
     code, _, err = run(capsys, "assess", "--reference", str(folder), str(TIRANA), "-q")
     assert code == 2
     assert f"{dyads}:1:1: file is larger than 1 MiB; not read" in err
