@@ -29,7 +29,7 @@ from tests.test_batch_memory import PEAK, _env, _generate, make_repo
 #: (``test_the_shipped_threshold``), and a repository of 14 proposals costs a third of one of 30.
 FULL_UP_TO = 4
 #: Generated proposals in the listing's repository: enough to pass the listing's threshold.
-COUNT = FULL_UP_TO + 10
+COUNT = FULL_UP_TO + 4
 
 
 @pytest.fixture(autouse=True)
