@@ -74,10 +74,8 @@ def test_a_character_device_is_written_straight_through(capsys: pytest.CaptureFi
     assert code == 0, err
 
 
-def test_a_fifo_is_written_through_not_replaced(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fifo = tmp_path / "pipe.json"
+def _read_fifo(fifo: Path) -> tuple[list[bytes], threading.Thread]:
+    """A named pipe at ``fifo`` and a thread reading it whole into the list."""
     os.mkfifo(fifo)
     received: list[bytes] = []
 
@@ -87,6 +85,14 @@ def test_a_fifo_is_written_through_not_replaced(
 
     thread = threading.Thread(target=reader)
     thread.start()
+    return received, thread
+
+
+def test_a_fifo_is_written_through_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "pipe.json"
+    received, thread = _read_fifo(fifo)
     code, _, err = run(capsys, "assess", str(KOSOVO), "-q", "-o", f"json={fifo}")
     thread.join(10)
     assert code == 0, err
@@ -231,15 +237,7 @@ def test_a_writer_writes_the_same_bytes_to_a_file_a_fifo_and_standard_output(
     assert not list(tmp_path.glob(f"*{TMP_SUFFIX}"))
 
     fifo = tmp_path / "pipe.xlsx"
-    os.mkfifo(fifo)
-    received: list[bytes] = []
-
-    def reader() -> None:
-        with open(fifo, "rb") as handle:
-            received.append(handle.read())
-
-    thread = threading.Thread(target=reader)
-    thread.start()
+    received, thread = _read_fifo(fifo)
     write_atomic(fifo, _zip_writer)
     thread.join(10)
     assert received == [expected.getvalue()]  # what a pipe gets is what a file holds

@@ -21,7 +21,13 @@ from openpyxl.xml.functions import xmlfile
 from policycheck import Assessor, Report
 from policycheck.render import xlsx
 from policycheck.render.xlsx.direct import Scan, parts, register
-from policycheck.render.xlsx.sheetdata import Cells, column_cells, column_letter, escape, splice
+from policycheck.render.xlsx.sheetdata import (
+    Cells,
+    column_cells,
+    column_letter,
+    escape,
+    splice_into,
+)
 from policycheck.render.xlsx.styles import PLAIN, Styles
 from policycheck.render.xlsx.tables import FORMULA_START, Column, Kind, text, typed
 from tests.conftest import FIXED_TIME, PROPOSALS, SAMPLES
@@ -107,7 +113,9 @@ def test_splice_fills_the_empty_sheet_data_as_it_writes() -> None:
         archive.writestr("b.xml", b"<w><sheetData></sheetData><tail/></w>")
         archive.writestr("[Content_Types].xml", b"<Types/>")
         archive.writestr("c.xml", b"old")
-    made = splice(
+    made = io.BytesIO()
+    splice_into(
+        made,
         source.getvalue(),
         (2026, 1, 1, 0, 0, 0),
         first="[Content_Types].xml",
@@ -115,7 +123,7 @@ def test_splice_fills_the_empty_sheet_data_as_it_writes() -> None:
         rows={"b.xml": lambda: iter(['<row r="1">', "</row>"] * 3)},
         level=1,
     )
-    with zipfile.ZipFile(io.BytesIO(made)) as archive:
+    with zipfile.ZipFile(made) as archive:
         assert archive.namelist() == ["[Content_Types].xml", "b.xml", "c.xml"]
         assert archive.read("b.xml") == (
             b'<w><sheetData><row r="1"></row><row r="1"></row><row r="1"></row></sheetData>'
@@ -130,7 +138,8 @@ def test_splice_refuses_a_sheet_without_empty_sheet_data() -> None:
     with zipfile.ZipFile(source, "w") as archive:
         archive.writestr("b.xml", b"<w><sheetData><row/></sheetData></w>")
     with pytest.raises(ValueError, match="no empty <sheetData>"):
-        splice(
+        splice_into(
+            io.BytesIO(),
             source.getvalue(),
             (2026, 1, 1, 0, 0, 0),
             first="x",

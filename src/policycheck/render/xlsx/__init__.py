@@ -79,7 +79,7 @@ from policycheck.render.xlsx.direct import (
     table_xml,
 )
 from policycheck.render.xlsx.rows import ResultRows, result_rows
-from policycheck.render.xlsx.sheetdata import splice, splice_into
+from policycheck.render.xlsx.sheetdata import splice_into
 from policycheck.render.xlsx.styles import (
     BOLD,
     INSUFFICIENT_LOOK,
@@ -629,7 +629,9 @@ def _normalise_zip(data: bytes, moment: dt.datetime, replace: dict[str, bytes]) 
     """The same package with fixed timestamps, attributes, order and compression (zlib's
     default level: the history's workbook, written by openpyxl whole)."""
     when = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-    return splice(data, when, first=FIRST_ZIP_ENTRY, replace=replace, rows={}, level=6)
+    out = io.BytesIO()
+    splice_into(out, data, when, first=FIRST_ZIP_ENTRY, replace=replace, rows={}, level=6)
+    return out.getvalue()
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,33 +150,6 @@ def number_text(value: float) -> str:
     return number(float(value))
 
 
-def splice(
-    data: bytes,
-    when: tuple[int, int, int, int, int, int],
-    *,
-    first: str,
-    replace: Mapping[str, bytes],
-    rows: Mapping[str, Callable[[], Iterable[str]]],
-    level: int,
-    large: Callable[[str], bool] = lambda _name: False,
-    merges: Mapping[str, Sequence[str]] | None = None,
-) -> bytes:
-    """The package ``data`` rewritten (see ``splice_into``), as bytes."""
-    out = io.BytesIO()
-    splice_into(
-        out,
-        data,
-        when,
-        first=first,
-        replace=replace,
-        rows=rows,
-        level=level,
-        large=large,
-        merges=merges,
-    )
-    return out.getvalue()
-
-
 def splice_into(
     out: BinaryIO,
     data: bytes,
