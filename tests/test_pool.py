@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from policycheck.engine import CHUNK, PARALLEL_THRESHOLD, busy, workers_for
+from policycheck.engine import CHUNK, PARALLEL_THRESHOLD, busy, fewest_runnable, workers_for
 from tests.conftest import PROPOSALS
 
 #: Assess a folder through ``iter_mapped`` (jobs from argv, "" for the default) and print,
@@ -56,6 +56,18 @@ def test_busy_cores_are_never_more_than_the_load_average_says() -> None:
     assert 0 <= now <= os.getloadavg()[0]
     runnable = int(Path("/proc/loadavg").read_text().split()[3].partition("/")[0])
     assert now <= runnable + 2  # the count moves between the two readings; by little
+
+
+def test_a_process_runnable_for_an_instant_is_not_a_busy_core() -> None:
+    """One reading can catch a shell's reader or a sampling monitor running: the fewest of
+    several readings counts the processes that keep a core busy."""
+    readings = [
+        "1.90 1.20 0.80 3/211 4242\n",
+        "1.90 1.20 0.80 1/211 4242\n",
+        "1.90 1.20 0.80 2/211 4243\n",
+    ]
+    assert fewest_runnable(readings) == 1
+    assert fewest_runnable(readings[:1]) == 3
 
 
 @pytest.fixture(scope="module")

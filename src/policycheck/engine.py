@@ -19,6 +19,7 @@ import hashlib
 import math
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -376,11 +377,29 @@ def busy() -> float:
     except (AttributeError, OSError):  # Windows
         return 0.0
     try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            runnable = int(handle.read().split()[3].partition("/")[0]) - 1
+        runnable = fewest_runnable(_loadavg_readings()) - 1
     except (OSError, ValueError, IndexError):  # not Linux
         return average
     return min(average, max(0, runnable))
+
+
+#: ``/proc/loadavg`` is read this many times, this far apart, for the processes runnable now.
+READINGS, READING_GAP_S = 5, 0.002
+
+
+def _loadavg_readings() -> Iterator[str]:
+    for n in range(READINGS):
+        if n:
+            time.sleep(READING_GAP_S)
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            yield handle.read()
+
+
+def fewest_runnable(readings: Iterable[str]) -> int:
+    """The fewest processes runnable in ``readings`` of ``/proc/loadavg`` (its fourth field,
+    "runnable/all"): a process that runs for an instant (a shell's reader, a monitor that
+    samples) is not a core kept busy, and one reading can catch it."""
+    return min(int(text.split()[3].partition("/")[0]) for text in readings)
 
 
 def workers_for(cores: int, load: float) -> int:
