@@ -48,11 +48,9 @@ def _generate(folder: Path, count: int) -> None:
     )
 
 
-def _peak_mb(folder: Path, out: Path) -> float:
-    """Peak RSS of a gated run over ``folder`` in one process, writing a workbook and the JSON
-    report."""
-    command = [sys.executable, "-m", "policycheck", "assess", str(folder), "-j", "1", *GATED]
-    command += ["--xlsx", str(out / "report.xlsx"), "-o", f"json={out / 'report.json'}"]
+def _peak_mb(folder: Path, *options: str) -> float:
+    """Peak RSS (MB) of ``policycheck assess FOLDER -j 1 OPTIONS`` in one process."""
+    command = [sys.executable, "-m", "policycheck", "assess", str(folder), "-j", "1", *options]
     done = subprocess.run(
         [sys.executable, "-c", PEAK, *command],
         capture_output=True,
@@ -60,9 +58,17 @@ def _peak_mb(folder: Path, out: Path) -> float:
         check=True,
         env=_env(),
     )
-    assert (out / "report.json").stat().st_size > 0
-    assert (out / "report.xlsx").stat().st_size > 0
     return int(done.stdout) / 1024
+
+
+def batches(tmp_path: Path, small: int, large: int) -> tuple[Path, Path]:
+    """Folders of ``small`` and of ``large`` generated proposals (the first files the same)."""
+    few, many = tmp_path / "small", tmp_path / "large"
+    _generate(many, large)
+    few.mkdir()
+    for path in sorted(many.glob("*.yaml"))[:small]:
+        shutil.copy(path, few / path.name)
+    return few, many
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kB on Linux")
@@ -73,13 +79,13 @@ def test_a_gated_batch_does_not_keep_every_result(tmp_path: Path) -> None:
     Kept whole, 300 proposals added tens of MB to the peak; kept compact with the workbook
     made in memory, 900 added 22 MB; now about 10 (what each result's Summary row keeps).
     """
-    small, large = tmp_path / "small", tmp_path / "large"
-    _generate(large, 1200)
-    small.mkdir()
-    for path in sorted(large.glob("*.yaml"))[:300]:
-        shutil.copy(path, small / path.name)
-    base = _peak_mb(small, tmp_path)
-    grown = _peak_mb(large, tmp_path) - base
+    small, large = batches(tmp_path, 300, 1200)
+    workbook, report = tmp_path / "report.xlsx", tmp_path / "report.json"
+    outputs = (*GATED, "--xlsx", str(workbook), "-o", f"json={report}")
+    base = _peak_mb(small, *outputs)
+    grown = _peak_mb(large, *outputs) - base
+    assert report.stat().st_size > 0
+    assert workbook.stat().st_size > 0
     assert grown < 15, f"peak grew by {grown:.0f} MB for 900 more proposals (from {base:.0f})"
 
 
@@ -92,28 +98,12 @@ def test_every_report_file_of_a_batch_keeps_memory_flat(tmp_path: Path) -> None:
     each result's pieces are spilled to temporary files as they arrive (issue 13).
 
     Kept whole, the 900 more proposals added about 200 MB to the peak."""
-    small, large = tmp_path / "small", tmp_path / "large"
-    _generate(large, 1200)
-    small.mkdir()
-    for path in sorted(large.glob("*.yaml"))[:300]:
-        shutil.copy(path, small / path.name)
-
-    def peak(folder: Path) -> float:
-        command = [sys.executable, "-m", "policycheck", "assess", str(folder), "-j", "1"]
-        command += [*GATED, *(f"-o{tmp_path / 'report'}.{suffix}" for suffix in REPORTS)]
-        done = subprocess.run(
-            [sys.executable, "-c", PEAK, *command],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=_env(),
-        )
-        for suffix in REPORTS:
-            assert (tmp_path / f"report.{suffix}").stat().st_size > 300 * 1000
-        return int(done.stdout) / 1024
-
-    base = peak(small)
-    grown = peak(large) - base
+    small, large = batches(tmp_path, 300, 1200)
+    outputs = (*GATED, *(f"-o{tmp_path / 'report'}.{suffix}" for suffix in REPORTS))
+    base = _peak_mb(small, *outputs)
+    grown = _peak_mb(large, *outputs) - base
+    for suffix in REPORTS:
+        assert (tmp_path / f"report.{suffix}").stat().st_size > 300 * 1000
     # 900 more proposals: the tallies (a few hundred bytes a proposal) and the SARIF
     # artifacts, not their pieces.
     assert grown < 15, f"peak grew by {grown:.0f} MB for 900 more proposals (from {base:.0f})"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +22,7 @@ import pytest
 
 from policycheck.render import listing
 from tests.conftest import run_cli
-from tests.test_batch_memory import PEAK, _env, _generate, make_repo
+from tests.test_batch_memory import _peak_mb, batches, make_repo
 
 #: The listing's threshold in these tests: the rule is the same at 4 as at the shipped 20
 #: (``test_the_shipped_threshold``), and a repository of 14 proposals costs a third of one of 30.
@@ -154,23 +153,8 @@ def test_explain_asks_for_the_full_reports(repo: Path, assess: Assess) -> None:
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kB on Linux")
 def test_a_streamed_listing_does_not_keep_the_results(tmp_path: Path) -> None:
     """300 more proposals in a gated listing add little to the peak of one process."""
-    small, large = tmp_path / "small", tmp_path / "large"
-    _generate(large, 350)
-    small.mkdir()
-    for path in sorted(large.glob("*.yaml"))[:50]:
-        shutil.copy(path, small / path.name)
-
-    def peak(folder: Path) -> float:
-        command = [sys.executable, "-m", "policycheck", "assess", str(folder), "-j", "1"]
-        done = subprocess.run(
-            [sys.executable, "-c", PEAK, *command, "--fail-under", "C", "--fail-on", "high"],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=_env(),
-        )
-        return int(done.stdout) / 1024
-
-    base = peak(small)
-    grown = peak(large) - base
+    small, large = batches(tmp_path, 50, 350)
+    gate = ("--fail-under", "C", "--fail-on", "high")
+    base = _peak_mb(small, *gate)
+    grown = _peak_mb(large, *gate) - base
     assert grown < 8, f"peak grew by {grown:.1f} MB for 300 more proposals (from {base:.0f})"
