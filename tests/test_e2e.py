@@ -59,6 +59,7 @@ def test_exit_codes() -> None:
     assert run().returncode in (0, 2)  # bare command shows help
 
 
+@pytest.mark.full  # three runs of the installed command: in the full run
 def test_no_color_and_narrow_terminals() -> None:
     coloured = run("assess", "proposals/tirana-declaration-2025.yaml", env={"FORCE_COLOR": "1"})
     assert "\x1b[" in coloured.stdout

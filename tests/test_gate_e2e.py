@@ -992,6 +992,7 @@ def _action_script() -> str:
     return str(next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "gate"))
 
 
+@pytest.mark.full  # the action's shell step run twice, as a runner would: in the full run
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_action_gate_step_builds_its_arguments_safely(example: Repo, tmp_path: Path) -> None:
     """The action's shell step, run as the runner would run it, on the example repository."""

@@ -681,6 +681,7 @@ def test_same_report_gives_same_bytes(report: Report, data: bytes) -> None:
     assert render(report, Format.XLSX) == data
 
 
+@pytest.mark.full  # two interpreters writing the samples' workbook: in the full run
 def test_same_bytes_across_processes(tmp_path: Path) -> None:
     """Nothing depends on hash randomisation or the clock: two interpreters agree."""
     script = (
