@@ -22,6 +22,7 @@ from policycheck.render.xlsx.tables import (
     HEADER_COLOURS,
     INVALID_FILL,
     SEVERITY_COLOURS,
+    lines,
 )
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 #: Column widths (character units): label, main text, a short value, a longer note.
 WIDTHS = (12.0, 38.0, 14.0, 28.0)
 BODY_SIZE = 10
+#: Characters of the Brief's 10-point text a character of column width holds.
+_BRIEF_PER_WIDTH = 1.3
 #: Points per line of 10-point text.
 LINE = 12.75
 #: What starts a formula in the Brief's text (its cells hold no tab or carriage return first).
@@ -75,7 +78,7 @@ class _Lines:
             if span > 1:
                 merged.append((column, column + span - 1))
             if self._measure and isinstance(value, str) and value:
-                count = max(count, _lines(value, _SPAN_WIDTHS[column, span]))
+                count = max(count, lines(value, _SPAN_WIDTHS[column, span], _BRIEF_PER_WIDTH))
             column += span
         self.made.append((count * LINE + 2, tuple(made), tuple(merged)))
 
@@ -97,17 +100,9 @@ class _Lines:
         self.made.append(GAP)
 
 
-def _lines(value: object, width: float) -> int:
-    """Lines ``value`` takes at 10 points in a cell ``width`` characters wide."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(1, int(width * 1.3) - 1)
-    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
-
-
 def _section(out: _Lines, a: BriefRows) -> None:
     out.line(a.title, spans=(4,))
-    out.restyle(1, TITLE, max(22, _lines(a.title, 70) * 20))
+    out.restyle(1, TITLE, max(22, lines(a.title, 70, _BRIEF_PER_WIDTH) * 20))
     out.line("Proposal", a.who, spans=(1, 3))
     grade = f"{a.grade} (provisional)" if a.provisional else a.grade
     out.line("Grade", grade, "Score", f"{a.score:.1f} / 100")

@@ -39,6 +39,7 @@ from policycheck.render.xlsx.tables import (
     NUMBER_FORMATS,
     RISK_COLUMNS,
     Column,
+    lines,
     typed,
 )
 
@@ -58,16 +59,6 @@ _DATE_TYPES: frozenset[str] = frozenset({"date", "datetime", "time", "timedelta"
 
 Row = tuple[Any, ...]
 LookOf = Callable[[Sequence[object], int, Column, int], Look]
-
-
-def lines(value: object, width: float) -> int:
-    """How many lines ``value`` takes, wrapped in a column ``width`` characters wide."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(1, int(width * 1.2) - 1)
-    if "\n" not in value:
-        return max(1, -(-len(value) // per_line))
-    return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
 
 
 def _longest_line(value: str) -> int:

@@ -490,3 +490,14 @@ def typed(value: Any, kind: Kind) -> Any:
 
 #: Kinds whose cells are written as floating-point numbers.
 _FLOAT_KINDS: frozenset[Kind] = frozenset({"score", "number", "share"})
+
+
+def lines(value: object, width: float, per_width: float = 1.2) -> int:
+    """How many lines ``value`` takes, wrapped in a cell ``width`` characters wide that holds
+    ``per_width`` characters of its font a character of width (1.3 for the Brief's 10 pt)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * per_width) - 1)
+    if "\n" not in value:
+        return max(1, -(-len(value) // per_line))
+    return sum(max(1, -(-len(segment) // per_line)) for segment in value.split("\n"))
