@@ -46,7 +46,7 @@ from policycheck.render.markdown import (
     waiver_mark,
     waiver_text,
 )
-from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
+from policycheck.render.parts import Parts, Shelf, kept, newline_joined, seal, unseal
 from policycheck.text import xml_text
 
 #: Geometry of the radar chart (SVG user units): centre, radius of the 100 ring, canvas.
@@ -717,7 +717,7 @@ class Book:
         )
         if report.gate is not None:
             meta += f" · gate {esc(gate_verdict(report.gate))}"
-        yield _lines(
+        yield newline_joined(
             [
                 *page_head(title, report.tool_version),
                 "<header>",
@@ -729,7 +729,7 @@ class Book:
         if tally.files > 1:
             header = _summary_header(tally.criteria)
             table = _table(header, [], "Summary table")
-            yield _lines(['<section class="summary">', "<h2>Summary</h2>", *table[:-3]])
+            yield newline_joined(['<section class="summary">', "<h2>Summary</h2>", *table[:-3]])
             for row in self.rows:
                 yield _table_row(header, row_cells(row, len(tally.criteria))) + "\n"
             grades = tally.grade_counts(report.grade_bands)
@@ -738,11 +738,11 @@ class Book:
                 if grades
                 else "<p>No proposal could be assessed.</p>"
             )
-            yield _lines([*_TABLE_END, done, "</section>"])
+            yield newline_joined([*_TABLE_END, done, "</section>"])
         for place, section in self.sections:
             yield unseal(section).replace(ANCHOR, anchor(place)) + "\n"
         if tally.invalid:
-            yield _lines(
+            yield newline_joined(
                 [
                     '<section class="invalid-files">',
                     f"<h2>Invalid files ({tally.invalid})</h2>",
@@ -751,14 +751,14 @@ class Book:
             )
             for place, entry in self.failures:
                 yield unseal(entry).replace(ANCHOR, anchor(place)) + "\n"
-            yield _lines(["</ul>", "</section>"])
+            yield newline_joined(["</ul>", "</section>"])
         if report.gate is not None:
-            yield _lines(_gate(report.gate))
+            yield newline_joined(_gate(report.gate))
         if report.uncertainty is not None:
             from policycheck.render.uncertainty import html_section
 
-            yield _lines(html_section(report.uncertainty, esc))
-        yield _lines(
+            yield newline_joined(html_section(report.uncertainty, esc))
+        yield newline_joined(
             [
                 "<footer>",
                 f"<p>{esc(bands_line(report))} Rubric sha256 {esc(r.sha256[:12])} · reference "
@@ -768,11 +768,6 @@ class Book:
                 "</html>",
             ]
         )
-
-
-def _lines(lines: list[str]) -> str:
-    """``lines``, each ending in a newline."""
-    return "".join(line + "\n" for line in lines)
 
 
 def chunks(report: Report) -> Iterator[str]:

@@ -35,7 +35,7 @@ from policycheck.assessment import (
 from policycheck.render.markdown_text import clean as clean
 from policycheck.render.markdown_text import md_code as md_code
 from policycheck.render.markdown_text import md_text as md_text
-from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
+from policycheck.render.parts import Parts, Shelf, kept, newline_joined, seal, unseal
 
 #: A plain-text "badge" for each grade: an emoji reads well anywhere, no image is fetched.
 GRADE_EMOJI = {"A": "🟢", "B": "🔵", "C": "🟡", "D": "🟠", "F": "🔴"}
@@ -548,34 +548,29 @@ class Book:
         """The document, a piece at a time: ``report`` gives the header (its results are not
         read), the pieces added the rest."""
         tally = self.tally
-        yield _lines(["# policycheck report", "", _meta(report, tally), ""])
+        yield newline_joined(["# policycheck report", "", _meta(report, tally), ""])
         if tally.files > 1:
             header = _summary_header(tally.criteria)
-            yield _lines(["## Summary", "", *_table_head(header)])
+            yield newline_joined(["## Summary", "", *_table_head(header)])
             for row in self.rows:
                 yield _table_row(header, row_cells(row, len(tally.criteria))) + "\n"
             grades = tally.grade_counts(report.grade_bands)
             done = f"Grades given: {grades}." if grades else "No proposal could be assessed."
-            yield _lines(["", done, ""])
+            yield newline_joined(["", done, ""])
         for section in self.sections:
             yield unseal(section) + "\n"
         if tally.invalid:
-            yield _lines([f"## Invalid files ({tally.invalid})", ""])
+            yield newline_joined([f"## Invalid files ({tally.invalid})", ""])
             for entry in self.failures:
                 yield unseal(entry) + "\n"
             yield "\n"
         if report.gate is not None:
-            yield _lines(_gate(report.gate))
+            yield newline_joined(_gate(report.gate))
         if report.uncertainty is not None:
             from policycheck.render.uncertainty import markdown_lines
 
-            yield _lines(markdown_lines(report.uncertainty))
-        yield _lines(["---", "", f"<sub>{md_text(bands_line(report))}</sub>"])
-
-
-def _lines(lines: list[str]) -> str:
-    """``lines``, each ending in a newline."""
-    return "".join(line + "\n" for line in lines)
+            yield newline_joined(markdown_lines(report.uncertainty))
+        yield newline_joined(["---", "", f"<sub>{md_text(bands_line(report))}</sub>"])
 
 
 def chunks(report: Report) -> Iterator[str]:

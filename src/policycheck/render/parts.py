@@ -166,6 +166,11 @@ class Shelf(Protocol):
     def __call__(self, *, compress: bool = True) -> Parts[Any]: ...
 
 
+def newline_joined(lines: list[str]) -> str:
+    """``lines`` as one piece of text, each ending in a newline."""
+    return "".join(line + "\n" for line in lines)
+
+
 def seal(text: str) -> bytes:
     """A piece's text compressed where it is made (in a worker), so that it crosses to the
     main process, and is spilled there, as it is."""
