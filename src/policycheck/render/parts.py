@@ -17,6 +17,7 @@ import pickle
 import tempfile
 import weakref
 import zlib
+from abc import abstractmethod
 from array import array
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, Generic, Protocol, TypeVar, overload
@@ -27,8 +28,9 @@ T = TypeVar("T")
 class Parts(Sequence[T], Generic[T]):
     """The parts of one kind, in the order they were added."""
 
+    @abstractmethod
     def append(self, item: T) -> None:
-        raise NotImplementedError
+        """Add ``item`` after the others."""
 
 
 class Kept(Parts[T]):
