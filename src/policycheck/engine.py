@@ -296,8 +296,10 @@ class Assessor:
         saves sending every object back to this process. ``transform`` must be
         a module-level function (it may cross a process boundary).
         """
-        workers = jobs if jobs is not None else free_cores()
-        if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        # The free cores are counted (10 ms of readings) only for a batch that could use them.
+        large = len(paths) >= PARALLEL_THRESHOLD
+        workers = (jobs if jobs is not None else free_cores()) if large else 1
+        if workers <= 1:
             for path in paths:
                 yield transform(self.assess_file(path))
             return
