@@ -19,9 +19,9 @@ The arithmetic, documented in the README and shown by ``--explain``:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from policycheck.assessment import (
     Cap,
@@ -208,7 +208,8 @@ def improvements(
     level, less the score now; an unknown that only the reference data can
     settle is offered as a data gap, not as a change to the file.
     """
-    current = _score(criteria)
+    figures = [_Figures.of(c) for c in criteria]
+    current = _overall(figures)[0]
     options = []
     for n, c in enumerate(criteria):
         for ind in c.indicators:
@@ -218,8 +219,8 @@ def improvements(
             best = max(level.points for level in levels.values())
             if ind.points is not None and ind.points >= best:
                 continue
-            changed = (*criteria[:n], _with(rubric, c, ind.check_id, best), *criteria[n + 1 :])
-            gain = _score(changed) - current
+            changed = [*figures[:n], _rescored(rubric, c, ind.check_id, best), *figures[n + 1 :]]
+            gain = _overall(changed)[0] - current
             if round(gain, 1) <= 0:
                 continue
             advice = (
@@ -242,15 +243,27 @@ def improvements(
     return tuple(options[:limit])
 
 
-def _score(criteria: tuple[CriterionResult, ...]) -> float:
-    """The overall score alone, as ``totals`` works it out (for re-scoring many times)."""
-    return _score_and_range(criteria)[0]
+class _Figures(NamedTuple):
+    """What the overall score needs of a criterion (``low`` is None when not applicable)."""
+
+    weight: float
+    score: float | None
+    low: float | None
+    high: float | None
+
+    @classmethod
+    def of(cls, c: CriterionResult) -> _Figures:
+        return cls(c.weight, c.score, c.low, c.high)
 
 
 def _score_and_range(
     criteria: list[CriterionResult] | tuple[CriterionResult, ...],
 ) -> tuple[float, float, float]:
     """The overall score over what is known (kept within its range), and the range."""
+    return _overall([_Figures.of(c) for c in criteria])
+
+
+def _overall(criteria: list[_Figures]) -> tuple[float, float, float]:
     applicable = [c for c in criteria if c.low is not None]
     weight = sum(c.weight for c in applicable)
     if not weight:
@@ -263,8 +276,8 @@ def _score_and_range(
     return min(max(score, low), high), low, high
 
 
-def _with(rubric: Rubric, c: CriterionResult, check_id: str, points: float) -> CriterionResult:
-    """``c`` re-scored as if indicator ``check_id`` stood at ``points`` (known)."""
+def _rescored(rubric: Rubric, c: CriterionResult, check_id: str, points: float) -> _Figures:
+    """``c``'s figures as if indicator ``check_id`` stood at ``points`` (known)."""
     spec = rubric.criteria[c.id].indicators
     known = total = score = low = high = 0.0
     for ind in c.indicators:
@@ -281,10 +294,4 @@ def _with(rubric: Rubric, c: CriterionResult, check_id: str, points: float) -> C
             score += ind.weight * value
             low += ind.weight * value
             high += ind.weight * value
-    return dataclasses.replace(
-        c,
-        score=score / known,
-        coverage=known / total,
-        low=low / total,
-        high=high / total,
-    )
+    return _Figures(c.weight, score / known, low / total, high / total)
