@@ -27,6 +27,7 @@ from policycheck.loading import (
     Document,
     load_yaml_bytes,
     load_yaml_text,
+    read_bytes,
     read_file,
 )
 from policycheck.model import parse_proposal
@@ -431,6 +432,32 @@ def test_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
     doc = read_file(path, origin="limit.yaml")
     assert doc.origin == "limit.yaml"
     assert doc.data["participants"] == ["AL"]
+
+
+def test_a_small_file_is_read_without_a_buffer_of_the_limit(tmp_path: Path) -> None:
+    """A batch reads thousands of files: each read asks for what the file holds (a
+    buffer of ``MAX_BYTES`` a file was made and freed each time)."""
+    import tracemalloc
+
+    path = tmp_path / "small.yaml"
+    path.write_text(MINIMAL)
+    tracemalloc.start()
+    try:
+        data = read_bytes(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert data == MINIMAL.encode()
+    assert peak < 64 * 1024 < MAX_BYTES
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").is_file(), reason="needs Linux's /proc")
+def test_a_file_longer_than_its_stat_says_is_read_whole() -> None:
+    """``/proc`` files report a size of 0: what is read past the size is kept (a file that
+    grows between the stat and the read is read the same way)."""
+    path = Path("/proc/self/cmdline")
+    assert path.stat().st_size == 0
+    assert read_bytes(path) == path.read_bytes() != b""
 
 
 def test_missing_file(tmp_path: Path) -> None:

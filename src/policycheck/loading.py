@@ -16,6 +16,7 @@ import functools
 import math
 import os
 import re
+import stat
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -148,24 +149,39 @@ _PURE = _yaml(pure=True)
 
 
 def read_bytes(path: Path, origin: str | None = None, limit: int = MAX_BYTES) -> bytes:
-    """The first ``limit + 1`` bytes of ``path`` (enough to tell it is too large)."""
+    """The first ``limit + 1`` bytes of ``path`` (enough to tell it is too large).
+
+    One ``stat`` tells a missing file, a folder, and a pipe or a device (which ``open``
+    would wait on) before the file is opened; the read asks for the bytes the file
+    holds, not for a buffer of ``limit`` bytes (a batch reads thousands of files).
+    """
     name = origin if origin is not None else str(path)
     if "\x00" in str(path):
         raise InputError([Problem(name, 1, 1, "a file name cannot hold a NUL character")])
-    if path.is_symlink() and not path.exists():
-        raise InputError([Problem(name, 1, 1, _broken_link(path))])
-    if path.exists() and not path.is_file() and not path.is_dir():
+    try:
+        status = os.stat(path)
+    except OSError as exc:
+        if os.path.islink(path):
+            problem = _broken_link(path)
+        elif isinstance(exc, FileNotFoundError):
+            problem = "no such file"
+        else:
+            problem = f"cannot read: {exc.strerror}"
+        raise InputError([Problem(name, 1, 1, problem)]) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError([Problem(name, 1, 1, _folder_problem(path))])
+    if not stat.S_ISREG(status.st_mode):
         raise InputError([Problem(name, 1, 1, "not a regular file (a pipe or a device?)")])
+    wanted = min(status.st_size, limit) + 1
     try:
         with path.open("rb") as handle:
-            return handle.read(limit + 1)
-    except IsADirectoryError:
-        raise InputError([Problem(name, 1, 1, _folder_problem(path))]) from None
+            data = handle.read(wanted)
+            if len(data) == wanted and wanted <= limit:  # it grew since the stat
+                data += handle.read(limit + 1 - wanted)
+            return data
     except FileNotFoundError:
         raise InputError([Problem(name, 1, 1, "no such file")]) from None
     except OSError as exc:
-        if os.path.isdir(path):
-            raise InputError([Problem(name, 1, 1, _folder_problem(path))]) from None
         raise InputError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
 
 
