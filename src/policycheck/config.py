@@ -43,7 +43,7 @@ CONFIG_NAMES = (".policycheck.yaml", "policycheck.toml", "pyproject.toml")
 class WaiverEntry(BaseModel):
     """A waiver as written in the configuration file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, str_strip_whitespace=True)
 
     risk: str = Field(min_length=1, description="a risk id (CE01) or a check id (AC03)")
     proposal: str = Field(min_length=1)
@@ -55,7 +55,7 @@ class WaiverEntry(BaseModel):
 class Settings(BaseModel):
     """Everything a configuration file may set (all optional)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rubric: Path | None = None
     reference: Path | None = None

@@ -415,7 +415,7 @@ def baseline_document(report: Report) -> str:
 
 class _Strict(BaseModel):
     # Extra keys (tool, rubric, generated_at, file, path) are notes for people: ignored.
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 _Score = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100)]

@@ -79,7 +79,7 @@ _Risks = Annotated[dict[str, Severity | None], BeforeValidator(_as_risk_map)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Expect(_Strict):
