@@ -97,6 +97,12 @@ def assessor() -> Assessor:
     return Assessor()
 
 
+@pytest.fixture(scope="session")
+def samples_report(assessor: Assessor) -> Report:
+    """The eight samples assessed in one process, dated ``FIXED_TIME``."""
+    return assessor.run([PROPOSALS / n for n in SAMPLES], generated_at=FIXED_TIME, jobs=1)
+
+
 def assess_yaml(assessor: Assessor, text: str, origin: str = "test.yaml") -> Assessment:
     """Assess a proposal given as (dedented) YAML text; raises InputError when invalid."""
     return assessor.assess_bytes(textwrap.dedent(text).encode(), origin)

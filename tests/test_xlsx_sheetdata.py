@@ -18,7 +18,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.xml.functions import xmlfile
 
-from policycheck import Assessor, Report
+from policycheck import Report
 from policycheck.render import xlsx
 from policycheck.render.xlsx.direct import Scan, parts, register
 from policycheck.render.xlsx.sheetdata import (
@@ -30,7 +30,6 @@ from policycheck.render.xlsx.sheetdata import (
 )
 from policycheck.render.xlsx.styles import PLAIN, Styles
 from policycheck.render.xlsx.tables import FORMULA_START, Column, Kind, text, typed
-from tests.conftest import FIXED_TIME, PROPOSALS, SAMPLES
 
 SPECIAL = [
     *("text", "", " padded ", "=SUM(A1)", "=", "+1", "-1", "@x", "\tx", "\rx", "x\r\ny"),
@@ -169,8 +168,8 @@ def test_parts_of_a_long_table(
 
 
 @pytest.fixture(scope="module")
-def report() -> Report:
-    return Assessor().run([PROPOSALS / n for n in SAMPLES], generated_at=FIXED_TIME, jobs=1)
+def report(samples_report: Report) -> Report:
+    return samples_report
 
 
 def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(report: Report) -> None:

@@ -741,6 +741,7 @@ def write_rows(
 
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
+    last: Worksheet | None = None
     texts: dict[Worksheet, Callable[[], Iterator[str]]] = {}
     merged: dict[Worksheet, list[str]] = {}
     for name in SHEETS:
@@ -765,6 +766,10 @@ def write_rows(
         shared = _Shared(rows_of[name])
         for part in split[name]:
             ws = _sheet(wb, part.title)
+            if name == INDICATORS and len(split[name]) == 1:
+                # Half of all cells: written last, its text made meanwhile (``apart``). Its
+                # parts share one reading of the rows, so a table on several is not.
+                last = ws
             width = _table_shell(ws, table.columns, widths, part.count, name)
             look = _LOOKS[name]
             headers = [c.header for c in table.columns]
@@ -809,6 +814,8 @@ def write_rows(
         level=ZIP_LEVEL,
         large=lambda name: name in parts_rows and len(heads) > LARGE_BATCH,
         merges={ws.path.lstrip("/"): ranges for ws, ranges in merged.items()},
+        last=None if last is None else last.path.lstrip("/"),
+        apart=len(heads) >= APART_FROM,
     )
 
 
@@ -847,6 +854,9 @@ def _key(table: Table) -> Callable[[tuple[Any, ...]], Hashable] | None:
 ZIP_LEVEL = 1
 #: Above this many proposals a sheet's part may pass 2 GiB: zip64 sizes are written.
 LARGE_BATCH = 20_000
+#: From this many proposals, the Indicators sheet's text is made in a child process while
+#: the other sheets are written (``apart``); a smaller workbook takes less than a fork.
+APART_FROM = 100
 
 
 class _Shared:

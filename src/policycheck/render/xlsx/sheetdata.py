@@ -22,6 +22,7 @@ by workers that only pack rows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
@@ -31,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO
 
+from policycheck.render.xlsx.apart import CAN_FORK, MadeApart
 from policycheck.render.xlsx.tables import EXCEL_CELL_LIMIT, text
 
 #: openpyxl's ``ERROR_CODES``: text equal to one is written as an error value.
@@ -161,6 +163,8 @@ def splice_into(
     level: int,
     large: Callable[[str], bool] = lambda _name: False,
     merges: Mapping[str, Sequence[str]] | None = None,
+    last: str | None = None,
+    apart: bool = False,
 ) -> None:
     """The package ``data`` rewritten into ``out`` (a seekable binary file): fixed timestamps
     and attributes, ``first`` first (then openpyxl's order), parts in ``replace`` replaced,
@@ -170,14 +174,23 @@ def splice_into(
     ``large(name)`` says a part may pass 2 GiB (it is then written with zip64 sizes);
     ``merges`` gives the merged ranges of a part in ``rows`` (written after its rows: the
     sheet must have nothing openpyxl writes between them, such as a filter).
+
+    ``last`` names a part in ``rows`` written after all others; with ``apart``, its text is
+    made in a child process meanwhile (``apart.MadeApart``), where one can be forked.
     """
     merges = merges or {}
     with (
+        contextlib.ExitStack() as stack,
         zipfile.ZipFile(io.BytesIO(data)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
+        made = None
+        if apart and CAN_FORK and last is not None and last in rows:
+            made = MadeApart(rows[last], _chunks)
+            stack.callback(made.close)
         names = source.namelist()
-        names.sort(key=lambda name: name != first)  # stable: keeps openpyxl's order
+        # stable: keeps openpyxl's order
+        names.sort(key=lambda name: (name != first, name == last))
         for name in names:
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -204,11 +217,15 @@ def splice_into(
                 # zlib lets go of the interpreter while it compresses: a piece is compressed
                 # while the next is made (one at a time, in order: the same bytes).
                 pending: Future[int] | None = None
-                for chunk in _chunks(make()):
-                    data = chunk.encode("utf-8")
+                pieces = (
+                    made.text()
+                    if made is not None and name == last
+                    else (chunk.encode("utf-8") for chunk in _chunks(make()))
+                )
+                for piece in pieces:
                     if pending is not None:
                         pending.result()
-                    pending = compressor.submit(part.write, data)
+                    pending = compressor.submit(part.write, piece)
                 if pending is not None:
                     pending.result()
                 part.write(b"</sheetData>" + merged_cells(merges.get(name, ())) + tail)

@@ -1,0 +1,139 @@
+"""The Indicators sheet's text made in a forked child while the other sheets are written
+(``render.xlsx.apart``): the same bytes, a child that fails or is orphaned ends."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from policycheck import Report
+from policycheck.render import xlsx
+from policycheck.render.xlsx.apart import CAN_FORK
+from policycheck.render.xlsx.sheetdata import splice_into
+
+pytestmark = pytest.mark.skipif(not CAN_FORK, reason="a child is forked on Linux only")
+
+PARENT = os.getpid()
+
+
+def _package() -> bytes:
+    source = io.BytesIO()
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("big.xml", b"<w><sheetData></sheetData></w>")
+        archive.writestr("small.xml", b"<w><sheetData></sheetData></w>")
+        archive.writestr("c.xml", b"c")
+    return source.getvalue()
+
+
+def _rows(count: int) -> Iterator[str]:
+    # Over a megabyte of text: written in several pieces.
+    for n in range(count):
+        yield f'<row r="{n + 1}"><c t="inlineStr"><is><t>{"x" * 100} {n}</t></is></c></row>'
+
+
+def _spliced(big: object, *, apart: bool) -> bytes:
+    out = io.BytesIO()
+    splice_into(
+        out,
+        _package(),
+        (2026, 1, 1, 0, 0, 0),
+        first="[Content_Types].xml",
+        replace={},
+        rows={"big.xml": big, "small.xml": lambda: _rows(3)},  # type: ignore[dict-item]
+        level=1,
+        last="big.xml",
+        apart=apart,
+    )
+    return out.getvalue()
+
+
+def test_a_part_made_apart_is_written_last_with_the_bytes_made_here() -> None:
+    here = _spliced(lambda: _rows(20_000), apart=False)
+    apart = _spliced(lambda: _rows(20_000), apart=True)
+    assert apart == here
+    with zipfile.ZipFile(io.BytesIO(apart)) as archive:
+        assert archive.namelist() == ["[Content_Types].xml", "small.xml", "c.xml", "big.xml"]
+        assert archive.read("big.xml").count(b"<row ") == 20_000
+
+
+def test_when_the_child_fails_the_parent_makes_the_text() -> None:
+    def failing_in_a_child() -> Iterator[str]:
+        if os.getpid() != PARENT:
+            raise RuntimeError("only in the child")
+        return _rows(5_000)
+
+    assert _spliced(failing_in_a_child, apart=True) == _spliced(lambda: _rows(5_000), apart=False)
+
+
+def test_a_text_that_cannot_be_made_fails_in_the_parent_and_leaves_no_child() -> None:
+    def failing() -> Iterator[str]:
+        raise RuntimeError("a bug in a sheet")
+
+    with pytest.raises(RuntimeError, match="a bug in a sheet"):
+        _spliced(failing, apart=True)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def _ended(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")
+
+
+def test_the_child_ends_when_its_parent_is_gone(tmp_path: Path) -> None:
+    """A parent killed (or ended by a signal, whose handler leaves at once) while the child
+    works: the child stops at its next piece instead of writing the sheet to the end."""
+    script = tmp_path / "orphan.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import os, time
+            from policycheck.render.xlsx.apart import MadeApart
+            from policycheck.render.xlsx.sheetdata import _chunks
+
+            def endless():
+                while True:
+                    time.sleep(0.01)
+                    yield "x" * (1 << 20)
+
+            made = MadeApart(endless, _chunks)
+            print(made.pid, flush=True)
+            os._exit(0)
+            """
+        )
+    )
+    run = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=60
+    )
+    child = int(run.stdout)
+    deadline = time.monotonic() + 20
+    while not _ended(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _ended(child)
+
+
+def test_a_large_workbook_is_the_same_with_its_indicators_made_apart(
+    samples_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = samples_report
+    rows = [xlsx.result_rows(r) for r in report.results]
+    monkeypatch.setattr(xlsx, "APART_FROM", 10**9)
+    here = xlsx.render_rows(report, rows)
+    monkeypatch.setattr(xlsx, "APART_FROM", 1)
+    assert xlsx.render_rows(report, rows) == here
+    with zipfile.ZipFile(io.BytesIO(here)) as archive:
+        indicators = archive.namelist()[-1]
+        assert b"Evidence item" in archive.read(indicators)
