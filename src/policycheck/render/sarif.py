@@ -171,6 +171,8 @@ class _Artifacts:
         self.hashes: list[str] = []
         self.index: dict[str, int] = {}
         self.relative = False
+        #: Each file's URI and base id, worked out once (a result's locations share a file).
+        self._uris: dict[str, tuple[str, str | None]] = {}
 
     def add(self, file: str, sha256: str = "") -> int:
         if file in self.index:
@@ -195,7 +197,10 @@ class _Artifacts:
         return item
 
     def location(self, file: str) -> dict[str, Any]:
-        uri, base = artifact_uri(file, self.where)
+        known = self._uris.get(file)
+        if known is None:
+            known = self._uris[file] = artifact_uri(file, self.where)
+        uri, base = known
         loc: dict[str, Any] = {"uri": uri}
         if base is not None:
             loc["uriBaseId"] = base
