@@ -7,6 +7,7 @@ characters are removed; file names and locations go in code spans, where nothing
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Characters that are active somewhere in GitHub-flavoured Markdown (emphasis, code, links,
@@ -36,10 +37,12 @@ def clean(value: str, newline: str = " ") -> str:
     return _NEWLINES.sub(newline, value).strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def md_text(value: str, *, table: bool = False) -> str:
     """``value`` as literal Markdown text: nothing in it formats, links, mentions or breaks out.
 
-    In a table cell (``table``), newlines become ``<br>``; elsewhere, spaces.
+    In a table cell (``table``), newlines become ``<br>``; elsewhere, spaces. Kept for the
+    texts that repeat from proposal to proposal (titles, advice, levels).
     """
     text = clean(value, "\n").translate(_IN_TABLE if table else _IN_TEXT)
     # "@name" mentions, "#123" references and e-mail addresses are linked by GitHub after
