@@ -43,7 +43,9 @@ CONFIG_NAMES = (".policycheck.yaml", "policycheck.toml", "pyproject.toml")
 class WaiverEntry(BaseModel):
     """A waiver as written in the configuration file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, defer_build=True, str_strip_whitespace=True
+    )
 
     risk: str = Field(min_length=1, description="a risk id (CE01) or a check id (AC03)")
     proposal: str = Field(min_length=1)

@@ -220,7 +220,9 @@ def _whole(value: Any) -> Any:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, defer_build=True, str_strip_whitespace=True
+    )
 
     #: JSON Schemas of the shorthands a ``mode="before"`` validator accepts.
     _shorthands: ClassVar[tuple[dict[str, Any], ...]] = ()

@@ -42,7 +42,9 @@ T = TypeVar("T")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, defer_build=True, str_strip_whitespace=True
+    )
 
 
 #: A number written as a number (not "3", not true), finite.
