@@ -76,6 +76,28 @@ def test_the_console_script_answers_version_before_importing_the_parser(flag: st
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
 
 
+@pytest.mark.parametrize("code", [0, 2])
+def test_the_objects_of_a_finished_command_are_frozen_out_of_the_last_collection(
+    code: int,
+) -> None:
+    """The interpreter's last collection at exit walked every object a run made (a tenth
+    of a one-file run) to find nothing: the console script freezes them first, however
+    the command ends; exit handlers still run."""
+    argv = ["policycheck", "schema"] if code == 0 else ["policycheck", "assess", "/nonexistent"]
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: sys.stderr.write(f'frozen={gc.get_freeze_count() > 0}\\n'))\n"
+        f"sys.argv = {argv!r}\n"
+        "from policycheck.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == code, done.stderr
+    assert done.stderr.splitlines()[-1] == "frozen=True"
+
+
 def test_unused_arguments_are_linted() -> None:
     """ruff's ARG rules: an argument nobody reads (like --debug's value once was) is an error."""
     import tomllib

@@ -1,5 +1,5 @@
 """``python -m policycheck``."""
 
-from policycheck.cli import main
+from policycheck.entry import main
 
 main()
