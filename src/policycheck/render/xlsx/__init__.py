@@ -709,7 +709,15 @@ def write_rows(
         SOURCES: Table(SOURCES, SOURCE_COLUMNS, ()),
     }
     scans = {name: Scan(table.columns, _key(table)) for name, table in big.items()}
-    gathered = gather(results, scans, risk_rank(severities), RISKS, INDICATORS, SOURCES)
+    gathered = gather(
+        results,
+        scans,
+        risk_rank(severities),
+        RISKS,
+        INDICATORS,
+        SOURCES,
+        compress=len(results) > LARGE_BATCH,
+    )
     heads = gathered.heads
     criteria = criteria_of(heads)
     order = worst_first(heads)
@@ -853,6 +861,9 @@ def _key(table: Table) -> Callable[[tuple[Any, ...]], Hashable] | None:
 #: workbook's text, for a file about a third larger.
 ZIP_LEVEL = 1
 #: Above this many proposals a sheet's part may pass 2 GiB: zip64 sizes are written.
+#: Up to it, the rows spilled to disk between the workbook's two readings
+#: (8 KB a proposal) are not compressed either: compressing them and reading them back
+#: took a tenth of the workbook's time. Above, they are (4 KB a proposal).
 LARGE_BATCH = 20_000
 #: From this many proposals, the Indicators sheet's text is made in a child process while
 #: the other sheets are written (``apart``); a smaller workbook takes less than a fork.

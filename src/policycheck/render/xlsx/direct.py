@@ -302,11 +302,19 @@ def gather(
     risks: str,
     indicators: str,
     sources: str,
+    *,
+    compress: bool = True,
 ) -> Gathered:
     """Read each of ``results`` once (see the module docstring); ``scans`` measure the tables
-    named ``risks``, ``indicators`` and ``sources``."""
+    named ``risks``, ``indicators`` and ``sources``; ``compress`` the spilled rows."""
     heads: list[ResultRows] = []
-    gathered = Gathered(heads, spilled(), spilled(), spilled(), scans)
+    gathered = Gathered(
+        heads,
+        spilled(compress=compress),
+        spilled(compress=compress),
+        spilled(compress=compress),
+        scans,
+    )
     for position in range(len(results)):
         r = results[position]
         scans[risks].add(r.risks)
