@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -236,7 +237,8 @@ def test_a_brief_longer_than_a_sheet_continues_on_whole_pages(report: Report) ->
     first, and the sheets print as the Brief does (no header row repeated, no grid)."""
     limit = 60
     rows = [xlsx.result_rows(r) for r in report.results]
-    whole = load_workbook(io.BytesIO(xlsx.render_rows(report, rows)))["Brief"]
+    book = load_workbook(io.BytesIO(xlsx.render_rows(report, rows)))
+    whole = book["Brief"]
     split = load_workbook(io.BytesIO(xlsx.render_rows(report, rows, max_rows=limit)))
     sheets = [n for n in split.sheetnames if n == "Brief" or n.startswith("Brief (")]
     assert sheets == ["Brief"] + [f"Brief ({n})" for n in range(2, len(sheets) + 1)]
@@ -258,6 +260,21 @@ def test_a_brief_longer_than_a_sheet_continues_on_whole_pages(report: Report) ->
     # page breaks before each page but a sheet's first
     breaks = sum(len(split[n].row_breaks.brk) for n in sheets)
     assert breaks == len(whole.row_breaks.brk) - (len(sheets) - 1)
+    # the About sheet says which pages each sheet holds, as it does for a long table
+    listed = [
+        r for r in split["About"].iter_rows(values_only=True) if str(r[2]).startswith("Brief, ")
+    ]
+    assert [r[1] for r in listed] == sheets
+    pages = len(report.results)
+    first = 1
+    for row in listed:
+        held = re.fullmatch(rf"Brief, pages (\d+) to (\d+) of {pages} .*", str(row[2]))
+        assert held is not None, row
+        assert int(held[1]) == first
+        first = int(held[2]) + 1
+    assert first == pages + 1
+    one = book["About"].iter_rows(values_only=True)
+    assert not [r for r in one if str(r[2]).startswith("Brief, ")]  # one sheet: not listed
 
 
 def test_a_column_of_cells_tells_apart_values_a_dict_takes_for_one() -> None:

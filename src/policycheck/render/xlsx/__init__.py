@@ -67,7 +67,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from policycheck.assessment import IndicatorStatus, Report, Severity
 from policycheck.render.paper import PAPERS, Paper
-from policycheck.render.xlsx.brief import write_brief
+from policycheck.render.xlsx.brief import BriefSheet, write_brief
 from policycheck.render.xlsx.direct import (
     EXCEL_MAX_ROWS,
     Part,
@@ -740,28 +740,33 @@ def write_rows(
         scans[table.name].add(tuple(table.rows))
         rows_of[table.name] = functools.partial(iter, table.rows)
     split = {name: parts(name, scan.count, max_rows) for name, scan in scans.items()}
-    about = about_table(report, heads, generated, _continued(split, max_rows))
-    scans[ABOUT] = Scan(about.columns, None)
-    scans[ABOUT].add(tuple(about.rows))
-    split[ABOUT] = parts(ABOUT, scans[ABOUT].count, max_rows)
-    rows_of[ABOUT] = functools.partial(iter, about.rows)
-    tables = {table.name: table for table in (*big.values(), *small, about)}
+    tables = {table.name: table for table in (*big.values(), *small)}
 
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
     last: Worksheet | None = None
     texts: dict[Worksheet, Callable[[], Iterator[str]]] = {}
     merged: dict[Worksheet, list[str]] = {}
+    brief: list[BriefSheet] = []
     for name in SHEETS:
         if name == BRIEF:
             failures = [(r.file, str(r.brief)) for r in heads if not r.assessed]
-            for ws, make, merges in write_brief(
+            brief = write_brief(
                 functools.partial(_sheet, wb), gathered.brief, order, failures, styles, max_rows
-            ):
-                texts[ws] = make
-                merged[ws] = merges
-                _print_setup(ws, options, None)
+            )
+            for made in brief:
+                texts[made.sheet] = made.make
+                merged[made.sheet] = made.merges
+                _print_setup(made.sheet, options, None)
             continue
+        if name == ABOUT:
+            # Last: it lists the sheets each long table, the Brief included, continues on.
+            continued = [*_continued(split, max_rows), *_brief_continued(brief, max_rows)]
+            about = tables[ABOUT] = about_table(report, heads, generated, continued)
+            scans[ABOUT] = Scan(about.columns, None)
+            scans[ABOUT].add(tuple(about.rows))
+            split[ABOUT] = parts(ABOUT, scans[ABOUT].count, max_rows)
+            rows_of[ABOUT] = functools.partial(iter, about.rows)
         if name == CHARTS:
             ws = _sheet(wb, CHARTS)
             bands = sorted(report.grade_bands, key=lambda band: -band[1])
@@ -885,6 +890,24 @@ class _Shared:
         if self._rows is None:
             self._rows = self._make()
         return next(self._rows)
+
+
+def _brief_continued(
+    sheets: Sequence[BriefSheet], max_rows: int
+) -> list[tuple[str, str, str, str]]:
+    """The About sheet's rows on the sheets the Brief continues on, when it takes several."""
+    if len(sheets) < 2:
+        return []
+    return [
+        (
+            "Sheet",
+            s.sheet.title,
+            f"{BRIEF}, pages {s.first:,} to {s.last:,} of {s.pages:,} in the Brief's order, "
+            f"worst first (a sheet holds {max_rows:,} rows; a page is never cut across two).",
+            "",
+        )
+        for s in sheets
+    ]
 
 
 def _continued(

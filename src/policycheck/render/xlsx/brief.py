@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from policycheck.render.xlsx.rows import BriefRows
@@ -223,13 +224,13 @@ def write_brief(
     failures: Sequence[tuple[str, str]],
     styles: Styles,
     max_rows: int,
-) -> list[tuple[Worksheet, Callable[[], Iterator[str]], list[str]]]:
+) -> list[BriefSheet]:
     """Lay out the Brief: one section per proposal, worst first (``order``), each starting on a
     new printed page, on sheets of at most ``max_rows`` rows ("Brief", "Brief (2)" …, made
     by ``sheet(title)``; a page is never cut). Sets each sheet's widths and page breaks
     (openpyxl writes them) and lists the styles; gives each sheet with what makes its rows'
-    text (``sheetdata``), which lays its pages out again one at a time, and its merged cells
-    (written as text too: openpyxl takes a second for 15,000).
+    text (``sheetdata``), which lays its pages out again one at a time, its merged cells
+    (written as text too: openpyxl takes a second for 15,000) and the pages it holds.
     """
     from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
@@ -261,7 +262,8 @@ def write_brief(
         for index, width in enumerate(WIDTHS, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.row_breaks.brk = tuple(page_breaks)  # at once: each ``append`` copies them all
-        made.append((ws, functools.partial(_rows, briefs, pages[start:stop], failures), merges))
+        rows = functools.partial(_rows, briefs, pages[start:stop], failures)
+        made.append((ws, rows, merges, (start + 1, stop, len(pages))))
     ws = made[0][0]
     listed = ws.parent._cell_styles  # type: ignore[union-attr]
     ids: dict[Hashable, tuple[int, int]] = {}
@@ -269,7 +271,23 @@ def write_brief(
         quoted = StyleArray(array)
         quoted.quotePrefix = 1
         ids[key] = (listed.add(array), listed.add(quoted))
-    return [(ws, functools.partial(rows, ids), merges) for ws, rows, merges in made]
+    return [
+        BriefSheet(ws, functools.partial(rows, ids), merges, *held)
+        for ws, rows, merges, held in made
+    ]
+
+
+@dataclass(frozen=True)
+class BriefSheet:
+    """One sheet of the Brief: what makes its rows' text, its merged cells, and the pages it
+    holds (``first`` to ``last`` of ``pages``, a page a proposal, worst first)."""
+
+    sheet: Worksheet
+    make: Callable[[], Iterator[str]]
+    merges: list[str]
+    first: int
+    last: int
+    pages: int
 
 
 def _rows(
