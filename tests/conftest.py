@@ -103,6 +103,18 @@ def samples_report(assessor: Assessor) -> Report:
     return assessor.run([PROPOSALS / n for n in SAMPLES], generated_at=FIXED_TIME, jobs=1)
 
 
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip package of ``members`` (name: bytes), in that order."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
 def assess_yaml(assessor: Assessor, text: str, origin: str = "test.yaml") -> Assessment:
     """Assess a proposal given as (dedented) YAML text; raises InputError when invalid."""
     return assessor.assess_bytes(textwrap.dedent(text).encode(), origin)

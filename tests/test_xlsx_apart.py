@@ -19,6 +19,7 @@ from policycheck import Report
 from policycheck.render import xlsx
 from policycheck.render.xlsx.apart import CAN_FORK
 from policycheck.render.xlsx.sheetdata import splice_into
+from tests.conftest import zip_of
 
 pytestmark = pytest.mark.skipif(not CAN_FORK, reason="a child is forked on Linux only")
 
@@ -26,13 +27,10 @@ PARENT = os.getpid()
 
 
 def _package() -> bytes:
-    source = io.BytesIO()
-    with zipfile.ZipFile(source, "w") as archive:
-        archive.writestr("[Content_Types].xml", b"<Types/>")
-        archive.writestr("big.xml", b"<w><sheetData></sheetData></w>")
-        archive.writestr("small.xml", b"<w><sheetData></sheetData></w>")
-        archive.writestr("c.xml", b"c")
-    return source.getvalue()
+    empty = b"<w><sheetData></sheetData></w>"
+    return zip_of(
+        {"[Content_Types].xml": b"<Types/>", "big.xml": empty, "small.xml": empty, "c.xml": b"c"}
+    )
 
 
 def _rows(count: int) -> Iterator[str]:

@@ -31,6 +31,7 @@ from policycheck.render.xlsx.sheetdata import (
 )
 from policycheck.render.xlsx.styles import PLAIN, Styles
 from policycheck.render.xlsx.tables import FORMULA_START, Column, Kind, text, typed
+from tests.conftest import zip_of
 
 SPECIAL = [
     *("text", "", " padded ", "=SUM(A1)", "=", "+1", "-1", "@x", "\tx", "\rx", "x\r\ny"),
@@ -108,15 +109,17 @@ def test_column_letters(index: int, letters: str) -> None:
 
 
 def test_splice_fills_the_empty_sheet_data_as_it_writes() -> None:
-    source = io.BytesIO()
-    with zipfile.ZipFile(source, "w") as archive:
-        archive.writestr("b.xml", b"<w><sheetData></sheetData><tail/></w>")
-        archive.writestr("[Content_Types].xml", b"<Types/>")
-        archive.writestr("c.xml", b"old")
+    source = zip_of(
+        {
+            "b.xml": b"<w><sheetData></sheetData><tail/></w>",
+            "[Content_Types].xml": b"<Types/>",
+            "c.xml": b"old",
+        }
+    )
     made = io.BytesIO()
     splice_into(
         made,
-        source.getvalue(),
+        source,
         (2026, 1, 1, 0, 0, 0),
         first="[Content_Types].xml",
         replace={"c.xml": b"new"},
@@ -134,13 +137,11 @@ def test_splice_fills_the_empty_sheet_data_as_it_writes() -> None:
 
 
 def test_splice_refuses_a_sheet_without_empty_sheet_data() -> None:
-    source = io.BytesIO()
-    with zipfile.ZipFile(source, "w") as archive:
-        archive.writestr("b.xml", b"<w><sheetData><row/></sheetData></w>")
+    source = zip_of({"b.xml": b"<w><sheetData><row/></sheetData></w>"})
     with pytest.raises(ValueError, match="no empty <sheetData>"):
         splice_into(
             io.BytesIO(),
-            source.getvalue(),
+            source,
             (2026, 1, 1, 0, 0, 0),
             first="x",
             replace={},
