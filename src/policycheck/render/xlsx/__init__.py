@@ -52,8 +52,10 @@ Charts and Uncertainty sheets' few cells, in its write-only mode); the rows of t
 sheets that grow with the batch (Brief, Summary, Risks, Indicators, Sources, Gate,
 About: a million cells at 1,000 proposals) are written as SpreadsheetML text
 (``direct``, ``sheetdata``), with the style ids openpyxl gave their styles, into each
-sheet's empty ``<sheetData>`` as the package is compressed. A table longer than a sheet
-continues on "Indicators (2)" … (``direct``), the Brief on "Brief (2)" … (``brief``).
+sheet's empty ``<sheetData>`` as the package is compressed; from ``APART_FROM``
+proposals the Indicators sheet's text is made by a forked child meanwhile and written
+last (``apart``). A table longer than a sheet continues on "Indicators (2)" …
+(``direct``), the Brief on "Brief (2)" … (``brief``); the About sheet lists the parts.
 """
 
 from __future__ import annotations
