@@ -884,3 +884,25 @@ def test_the_runs_hypothesis_profile_is_in_force() -> None:
 
     assert settings().max_examples == (100 if FULL else 10)
     assert settings().deadline is None
+
+
+_IDS = st.sampled_from(["src-1", "src-2", "a", "a.b", "Art", "1", ""])
+
+
+@given(
+    st.lists(_IDS, max_size=4, unique=True),
+    st.lists(
+        st.one_of(_IDS, st.sampled_from([" ", ", ", ".", "src-10", "xsrc-1", "(", ")", "Art. 4"])),
+        max_size=12,
+    ),
+)
+def test_a_note_cites_the_sources_whose_ids_are_whole_tokens_of_it(
+    ids: list[str], words: list[str]
+) -> None:
+    """The quick answer for a note that holds no source id is the tokens' answer."""
+    from policycheck.assessment import _TOKEN, Citation, cited_sources
+
+    note = "".join(words)
+    sources = tuple(Citation(id=i, title=i) for i in ids)
+    tokens = {t.rstrip(".") for t in _TOKEN.findall(note)}
+    assert cited_sources(note, sources) == tuple(s for s in sources if s.id and s.id in tokens)
