@@ -16,8 +16,8 @@ def main() -> None:
 
     The process ends after the command: what it made (modules, classes, the rubric, the
     results) is then frozen out of the garbage collector, whose last pass at exit walked
-    every object for nothing, a tenth of a one-file run. Everything is still freed, and
-    exit handlers run, as at any exit.
+    every object for nothing (a fifth of a one-file run's time, measured on 2 cores).
+    Everything is still freed, and exit handlers run, as at any exit.
     """
     if sys.argv[1:] in (["--version"], ["-V"]):
         from policycheck._version import __version__

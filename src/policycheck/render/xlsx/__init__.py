@@ -867,10 +867,10 @@ def _key(table: Table) -> Callable[[tuple[Any, ...]], Hashable] | None:
 #: zlib's level for the package: 1 is several times faster than the default 6 on a
 #: workbook's text, for a file about a third larger.
 ZIP_LEVEL = 1
-#: Above this many proposals a sheet's part may pass 2 GiB: zip64 sizes are written.
-#: Up to it, the rows spilled to disk between the workbook's two readings
-#: (8 KB a proposal) are not compressed either: compressing them and reading them back
-#: took a tenth of the workbook's time. Above, they are (4 KB a proposal).
+#: Above this many proposals a sheet's part may pass 2 GiB: zip64 sizes are written, and
+#: the rows spilled to disk between the workbook's two readings are compressed (4 KB a
+#: proposal). Up to it they are not (8 KB a proposal): compressing them and reading them
+#: back took a tenth of the workbook's time.
 LARGE_BATCH = 20_000
 #: From this many proposals, the Indicators sheet's text is made in a child process while
 #: the other sheets are written (``apart``); a smaller workbook takes less than a fork.
