@@ -50,9 +50,10 @@ from policycheck.assessment import (
     Severity,
     fingerprint,
 )
+from policycheck.render.indented import indented
 from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
 from policycheck.render.paths import SourceRoot, absolute_path, is_absolute, repository_path
-from policycheck.text import map_text, xml_text
+from policycheck.text import xml_text
 
 __all__ = ["Book", "Piece", "SourceRoot", "artifact_uri", "chunks", "piece", "render", "sarif_dict"]
 
@@ -405,8 +406,7 @@ _INDEX = re.compile(r'(\n *"index": )(\d+)')
 
 def _dump(item: dict[str, Any], depth: int) -> str:
     """``item`` as the document writes it at ``depth``: the same sanitiser, sorted keys."""
-    text = json.dumps(map_text(item, xml_text), indent=2, sort_keys=True, ensure_ascii=False)
-    return text.replace("\n", "\n" + " " * depth)
+    return indented(item, xml_text, depth)
 
 
 def _list(items: Iterable[str], depth: int) -> Iterator[str]:
@@ -544,9 +544,7 @@ class Book:
             for b in (gate.breaches if gate is not None else ())
             if b.kind in GATE_KINDS
         ]
-        frame = json.dumps(
-            map_text(self._frame(report), xml_text), indent=2, sort_keys=True, ensure_ascii=False
-        )
+        frame = indented(self._frame(report), xml_text)
         lists = {
             _ARTIFACTS: (
                 (_dump(artifacts.item(n), RESULTS_DEPTH) for n in range(len(artifacts.files))),
