@@ -285,6 +285,7 @@ def test_md_text_in_a_table_keeps_line_breaks() -> None:
         ("a`b", "``a`b``"),
         ("`a", "`` `a ``"),
         ("a|b", "`a|b`"),
+        ("a``b`c", "```a``b`c```"),
     ],
 )
 def test_md_code(value: str, expected: str) -> None:

@@ -27,6 +27,7 @@ _IN_TEXT = str.maketrans({**_ESCAPES, ord("\n"): " "})
 _MENTION = re.compile(r"([@#])(?=[^\W_])")
 _URL_SCHEME = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
 _WWW = re.compile(r"(?i)\b(www)\.")
+_BACKTICKS = re.compile("`+")
 
 
 def clean(value: str, newline: str = " ") -> str:
@@ -59,8 +60,7 @@ def md_code(value: str, *, table: bool = False) -> str:
     """``value`` as a code span (nothing is active inside), with a fence longer than any
     run of backticks in it."""
     value = clean(value)
-    runs = [len(r) for r in re.findall(r"`+", value)]
-    fence = "`" * (max(runs, default=0) + 1)
+    fence = "`" * (max(map(len, _BACKTICKS.findall(value)), default=0) + 1) if "`" in value else "`"
     pad = " " if value.startswith("`") or value.endswith("`") or not value.strip() else ""
     span = f"{fence}{pad}{value}{pad}{fence}"
     # A pipe ends a table cell even inside a code span; GFM takes "\|" there as a pipe.
