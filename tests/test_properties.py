@@ -958,3 +958,30 @@ def test_indented_json_is_the_standard_librarys_text_of_the_sanitised_value(
     except TypeError:  # keys of several kinds cannot be sorted together
         return
     assert indented(value, xml_text, depth) == expected
+
+
+@SCORER
+@given(proposals(), st.booleans())
+def test_a_results_json_is_written_in_sorted_key_order_without_sorting(
+    assessor: Assessor, proposal: dict[str, Any], waive: bool
+) -> None:
+    """A result's dict is built with its keys in order, so its text (written without
+    ``sort_keys``) is the sorted text the JSON document promises; a waived risk and a file
+    that cannot be assessed included."""
+    import dataclasses
+    import datetime as dt
+
+    from policycheck.assessment import Failure, Waiver, WaiverUse
+    from policycheck.errors import Problem
+    from policycheck.render.json import _result, rendered
+
+    result = assess(assessor, proposal)
+    if waive and result.risks:
+        waiver = Waiver("RF03", "p", "accepted", "me", dt.date(2030, 1, 1), "w.yaml")
+        risk = dataclasses.replace(result.risks[0], waiver=WaiverUse(waiver, True))
+        result = dataclasses.replace(result, risks=(risk, *result.risks[1:]))
+    failure = Failure(ORIGIN, (Problem(ORIGIN, 2, 1, "invalid YAML"),), "0" * 64)
+    for r in (result, failure):
+        assert rendered(r).text == json.dumps(
+            _result(r), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
