@@ -244,3 +244,30 @@ def test_a_writer_writes_the_same_bytes_to_a_file_a_fifo_and_standard_output(
 
     write_atomic(Path("-"), _zip_writer)
     assert capsysbinary.readouterr().out == expected.getvalue()
+
+
+def test_an_input_is_known_by_where_its_path_leads_not_by_its_spelling(tmp_path: Path) -> None:
+    """A link to an input, or a path through ``..``, is refused; a hard link (another name
+    of the same file, which writing replaces, leaving the input as it was) and a file that
+    is no input are written."""
+    from policycheck.errors import UsageError
+
+    proposal = tmp_path / "in" / "p.yaml"
+    proposal.parent.mkdir()
+    proposal.write_text(MINIMAL)
+    others = [tmp_path / "in" / f"q{n}.yaml" for n in range(3)]
+    for other in others:
+        other.write_text(MINIMAL)
+    inputs = [*others, tmp_path / "gone.yaml", proposal]
+    link = tmp_path / "link.json"
+    link.symlink_to(proposal)
+    for spelling in (link, tmp_path / "in" / ".." / "in" / "p.yaml"):
+        with pytest.raises(UsageError, match="refusing to overwrite an input file"):
+            write_atomic(spelling, "{}", inputs=inputs)
+    assert proposal.read_text() == MINIMAL
+    hard = tmp_path / "hard.json"
+    os.link(proposal, hard)
+    write_atomic(hard, "{}", inputs=inputs)
+    assert (hard.read_text(), proposal.read_text()) == ("{}", MINIMAL)
+    write_atomic(tmp_path / "report.json", "{}", inputs=inputs)
+    assert (tmp_path / "report.json").read_text() == "{}"

@@ -63,9 +63,8 @@ def write_atomic(
         sys.stdout.flush()
         return
     target = Path(os.path.realpath(path))
-    for item in inputs:
-        if item.exists() and item.resolve() == target:
-            raise UsageError(f"{path}: refusing to overwrite an input file")
+    if _is_an_input(target, inputs):
+        raise UsageError(f"{path}: refusing to overwrite an input file")
     if not overwrite and os.path.lexists(path):
         raise UsageError(f"{path}: already exists; not overwritten")
     try:
@@ -85,6 +84,24 @@ def write_atomic(
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise UsageError(f"{path}: not a regular file, a character device or a FIFO; not written")
     _replace(path, target, write, info, overwrite=overwrite)
+
+
+def _is_an_input(target: Path, inputs: Iterable[Path]) -> bool:
+    """Whether ``target`` (a resolved path) is where one of ``inputs`` leads. Only a file that
+    exists can be: each input's identity is compared before its path is resolved (a batch's
+    thousands of inputs were resolved for every report file written)."""
+    try:
+        held = os.stat(target)
+    except OSError:
+        return False
+    for item in inputs:
+        try:
+            same = os.path.samestat(os.stat(item), held)
+        except OSError:
+            continue
+        if same and item.resolve() == target:
+            return True
+    return False
 
 
 def _writer(data: str | bytes | Iterable[str] | Writer) -> Writer:
