@@ -18,7 +18,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -985,3 +985,30 @@ def test_a_results_json_is_written_in_sorted_key_order_without_sorting(
         assert rendered(r).text == json.dumps(
             _result(r), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
+
+
+@settings(max_examples=settings().max_examples * 50)
+@given(
+    st.lists(st.sampled_from([" ", "  ", "- ", "-", "? ", "?", "\n", "\r", "[", "{", "a: "])).map(
+        "".join
+    ),
+    st.integers(min_value=2, max_value=12),
+)
+@example("- - - a\n", 3)  # a run of three indicators, single-spaced
+@example("b:\n  -   ? c\n", 4)  # a run of two, indented, spaced out
+@example("      a\n", 7)  # indentation alone
+def test_the_quick_answer_on_nesting_is_the_measured_bound(text: str, depth: int) -> None:
+    """Whether a text may nest too deeply for the composer: the two searches answer as the
+    bound measured line by line (here with limits small enough to reach; 50 times the
+    profile's examples, a few microseconds each)."""
+    import re
+    from unittest import mock
+
+    from policycheck import loading
+
+    indent = max(map(len, re.findall(r"^ +", text, re.MULTILINE)), default=0)
+    runs = re.findall(r"^ *((?:[-?] +)+)", text, re.MULTILINE)
+    compact = max((run.count("-") + run.count("?") for run in runs), default=0)
+    expected = text.count("[") + text.count("{") > depth or indent + compact + 1 > depth
+    with mock.patch.object(loading, "MAX_DEPTH", depth):
+        assert loading._may_nest_deeply(text) == expected

@@ -283,13 +283,23 @@ def load_yaml_bytes(raw: bytes, origin: str, *, lenient: bool = False) -> Docume
 
 _INDENT = re.compile(r"^ +", re.MULTILINE)
 _COMPACT = re.compile(r"^ *((?:[-?] +)+)", re.MULTILINE)
+#: Two indicators in a row, anywhere: what a line's run of more than one needs.
+_TWO_INDICATORS = re.compile(r"[-?] +[-?] ")
 
 
 def _may_nest_deeply(text: str) -> bool:
     """An upper bound on the depth: flow brackets, or the deepest indentation plus the
-    longest run of compact indicators starting a line (``- - -``, ``? - ``), plus one."""
+    longest run of compact indicators starting a line (``- - -``, ``? - ``), plus one.
+
+    Most files have no two indicators in a row anywhere and no line indented by nearly the
+    limit: two searches tell so (the bound is then under the limit) before the lines are
+    measured one by one.
+    """
     if text.count("[") + text.count("{") > MAX_DEPTH:
         return True
+    deep = " " * (MAX_DEPTH - 2)
+    if not _TWO_INDICATORS.search(text) and "\n" + deep not in text and not text.startswith(deep):
+        return False  # indentation under MAX_DEPTH - 2, runs of at most one indicator
     indent = max(map(len, _INDENT.findall(text)), default=0)
     compact = max((run.count("-") + run.count("?") for run in _COMPACT.findall(text)), default=0)
     return indent + compact + 1 > MAX_DEPTH
