@@ -217,3 +217,31 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     piped = run("assess", str(tmp_path), "-f", "json")
     assert piped.returncode == 0
     assert "assessing" not in piped.stderr
+
+
+def test_the_workbook_is_the_same_with_or_without_lxml_installed(tmp_path: Path) -> None:
+    """openpyxl writes its XML with lxml when lxml is importable, and quotes it otherwise:
+    the command writes the same workbook either way (lxml comes with the test tools)."""
+    pytest.importorskip("lxml", reason="lxml is not installed: both runs would be without it")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764633600"}
+    with_lxml = tmp_path / "with.xlsx"
+    subprocess.run(
+        [EXE, "assess", str(PROPOSALS), "-q", "--xlsx", str(with_lxml)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    without = tmp_path / "without.xlsx"
+    blocked = (
+        "import sys\n"
+        "sys.modules['lxml'] = None  # as if it were not installed\n"
+        f"sys.argv = ['policycheck', 'assess', {str(PROPOSALS)!r}, '-q', '--xlsx', "
+        f"{str(without)!r}]\n"
+        "from policycheck.entry import main\n"
+        "main()\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", blocked], env=env, check=True, capture_output=True, timeout=120
+    )
+    assert with_lxml.read_bytes() == without.read_bytes()

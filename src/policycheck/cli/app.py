@@ -76,6 +76,11 @@ def main(argv: list[str] | None = None) -> None:
     # every installed package at start-up (a tenth of a one-file run); a user can still
     # set the variable to have them.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # openpyxl writes its XML with lxml when lxml happens to be installed, and the workbook's
+    # bytes then differ (its declarations are quoted otherwise): the same input must give the
+    # same workbook wherever it is run. Its own writer is also what a plain install has, and
+    # importing lxml cost a workbook run a tenth of a second.
+    os.environ["OPENPYXL_LXML"] = "False"
     args = sys.argv[1:] if argv is None else argv
     # --debug is read wherever it stands (``assess … --debug``), not only before the command.
     end = args.index("--") if "--" in args else len(args)
