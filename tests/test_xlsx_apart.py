@@ -100,14 +100,13 @@ def test_the_child_ends_when_its_parent_is_gone(tmp_path: Path) -> None:
             """
             import os, time
             from policycheck.render.xlsx.apart import MadeApart
-            from policycheck.render.xlsx.sheetdata import _chunks
 
             def endless():
                 while True:
                     time.sleep(0.01)
-                    yield "x" * (1 << 20)
+                    yield b"x" * (1 << 20)
 
-            made = MadeApart(endless, _chunks)
+            made = MadeApart(endless)
             print(made.pid, flush=True)
             os._exit(0)
             """

@@ -30,18 +30,15 @@ CAN_FORK = sys.platform.startswith("linux")
 
 
 class MadeApart:
-    """The text ``make`` gives, made by a forked child into a temporary file."""
+    """The bytes ``make`` gives, made by a forked child into a temporary file."""
 
-    def __init__(
-        self, make: Callable[[], Iterable[str]], chunks: Callable[[Iterable[str]], Iterator[str]]
-    ) -> None:
+    def __init__(self, make: Callable[[], Iterable[bytes]]) -> None:
         self._make = make
-        self._chunks = chunks
         self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         parent = os.getpid()
         self._pid = os.fork()
         if self._pid == 0:
-            _child(make, chunks, self._file, parent)
+            _child(make, self._file, parent)
 
     @property
     def pid(self) -> int:
@@ -49,12 +46,11 @@ class MadeApart:
         return self._pid
 
     def text(self) -> Iterator[bytes]:
-        """The text as UTF-8, in pieces: the child's, once it has ended, or made here."""
+        """The bytes, in pieces: the child's, once it has ended, or made here."""
         _, status = os.waitpid(self._pid, 0)
         self._pid = 0
         if os.waitstatus_to_exitcode(status) != 0:
-            for chunk in self._chunks(self._make()):
-                yield chunk.encode("utf-8")
+            yield from self._make()
             return
         self._file.seek(0)
         while piece := self._file.read(1 << 20):
@@ -70,12 +66,7 @@ class MadeApart:
         self._file.close()
 
 
-def _child(
-    make: Callable[[], Iterable[str]],
-    chunks: Callable[[Iterable[str]], Iterator[str]],
-    out: IO[bytes],
-    parent: int,
-) -> NoReturn:
+def _child(make: Callable[[], Iterable[bytes]], out: IO[bytes], parent: int) -> NoReturn:
     code = 1
     try:
         # The parent's handlers stop the whole run (workers, temporaries): not the child's.
@@ -84,10 +75,10 @@ def _child(
                 signal.signal(getattr(signal, name), signal.SIG_DFL)
         # What the parent made is read, not freed: a collection would only copy its pages.
         gc.freeze()
-        for chunk in chunks(make()):
+        for piece in make():
             if os.getppid() != parent:
                 break
-            out.write(chunk.encode("utf-8"))
+            out.write(piece)
         else:
             out.flush()
             code = 0

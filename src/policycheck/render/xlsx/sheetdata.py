@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import math
 import shutil
@@ -186,7 +187,7 @@ def splice_into(
     ):
         made = None
         if apart and CAN_FORK and last is not None and last in rows:
-            made = MadeApart(rows[last], _chunks)
+            made = MadeApart(functools.partial(_encoded, rows[last]))
             stack.callback(made.close)
         names = source.namelist()
         # stable: keeps openpyxl's order
@@ -217,11 +218,7 @@ def splice_into(
                 # zlib lets go of the interpreter while it compresses: a piece is compressed
                 # while the next is made (one at a time, in order: the same bytes).
                 pending: Future[int] | None = None
-                pieces = (
-                    made.text()
-                    if made is not None and name == last
-                    else (chunk.encode("utf-8") for chunk in _chunks(make()))
-                )
+                pieces = made.text() if made is not None and name == last else _encoded(make)
                 for piece in pieces:
                     if pending is not None:
                         pending.result()
@@ -245,6 +242,12 @@ def _split(shell: bytes, name: str) -> tuple[bytes, bytes]:
         if at >= 0:
             return shell[:at], shell[at + len(empty) :]
     raise ValueError(f"{name} has no empty <sheetData> to fill")
+
+
+def _encoded(make: Callable[[], Iterable[str]]) -> Iterator[bytes]:
+    """The text ``make`` gives, as UTF-8 in pieces of about ``FLUSH_CHARS`` characters."""
+    for chunk in _chunks(make()):
+        yield chunk.encode("utf-8")
 
 
 def _chunks(pieces: Iterable[str]) -> Iterator[str]:
