@@ -870,3 +870,29 @@ def test_the_yaml_parser_keeps_no_record_of_the_documents_it_composed() -> None:
         loading.load_yaml_text(f"id: p{n}\ntitle: t\n", f"p{n}.yaml")
     assert len(loading._PARSER.doc_infos) <= 1
     assert len(loading._PURE.doc_infos) <= 1
+
+
+def test_reading_a_document_leaves_nothing_for_the_garbage_collector() -> None:
+    """ruamel.yaml's ``compose`` defined a loader class for every document, and the loader
+    referred to itself: each file read left a class and a loader in reference cycles, which
+    only the collector frees. Reading now frees everything as it goes."""
+    import gc
+
+    from policycheck import loading
+
+    loading.load_yaml_text("id: p0\ntitle: t\nlist: [1, 2]\n", "p0.yaml")
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for n in range(20):
+            loading.load_yaml_text(f"id: p{n}\ntitle: t\nlist: [1, 2]\n", f"p{n}.yaml")
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert left == []

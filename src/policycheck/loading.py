@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
+from _ruamel_yaml import CParser
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
@@ -110,7 +111,9 @@ class _Yaml12Resolver(VersionedResolver):
     composing about a quarter faster.
     """
 
-    _fixed: Any = None
+    #: The implicit resolvers of YAML 1.2, chosen once for every loader (ruamel chose them
+    #: anew for each document).
+    _fixed: ClassVar[Any] = None
     _cache: ClassVar[dict[str, Any]] = {}
 
     @property
@@ -119,9 +122,9 @@ class _Yaml12Resolver(VersionedResolver):
 
     @property
     def versioned_resolver(self) -> Any:
-        if self._fixed is None:
-            self._fixed = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
-        return self._fixed
+        if _Yaml12Resolver._fixed is None:
+            _Yaml12Resolver._fixed = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
+        return _Yaml12Resolver._fixed
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         """Resolve a plain scalar once per distinct short value (keys, codes, levels repeat)."""
@@ -140,6 +143,27 @@ def _yaml(*, pure: bool = False) -> YAML:
     yaml = YAML(typ="safe", pure=pure)
     yaml.Resolver = _Yaml12Resolver
     return yaml
+
+
+class _Composer(CParser, _Yaml12Resolver):  # type: ignore[misc]
+    """ruamel.yaml's C parser composing one document, with YAML 1.2 resolution.
+
+    ``YAML.compose`` defines a new loader class for every document it reads and
+    builds a constructor it never uses; the loader refers to itself, so each one
+    was left for the garbage collector. This class is made once and holds no cycle.
+    """
+
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        _Yaml12Resolver.__init__(self)
+
+
+def _c_compose(text: str) -> Any:
+    composer = _Composer(text)
+    try:
+        return composer.get_single_node()
+    finally:
+        composer.dispose()
 
 
 _PARSER = _yaml()
@@ -346,11 +370,10 @@ def _compose(text: str, origin: str) -> Any:
     what neither reads is an error (reported as the C parser words it)."""
     # ruamel.yaml keeps a record of every document it composed: a batch of 30,000 kept
     # 30,000 of them. Only the one being composed is read (by its parser).
-    _PARSER.doc_infos.clear()
     _PURE.doc_infos.clear()
     try:
         _check_depth(text, origin, _PARSER)
-        return _PARSER.compose(text)
+        return _c_compose(text)
     except MarkedYAMLError as first:
         try:
             with warnings.catch_warnings():
