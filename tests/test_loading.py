@@ -896,3 +896,15 @@ def test_reading_a_document_leaves_nothing_for_the_garbage_collector() -> None:
         if enabled:
             gc.enable()
     assert left == []
+
+
+def test_without_the_c_parser_documents_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where ruamel.yaml.clib is not installed (PyPy), the YAML object's own parser composes."""
+    from policycheck import loading
+
+    text = "id: p1\ntitle: t\nlist: [1, 2.5, null, 'x']\nnested:\n  a: true\n"
+    expected = loading.load_yaml_text(text, "p.yaml")
+    monkeypatch.setattr(loading, "_COMPOSER", None)
+    monkeypatch.setattr(loading, "_PARSER", loading._yaml(pure=True))
+    again = loading.load_yaml_text(text, "p.yaml")
+    assert (again.data, again.values, again.keys) == (expected.data, expected.values, expected.keys)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
-from _ruamel_yaml import CParser
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
@@ -145,28 +144,43 @@ def _yaml(*, pure: bool = False) -> YAML:
     return yaml
 
 
-class _Composer(CParser, _Yaml12Resolver):  # type: ignore[misc]
-    """ruamel.yaml's C parser composing one document, with YAML 1.2 resolution.
+_PARSER = _yaml()
 
-    ``YAML.compose`` defines a new loader class for every document it reads and
-    builds a constructor it never uses; the loader refers to itself, so each one
-    was left for the garbage collector. This class is made once and holds no cycle.
+
+def _c_composer() -> Any:
+    """A composer class on ruamel.yaml's C parser, with YAML 1.2 resolution; None where the
+    C parser is not installed (PyPy: ``_PARSER`` is then the pure one).
+
+    ``YAML.compose`` defines a new loader class for every document it reads and builds a
+    constructor it never uses; the loader refers to itself, so each one was left for the
+    garbage collector. This class is made once and holds no cycle.
     """
+    try:
+        from _ruamel_yaml import CParser  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - ruamel.yaml.clib is installed on CPython
+        return None
 
-    def __init__(self, text: str) -> None:
-        CParser.__init__(self, text)
-        _Yaml12Resolver.__init__(self)
+    class Composer(CParser, _Yaml12Resolver):  # type: ignore[misc]
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            _Yaml12Resolver.__init__(self)
+
+    return Composer
+
+
+_COMPOSER = _c_composer()
 
 
 def _c_compose(text: str) -> Any:
-    composer = _Composer(text)
+    if _COMPOSER is None:
+        return _PARSER.compose(text)
+    composer = _COMPOSER(text)
     try:
         return composer.get_single_node()
     finally:
         composer.dispose()
 
 
-_PARSER = _yaml()
 #: ruamel's pure-Python parser, for the YAML 1.2 the C parser (libyaml, YAML 1.1) refuses:
 #: a plain URL in a flow collection, ``[Art. 4, https://x.org/a]``, is the usual case.
 _PURE = _yaml(pure=True)
@@ -370,6 +384,7 @@ def _compose(text: str, origin: str) -> Any:
     what neither reads is an error (reported as the C parser words it)."""
     # ruamel.yaml keeps a record of every document it composed: a batch of 30,000 kept
     # 30,000 of them. Only the one being composed is read (by its parser).
+    _PARSER.doc_infos.clear()
     _PURE.doc_infos.clear()
     try:
         _check_depth(text, origin, _PARSER)
