@@ -61,11 +61,33 @@ class Totals:
     cited: float
 
 
+#: Each indicator's lowest and highest points, by rubric, worked out once a run; the rubric
+#: is held with its table, so the ``id`` that finds it is never another's.
+_BOUNDS: dict[int, tuple[Rubric, dict[tuple[str, str], tuple[float, float]]]] = {}
+
+
+def _bounds(rubric: Rubric) -> dict[tuple[str, str], tuple[float, float]]:
+    """(criterion, indicator) → the lowest and highest points its levels give."""
+    entry = _BOUNDS.get(id(rubric))
+    if entry is None or entry[0] is not rubric:
+        if len(_BOUNDS) >= 16:
+            _BOUNDS.clear()
+        table = {
+            (cid, iid): (min(points), max(points))
+            for cid, criterion in rubric.criteria.items()
+            for iid, indicator in criterion.indicators.items()
+            for points in [[level.points for level in indicator.levels.values()]]
+        }
+        entry = _BOUNDS[id(rubric)] = (rubric, table)
+    return entry[1]
+
+
 def score_criteria(
     rubric: Rubric, observed: Mapping[str, Observed]
 ) -> tuple[tuple[CriterionResult, ...], Totals]:
     """Score every criterion from its indicators' levels; return them and the overall totals."""
     criteria: list[CriterionResult] = []
+    bounds = _bounds(rubric)
     for cid, criterion in rubric.criteria.items():
         applicable = {
             iid: ind
@@ -88,8 +110,9 @@ def score_criteria(
             elif seen.level == INSUFFICIENT:
                 status = IndicatorStatus.INSUFFICIENT
                 contribution = 0.0
-                low += share * min(level.points for level in ind.levels.values())
-                high += share * max(level.points for level in ind.levels.values())
+                lowest, highest = bounds[cid, iid]
+                low += share * lowest
+                high += share * highest
             else:
                 status = IndicatorStatus.SCORED
                 points = ind.levels[seen.level].points
@@ -210,37 +233,38 @@ def improvements(
     """
     figures = [_Figures.of(c) for c in criteria]
     current = _overall(figures)[0]
-    options = []
+    options: list[tuple[float, str, IndicatorResult]] = []
+    bounds = _bounds(rubric)
     for n, c in enumerate(criteria):
         for ind in c.indicators:
             if ind.status is IndicatorStatus.NOT_APPLICABLE:
                 continue
-            levels = rubric.criteria[c.id].indicators[ind.check_id].levels
-            best = max(level.points for level in levels.values())
+            best = bounds[c.id, ind.check_id][1]
             if ind.points is not None and ind.points >= best:
                 continue
-            changed = [*figures[:n], _rescored(rubric, c, ind.check_id, best), *figures[n + 1 :]]
-            gain = _overall(changed)[0] - current
-            if round(gain, 1) <= 0:
-                continue
-            advice = (
-                f"Reference data: {ind.gap} is not verified; add the sourced figure with "
-                "--reference DIR."
-                if ind.gap
-                else ind.improve
-            )
-            options.append(
-                Improvement(
-                    ind.check_id,
-                    ind.title,
-                    round(gain, 1),
-                    advice,
-                    ind.evidence[0].location,
-                    data_gap=ind.gap is not None,
-                )
-            )
-    options.sort(key=lambda o: (-o.gain, o.check_id))
-    return tuple(options[:limit])
+            changed = [*figures[:n], _rescored(bounds, c, ind.check_id, best), *figures[n + 1 :]]
+            gain = round(_overall(changed)[0] - current, 1)
+            if gain > 0:
+                options.append((gain, ind.check_id, ind))
+    # Ordered, then cut, before the improvements are made: most options are not shown.
+    options.sort(key=lambda o: (-o[0], o[1]))
+    return tuple(_improvement(gain, ind) for gain, _, ind in options[:limit])
+
+
+def _improvement(gain: float, ind: IndicatorResult) -> Improvement:
+    advice = (
+        f"Reference data: {ind.gap} is not verified; add the sourced figure with --reference DIR."
+        if ind.gap
+        else ind.improve
+    )
+    return Improvement(
+        ind.check_id,
+        ind.title,
+        gain,
+        advice,
+        ind.evidence[0].location,
+        data_gap=ind.gap is not None,
+    )
 
 
 class _Figures(NamedTuple):
@@ -276,9 +300,13 @@ def _overall(criteria: list[_Figures]) -> tuple[float, float, float]:
     return min(max(score, low), high), low, high
 
 
-def _rescored(rubric: Rubric, c: CriterionResult, check_id: str, points: float) -> _Figures:
+def _rescored(
+    bounds: dict[tuple[str, str], tuple[float, float]],
+    c: CriterionResult,
+    check_id: str,
+    points: float,
+) -> _Figures:
     """``c``'s figures as if indicator ``check_id`` stood at ``points`` (known)."""
-    spec = rubric.criteria[c.id].indicators
     known = total = score = low = high = 0.0
     for ind in c.indicators:
         if ind.status is IndicatorStatus.NOT_APPLICABLE:
@@ -286,9 +314,9 @@ def _rescored(rubric: Rubric, c: CriterionResult, check_id: str, points: float) 
         total += ind.weight
         value = points if ind.check_id == check_id else ind.points
         if value is None:
-            levels = spec[ind.check_id].levels.values()
-            low += ind.weight * min(level.points for level in levels)
-            high += ind.weight * max(level.points for level in levels)
+            lowest, highest = bounds[c.id, ind.check_id]
+            low += ind.weight * lowest
+            high += ind.weight * highest
         else:
             known += ind.weight
             score += ind.weight * value
