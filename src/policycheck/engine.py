@@ -703,7 +703,7 @@ def _evidence(doc: Document, marks: Iterable[Mark]) -> tuple[Evidence, ...]:
     result = []
     for mark in marks:
         line, column = doc.place(mark.path)
-        dotted = ".".join(str(p) for p in mark.path)
+        dotted = ".".join(map(str, mark.path))
         result.append(Evidence(mark.note, Location(doc.origin, line, column, dotted)))
     return tuple(result)
 

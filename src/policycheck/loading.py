@@ -88,6 +88,9 @@ class Document:
     def place(self, loc: tuple[Any, ...]) -> tuple[int, int]:
         """Where ``loc`` is, or where it would be written: its deepest known ancestor, or, for a
         top-level key the file does not have, its last line (not line 1, which says nothing)."""
+        found = self.values.get(loc)
+        if found is not None:
+            return found  # the usual case: a node the file has (and so its ancestors)
         top = next((p for p in loc if isinstance(p, (str, int))), None)
         if top is not None and (top,) not in self.values and (top,) not in self.keys:
             return (self.last_line, 1)
