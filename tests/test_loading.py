@@ -908,3 +908,32 @@ def test_without_the_c_parser_documents_read_the_same(monkeypatch: pytest.Monkey
     monkeypatch.setattr(loading, "_PARSER", loading._yaml(pure=True))
     again = loading.load_yaml_text(text, "p.yaml")
     assert (again.data, again.values, again.keys) == (expected.data, expected.values, expected.keys)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "implicit"),
+    [
+        ("map", None, (True, False)),
+        ("seq", None, (True, False)),
+        ("scalar", "yes", (False, True)),
+        ("scalar", "12", (False, False)),
+        ("scalar", "12", (True, False)),
+        ("scalar", "~", (True, False)),
+        ("scalar", "x" * 41, (True, False)),
+        ("scalar", "2024-01-02", (True, False)),
+    ],
+)
+def test_the_resolver_gives_ruamels_tags(
+    kind: str, value: str | None, implicit: tuple[bool, bool]
+) -> None:
+    """The resolver's shortcuts (a collection's or a quoted scalar's default tag, a cache of
+    short plain scalars) give the tag ruamel.yaml's YAML 1.2 resolver gives."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    from policycheck.loading import _Yaml12Resolver
+
+    node = {"map": MappingNode, "seq": SequenceNode, "scalar": ScalarNode}[kind]
+    ours = _Yaml12Resolver().resolve(node, value, implicit)
+    theirs = VersionedResolver(version=(1, 2)).resolve(node, value, implicit)
+    assert (ours.handle, ours.suffix) == (theirs.handle, theirs.suffix)

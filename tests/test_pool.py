@@ -108,12 +108,20 @@ def test_a_process_held_to_one_core_assesses_without_a_pool(tmp_path: Path) -> N
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="needs sched_getaffinity")
 def test_workers_send_results_a_few_files_at_a_time(tmp_path: Path, batch: Path) -> None:
-    """The first results arrive after a chunk of files, not after a sixteenth of the batch."""
+    """The first results arrive after a chunk of files, not after a sixteenth of the batch.
+
+    Counted in the worker that made the first result: it sends a chunk, and is given the
+    next one before the first result is handed on, so it has made at most two chunks by
+    then (the pool once sent a sixteenth of the batch at a time: 25 files here). All
+    workers together may have made more: on a loaded machine (the test suite's own
+    workers), the one holding the first chunk can be kept waiting while another assesses
+    several chunks in turn.
+    """
     probe = _probe(tmp_path, batch, "2")
     got = probe["got"]
     assert len(got) == 400
     assert probe["main"] not in {pid for pid, _, _ in got}
-    first_received = got[0][2]
-    made_before = sum(when <= first_received for _, when, _ in got)
-    assert made_before <= 4 * CHUNK, f"{made_before} results made before the first arrived"
+    first_pid, _, first_received = got[0]
+    made_before = sum(pid == first_pid and when <= first_received for pid, when, _ in got)
+    assert made_before <= 2 * CHUNK, f"{made_before} results made before the first arrived"
     assert first_received < max(when for _, when, _ in got)

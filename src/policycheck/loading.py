@@ -129,8 +129,16 @@ class _Yaml12Resolver(VersionedResolver):
         return _Yaml12Resolver._fixed
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        """Resolve a plain scalar once per distinct short value (keys, codes, levels repeat)."""
-        if kind is not ScalarNode or not implicit[0] or len(value) > 40:
+        """Resolve a plain scalar once per distinct short value (keys, codes, levels repeat);
+        a collection or a quoted scalar takes its kind's default tag, as ruamel gives it
+        when no path resolver is registered (none is)."""
+        if kind is not ScalarNode or not implicit[0]:
+            if self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            if kind is MappingNode:
+                return self.DEFAULT_MAPPING_TAG
+            return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_SCALAR_TAG
+        if len(value) > 40:
             return super().resolve(kind, value, implicit)
         cache = _Yaml12Resolver._cache
         tag = cache.get(value)
