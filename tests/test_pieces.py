@@ -3,16 +3,21 @@ paths give the same bytes, the pieces wait in memory or spilled, and their parts
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policycheck import batch
 from policycheck.assessment import Severity
+from policycheck.batch import Batch, unpacked_rows
 from policycheck.config import LoadedConfig, Settings, load
 from policycheck.gate import Thresholds
+from policycheck.output import Writer
 from policycheck.pipeline import Outcome, Request, run
 from policycheck.render import Format, github, html, junit, markdown, sarif
 from policycheck.render.markdown_text import (
@@ -197,6 +202,48 @@ def test_a_compact_ci_report_keeps_the_options_of_the_request(
         assert ("suppressions" in expected) is keep_waived
     else:
         assert "::waived until " in expected
+
+
+#: Where each format keeps a result's sealed piece in a batch (the annotations keep none).
+SEALED: dict[Format, Callable[[Batch], object]] = {
+    Format.JSON: lambda b: b.json[0][1],
+    Format.MARKDOWN: lambda b: b.markdown.sections[0],
+    Format.HTML: lambda b: b.html.sections[0][1],
+    Format.JUNIT: lambda b: b.junit.suites[0],
+    Format.SARIF: lambda b: b.sarif.proposals[0],
+}
+
+
+def _bytes(made: str | bytes | Iterable[str] | Writer) -> bytes:
+    if callable(made):
+        out = io.BytesIO()
+        made(out)
+        return out.getvalue()
+    return _text(made).encode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", [*FORMATS, Format.XLSX], ids=str)
+def test_a_large_batch_compresses_its_pieces_and_writes_the_same_bytes(
+    corpus: list[Path], fmt: Format, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From ``COMPRESSED_FROM`` files each result's pieces are compressed where they are
+    made (the spilled pieces would fill the temporary folder); under it they are kept as
+    text, which spares the workers the compressing. The report is the same."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    written = ((fmt, Path("report")),)
+    made: dict[bool, bytes] = {}
+    for compressed in (False, True):
+        monkeypatch.setattr(batch, "COMPRESSED_FROM", len(corpus) + (0 if compressed else 1))
+        outcome = run(_request(corpus, written=written, jobs=1))
+        done = outcome.batch
+        assert done is not None
+        if fmt in SEALED:
+            assert isinstance(SEALED[fmt](done), bytes if compressed else str)
+        if fmt is Format.XLSX:
+            assert (done.rows[0][:1] != b"\x80") is compressed  # a pickle starts with 0x80
+            assert [unpacked_rows(r) for r in done.rows]
+        made[compressed] = _bytes(outcome.render(fmt))
+    assert made[True] == made[False]
 
 
 def _capped_by_sorting(every: list[tuple[str, int, str]], limit: int) -> list[str]:

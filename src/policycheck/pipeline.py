@@ -459,7 +459,7 @@ def _compacted(
     formats = {request.printed, *(f for f, _ in request.written)}
     if request.summary:
         formats.add(Format.MARKDOWN)  # the job summary is the Markdown report
-    plan = _plan(assessor, thresholds, recorded, formats, listing=listing)
+    plan = _plan(assessor, thresholds, recorded, formats, listing=listing, files=len(files))
     if Format.SARIF in formats or Format.GITHUB in formats:
         plan = dataclasses.replace(plan, keep_waived=request.ci.keep_waived, where=request.ci.where)
     with request.channel.progress(len(files)) as advance:
@@ -483,6 +483,7 @@ def _plan(
     formats: set[Format | None],
     *,
     listing: bool,
+    files: int = 0,
 ) -> Plan:
     """What each result of a batch is reduced to as it arrives, and what the gate asks."""
     from policycheck import batch
@@ -499,6 +500,7 @@ def _plan(
         junit=Format.JUNIT in formats,
         github=Format.GITHUB in formats,
         sarif=_rule_index(assessor) if Format.SARIF in formats else None,
+        compress=files >= batch.COMPRESSED_FROM,
     )
 
 

@@ -46,7 +46,7 @@ from policycheck.render.markdown import (
     waiver_mark,
     waiver_text,
 )
-from policycheck.render.parts import Parts, Shelf, kept, newline_joined, seal, unseal
+from policycheck.render.parts import Parts, Sealed, Shelf, kept, newline_joined, seal, unseal
 from policycheck.text import xml_text
 
 #: Geometry of the radar chart (SVG user units): centre, radius of the 100 ring, canvas.
@@ -661,16 +661,17 @@ class Piece:
     row: Row
     #: The proposal's article, or the invalid file's entry, as lines joined by newlines
     #: (``parts.seal``).
-    text: bytes
+    text: Sealed
 
 
-def piece(result: Assessment | Failure) -> Piece:
-    """``result``'s part of the page (module-level: a worker process may make it)."""
+def piece(result: Assessment | Failure, *, compress: bool = False) -> Piece:
+    """``result``'s part of the page (module-level: a worker process may make it); its text
+    compressed with ``compress`` (``parts.seal``)."""
     row = summary_row(result, ANCHOR)
     if isinstance(result, Failure):
-        return Piece(None, (), "", row, seal("\n".join(_failure(result, ANCHOR))))
+        return Piece(None, (), "", row, seal("\n".join(_failure(result, ANCHOR)), compress))
     criteria = tuple(c.title for c in result.criteria)
-    text = seal("\n".join(_assessment(result, ANCHOR)))
+    text = seal("\n".join(_assessment(result, ANCHOR)), compress)
     return Piece(result.grade, criteria, result.title, row, text)
 
 
@@ -687,8 +688,8 @@ class Book:
         self.tally = Tally()
         self.rows: Parts[Row] = shelf()
         #: Each piece's text and its place among the results (its anchor is set as it is read).
-        self.sections: Parts[tuple[int, bytes]] = shelf(compress=False)
-        self.failures: Parts[tuple[int, bytes]] = shelf(compress=False)
+        self.sections: Parts[tuple[int, Sealed]] = shelf(compress=False)
+        self.failures: Parts[tuple[int, Sealed]] = shelf(compress=False)
 
     def add(self, p: Piece) -> None:
         place = self.tally.files

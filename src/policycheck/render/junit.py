@@ -36,7 +36,7 @@ from policycheck.assessment import (
     Risk,
 )
 from policycheck.render.markdown import criterion_score
-from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
+from policycheck.render.parts import Parts, Sealed, Shelf, kept, seal, unseal
 from policycheck.text import xml_text
 
 GATE_CASE = "gate thresholds"
@@ -239,20 +239,23 @@ class Piece:
 
     #: The ``<testsuite>`` element indented as a child of the root, without its tail
     #: (``parts.seal``).
-    text: bytes
+    text: Sealed
     outcomes: tuple[str, ...]
 
 
-def piece(result: Assessment | Failure, gate: GateResult | None) -> Piece:
+def piece(
+    result: Assessment | Failure, gate: GateResult | None, *, compress: bool = False
+) -> Piece:
     """``result``'s suite (module-level: a worker process may make it). ``gate`` is the
-    gate's verdict, of which only the thresholds and ``result``'s breaches are read."""
+    gate's verdict, of which only the thresholds and ``result``'s breaches are read; the
+    suite's text is compressed with ``compress`` (``parts.seal``)."""
     if isinstance(result, Assessment):
         suite, outcomes = _assessment_suite(result, gate)
     else:
         suite, outcomes = _failure_suite(result)
     ET.indent(suite, space=_INDENT, level=1)
     suite.tail = None
-    return Piece(seal(ET.tostring(suite, encoding="unicode")), tuple(outcomes))
+    return Piece(seal(ET.tostring(suite, encoding="unicode"), compress), tuple(outcomes))
 
 
 _INDENT = "  "
@@ -262,7 +265,7 @@ class Book:
     """A report's suites as they arrive, and the counts of their cases."""
 
     def __init__(self, shelf: Shelf = kept) -> None:
-        self.suites: Parts[bytes] = shelf(compress=False)
+        self.suites: Parts[Sealed] = shelf(compress=False)
         self.counts: Counter[str] = Counter()
         self.tests = 0
 

@@ -35,7 +35,7 @@ from policycheck.assessment import (
 from policycheck.render.markdown_text import clean as clean
 from policycheck.render.markdown_text import md_code as md_code
 from policycheck.render.markdown_text import md_text as md_text
-from policycheck.render.parts import Parts, Shelf, kept, newline_joined, seal, unseal
+from policycheck.render.parts import Parts, Sealed, Shelf, kept, newline_joined, seal, unseal
 
 #: A plain-text "badge" for each grade: an emoji reads well anywhere, no image is fetched.
 GRADE_EMOJI = {"A": "🟢", "B": "🔵", "C": "🟡", "D": "🟠", "F": "🔴"}
@@ -510,16 +510,17 @@ class Piece:
     row: Row
     #: The proposal's section, or the invalid file's entry, as lines joined by newlines
     #: (``parts.seal``).
-    text: bytes
+    text: Sealed
 
 
-def piece(result: Assessment | Failure) -> Piece:
-    """``result``'s part of the report (module-level: a worker process may make it)."""
+def piece(result: Assessment | Failure, *, compress: bool = False) -> Piece:
+    """``result``'s part of the report (module-level: a worker process may make it); its
+    text compressed with ``compress`` (``parts.seal``)."""
     row = summary_row(result)
     if isinstance(result, Failure):
-        return Piece(None, (), "", row, seal("\n".join(_failure(result))))
+        return Piece(None, (), "", row, seal("\n".join(_failure(result)), compress))
     criteria = tuple(c.title for c in result.criteria)
-    text = seal("\n".join(_assessment(result)))
+    text = seal("\n".join(_assessment(result)), compress)
     return Piece(result.grade, criteria, result.title, row, text)
 
 
@@ -529,8 +530,8 @@ class Book:
     def __init__(self, shelf: Shelf = kept) -> None:
         self.tally = Tally()
         self.rows: Parts[Row] = shelf()
-        self.sections: Parts[bytes] = shelf(compress=False)
-        self.failures: Parts[bytes] = shelf(compress=False)
+        self.sections: Parts[Sealed] = shelf(compress=False)
+        self.failures: Parts[Sealed] = shelf(compress=False)
 
     def add(self, p: Piece) -> None:
         self.tally.add(p.grade, p.criteria, p.title)

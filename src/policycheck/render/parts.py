@@ -173,11 +173,22 @@ def newline_joined(lines: list[str]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def seal(text: str) -> bytes:
-    """A piece's text compressed where it is made (in a worker), so that it crosses to the
-    main process, and is spilled there, as it is."""
-    return zlib.compress(text.encode("utf-8"), 1)
+#: A piece's text as it crosses from where it is made to where it is written: compressed
+#: (bytes) in a large batch, whose spilled pieces would otherwise fill the temporary
+#: folder, else the text itself (``seal``).
+Sealed = bytes | str
 
 
-def unseal(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8")
+def seal(text: str, compress: bool = False) -> Sealed:
+    """A piece's text, compressed where it is made (in a worker) when ``compress``, so that it
+    crosses to the main process, and is spilled there, as it is.
+
+    Compressing costs the workers about a sixth of the time they take to render a result:
+    a batch does it only when its spilled pieces would be large (``batch.COMPRESSED_FROM``).
+    """
+    return zlib.compress(text.encode("utf-8"), 1) if compress else text
+
+
+def unseal(data: Sealed) -> str:
+    """The text of a sealed piece, compressed or not."""
+    return data if isinstance(data, str) else zlib.decompress(data).decode("utf-8")

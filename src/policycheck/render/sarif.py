@@ -51,7 +51,7 @@ from policycheck.assessment import (
     fingerprint,
 )
 from policycheck.render.indented import indented
-from policycheck.render.parts import Parts, Shelf, kept, seal, unseal
+from policycheck.render.parts import Parts, Sealed, Shelf, kept, seal, unseal
 from policycheck.render.paths import SourceRoot, absolute_path, is_absolute, repository_path
 from policycheck.text import xml_text
 
@@ -431,8 +431,8 @@ class Piece:
     many waived risks it left out."""
 
     files: tuple[tuple[str, str], ...]
-    results: bytes | None
-    proposal: bytes | None
+    results: Sealed | None
+    proposal: Sealed | None
     omitted: int
 
 
@@ -443,10 +443,11 @@ def piece(
     *,
     keep_waived: bool = False,
     where: SourceRoot | None = None,
+    compress: bool = False,
 ) -> Piece:
     """``result``'s part of the log (module-level: a worker process may make it); ``index``
     is each rule's place in the run's rules, ``breaching`` the fingerprints of the risks the
-    gate counts as breaches."""
+    gate counts as breaches; its texts are compressed with ``compress`` (``parts.seal``)."""
     artifacts = _Artifacts(where)
     made: list[dict[str, Any]] = []
     omitted = 0
@@ -459,12 +460,12 @@ def piece(
                 omitted += 1
             else:
                 made.append(one)
-        proposal = seal(_dump(_proposal(result), PROPOSALS_DEPTH))
+        proposal = seal(_dump(_proposal(result), PROPOSALS_DEPTH), compress)
     else:
         made = _failure_results(artifacts, result, index[INVALID_RULE])
     files = tuple(zip(artifacts.files, artifacts.hashes, strict=True))
     results = _joint(RESULTS_DEPTH).join(_dump(r, RESULTS_DEPTH) for r in made)
-    return Piece(files, seal(results) if made else None, proposal, omitted)
+    return Piece(files, seal(results, compress) if made else None, proposal, omitted)
 
 
 def _proposal(a: Assessment) -> dict[str, Any]:
@@ -505,8 +506,8 @@ class Book:
         self.artifacts = _Artifacts(where)
         #: Each piece's results and where its artifacts are in the run (None: where the
         #: piece has them), placed as they are read.
-        self.results: Parts[tuple[tuple[int, ...] | None, bytes]] = shelf(compress=False)
-        self.proposals: Parts[bytes] = shelf(compress=False)
+        self.results: Parts[tuple[tuple[int, ...] | None, Sealed]] = shelf(compress=False)
+        self.proposals: Parts[Sealed] = shelf(compress=False)
         self.omitted = 0
 
     def add(self, p: Piece) -> None:
