@@ -12,9 +12,13 @@ Each row is a ``policycheck`` command timed beside check-jsonschema on the same 
 proposals (``generate.py``), with check-jsonschema's C YAML parser (``ruamel.yaml.clib``)
 and without it (the import of ``_ruamel_yaml`` blocked, which is what a plain ``pip
 install check-jsonschema`` without the wheel gives). Runs are interleaved (one of each
-command, then again) and the median wall time is kept; the peak memory of every run is
-sampled from ``/proc`` every 25 ms, summed over the process tree (the command and its
-workers): PSS (``smaps_rollup``) where the kernel gives it, else RSS. The machine, its
+command, then again) and the median wall time is kept. The peak memory is sampled in runs
+of its own, after the timed ones (``--memory-runs``, one of each command by default): from
+``/proc`` every 25 ms, summed over the process tree (the command and its workers), PSS
+(``smaps_rollup``) where the kernel gives it, else RSS. The sampler is not run while a
+command is timed: it reads ``/proc`` on the machine's cores, and on two cores it slowed
+policycheck's three processes by 5 to 8 % (medians of 14 runs of each) where a
+one-process command such as check-jsonschema leaves it the idle core. The machine, its
 cores and its load average (start and end) are printed with the table.
 
 Only the standard library is used. See ``benchmarks/README.md``.
@@ -196,22 +200,28 @@ class Measure:
         return max(self.peaks) if self.peaks and not self.error else None
 
 
-def run_once(m: Measure, before: Callable[[], None] | None = None) -> None:
-    """One run of ``m.command`` (stdout and stderr to /dev/null), timed and sampled."""
+def run_once(m: Measure, before: Callable[[], None] | None = None, *, sample: bool = False) -> None:
+    """One run of ``m.command`` (stdout and stderr to /dev/null): timed, or with ``sample``
+    its peak memory sampled (and its time not kept: see the module docstring)."""
     if before is not None:
         before()
     start = time.perf_counter()
     proc = subprocess.Popen(m.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    with TreeSampler(proc.pid) as sampler:
+    if sample:
+        with TreeSampler(proc.pid) as sampler:
+            _, err = proc.communicate()
+    else:
         _, err = proc.communicate()
     wall = time.perf_counter() - start
     if proc.returncode not in m.codes:
         last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         m.error = f"exit code {proc.returncode}: {last[0][:200]}"
         return
-    m.walls.append(wall)
-    m.peaks.append(sampler.peak_kb / 1024)
-    m.memory_kind = sampler.kind
+    if sample:
+        m.peaks.append(sampler.peak_kb / 1024)
+        m.memory_kind = sampler.kind
+    else:
+        m.walls.append(wall)
 
 
 def interleaved(
@@ -220,18 +230,22 @@ def interleaved(
     warmup: int,
     before: Callable[[], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    memory_runs: int = 1,
 ) -> None:
-    """Run each command once in turn, ``warmup + runs`` times; keep the last ``runs``."""
-    for round_number in range(warmup + runs):
+    """Run each command once in turn, ``warmup + runs`` times, keeping the times of the last
+    ``runs``; then ``memory_runs`` times more, sampling the memory."""
+    rounds = warmup + runs + memory_runs
+    for round_number in range(rounds):
+        sample = round_number >= warmup + runs
         for label, m in measures.items():
             if m.error:
                 continue
             if progress is not None:
-                progress(f"round {round_number + 1}/{warmup + runs}: {label}")
-            run_once(m, before)
+                what = "memory" if sample else "time"
+                progress(f"round {round_number + 1}/{rounds} ({what}): {label}")
+            run_once(m, before, sample=sample)
             if round_number < warmup and not m.error:
                 m.walls.clear()
-                m.peaks.clear()
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -289,6 +303,7 @@ def measure_table(
     one_runs: int,
     jobs: int | None,
     verbose: bool,
+    memory_runs: int = 1,
 ) -> tuple[list[Row], str]:
     """Time every case and its check-jsonschema counterparts, interleaved; and what the
     memory figures sum ("Pss", or "VmRSS" where the kernel gives no PSS)."""
@@ -325,7 +340,7 @@ def measure_table(
             command = [*pc, *_fill(c.args, file, folder, out), *extra]
             measures[c.key] = Measure(command, c.codes)
         step(f"{count} file(s): {len(measures)} commands, {repeats} interleaved run(s) each")
-        interleaved(measures, repeats, 1, lambda: _empty(out), progress)
+        interleaved(measures, repeats, 1, lambda: _empty(out), progress, memory_runs)
         for c in chosen:
             m = measures[c.key]
             c_ref = measures[f"check-jsonschema {c.against} (C)"]
@@ -418,6 +433,7 @@ def measure_curve(
     jobs: int | None,
     seed: int,
     corpus: Path | None = None,
+    memory_runs: int = 1,
 ) -> list[Point]:
     """Time each ``keys`` case at each size: file ``i`` is the same at every size.
 
@@ -442,7 +458,7 @@ def measure_curve(
             extra = ["--jobs", str(jobs)] if jobs else []
             m = Measure([*pc, *_fill(c.args, source[0], folder, out), *extra], c.codes)
             step(f"curve: {c.label} at {size} files ({runs} run(s))")
-            interleaved({c.key: m}, runs, 0, lambda: _empty(out))
+            interleaved({c.key: m}, runs, 0, lambda: _empty(out), memory_runs=memory_runs)
             seconds = m.median
             per_file = None if seconds is None else seconds * 1000 / size
             if per_file is not None:
@@ -523,7 +539,7 @@ def print_table(
     )
     print(
         f"memory:   peak summed over the process tree ({memory or 'n/a'}), "
-        f"sampled every {SAMPLE_EVERY_S * 1000:.0f} ms"
+        f"sampled every {SAMPLE_EVERY_S * 1000:.0f} ms in untimed runs"
     )
     print()
     head = (
@@ -611,6 +627,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rows", help="comma-separated row keys (default: all): " + ", ".join(c.key for c in CASES)
     )
+    parser.add_argument(
+        "--memory-runs",
+        type=int,
+        default=1,
+        help="runs of each command (and curve point) whose memory is sampled, after the timed "
+        "ones (default 1; their times are not kept)",
+    )
     parser.add_argument("--jobs", "-j", type=int, help="policycheck --jobs (default: its own)")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     parser.add_argument("--corpus", type=Path, help="use this folder of proposals as it is")
@@ -685,6 +708,7 @@ def main(argv: list[str] | None = None) -> int:
             out=out,
             runs=args.runs,
             one_runs=args.one_runs,
+            memory_runs=args.memory_runs,
             jobs=args.jobs,
             verbose=args.verbose,
         )
@@ -697,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
                 work=work,
                 out=out,
                 runs=args.curve_runs,
+                memory_runs=args.memory_runs,
                 jobs=args.jobs,
                 seed=args.seed,
                 corpus=args.curve_corpus,
