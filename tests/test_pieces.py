@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -375,3 +377,31 @@ def test_the_job_summary_of_a_compact_batch_is_that_of_the_whole_report(
     append_step_summary(tmp_path / "b.md", whole, [])
     assert (tmp_path / "a.md").read_text() == (tmp_path / "b.md").read_text()
     assert (tmp_path / "a.md").read_text().startswith("# policycheck report")
+
+
+_PREPARED = """
+import sys
+from pathlib import Path
+
+from policycheck import batch
+from policycheck.engine import Assessor
+from policycheck.gate import Thresholds
+
+plan = batch.Plan(waivers=(), thresholds=Thresholds(), baseline=None, workbook={workbook})
+batch.run(Assessor(), [Path(p) for p in sys.argv[1:]], plan, jobs=1)
+print("openpyxl" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("workbook", [True, False])
+def test_a_batch_for_a_workbook_imports_its_libraries_as_results_arrive(
+    corpus: list[Path], workbook: bool
+) -> None:
+    """openpyxl is imported during the batch, while workers assess (in a process of its own:
+    this one has imported it long ago); a batch without a workbook never imports it."""
+    files = [str(p) for p in corpus[1:3]]
+    script = _PREPARED.format(workbook=workbook)
+    done = subprocess.run(
+        [sys.executable, "-c", script, *files], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == str(workbook)

@@ -313,10 +313,19 @@ def run(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Batch:
-    """Assess ``files`` and keep each result packed (see the module docstring)."""
+    """Assess ``files`` and keep each result packed (see the module docstring).
+
+    A workbook's libraries are imported once the first result is in: the workers have been
+    forked without them, and assess the rest meanwhile (see ``xlsx.prepare``).
+    """
     batch = Batch(rules=plan_rules(plan, assessor), where=plan.where)
+    unprepared = plan.workbook
     for _ in stream(assessor, files, plan, batch, jobs=jobs, progress=progress):
-        pass
+        if unprepared:
+            from policycheck.render import xlsx
+
+            xlsx.prepare()
+            unprepared = False
     return batch
 
 

@@ -647,6 +647,18 @@ class PrintOptions:
     marking: str = ""
 
 
+def prepare() -> None:
+    """Import what writing a workbook needs: openpyxl (and numpy, which openpyxl imports where
+    it is installed) take a fifth of a second. A batch's main process does it while its
+    workers assess (``batch.run``), rather than after the last result."""
+    import openpyxl.chart
+    import openpyxl.drawing.text
+    import openpyxl.formatting.rule
+    import openpyxl.utils.datetime
+    import openpyxl.worksheet.pagebreak
+    import openpyxl.xml.functions  # noqa: F401
+
+
 def render(report: Report, *, paper: Paper = "a4", marking: str | None = None) -> bytes:
     """The workbook of ``report`` as the bytes of an .xlsx file.
 
@@ -946,6 +958,7 @@ __all__ = [
     "SHEETS",
     "TRUNCATION_MARKER",
     "ResultRows",
+    "prepare",
     "render",
     "render_rows",
     "result_rows",
