@@ -58,20 +58,12 @@ def _peak_mb(folder: Path, *options: str) -> float:
     of three runs: the peak is the main process's or a forked sheet writer's, whichever is
     higher, and a single run's varies by 3 MB either way."""
     command = [sys.executable, "-m", "policycheck", "assess", str(folder), "-j", "1", *options]
-    peaks = [
-        int(
-            subprocess.run(
-                [sys.executable, "-c", PEAK, *command],
-                capture_output=True,
-                text=True,
-                check=True,
-                env=_env(),
-            ).stdout
-        )
-        / 1024
+    wrapped = [sys.executable, "-c", PEAK, *command]
+    runs = (
+        subprocess.run(wrapped, capture_output=True, text=True, check=True, env=_env())
         for _ in range(3)
-    ]
-    return statistics.median(peaks)
+    )
+    return statistics.median(int(done.stdout) / 1024 for done in runs)
 
 
 def batches(tmp_path: Path, small: int, large: int) -> tuple[Path, Path]:
