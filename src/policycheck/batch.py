@@ -201,8 +201,8 @@ class Batch:
         self.assessed: set[str] = set()
         #: Each kept result's grade (None: invalid) and sealed JSON text, packed workbook
         #: rows and listing line, when packed with them.
-        self.json: Parts[tuple[str | None, Sealed]] = shelf(compress=False)
-        self.rows: Parts[bytes] = shelf(compress=False)
+        self.json: Parts[tuple[str | None, Sealed]] = shelf()
+        self.rows: Parts[bytes] = shelf()
         self.briefs_: Parts[Brief] = shelf()
         self.markdown = markdown.Book(shelf)
         self.html = html.Book(shelf)

@@ -688,8 +688,8 @@ class Book:
         self.tally = Tally()
         self.rows: Parts[Row] = shelf()
         #: Each piece's text and its place among the results (its anchor is set as it is read).
-        self.sections: Parts[tuple[int, Sealed]] = shelf(compress=False)
-        self.failures: Parts[tuple[int, Sealed]] = shelf(compress=False)
+        self.sections: Parts[tuple[int, Sealed]] = shelf()
+        self.failures: Parts[tuple[int, Sealed]] = shelf()
 
     def add(self, p: Piece) -> None:
         place = self.tally.files

@@ -265,7 +265,7 @@ class Book:
     """A report's suites as they arrive, and the counts of their cases."""
 
     def __init__(self, shelf: Shelf = kept) -> None:
-        self.suites: Parts[Sealed] = shelf(compress=False)
+        self.suites: Parts[Sealed] = shelf()
         self.counts: Counter[str] = Counter()
         self.tests = 0
 

@@ -530,8 +530,8 @@ class Book:
     def __init__(self, shelf: Shelf = kept) -> None:
         self.tally = Tally()
         self.rows: Parts[Row] = shelf()
-        self.sections: Parts[Sealed] = shelf(compress=False)
-        self.failures: Parts[Sealed] = shelf(compress=False)
+        self.sections: Parts[Sealed] = shelf()
+        self.failures: Parts[Sealed] = shelf()
 
     def add(self, p: Piece) -> None:
         self.tally.add(p.grade, p.criteria, p.title)

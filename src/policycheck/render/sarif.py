@@ -506,8 +506,8 @@ class Book:
         self.artifacts = _Artifacts(where)
         #: Each piece's results and where its artifacts are in the run (None: where the
         #: piece has them), placed as they are read.
-        self.results: Parts[tuple[tuple[int, ...] | None, Sealed]] = shelf(compress=False)
-        self.proposals: Parts[Sealed] = shelf(compress=False)
+        self.results: Parts[tuple[tuple[int, ...] | None, Sealed]] = shelf()
+        self.proposals: Parts[Sealed] = shelf()
         self.omitted = 0
 
     def add(self, p: Piece) -> None:
