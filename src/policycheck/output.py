@@ -87,21 +87,38 @@ def write_atomic(
 
 
 def _is_an_input(target: Path, inputs: Iterable[Path]) -> bool:
-    """Whether ``target`` (a resolved path) is where one of ``inputs`` leads. Only a file that
-    exists can be: each input's identity is compared before its path is resolved (a batch's
-    thousands of inputs were resolved for every report file written)."""
-    try:
-        held = os.stat(target)
-    except OSError:
-        return False
-    for item in inputs:
+    """Whether ``target`` (a resolved path) is where one of ``inputs`` leads."""
+    return bool(written_over([target], inputs))
+
+
+def written_over(targets: Iterable[Path], inputs: Iterable[Path]) -> set[Path]:
+    """Those of ``targets`` (files to write) that one of ``inputs`` leads to: the same file by
+    the same resolved path. Only a file that exists can be: each input's identity is compared
+    with the targets' before its path is resolved, and each input is looked at once however
+    many targets there are (a batch's thousands of inputs were resolved once a report file:
+    3,000 resolutions, 40-60 ms before the first worker started, for three report files of
+    1,000 proposals)."""
+    held: dict[tuple[int, int], list[Path]] = {}
+    for target in targets:
+        if is_stdout(target):
+            continue
         try:
-            same = os.path.samestat(os.stat(item), held)
+            info = os.stat(target)
         except OSError:
             continue
-        if same and item.resolve() == target:
-            return True
-    return False
+        held.setdefault((info.st_dev, info.st_ino), []).append(target)
+    found: set[Path] = set()
+    if not held:
+        return found
+    for item in inputs:
+        try:
+            info = os.stat(item)
+        except OSError:
+            continue
+        for target in held.get((info.st_dev, info.st_ino), ()):
+            if item.resolve() == Path(os.path.realpath(target)):
+                found.add(target)
+    return found
 
 
 def _writer(data: str | bytes | Iterable[str] | Writer) -> Writer:

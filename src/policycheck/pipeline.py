@@ -43,6 +43,7 @@ from policycheck import gate
 from policycheck.assessment import Report, Waiver
 from policycheck.engine import Assessor, expand_paths, unique_ids
 from policycheck.errors import Problem, UsageError
+from policycheck.output import is_stdout, written_over
 from policycheck.render import Format
 from policycheck.render.paths import CiOptions
 
@@ -283,10 +284,9 @@ def run(request: Request) -> Outcome:
     for arg in unmatched:
         request.channel.note(f"{arg}: no proposal files found")
     # Every file named is protected from the report files, assessed or not (see --changed-since).
-    named = (request.baseline, request.rubric, loaded.path)
-    inputs = (*files, *(p for p in named if p is not None))
-    for _, target in request.written:
-        _refuse_input(target, inputs)
+    named = tuple(p for p in (request.baseline, request.rubric, loaded.path) if p is not None)
+    inputs = (*files, *named)
+    _refuse_inputs([target for _, target in request.written], files, named)
     if request.changed_since is not None:
         from policycheck.git import changed_since
 
@@ -533,12 +533,17 @@ def _config_paths(loaded: LoadedConfig) -> list[str]:
     return result
 
 
-def _refuse_input(target: Path, inputs: Iterable[Path]) -> None:
-    if str(target) == "-":
-        return
-    resolved = target.resolve()
-    if any(p.resolve() == resolved for p in inputs):
-        raise UsageError(f"{target}: refusing to overwrite an input file")
+def _refuse_inputs(targets: list[Path], files: list[Path], named: tuple[Path, ...]) -> None:
+    """Refuse, before any work, a report file written over an input: one of the files to
+    assess (compared by identity, see ``output.written_over``) or a file named on the command
+    line or in the configuration (by path: it may not exist yet)."""
+    over = written_over(targets, files)
+    for target in targets:
+        if is_stdout(target):
+            continue
+        resolved = target.resolve()
+        if target in over or any(p.resolve() == resolved for p in named):
+            raise UsageError(f"{target}: refusing to overwrite an input file")
 
 
 def _tune_gc() -> None:
