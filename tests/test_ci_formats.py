@@ -20,6 +20,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessment, Assessor, Report, Severity
@@ -1034,3 +1036,21 @@ def test_the_same_system_bought_twice_gives_two_fingerprints(assessor: Assessor)
     prints = [r.fingerprint for r in a.risks if r.id == "CE03"]
     assert len(prints) == 2
     assert len(set(prints)) == 2
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["/", "\\", ":", ".", "a", "C", "é", "//", "C:", "c:\\"]), max_size=8)
+)
+def test_a_path_is_told_absolute_as_its_path_objects_tell(pieces: list[str]) -> None:
+    """``is_absolute`` answers from the first character or the absence of a drive where it
+    can; every answer is that of the path objects (POSIX, or Windows with a drive)."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    from policycheck.render.paths import is_absolute
+
+    path = "".join(pieces)
+    expected = bool(PureWindowsPath(path).drive and PureWindowsPath(path).is_absolute()) or (
+        PurePosixPath(path.replace("\\", "/")).is_absolute()
+    )
+    assert is_absolute(path) is expected

@@ -35,7 +35,16 @@ class CiOptions:
 
 
 def is_absolute(path: str) -> bool:
-    """Absolute as a POSIX path or as a Windows path with a drive."""
+    """Absolute as a POSIX path or as a Windows path with a drive.
+
+    Most paths a batch names say so by their first character, or have no colon and no
+    backslash (so no drive): they are told without making three path objects (a SARIF
+    report asks twice a proposal, in the main process).
+    """
+    if path.startswith("/"):
+        return True
+    if ":" not in path and "\\" not in path:
+        return False
     return bool(PureWindowsPath(path).drive and PureWindowsPath(path).is_absolute()) or (
         PurePosixPath(path.replace("\\", "/")).is_absolute()
     )
