@@ -30,7 +30,16 @@ from policycheck.render.xlsx.sheetdata import (
     splice_into,
 )
 from policycheck.render.xlsx.styles import PLAIN, Styles
-from policycheck.render.xlsx.tables import FORMULA_START, Column, Kind, text, typed
+from policycheck.render.xlsx.tables import (
+    FORMULA_START,
+    INDICATOR_COLUMNS,
+    INDICATORS,
+    Column,
+    Kind,
+    Table,
+    text,
+    typed,
+)
 from tests.conftest import zip_of
 
 SPECIAL = [
@@ -289,3 +298,40 @@ def test_a_column_of_cells_tells_apart_values_a_dict_takes_for_one() -> None:
     assert "<v>0</v>" in made[2]
     kept = column_cells(cells, "A", 1, 2)
     assert [kept[v] for v in values] == made
+
+
+_TEXT = st.one_of(st.none(), st.text(alphabet="ab \n", max_size=12), st.sampled_from(["a", "b"]))
+_NUMBER = st.one_of(st.none(), st.integers(-5, 10**7), st.floats(allow_infinity=False, width=32))
+#: A cell of each kind of column, as the rows hold them (a text column may hold a number or
+#: a date: a value from the file).
+_CELLS = {
+    "int": st.one_of(st.none(), st.integers(0, 10**6)),
+    "number": _NUMBER,
+    "score": _NUMBER,
+    "share": _NUMBER,
+    "text": st.one_of(_TEXT, st.booleans(), _NUMBER, st.dates(dt.date(2000, 1, 1))),
+    "wrap": _TEXT,
+}
+_INDICATOR_ROW = st.tuples(*[_CELLS[c.kind] for c in INDICATOR_COLUMNS])
+
+
+@given(st.lists(st.lists(_INDICATOR_ROW, max_size=4), max_size=5))
+def test_a_tables_measure_is_the_merge_of_each_results(
+    results: list[list[tuple[Any, ...]]],
+) -> None:
+    """A batch's workers measure each result's rows (``Scan.measured``) and the main process
+    merges the measures in order: the widths, kinds, looks (first appearance first) and
+    count are those of one scan of every row."""
+    table = Table(INDICATORS, INDICATOR_COLUMNS, ())
+    whole = Scan(table.columns, xlsx._key(table))
+    merged = Scan(table.columns, xlsx._key(table))
+    for rows in results:
+        whole.add(rows)
+        apart = Scan(table.columns, xlsx._key(table))
+        apart.add(rows)
+        merged.merge(apart.measured())
+    assert merged.count == whole.count
+    assert merged.longest == whole.longest
+    assert merged.types == whole.types
+    assert list(merged.samples.items()) == list(whole.samples.items())
+    assert merged.widths() == whole.widths()

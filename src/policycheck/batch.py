@@ -28,12 +28,10 @@ result is printed and dropped, and only the gate's tallies are kept.
 from __future__ import annotations
 
 import functools
-import pickle
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, overload
+from typing import TYPE_CHECKING, BinaryIO
 
 from policycheck import gate
 from policycheck.assessment import Assessment, Breach, Failure, GateResult, Report, Waiver
@@ -49,7 +47,7 @@ if TYPE_CHECKING:
     from policycheck.output import Writer
     from policycheck.render.paper import Paper
     from policycheck.render.paths import SourceRoot
-    from policycheck.render.xlsx import ResultRows
+    from policycheck.render.xlsx.direct import Gathering, ResultParts
 
 
 @dataclass(frozen=True)
@@ -107,8 +105,8 @@ class Packed:
     expired: tuple[Waiver, ...]
     #: Sealed (``parts.seal``); empty when not wanted.
     json: Sealed
-    #: Pickled, then compressed with the plan's ``compress`` (``unpacked_rows``).
-    rows: bytes | None
+    #: Its rows as the workbook's first reading keeps them (``xlsx.result_parts``).
+    rows: ResultParts | None
     #: A check failed on the file (see ``Failure.internal``).
     internal: bool = False
     brief: Brief | None = None
@@ -131,9 +129,7 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
     if plan.workbook:
         from policycheck.render import xlsx
 
-        rows = pickle.dumps(xlsx.result_rows(result), pickle.HIGHEST_PROTOCOL)
-        if plan.compress:
-            rows = zlib.compress(rows, 1)
+        rows = xlsx.result_parts(result, compress=plan.compress)
     # The gate as a report file sees it for this result: its thresholds and its breaches.
     judged = gate.verdict(breaches, absorbed, plan.thresholds, soft=False)
     verdict = judged if plan.thresholds.active else None
@@ -202,7 +198,9 @@ class Batch:
         #: Each kept result's grade (None: invalid) and sealed JSON text, packed workbook
         #: rows and listing line, when packed with them.
         self.json: Parts[tuple[str | None, Sealed]] = shelf()
-        self.rows: Parts[bytes] = shelf()
+        self._shelf = shelf
+        #: The workbook's first reading, put together as the results arrive (when wanted).
+        self.gathering: Gathering | None = None
         self.briefs_: Parts[Brief] = shelf()
         self.markdown = markdown.Book(shelf)
         self.html = html.Book(shelf)
@@ -226,7 +224,11 @@ class Batch:
         if packed.json:
             self.json.append((packed.grade, packed.json))
         if packed.rows is not None:
-            self.rows.append(packed.rows)
+            if self.gathering is None:
+                from policycheck.render import xlsx
+
+                self.gathering = xlsx.new_gathering(self._shelf)
+            self.gathering.add(packed.rows)
         if packed.brief is not None:
             self.briefs_.append(packed.brief)
         if packed.markdown is not None:
@@ -273,36 +275,12 @@ class Batch:
         results into a file, as it is compressed: a batch's workbook is never held whole."""
         from policycheck.render import xlsx
 
+        gathering = self.gathering or xlsx.new_gathering(self._shelf)
+
         def write(out: BinaryIO) -> None:
-            xlsx.write_rows(out, report, _Rows(self.rows), paper=paper, marking=marking)
+            xlsx.write_gathered(out, report, gathering.gathered, paper=paper, marking=marking)
 
         return write
-
-
-class _Rows(Sequence["ResultRows"]):
-    """The workbook rows of packed results, unpacked one result at a time at each reading."""
-
-    def __init__(self, rows: Sequence[bytes]) -> None:
-        self._rows = rows
-
-    @overload
-    def __getitem__(self, index: int) -> ResultRows: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[ResultRows]: ...
-    def __getitem__(self, index: int | slice) -> ResultRows | Sequence[ResultRows]:
-        if isinstance(index, slice):
-            return _Rows(self._rows[index])
-        return unpacked_rows(self._rows[index])
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-
-def unpacked_rows(data: bytes) -> ResultRows:
-    """A result's workbook rows from ``Packed.rows``: a pickle (whose first byte is the
-    protocol's opcode, 0x80), or one compressed (zlib's first byte is never 0x80)."""
-    rows: ResultRows = pickle.loads(data if data[:1] == b"\x80" else zlib.decompress(data))
-    return rows
 
 
 def run(

@@ -44,9 +44,11 @@ Text from proposals is always written as text (never a formula), cut to Excel's
 inside ``render`` so that assessing without ``--xlsx`` never pays for it.
 
 Each result is first reduced to its rows (``result_rows``: plain values, the Brief's
-page included): ``render_rows`` takes the rows of a batch that kept nothing else (see
-``policycheck.batch``), so a large batch is never held as objects or cells, and gives
-the bytes ``render`` gives for the whole report. openpyxl writes the workbook's shell
+page included), then to what the workbook's first reading keeps of them
+(``result_parts``: small rows, packed long ones, the long tables' measures), which a
+batch's workers make and its main process puts together as they arrive
+(``new_gathering``, see ``policycheck.batch``): a large batch is never held as objects
+or cells, and ``write_gathered`` gives the bytes ``render`` gives for the whole report. openpyxl writes the workbook's shell
 (styles, widths, panes, filters, print setup, conditional formats, charts, and the
 Charts and Uncertainty sheets' few cells, in its write-only mode); the rows of the
 sheets that grow with the batch (Brief, Summary, Risks, Indicators, Sources, Gate,
@@ -67,14 +69,19 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from policycheck.assessment import IndicatorStatus, Report, Severity
+from policycheck.assessment import Assessment, Failure, IndicatorStatus, Report, Severity
 from policycheck.render.paper import PAPERS, Paper
+from policycheck.render.parts import Shelf, spilled
 from policycheck.render.xlsx.brief import BriefSheet, write_brief
 from policycheck.render.xlsx.direct import (
     EXCEL_MAX_ROWS,
+    Gathered,
+    Gathering,
+    LongTables,
     Part,
+    ResultParts,
     Scan,
-    gather,
+    packed_parts,
     parts,
     register,
     risk_rank,
@@ -693,15 +700,60 @@ def write_rows(
     max_rows: int = EXCEL_MAX_ROWS,
 ) -> None:
     """The workbook of ``report`` whose results are ``results`` (``report.results`` unread),
-    written into ``out`` (a seekable binary file) as it is compressed: a batch's workbook
-    is never held whole in memory.
+    written into ``out`` (a seekable binary file) as it is compressed (see
+    ``write_gathered``)."""
+    gathering = new_gathering()
+    compress = len(results) > LARGE_BATCH
+    for r in results:
+        gathering.add(packed_parts(r, _long_tables(), _RANK_OF, compress=compress))
+    write_gathered(out, report, gathering.gathered, paper=paper, marking=marking, max_rows=max_rows)
 
-    ``results`` is read twice, one result at a time (a list, or a sequence that unpacks each
-    result as it is read; see ``direct``). openpyxl writes the workbook's shell; the rows of
-    the per-proposal sheets are written as text as the package is compressed
-    (``sheetdata``), so a batch of any size is never held as cells. A table longer than
-    ``max_rows`` (a sheet's rows, its header included: Excel's limit) continues on
-    numbered sheets.
+
+#: The long tables, whose rows the first reading packs and measures (``direct``).
+_LONG = (
+    Table(RISKS, RISK_COLUMNS, ()),
+    Table(INDICATORS, INDICATOR_COLUMNS, ()),
+    Table(SOURCES, SOURCE_COLUMNS, ()),
+)
+_RANK_OF = risk_rank({s.value: s.rank for s in Severity})
+
+
+@functools.cache
+def _long_tables() -> LongTables:
+    risks, indicators, sources = ((t.columns, _key(t)) for t in _LONG)
+    return risks, indicators, sources
+
+
+def result_parts(result: Assessment | Failure, *, compress: bool = False) -> ResultParts:
+    """``result``'s rows as the workbook's first reading keeps them (module-level: a batch's
+    worker makes them, ``batch.pack``); ``compress`` in a large batch."""
+    return packed_parts(result_rows(result), _long_tables(), _RANK_OF, compress=compress)
+
+
+def new_gathering(shelf: Shelf = spilled) -> Gathering:
+    """What puts a batch's ``result_parts`` together as they arrive, in order."""
+    scans = {t.name: Scan(t.columns, _key(t)) for t in _LONG}
+    names = (RISKS, INDICATORS, SOURCES)
+    return Gathering(scans, names, shelf)
+
+
+def write_gathered(
+    out: BinaryIO,
+    report: Report,
+    gathered: Gathered,
+    *,
+    paper: Paper = "a4",
+    marking: str | None = None,
+    max_rows: int = EXCEL_MAX_ROWS,
+) -> None:
+    """The workbook of ``report`` whose results' rows ``gathered`` holds (``report.results``
+    unread), written into ``out`` (a seekable binary file) as it is compressed: a batch's
+    workbook is never held whole in memory.
+
+    openpyxl writes the workbook's shell; the rows of the per-proposal sheets are written
+    as text as the package is compressed (``sheetdata``), so a batch of any size is never
+    held as cells. A table longer than ``max_rows`` (a sheet's rows, its header included:
+    Excel's limit) continues on numbered sheets.
     """
     from openpyxl import Workbook
     from openpyxl.xml.functions import tostring
@@ -716,36 +768,17 @@ def write_rows(
         xml_text(marking or "").strip(),
     )
     generated = None if moment == ZIP_MIN else moment.replace(tzinfo=None)
-    severities = {s.value: s.rank for s in Severity}
-    big = {
-        RISKS: Table(RISKS, RISK_COLUMNS, ()),
-        INDICATORS: Table(INDICATORS, INDICATOR_COLUMNS, ()),
-        SOURCES: Table(SOURCES, SOURCE_COLUMNS, ()),
-    }
-    scans = {name: Scan(table.columns, _key(table)) for name, table in big.items()}
-    gathered = gather(
-        results,
-        scans,
-        risk_rank(severities),
-        RISKS,
-        INDICATORS,
-        SOURCES,
-        compress=len(results) > LARGE_BATCH,
-    )
+    big = {t.name: t for t in _LONG}
+    scans = dict(gathered.scans)
     heads = gathered.heads
     criteria = criteria_of(heads)
     order = worst_first(heads)
     by_id = sorted(range(len(heads)), key=lambda index: str(heads[index].proposal_id))
     ranks = sorted({s.rank for s in Severity} | {0}, reverse=True)
 
-    def indicator_rows() -> Iterator[tuple[Any, ...]]:
-        # The second reading of each result.
-        for position in range(len(results)):
-            yield from results[position].indicators
-
     rows_of: dict[str, Callable[[], Iterator[tuple[Any, ...]]]] = {
         RISKS: lambda: gathered.risk_rows(ranks, by_id),
-        INDICATORS: indicator_rows,
+        INDICATORS: gathered.indicator_rows,
         SOURCES: gathered.source_rows,
     }
     small = [summary_table(heads, criteria, order), gate_table(report, heads)]
@@ -826,7 +859,7 @@ def write_rows(
     buffer = io.BytesIO()
     wb.save(buffer)
     # Saving stamps the workbook's "modified" time with the clock: put generated_at back.
-    _properties(wb, report, moment, len(order), len(results) - len(order))
+    _properties(wb, report, moment, len(order), len(heads) - len(order))
     core = tostring(wb.properties.to_tree())
     when = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
     # The sheets' parts: "/xl/worksheets/sheetN.xml" as openpyxl names them.

@@ -1,12 +1,15 @@
 """The workbook's per-proposal sheets, written as text (``sheetdata``) from rows read twice.
 
-A batch's rows are read in two passes, each result once a pass (``batch`` may unpack it
-from disk at each reading): the first (``gather``) keeps what is small (each result's
-Summary, Gate and About rows), packs the Brief, Risks and Sources rows compactly
-(compressed, the Risks by severity), and measures every table (its columns' widths, the
-kinds of value and the looks its rows take, for the style table openpyxl writes before
-any row); the second reads the Indicators rows, half of all cells, as that sheet is
-written. Every other sheet is written from what the first pass kept.
+A batch's rows are read in two passes. The first keeps what is small (each result's
+Summary, Gate and About rows) and packs the Brief, Risks, Sources and Indicators rows
+compactly (pickled, the Risks by severity), and measures every table (its columns'
+widths, the kinds of value and the looks its rows take, for the style table openpyxl
+writes before any row). It is made a result at a time where the result is (``packed_parts``:
+in a batch's worker, which compresses the packed rows in a large batch) and put
+together in order as the results arrive (``Gathering``): the measures of a table over
+each result merge into its measure over all. The second reading unpacks the rows of
+each sheet as it is written; the Indicators rows, half of all cells, are read only
+then.
 
 A table longer than a sheet can hold (Excel: 1,048,576 rows, its header included)
 continues on sheets named "Indicators (2)", "Indicators (3)" …, each with the header,
@@ -18,11 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import pickle
+import zlib
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from policycheck.render.parts import Parts, spilled
+from policycheck.render.parts import Parts, Shelf, spilled
 from policycheck.render.xlsx.rows import BriefRows, ResultRows
 from policycheck.render.xlsx.sheetdata import (
     Cells,
@@ -63,6 +68,17 @@ LookOf = Callable[[Sequence[object], int, Column, int], Look]
 
 def _longest_line(value: str) -> int:
     return max(map(len, value.split("\n"))) if "\n" in value else len(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A table's measure over some of its rows (``Scan.measured``): how many, each column's
+    longest line and kinds of value, and a row of each look in order of first appearance."""
+
+    count: int
+    longest: tuple[int, ...]
+    types: tuple[frozenset[type], ...]
+    samples: tuple[tuple[Hashable, Row], ...]
 
 
 class Scan:
@@ -115,6 +131,31 @@ class Scan:
             if max(map(len, strings)) > longest[index]:
                 most = max(_longest_line(v) for v in strings if len(v) > longest[index])
                 longest[index] = max(longest[index], most)
+
+    def measured(self) -> Measured:
+        """What has been counted in, to be merged into the table's scan (``merge``)."""
+        return Measured(
+            self.count,
+            tuple(self.longest),
+            tuple(frozenset(kinds) for kinds in self.types),
+            tuple(self.samples.items()),
+        )
+
+    def merge(self, part: Measured) -> None:
+        """Count in rows measured apart (another result's, in a worker): every measure is a
+        greatest, a union or a first appearance, so merging each result's in the order of the
+        results gives what counting all of them in here gives."""
+        if not part.count:
+            return
+        self.count += part.count
+        for key, row in part.samples:
+            self.samples.setdefault(key, row)
+        longest = self.longest
+        for index, most in enumerate(part.longest):
+            if most > longest[index]:
+                longest[index] = most
+        for kinds, found in zip(self.types, part.types, strict=True):
+            kinds |= found
 
     def widths(self) -> list[float]:
         return [
@@ -262,75 +303,122 @@ def table_xml(
 # --- the first reading ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class ResultParts:
+    """One result's rows as the first reading keeps them (``packed_parts``): its small rows, its
+    Brief page (None for a file not assessed), its Risks rows by severity rank, its Sources
+    and Indicators rows, each pickled (and compressed in a large batch), and the measures
+    of the three long tables over its rows."""
+
+    head: ResultRows
+    brief: bytes
+    risks: bytes
+    sources: bytes
+    indicators: bytes
+    #: The Risks', Indicators' and Sources' measures over this result's rows.
+    measured: tuple[Measured, Measured, Measured]
+
+
+def _packed(value: object, compress: bool) -> bytes:
+    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return zlib.compress(data, 1) if compress else data
+
+
+def unpacked(data: bytes) -> Any:
+    """What ``_packed`` packed: a pickle (whose first byte is the protocol's opcode, 0x80), or
+    one compressed (zlib's first byte is never 0x80)."""
+    return pickle.loads(data if data[:1] == b"\x80" else zlib.decompress(data))
+
+
+#: The Risks, Indicators and Sources tables' columns and how their rows' looks are told
+#: apart (see ``Scan``).
+LongTables = tuple[
+    tuple[Sequence[Column], Callable[[Row], Hashable] | None],
+    tuple[Sequence[Column], Callable[[Row], Hashable] | None],
+    tuple[Sequence[Column], Callable[[Row], Hashable] | None],
+]
+
+
+def packed_parts(
+    r: ResultRows, tables: LongTables, rank_of: Callable[[Row], int], *, compress: bool
+) -> ResultParts:
+    """``r`` as the first reading keeps it (module-level: a worker process may apply it)."""
+    by_rank: dict[int, list[Row]] = {}
+    for row in r.risks:
+        by_rank.setdefault(rank_of(row), []).append(row)
+    measured = []
+    for (columns, key), rows in zip(tables, (r.risks, r.indicators, r.sources), strict=True):
+        scan = Scan(columns, key)
+        scan.add(rows)
+        measured.append(scan.measured())
+    assessed = isinstance(r.brief, BriefRows)
+    return ResultParts(
+        replace(r, risks=(), indicators=(), sources=(), brief="" if assessed else r.brief),
+        _packed(r.brief if assessed else None, compress),
+        _packed({rank: tuple(rows) for rank, rows in by_rank.items()}, compress),
+        _packed(tuple(r.sources), compress),
+        _packed(tuple(r.indicators), compress),
+        (measured[0], measured[1], measured[2]),
+    )
+
+
 @dataclass
 class Gathered:
     """What the first reading of a batch keeps (see the module docstring): each result's
-    small rows in memory, its Brief page, Risks and Sources rows spilled to a temporary file
-    (``render.parts``), so that what stays in memory is small a result."""
+    small rows in memory, its Brief page, Risks, Sources and Indicators rows packed
+    (spilled to a temporary file in a batch, ``render.parts``), so that what stays in
+    memory is small a result; and the long tables' scans."""
 
     #: Each result's rows without its Risks, Indicators and Sources rows or Brief page.
     heads: list[ResultRows]
-    #: Each result's Brief page (None for a file not assessed).
-    briefs: Parts[BriefRows | None]
-    #: Each result's Risks rows by severity rank.
-    risks: Parts[dict[int, tuple[Row, ...]]]
-    #: Each result's Sources rows.
-    sources: Parts[tuple[Row, ...]]
+    briefs: Parts[bytes]
+    risks: Parts[bytes]
+    sources: Parts[bytes]
+    indicators: Parts[bytes]
+    #: The Risks', Indicators' and Sources' scans, by table name.
     scans: dict[str, Scan]
 
     def brief(self, index: int) -> BriefRows:
-        found = self.briefs[index]
+        found: BriefRows | None = unpacked(self.briefs[index])
         assert found is not None, "an assessed result has a Brief page"
         return found
 
     def risk_rows(self, ranks: Sequence[int], by_id: Sequence[int]) -> Iterator[Row]:
         """The Risks rows, the most severe first, then by proposal id, in the order
         assessed among equals."""
+        by_rank: dict[int, tuple[Row, ...]]
         for rank in ranks:
             for index in by_id:
-                yield from self.risks[index].get(rank, ())
+                by_rank = unpacked(self.risks[index])
+                yield from by_rank.get(rank, ())
 
     def source_rows(self) -> Iterator[Row]:
-        for rows in self.sources:
-            yield from rows
+        for data in self.sources:
+            yield from unpacked(data)
+
+    def indicator_rows(self) -> Iterator[Row]:
+        """The second reading: each result's Indicators rows, in order."""
+        for data in self.indicators:
+            yield from unpacked(data)
 
 
-def gather(
-    results: Sequence[ResultRows],
-    scans: dict[str, Scan],
-    rank_of: Callable[[Row], int],
-    risks: str,
-    indicators: str,
-    sources: str,
-    *,
-    compress: bool = True,
-) -> Gathered:
-    """Read each of ``results`` once (see the module docstring); ``scans`` measure the tables
-    named ``risks``, ``indicators`` and ``sources``; ``compress`` the spilled rows."""
-    heads: list[ResultRows] = []
-    gathered = Gathered(
-        heads,
-        spilled(compress=compress),
-        spilled(compress=compress),
-        spilled(compress=compress),
-        scans,
-    )
-    for position in range(len(results)):
-        r = results[position]
-        scans[risks].add(r.risks)
-        scans[indicators].add(r.indicators)
-        scans[sources].add(r.sources)
-        by_rank: dict[int, list[Row]] = {}
-        for row in r.risks:
-            by_rank.setdefault(rank_of(row), []).append(row)
-        gathered.risks.append({rank: tuple(rows) for rank, rows in by_rank.items()})
-        gathered.sources.append(tuple(r.sources))
-        assessed = isinstance(r.brief, BriefRows)
-        gathered.briefs.append(r.brief if isinstance(r.brief, BriefRows) else None)
-        heads.append(
-            replace(r, risks=(), indicators=(), sources=(), brief="" if assessed else r.brief)
-        )
-    return gathered
+class Gathering:
+    """The first reading put together as each result's parts arrive, in order."""
+
+    def __init__(self, scans: dict[str, Scan], names: tuple[str, str, str], shelf: Shelf = spilled):
+        #: The long tables' names, in the order of ``ResultParts.measured``.
+        self._names = names
+        self.gathered = Gathered([], shelf(), shelf(), shelf(), shelf(), scans)
+
+    def add(self, part: ResultParts) -> None:
+        done = self.gathered
+        done.heads.append(part.head)
+        done.briefs.append(part.brief)
+        done.risks.append(part.risks)
+        done.sources.append(part.sources)
+        done.indicators.append(part.indicators)
+        for name, measured in zip(self._names, part.measured, strict=True):
+            done.scans[name].merge(measured)
 
 
 def risk_rank(severities: dict[str, int]) -> Callable[[Row], int]:
