@@ -39,7 +39,7 @@ def _rows(count: int) -> Iterator[str]:
         yield f'<row r="{n + 1}"><c t="inlineStr"><is><t>{"x" * 100} {n}</t></is></c></row>'
 
 
-def _spliced(big: object, *, apart: bool) -> bytes:
+def _spliced(big: object, *, apart: bool, large: bool = False, merged: bool = False) -> bytes:
     out = io.BytesIO()
     splice_into(
         out,
@@ -49,6 +49,8 @@ def _spliced(big: object, *, apart: bool) -> bytes:
         replace={},
         rows={"big.xml": big, "small.xml": lambda: _rows(3)},  # type: ignore[dict-item]
         level=1,
+        large=lambda _name: large,
+        merges={"big.xml": ["A1:B1", "A3:D3"]} if merged else {},
         last="big.xml",
         apart=apart,
     )
@@ -62,6 +64,20 @@ def test_a_part_made_apart_is_written_last_with_the_bytes_made_here() -> None:
     with zipfile.ZipFile(io.BytesIO(apart)) as archive:
         assert archive.namelist() == ["[Content_Types].xml", "small.xml", "c.xml", "big.xml"]
         assert archive.read("big.xml").count(b"<row ") == 20_000
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["zip", "zip64"])
+def test_a_part_made_apart_comes_compressed_with_its_merged_cells(large: bool) -> None:
+    """The child compresses the part as the package compresses one (its CRC and size
+    follow), so that the parent only copies it in: the same bytes, zip64 sizes and merged
+    cells included."""
+    here = _spliced(lambda: _rows(30_000), apart=False, large=large, merged=True)
+    assert _spliced(lambda: _rows(30_000), apart=True, large=large, merged=True) == here
+    with zipfile.ZipFile(io.BytesIO(here)) as archive:
+        big = archive.read("big.xml")
+    assert big.endswith(
+        b'<mergeCells count="2"><mergeCell ref="A1:B1"/><mergeCell ref="A3:D3"/></mergeCells></w>'
+    )
 
 
 def test_when_the_child_fails_the_parent_makes_the_text() -> None:

@@ -26,12 +26,15 @@ import contextlib
 import datetime as dt
 import functools
 import io
+import itertools
 import math
 import shutil
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 
 from policycheck.render.xlsx.apart import CAN_FORK, MadeApart
 from policycheck.render.xlsx.tables import EXCEL_CELL_LIMIT, text
@@ -187,7 +190,16 @@ def splice_into(
     ):
         made = None
         if apart and CAN_FORK and last is not None and last in rows:
-            made = MadeApart(functools.partial(_encoded, rows[last]))
+            head, tail = _split(source.read(last), last)
+            made = MadeApart(
+                functools.partial(
+                    _deflated,
+                    head + b"<sheetData>",
+                    rows[last],
+                    b"</sheetData>" + merged_cells(merges.get(last, ())) + tail,
+                    level,
+                )
+            )
             stack.callback(made.close)
         names = source.namelist()
         # stable: keeps openpyxl's order
@@ -208,6 +220,10 @@ def splice_into(
                 with source.open(name) as part, target.open(info, "w") as copy:
                     shutil.copyfileobj(part, copy, 1 << 20)
                 continue
+            if made is not None and name == last:
+                with target.open(info, "w", force_zip64=large(name)) as part:
+                    _write_deflated(part, made.text())
+                continue
             shell = source.read(name)
             head, tail = _split(shell, name)
             with (
@@ -218,14 +234,62 @@ def splice_into(
                 # zlib lets go of the interpreter while it compresses: a piece is compressed
                 # while the next is made (one at a time, in order: the same bytes).
                 pending: Future[int] | None = None
-                pieces = made.text() if made is not None and name == last else _encoded(make)
-                for piece in pieces:
+                for piece in _encoded(make):
                     if pending is not None:
                         pending.result()
                     pending = compressor.submit(part.write, piece)
                 if pending is not None:
                     pending.result()
                 part.write(b"</sheetData>" + merged_cells(merges.get(name, ())) + tail)
+
+
+#: The CRC-32 and size of a part made compressed (``_deflated``), after its data.
+_TRAILER = struct.Struct("<LQ")
+
+
+def _deflated(
+    head: bytes, make: Callable[[], Iterable[str]], tail: bytes, level: int
+) -> Iterator[bytes]:
+    """A part (``head``, the text ``make`` gives, ``tail``) compressed as the package
+    compresses a part (raw deflate at ``level``; zlib gives the same bytes however the input
+    is cut), then its CRC-32 and size (``_TRAILER``): the child that makes the last part
+    (``apart``) compresses it too, so that the parent only copies it in."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    crc = size = 0
+    for data in itertools.chain((head,), _encoded(make), (tail,)):
+        crc = zlib.crc32(data, crc)
+        size += len(data)
+        if packed := compressor.compress(data):
+            yield packed
+    yield compressor.flush()
+    yield _TRAILER.pack(crc, size)
+
+
+class _AsIs:
+    """A zip member's compressor for data compressed already."""
+
+    @staticmethod
+    def compress(data: bytes) -> bytes:
+        return data
+
+    @staticmethod
+    def flush() -> bytes:
+        return b""
+
+
+def _write_deflated(part: IO[bytes], pieces: Iterable[bytes]) -> None:
+    """Write into the open zip member ``part`` the data ``_deflated`` made: copied as it is,
+    then the member takes the CRC-32 and size of what was compressed (zipfile writes them into
+    its headers when the member is closed)."""
+    writer: Any = part
+    writer._compressor = _AsIs()
+    held = b""
+    for piece in pieces:
+        held += piece
+        if len(held) > _TRAILER.size:
+            writer.write(held[: -_TRAILER.size])
+            held = held[-_TRAILER.size :]
+    writer._crc, writer._file_size = _TRAILER.unpack(held)
 
 
 def merged_cells(ranges: Sequence[str]) -> bytes:
