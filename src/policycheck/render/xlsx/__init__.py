@@ -913,9 +913,10 @@ def _key(table: Table) -> Callable[[tuple[Any, ...]], Hashable] | None:
 #: workbook's text, for a file about a third larger.
 ZIP_LEVEL = 1
 #: Above this many proposals a sheet's part may pass 2 GiB: zip64 sizes are written, and
-#: the rows spilled to disk between the workbook's two readings are compressed (4 KB a
-#: proposal). Up to it they are not (8 KB a proposal): compressing them and reading them
-#: back took a tenth of the workbook's time.
+#: the rows a whole report's workbook spills between its two readings are compressed (4 KB
+#: a proposal). Up to it they are not (8 KB a proposal): compressing them and reading them
+#: back took a tenth of the workbook's time. A batch's workers compress them with the other
+#: pieces, from ``batch.COMPRESSED_FROM`` files.
 LARGE_BATCH = 20_000
 #: From this many proposals, the Indicators sheet's text is made in a child process while
 #: the other sheets are written (``apart``); a smaller workbook takes less than a fork.
