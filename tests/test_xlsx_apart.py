@@ -18,7 +18,7 @@ import pytest
 from policycheck import Report
 from policycheck.render import xlsx
 from policycheck.render.xlsx.apart import CAN_FORK
-from policycheck.render.xlsx.sheetdata import splice_into
+from policycheck.render.xlsx.sheetdata import _deflated, _write_deflated, splice_into
 from tests.conftest import zip_of
 
 pytestmark = pytest.mark.skipif(not CAN_FORK, reason="a child is forked on Linux only")
@@ -78,6 +78,16 @@ def test_a_part_made_apart_comes_compressed_with_its_merged_cells(large: bool) -
     assert big.endswith(
         b'<mergeCells count="2"><mergeCell ref="A1:B1"/><mergeCell ref="A3:D3"/></mergeCells></w>'
     )
+
+
+def test_a_part_made_compressed_is_written_as_text_where_zipfile_differs() -> None:
+    """A zip member writer without the fields a compressed part is copied in through (another
+    zipfile than Python's of today) is given the part's text."""
+    out = io.BytesIO()
+    made = _deflated(b"<w><sheetData>", lambda: _rows(20_000), b"</sheetData></w>", 1)
+    _write_deflated(out, made)
+    expected = b"<w><sheetData>" + "".join(_rows(20_000)).encode() + b"</sheetData></w>"
+    assert out.getvalue() == expected
 
 
 def test_when_the_child_fails_the_parent_makes_the_text() -> None:

@@ -277,19 +277,32 @@ class _AsIs:
         return b""
 
 
+#: What ``_write_deflated`` sets on a zip member it writes compressed data into (as zipfile's
+#: writer has had them from Python 3.6 to 3.14).
+_WRITER_FIELDS = ("_compressor", "_crc", "_file_size")
+
+
 def _write_deflated(part: IO[bytes], pieces: Iterable[bytes]) -> None:
     """Write into the open zip member ``part`` the data ``_deflated`` made: copied as it is,
     then the member takes the CRC-32 and size of what was compressed (zipfile writes them into
-    its headers when the member is closed)."""
+    its headers when the member is closed). A writer without the fields this sets (another
+    zipfile than Python 3.6 to 3.14's) is given the text, decompressed, as any part is."""
     writer: Any = part
-    writer._compressor = _AsIs()
+    as_is = all(hasattr(writer, field) for field in _WRITER_FIELDS)
+    if as_is:
+        writer._compressor = _AsIs()
+    expand = zlib.decompressobj(-15)
     held = b""
     for piece in pieces:
         held += piece
         if len(held) > _TRAILER.size:
-            writer.write(held[: -_TRAILER.size])
+            data = held[: -_TRAILER.size]
+            writer.write(data if as_is else expand.decompress(data))
             held = held[-_TRAILER.size :]
-    writer._crc, writer._file_size = _TRAILER.unpack(held)
+    if as_is:
+        writer._crc, writer._file_size = _TRAILER.unpack(held)
+    else:
+        writer.write(expand.flush())
 
 
 def merged_cells(ranges: Sequence[str]) -> bytes:
