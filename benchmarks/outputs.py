@@ -510,11 +510,36 @@ def machine() -> dict[str, object]:
         "cores_usable": affinity,
         "python": platform.python_version(),
         "load_start": _load(),
+        "speed_start": speed_ms(),
     }
 
 
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def speed_ms() -> float:
+    """The time of a fixed piece of pure-Python work on one core, in ms (median of three).
+
+    On a shared virtual machine the same work's time moved up to twofold within a quarter
+    of an hour with nothing else running and no steal time reported (README, Speed): the
+    load average does not show it, and two runs of the table compare only at one speed.
+    """
+
+    def work() -> int:
+        seen: dict[int, int] = {}
+        total = 0
+        for n in range(200_000):
+            seen[n & 1023] = n
+            total += seen[n & 511] % 7
+        return total
+
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 1)
 
 
 def _version(command: list[str]) -> str:
@@ -536,6 +561,10 @@ def print_table(
     print(
         f"load:     {info['load_start']} at the start, {info['load_end']} at the end "
         "(1, 5, 15 min averages)"
+    )
+    print(
+        f"speed:    a fixed loop took {info['speed_start']} ms at the start and "
+        f"{info['speed_end']} ms at the end (one core; larger is slower)"
     )
     print(
         f"memory:   peak summed over the process tree ({memory or 'n/a'}), "
@@ -727,6 +756,7 @@ def main(argv: list[str] | None = None) -> int:
                 corpus=args.curve_corpus,
             )
         info["load_end"] = _load()
+        info["speed_end"] = speed_ms()
         print_table(rows, points, info, memory)
         if args.json:
             args.json.write_text(
