@@ -96,8 +96,8 @@ def written_over(targets: Iterable[Path], inputs: Iterable[Path]) -> set[Path]:
     the same resolved path. Only a file that exists can be: each input's identity is compared
     with the targets' before its path is resolved, and each input is looked at once however
     many targets there are (a batch's thousands of inputs were resolved once a report file:
-    3,000 resolutions, 40-60 ms before the first worker started, for three report files of
-    1,000 proposals)."""
+    3,000 resolutions before the first worker started, for three report files of 1,000
+    proposals)."""
     held: dict[tuple[int, int], list[Path]] = {}
     for target in targets:
         if is_stdout(target):

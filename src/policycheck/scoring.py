@@ -288,8 +288,8 @@ def _score_and_range(
 
 
 def _overall(criteria: list[_Figures]) -> tuple[float, float, float]:
-    # Sums of lists, not of generators: the same additions in the same order, at a third of
-    # the cost ("what would fix it" works this out some fifteen times a proposal).
+    # Sums of lists, not of generators: the same additions in the same order, without a
+    # generator's overhead ("what would fix it" works this out some fifteen times a proposal).
     applicable = [c for c in criteria if c.low is not None]
     weight = sum([c.weight for c in applicable])
     if not weight:

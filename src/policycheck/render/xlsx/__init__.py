@@ -48,7 +48,8 @@ page included), then to what the workbook's first reading keeps of them
 (``result_parts``: small rows, packed long ones, the long tables' measures), which a
 batch's workers make and its main process puts together as they arrive
 (``new_gathering``, see ``policycheck.batch``): a large batch is never held as objects
-or cells, and ``write_gathered`` gives the bytes ``render`` gives for the whole report. openpyxl writes the workbook's shell
+or cells, and ``write_gathered`` gives the bytes ``render`` gives for the whole report.
+openpyxl writes the workbook's shell
 (styles, widths, panes, filters, print setup, conditional formats, charts, and the
 Charts and Uncertainty sheets' few cells, in its write-only mode); the rows of the
 sheets that grow with the batch (Brief, Summary, Risks, Indicators, Sources, Gate,
@@ -732,9 +733,8 @@ def result_parts(result: Assessment | Failure, *, compress: bool = False) -> Res
 
 def new_gathering(shelf: Shelf = spilled) -> Gathering:
     """What puts a batch's ``result_parts`` together as they arrive, in order."""
-    scans = {t.name: Scan(t.columns, _key(t)) for t in _LONG}
-    names = (RISKS, INDICATORS, SOURCES)
-    return Gathering(scans, names, shelf)
+    scans = {t.name: Scan(*measure) for t, measure in zip(_LONG, _long_tables(), strict=True)}
+    return Gathering(scans, (RISKS, INDICATORS, SOURCES), shelf)
 
 
 def write_gathered(

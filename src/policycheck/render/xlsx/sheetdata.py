@@ -190,16 +190,8 @@ def splice_into(
     ):
         made = None
         if apart and CAN_FORK and last is not None and last in rows:
-            head, tail = _split(source.read(last), last)
-            made = MadeApart(
-                functools.partial(
-                    _deflated,
-                    head + b"<sheetData>",
-                    rows[last],
-                    b"</sheetData>" + merged_cells(merges.get(last, ())) + tail,
-                    level,
-                )
-            )
+            opening, closing = _framing(source.read(last), last, merges)
+            made = MadeApart(functools.partial(_deflated, opening, rows[last], closing, level))
             stack.callback(made.close)
         names = source.namelist()
         # stable: keeps openpyxl's order
@@ -224,13 +216,12 @@ def splice_into(
                 with target.open(info, "w", force_zip64=large(name)) as part:
                     _write_deflated(part, made.text())
                 continue
-            shell = source.read(name)
-            head, tail = _split(shell, name)
+            opening, closing = _framing(source.read(name), name, merges)
             with (
                 target.open(info, "w", force_zip64=large(name)) as part,
                 ThreadPoolExecutor(1) as compressor,
             ):
-                part.write(head + b"<sheetData>")
+                part.write(opening)
                 # zlib lets go of the interpreter while it compresses: a piece is compressed
                 # while the next is made (one at a time, in order: the same bytes).
                 pending: Future[int] | None = None
@@ -240,7 +231,7 @@ def splice_into(
                     pending = compressor.submit(part.write, piece)
                 if pending is not None:
                     pending.result()
-                part.write(b"</sheetData>" + merged_cells(merges.get(name, ())) + tail)
+                part.write(closing)
 
 
 #: The CRC-32 and size of a part made compressed (``_deflated``), after its data.
@@ -248,15 +239,15 @@ _TRAILER = struct.Struct("<LQ")
 
 
 def _deflated(
-    head: bytes, make: Callable[[], Iterable[str]], tail: bytes, level: int
+    opening: bytes, make: Callable[[], Iterable[str]], closing: bytes, level: int
 ) -> Iterator[bytes]:
-    """A part (``head``, the text ``make`` gives, ``tail``) compressed as the package
+    """A part (``opening``, the text ``make`` gives, ``closing``) compressed as the package
     compresses a part (raw deflate at ``level``; zlib gives the same bytes however the input
     is cut), then its CRC-32 and size (``_TRAILER``): the child that makes the last part
     (``apart``) compresses it too, so that the parent only copies it in."""
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     crc = size = 0
-    for data in itertools.chain((head,), _encoded(make), (tail,)):
+    for data in itertools.chain((opening,), _encoded(make), (closing,)):
         crc = zlib.crc32(data, crc)
         size += len(data)
         if packed := compressor.compress(data):
@@ -311,6 +302,13 @@ def merged_cells(ranges: Sequence[str]) -> bytes:
         return b""
     cells = "".join(f'<mergeCell ref="{ref}"/>' for ref in ranges)
     return f'<mergeCells count="{len(ranges)}">{cells}</mergeCells>'.encode()
+
+
+def _framing(shell: bytes, name: str, merges: Mapping[str, Sequence[str]]) -> tuple[bytes, bytes]:
+    """What a part in ``rows`` holds before its rows and after them: its shell up to an open
+    ``<sheetData>``, and from the closing one (with its merged cells) on."""
+    head, tail = _split(shell, name)
+    return head + b"<sheetData>", b"</sheetData>" + merged_cells(merges.get(name, ())) + tail
 
 
 def _split(shell: bytes, name: str) -> tuple[bytes, bytes]:
