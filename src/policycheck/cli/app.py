@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from policycheck._version import __version__
+from policycheck.cli import plugin_loader
 from policycheck.errors import ExitCode, PolicycheckError
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ def main(argv: list[str] | None = None) -> None:
     # every installed package at start-up (a tenth of a one-file run); a user can still
     # set the variable to have them.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in plugin_loader.DISABLED:
+        plugin_loader.install()  # pydantic's loader would import importlib.metadata to load none
     # openpyxl writes its XML with lxml when lxml happens to be installed, and the workbook's
     # bytes then differ (its declarations are quoted otherwise): the same input must give the
     # same workbook wherever it is run. Its own writer is also what a plain install has, and
