@@ -681,6 +681,16 @@ def test_same_report_gives_same_bytes(report: Report, data: bytes) -> None:
     assert render(report, Format.XLSX) == data
 
 
+def test_small_tables_measured_a_row_at_a_time_give_the_same_bytes(
+    report: Report, data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Summary, Gate and About tables are measured a block of rows at a time, so that a
+    batch's Summary is never held whole: every measure is a greatest, a union or a first
+    appearance, and blocks of one row give the workbook of one block of all."""
+    monkeypatch.setattr(xlsx, "SCAN_BLOCK", 1)
+    assert xlsx.render(report) == data
+
+
 @pytest.mark.full  # two interpreters writing the samples' workbook: in the full run
 def test_same_bytes_across_processes(tmp_path: Path) -> None:
     """Nothing depends on hash randomisation or the clock: two interpreters agree."""

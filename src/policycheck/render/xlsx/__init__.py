@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import math
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -130,9 +131,9 @@ from policycheck.render.xlsx.tables import (
     TRUNCATION_MARKER,
     ZIP_MIN,
     Column,
+    Rows,
     Table,
     about_table,
-    criteria_of,
     gate_table,
     header_text,
     moment_of,
@@ -771,9 +772,9 @@ def write_gathered(
     big = {t.name: t for t in _LONG}
     scans = dict(gathered.scans)
     heads = gathered.heads
-    criteria = criteria_of(heads)
-    order = worst_first(heads)
-    by_id = sorted(range(len(heads)), key=lambda index: str(heads[index].proposal_id))
+    criteria = list(heads.criteria.items())
+    order = worst_first(heads.orders)
+    by_id = sorted(range(len(heads)), key=lambda index: str(heads.ids[index]))
     ranks = sorted({s.rank for s in Severity} | {0}, reverse=True)
 
     rows_of: dict[str, Callable[[], Iterator[tuple[Any, ...]]]] = {
@@ -781,10 +782,12 @@ def write_gathered(
         INDICATORS: gathered.indicator_rows,
         SOURCES: gathered.source_rows,
     }
-    small = [summary_table(heads, criteria, order), gate_table(report, heads)]
+    small = [
+        summary_table(heads.summary, criteria, [*order, *heads.unassessed]),
+        gate_table(report, heads.waived),
+    ]
     for table in small:
-        scans[table.name] = Scan(table.columns, _key(table))
-        scans[table.name].add(tuple(table.rows))
+        scans[table.name] = _scanned(table)
         rows_of[table.name] = functools.partial(iter, table.rows)
     split = {name: parts(name, scan.count, max_rows) for name, scan in scans.items()}
     tables = {table.name: table for table in (*big.values(), *small)}
@@ -797,9 +800,13 @@ def write_gathered(
     brief: list[BriefSheet] = []
     for name in SHEETS:
         if name == BRIEF:
-            failures = [(r.file, str(r.brief)) for r in heads if not r.assessed]
             brief = write_brief(
-                functools.partial(_sheet, wb), gathered.brief, order, failures, styles, max_rows
+                functools.partial(_sheet, wb),
+                gathered.brief,
+                order,
+                heads.failures,
+                styles,
+                max_rows,
             )
             for made in brief:
                 texts[made.sheet] = made.make
@@ -809,9 +816,9 @@ def write_gathered(
         if name == ABOUT:
             # Last: it lists the sheets each long table, the Brief included, continues on.
             continued = [*_continued(split, max_rows), *_brief_continued(brief, max_rows)]
-            about = tables[ABOUT] = about_table(report, heads, generated, continued)
-            scans[ABOUT] = Scan(about.columns, None)
-            scans[ABOUT].add(tuple(about.rows))
+            inputs = Rows(heads.about_rows, heads.about_count)
+            about = tables[ABOUT] = about_table(report, inputs, generated, continued)
+            scans[ABOUT] = _scanned(about, key=False)
             split[ABOUT] = parts(ABOUT, scans[ABOUT].count, max_rows)
             rows_of[ABOUT] = functools.partial(iter, about.rows)
         if name == CHARTS:
@@ -877,6 +884,20 @@ def write_gathered(
         last=None if last is None else last.path.lstrip("/"),
         apart=len(heads) >= APART_FROM,
     )
+
+
+#: Rows a table is measured at a time (``_scanned``).
+SCAN_BLOCK = 4096
+
+
+def _scanned(table: Table, *, key: bool = True) -> Scan:
+    """``table`` measured (without ``key``, as if its rows all looked alike), its rows read a
+    block at a time: a Summary of 100,000 rows is never held whole."""
+    scan = Scan(table.columns, _key(table) if key else None)
+    rows = iter(table.rows)
+    while block := tuple(itertools.islice(rows, SCAN_BLOCK)):
+        scan.add(block)
+    return scan
 
 
 def _is_page_sheet(title: str) -> bool:

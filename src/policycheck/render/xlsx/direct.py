@@ -1,10 +1,11 @@
 """The workbook's per-proposal sheets, written as text (``sheetdata``) from rows read twice.
 
-A batch's rows are read in two passes. The first keeps what is small (each result's
-Summary, Gate and About rows) and packs the Brief, Risks, Sources and Indicators rows
-compactly (pickled, the Risks by severity), and measures every table (its columns'
-widths, the kinds of value and the looks its rows take, for the style table openpyxl
-writes before any row). It is made a result at a time where the result is (``packed_parts``:
+A batch's rows are read in two passes. The first keeps each result's Summary, Gate and
+About rows as they are (``Heads``, with in memory only what the workbook needs of all of
+them at once: their order, the criteria, the waived risks), packs the Brief, Risks,
+Sources and Indicators rows compactly (pickled, the Risks by severity), and measures the
+long tables (their columns' widths, the kinds of value and the looks their rows take, for
+the style table openpyxl writes before any row). It is made a result at a time where the result is (``packed_parts``:
 in a batch's worker, which compresses the packed rows in a large batch) and put
 together in order as the results arrive (``Gathering``): the measures of a table over
 each result merge into its measure over all. The second reading unpacks the rows of
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from policycheck.render.parts import Parts, Shelf, spilled
-from policycheck.render.xlsx.rows import BriefRows, ResultRows
+from policycheck.render.xlsx.rows import BriefRows, Criteria, ResultRows, SummaryCells
 from policycheck.render.xlsx.sheetdata import (
     Cells,
     column_cells,
@@ -362,15 +363,61 @@ def packed_parts(
     )
 
 
+class Heads:
+    """What the workbook keeps of each result besides its long tables and Brief page: its
+    Summary and About cells, in order, as plain tuples in a store of parts (spilled to a
+    temporary file in a batch); and, in memory, what it asks of all results at once, kept
+    as they are added: each result's order and proposal id, the criteria, the Gate sheet's
+    rows of waived risks, the files not assessed and how many About rows there are. (Kept
+    whole, 100,000 results' rows were 280 MB.)"""
+
+    def __init__(self, store: Parts[tuple[Criteria, SummaryCells, tuple[Row, ...]]]) -> None:
+        self._store = store
+        #: Each result's ``ResultRows.order`` (None: not assessed).
+        self.orders: list[tuple[float, int, str] | None] = []
+        self.ids: list[str] = []
+        #: (id, title) of each criterion, in the order the results give them first.
+        self.criteria: dict[str, str] = {}
+        self.waived: list[Row] = []
+        #: (file, problems) of each file not assessed, and their positions.
+        self.failures: list[tuple[str, str]] = []
+        self.unassessed: list[int] = []
+        self.about_count = 0
+
+    def append(self, r: ResultRows) -> None:
+        if not r.assessed:
+            self.unassessed.append(len(self.orders))
+            self.failures.append((r.file, str(r.brief)))
+        self._store.append((r.criteria, r.summary, r.about))
+        self.orders.append(r.order)
+        self.ids.append(r.proposal_id)
+        for cid, title, _ in r.criteria:
+            self.criteria.setdefault(cid, title)
+        self.waived.extend(r.waived)
+        self.about_count += len(r.about)
+
+    def __len__(self) -> int:
+        return len(self.orders)
+
+    def summary(self, index: int) -> tuple[Criteria, SummaryCells]:
+        """The ``index``-th result's criteria and Summary cells (``ResultRows``)."""
+        criteria, cells, _ = self._store[index]
+        return criteria, cells
+
+    def about_rows(self) -> Iterator[Row]:
+        """The About sheet's rows of every input, in order."""
+        for _, _, rows in self._store:
+            yield from rows
+
+
 @dataclass
 class Gathered:
     """What the first reading of a batch keeps (see the module docstring): each result's
-    small rows in memory, its Brief page, Risks, Sources and Indicators rows packed
-    (spilled to a temporary file in a batch, ``render.parts``), so that what stays in
-    memory is small a result; and the long tables' scans."""
+    small rows (``Heads``), its Brief page, Risks, Sources and Indicators rows packed, all
+    spilled to temporary files in a batch (``render.parts``), so that what stays in memory
+    is small a result; and the long tables' scans."""
 
-    #: Each result's rows without its Risks, Indicators and Sources rows or Brief page.
-    heads: list[ResultRows]
+    heads: Heads
     briefs: Parts[bytes]
     risks: Parts[bytes]
     sources: Parts[bytes]
@@ -408,7 +455,7 @@ class Gathering:
     def __init__(self, scans: dict[str, Scan], names: tuple[str, str, str], shelf: Shelf = spilled):
         #: The long tables' names, in the order of ``ResultParts.measured``.
         self._names = names
-        self.gathered = Gathered([], shelf(), shelf(), shelf(), shelf(), scans)
+        self.gathered = Gathered(Heads(shelf()), shelf(), shelf(), shelf(), shelf(), scans)
 
     def add(self, part: ResultParts) -> None:
         done = self.gathered

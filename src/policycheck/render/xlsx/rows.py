@@ -53,6 +53,12 @@ class BriefRows:
     facts: tuple[tuple[str, str, str, str], ...]
 
 
+#: (id, title, score) of each criterion of a result, in rubric order.
+Criteria = tuple[tuple[str, str, float | None], ...]
+#: A result's Summary row: its cells before the criterion columns, and after them.
+SummaryCells = tuple[tuple[Any, ...], tuple[Any, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class ResultRows:
     """The rows one result fills on each sheet (plain values: text, numbers, dates, None)."""
@@ -63,9 +69,9 @@ class ResultRows:
     order: tuple[float, int, str] | None
     proposal_id: str
     #: (id, title, score) of each criterion, in rubric order; none for an invalid file.
-    criteria: tuple[tuple[str, str, float | None], ...]
+    criteria: Criteria
     #: The Summary row's cells before the criterion columns, and after them.
-    summary: tuple[tuple[Any, ...], tuple[Any, ...]]
+    summary: SummaryCells
     risks: tuple[tuple[Any, ...], ...]
     indicators: tuple[tuple[Any, ...], ...]
     sources: tuple[tuple[Any, ...], ...]

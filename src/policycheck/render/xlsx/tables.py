@@ -20,7 +20,7 @@ from policycheck.assessment import (
 from policycheck.text import xml_text
 
 if TYPE_CHECKING:
-    from policycheck.render.xlsx.rows import ResultRows
+    from policycheck.render.xlsx.rows import Criteria, SummaryCells
 
 #: Excel's limit on the characters in one cell.
 EXCEL_CELL_LIMIT = 32_767
@@ -172,19 +172,11 @@ def waiver_state(r: Risk) -> str:
     return "waived" if r.waiver.active else "waiver expired"
 
 
-def criteria_of(results: Iterable[ResultRows]) -> list[tuple[str, str]]:
-    """(id, title) of the criteria, in rubric order, as the assessments give them."""
-    seen: dict[str, str] = {}
-    for r in results:
-        for cid, title, _ in r.criteria:
-            seen.setdefault(cid, title)
-    return list(seen.items())
-
-
-def worst_first(results: Sequence[ResultRows]) -> list[int]:
-    """Positions of the assessed results, lowest score first, then the most severe top risk,
-    then by id (the order assessed among equals): who needs attention."""
-    keys = [(r.order, index) for index, r in enumerate(results) if r.order is not None]
+def worst_first(orders: Sequence[tuple[float, int, str] | None]) -> list[int]:
+    """Positions of the assessed results (by their ``ResultRows.order``; None: not assessed),
+    lowest score first, then the most severe top risk, then by id (the order assessed among
+    equals): who needs attention."""
+    keys = [(order, index) for index, order in enumerate(orders) if order is not None]
     keys.sort(key=lambda pair: pair[0])
     return [index for _, index in keys]
 
@@ -207,9 +199,13 @@ class Rows(Collection[tuple[Any, ...]]):
 
 
 def summary_table(
-    results: Sequence[ResultRows], criteria: Sequence[tuple[str, str]], order: Sequence[int]
+    cells_of: Callable[[int], tuple[Criteria, SummaryCells]],
+    criteria: Sequence[tuple[str, str]],
+    shown: Sequence[int],
 ) -> Table:
-    """One row per proposal, worst first (``order``); files that could not be assessed last."""
+    """One row per result, in the order of the positions ``shown`` (worst first, then the
+    files that could not be assessed); ``cells_of`` gives a result's criteria and Summary
+    cells by position."""
     columns = (
         Column("ID", "wrap", 10, 20),
         Column("Title", "wrap", 20, 28),
@@ -233,22 +229,19 @@ def summary_table(
         Column("File", "wrap", 16, 28, printed=False),
     )
 
-    def row(r: ResultRows) -> tuple[Any, ...]:
-        scores = {cid: score for cid, _, score in r.criteria}
-        before, after = r.summary
+    def row(index: int) -> tuple[Any, ...]:
+        own, (before, after) = cells_of(index)
+        scores = {cid: score for cid, _, score in own}
         cells = (
             None if scores.get(cid) is None else round(scores[cid] or 0.0, 2) for cid, _ in criteria
         )
         return (*before, *cells, *after)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for index in order:
-            yield row(results[index])
-        for r in results:
-            if not r.assessed:
-                yield row(r)
+        for index in shown:
+            yield row(index)
 
-    return Table(SUMMARY, columns, Rows(rows, len(results)))
+    return Table(SUMMARY, columns, Rows(rows, len(shown)))
 
 
 #: The Risks sheet: one row per piece of evidence of each flagged risk, so evidence and
@@ -323,8 +316,9 @@ def date_cell(value: str | None) -> dt.date | None:
         return None
 
 
-def gate_table(report: Report, results: Sequence[ResultRows]) -> Table:
-    """The gate's verdict, thresholds, breaches and the waivers in force, one row each."""
+def gate_table(report: Report, waived: Iterable[tuple[Any, ...]]) -> Table:
+    """The gate's verdict, thresholds, breaches and the waivers in force, one row each
+    (``waived``: the results' rows of the risks they waive)."""
     columns = (
         Column("Section", "text", 10, 16),
         Column("Item", "wrap", 12, 30),
@@ -384,19 +378,18 @@ def gate_table(report: Report, results: Sequence[ResultRows]) -> Table:
                     w.expires,
                 )
             )
-    for r in results:
-        rows.extend(r.waived)
+    rows.extend(waived)
     return Table(GATE, columns, rows)
 
 
 def about_table(
     report: Report,
-    results: Sequence[ResultRows],
+    inputs: Collection[tuple[Any, ...]],
     generated: dt.datetime | None,
     continued: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
-    """Versions, inputs, grade bands and how scores are made; ``continued`` lists the sheets a
-    long table continues on."""
+    """Versions, inputs (``inputs``: the results' rows, read when the table is), grade bands
+    and how scores are made; ``continued`` lists the sheets a long table continues on."""
     columns = (
         Column("Section", "text", 10, 16),
         Column("Item", "wrap", 14, 36),
@@ -404,7 +397,7 @@ def about_table(
         Column("Detail", "wrap", 12, 30),
     )
     rubric = report.rubric
-    rows: list[tuple[Any, ...]] = [
+    head: list[tuple[Any, ...]] = [
         ("Tool", "policycheck", report.tool_version, ""),
         (
             "Tool",
@@ -423,7 +416,7 @@ def about_table(
             "see the Sources sheet for the facts each risk used",
         ),
     ]
-    rows.extend(row for r in results for row in r.about)
+    rows: list[tuple[Any, ...]] = []  # after the inputs
     bands = sorted(report.grade_bands, key=lambda band: -band[1])
     for grade, floor in bands:
         rows.append(("Grade band", grade, f"score ≥ {floor:g}", ""))
@@ -470,7 +463,13 @@ def about_table(
             "",
         )
     )
-    return Table(ABOUT, columns, rows)
+
+    def all_rows() -> Iterator[tuple[Any, ...]]:
+        yield from head
+        yield from inputs
+        yield from rows
+
+    return Table(ABOUT, columns, Rows(all_rows, len(head) + len(inputs) + len(rows)))
 
 
 # --- typed cells -------------------------------------------------------------------------------
