@@ -796,7 +796,7 @@ def write_gathered(
     styles = _Styles(wb)
     last: Worksheet | None = None
     texts: dict[Worksheet, Callable[[], Iterator[str]]] = {}
-    merged: dict[Worksheet, list[str]] = {}
+    merged: dict[Worksheet, Sequence[str]] = {}
     brief: list[BriefSheet] = []
     for name in SHEETS:
         if name == BRIEF:

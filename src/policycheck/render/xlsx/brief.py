@@ -10,9 +10,10 @@ Sections are separated by page breaks; the sheet prints portrait at 100 %, so it
 from __future__ import annotations
 
 import functools
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from policycheck.render.xlsx.rows import BriefRows
 from policycheck.render.xlsx.sheetdata import Cells, column_letter, row_start
@@ -238,20 +239,20 @@ def write_brief(
 
     pages = _page_list(order, failures)
     # Each sheet's pages (from, to), merged cells and page breaks, from one layout.
-    sheets: list[tuple[int, int, list[str], list[Break]]] = []
+    sheets: list[tuple[int, int, RowMerges, list[Break]]] = []
     row, first_page = 1, 0
-    merged: list[str] = []
+    merged = RowMerges()
     breaks: list[Break] = []
     keys: dict[Hashable, None] = {}
     for number, page in enumerate(_pages(briefs, pages, failures, measure=False)):
         if number > first_page and row - 1 + len(page) > max_rows:
             sheets.append((first_page, number, merged, breaks))
-            row, first_page, merged, breaks = 1, number, [], []
+            row, first_page, merged, breaks = 1, number, RowMerges(), []
         if number > first_page:
             breaks.append(Break(id=row - 1))
         for _, cells, spans in page:
             for first, last in spans:
-                merged.append(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}")
+                merged.add(first, last, row)
             for _, _, key in cells:
                 keys[key] = None
             row += 1
@@ -267,14 +268,49 @@ def write_brief(
     ws = made[0][0]
     listed = ws.parent._cell_styles  # type: ignore[union-attr]
     ids: dict[Hashable, tuple[int, int]] = {}
-    for key, array in _style_arrays(ws, styles, keys).items():
-        quoted = StyleArray(array)
+    for key, style in _style_arrays(ws, styles, keys).items():
+        quoted = StyleArray(style)
         quoted.quotePrefix = 1
-        ids[key] = (listed.add(array), listed.add(quoted))
+        ids[key] = (listed.add(style), listed.add(quoted))
     return [
         BriefSheet(ws, functools.partial(rows, ids), merges, *held)
         for ws, rows, merges, held in made
     ]
+
+
+class RowMerges(Sequence[str]):
+    """Merged cells that each span columns of one row ("B12:F12"), kept as three numbers a
+    range rather than as text until they are written: a Brief of 100,000 pages has 1.5
+    million of them (120 MB as strings)."""
+
+    def __init__(self) -> None:
+        self._numbers = array("L")
+
+    def add(self, first: int, last: int, row: int) -> None:
+        """Merge columns ``first`` to ``last`` (1-based) of ``row``."""
+        self._numbers.extend((first, last, row))
+
+    def __len__(self) -> int:
+        return len(self._numbers) // 3
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        first, last, row = self._numbers[3 * index : 3 * index + 3]
+        return f"{column_letter(first)}{row}:{column_letter(last)}{row}"
+
+    def __iter__(self) -> Iterator[str]:
+        numbers = iter(self._numbers)
+        for first, last, row in zip(numbers, numbers, numbers, strict=True):
+            yield f"{column_letter(first)}{row}:{column_letter(last)}{row}"
 
 
 @dataclass(frozen=True)
@@ -284,7 +320,7 @@ class BriefSheet:
 
     sheet: Worksheet
     make: Callable[[], Iterator[str]]
-    merges: list[str]
+    merges: Sequence[str]
     first: int
     last: int
     pages: int
