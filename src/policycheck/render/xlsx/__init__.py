@@ -818,7 +818,7 @@ def write_gathered(
             continued = [*_continued(split, max_rows), *_brief_continued(brief, max_rows)]
             inputs = Rows(heads.about_rows, heads.about_count)
             about = tables[ABOUT] = about_table(report, inputs, generated, continued)
-            scans[ABOUT] = _scanned(about, key=False)
+            scans[ABOUT] = _scanned(about)
             split[ABOUT] = parts(ABOUT, scans[ABOUT].count, max_rows)
             rows_of[ABOUT] = functools.partial(iter, about.rows)
         if name == CHARTS:
@@ -890,10 +890,10 @@ def write_gathered(
 SCAN_BLOCK = 4096
 
 
-def _scanned(table: Table, *, key: bool = True) -> Scan:
-    """``table`` measured (without ``key``, as if its rows all looked alike), its rows read a
-    block at a time: a Summary of 100,000 rows is never held whole."""
-    scan = Scan(table.columns, _key(table) if key else None)
+def _scanned(table: Table) -> Scan:
+    """``table`` measured, its rows read a block at a time: a Summary of 100,000 rows is
+    never held whole."""
+    scan = Scan(table.columns, _key(table))
     rows = iter(table.rows)
     while block := tuple(itertools.islice(rows, SCAN_BLOCK)):
         scan.add(block)

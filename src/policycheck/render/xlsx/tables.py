@@ -416,16 +416,16 @@ def about_table(
             "see the Sources sheet for the facts each risk used",
         ),
     ]
-    rows: list[tuple[Any, ...]] = []  # after the inputs
+    tail: list[tuple[Any, ...]] = []
     bands = sorted(report.grade_bands, key=lambda band: -band[1])
     for grade, floor in bands:
-        rows.append(("Grade band", grade, f"score ≥ {floor:g}", ""))
+        tail.append(("Grade band", grade, f"score ≥ {floor:g}", ""))
     for severity, grade in report.caps:
-        rows.append(("Cap", severity, f"a {severity} risk caps the grade at {grade}", ""))
+        tail.append(("Cap", severity, f"a {severity} risk caps the grade at {grade}", ""))
     if report.unknown_rule:
-        rows.append(("Scoring", "Unknowns and coverage", report.unknown_rule, ""))
+        tail.append(("Scoring", "Unknowns and coverage", report.unknown_rule, ""))
     for number, step in enumerate(SCORING_STEPS, start=1):
-        rows.append(("Scoring", f"Step {number}", step, ""))
+        tail.append(("Scoring", f"Step {number}", step, ""))
     guide = (
         (
             BRIEF,
@@ -452,9 +452,9 @@ def about_table(
         (GATE, "The gate's verdict, thresholds, breaches and waivers."),
         (ABOUT, "This sheet: versions, inputs, how scores are made."),
     )
-    rows.extend(("Sheet", name, what, "") for name, what in guide)
-    rows.extend(continued)
-    rows.append(
+    tail.extend(("Sheet", name, what, "") for name, what in guide)
+    tail.extend(continued)
+    tail.append(
         (
             "Print",
             "Columns",
@@ -467,9 +467,9 @@ def about_table(
     def all_rows() -> Iterator[tuple[Any, ...]]:
         yield from head
         yield from inputs
-        yield from rows
+        yield from tail
 
-    return Table(ABOUT, columns, Rows(all_rows, len(head) + len(inputs) + len(rows)))
+    return Table(ABOUT, columns, Rows(all_rows, len(head) + len(inputs) + len(tail)))
 
 
 # --- typed cells -------------------------------------------------------------------------------
