@@ -22,7 +22,6 @@ import contextlib
 import itertools
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,6 +183,8 @@ def _has_tool_table(path: Path) -> bool:
 
 def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     """The text and table of a TOML file, with the size, depth and number limits of a proposal."""
+    import tomllib  # only where a TOML file is found (most runs have none)
+
     text = read_text(path)
     check_structure(text, str(path), toml=True)
     try:
