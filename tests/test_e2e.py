@@ -138,6 +138,8 @@ def test_plain_wheel_install_carries_rubric_and_reference_data(
     wheel, target = built_wheel
     names = zipfile.ZipFile(wheel).namelist()
     assert "policycheck/rubrics/default.yaml" in names
+    # The JSON mirrors the tool starts from (without them it reads the YAML, slower).
+    assert {"policycheck/rubrics/bundled.json", "policycheck/reference/bundled.json"} <= set(names)
     for dataset in ("countries", "srac", "dyads", "formats", "instruments", "iso3166"):
         assert f"policycheck/reference/{dataset}.yaml" in names
     code = (

@@ -24,7 +24,14 @@ from ruamel.yaml import YAML
 
 from policycheck import Assessment, Assessor
 from policycheck.errors import InputError
-from policycheck.loading import Document, iter_paths, load_yaml_bytes, load_yaml_text
+from policycheck.loading import (
+    Document,
+    document_of_record,
+    document_record,
+    iter_paths,
+    load_yaml_bytes,
+    load_yaml_text,
+)
 from policycheck.model import (
     Activity,
     Audience,
@@ -324,6 +331,20 @@ def test_generated_yaml_only_raises_input_error(node: Any) -> None:
         check_problems(exc, text)
     else:
         check_document(doc, text)
+
+
+@given(NODE)
+def test_a_document_kept_as_json_comes_back_the_same_or_is_refused(node: Any) -> None:
+    """What a mirror of bundled YAML holds (``rubric.MIRROR``): the document exactly, or
+    ``document_record`` refuses it."""
+    doc = load_text(render_document(node))
+    if doc is None:
+        return
+    try:
+        record = document_record(doc)
+    except ValueError:
+        return
+    assert document_of_record(ORIGIN, json.loads(json.dumps(record))) == doc
 
 
 @FUZZ

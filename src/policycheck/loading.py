@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import errno
 import functools
+import hashlib
+import json
 import math
 import os
 import re
 import stat
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
@@ -30,6 +32,9 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from policycheck.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 MAX_BYTES = 1_048_576
 MAX_DEPTH = 32
@@ -596,6 +601,61 @@ def _short(tag: str | None) -> str:
     if tag is None:
         return "?"
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def read_mirror(place: Traversable) -> dict[str, Any]:
+    """A JSON mirror of bundled YAML files: what was read from each, by name, with the sha256
+    of the text it was read from (``mirrored``). Empty when it cannot be read: the YAML
+    files stay the source, the mirror only saves parsing them at every start."""
+    try:
+        data = json.loads(place.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def mirrored(mirror: Mapping[str, Any], name: str, digest: str) -> dict[str, Any] | None:
+    """``name``'s entry in ``mirror`` if it was made from the text whose ``text_digest`` is
+    ``digest``, else None (it is stale)."""
+    entry = mirror.get(name)
+    if isinstance(entry, dict) and entry.get("sha256") == digest:
+        return entry
+    return None
+
+
+def text_digest(text: str) -> str:
+    """The sha256 of ``text`` as UTF-8, the key a mirror's entry is checked by."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def document_record(doc: Document) -> dict[str, Any]:
+    """``doc`` as JSON values, positions as ``[path, line, column]`` (``document_of_record``).
+
+    ``ValueError`` when JSON cannot hold it exactly (a number as a mapping's key, NaN,
+    problems kept from a lenient reading): a mirror never differs from its YAML.
+    """
+    record = {
+        "data": doc.data,
+        "values": [[list(path), *at] for path, at in doc.values.items()],
+        "keys": [[list(path), *at] for path, at in doc.keys.items()],
+    }
+    try:
+        again = document_of_record(doc.origin, json.loads(json.dumps(record)))
+    except TypeError as exc:
+        raise ValueError(f"{doc.origin} cannot be kept as JSON: {exc}") from None
+    if again != doc or json.dumps(again.data) != json.dumps(doc.data):  # order included
+        raise ValueError(f"{doc.origin} cannot be kept as JSON exactly")
+    return record
+
+
+def document_of_record(origin: str, record: Mapping[str, Any]) -> Document:
+    """The ``Document`` a ``document_record`` holds; ``ValueError`` when it holds none."""
+    try:
+        values = {tuple(path): (line, column) for path, line, column in record["values"]}
+        keys = {tuple(path): (line, column) for path, line, column in record["keys"]}
+        return Document(origin, record["data"], values, keys)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a document record: {exc}") from None
 
 
 def iter_paths(data: Any, path: Path_ = ()) -> Iterator[Path_]:

@@ -25,7 +25,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from policycheck import validation
 from policycheck.errors import InputError, Problem
-from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
+from policycheck.loading import (
+    Document,
+    load_yaml_bytes,
+    load_yaml_text,
+    mirrored,
+    read_bytes,
+    read_mirror,
+    text_digest,
+)
 from policycheck.validation import Date
 
 EuStatus = Literal["member", "candidate", "potential-candidate", "none"]
@@ -355,17 +363,12 @@ MIRROR = "bundled.json"
 
 
 def _mirror() -> dict[str, Any]:
-    try:
-        text = (resources.files("policycheck") / "reference" / MIRROR).read_text("utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_mirror(resources.files("policycheck") / "reference" / MIRROR)
 
 
 def _bundled(dataset: str, text: str, digest: str, mirror: dict[str, Any]) -> _File:
-    entry = mirror.get(dataset)
-    if isinstance(entry, dict) and entry.get("sha256") == digest:
+    entry = mirrored(mirror, dataset, digest)
+    if entry is not None:
         try:
             return _FILE_MODELS[dataset].model_validate(entry.get("data"))
         except ValidationError:
@@ -379,8 +382,7 @@ def mirror_text() -> str:
     for dataset in DATASETS:
         text = _bundled_text(dataset)
         doc = load_yaml_text(text, f"<bundled>/reference/{dataset}.yaml")
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        entries[dataset] = {"sha256": digest, "data": doc.data}
+        entries[dataset] = {"sha256": text_digest(text), "data": doc.data}
     return json.dumps(entries, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
@@ -407,7 +409,7 @@ def _load_reference(override_dir: Path | None) -> ReferenceData:
     for dataset in DATASETS:
         text = _bundled_text(dataset)
         origin = f"<bundled>/reference/{dataset}.yaml"
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        digest = text_digest(text)
         parsed[dataset] = [_bundled(dataset, text, digest, mirror)]
         files.append(ReferenceFile(dataset, origin, digest))
         if override_dir is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +33,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from policycheck import validation
 from policycheck.checks import INSUFFICIENT, NOT_APPLICABLE, REGISTRY, Check, Registry
 from policycheck.errors import InputError, Problem
-from policycheck.loading import Document, load_yaml_bytes, load_yaml_text, read_bytes
+from policycheck.loading import (
+    Document,
+    document_of_record,
+    document_record,
+    load_yaml_bytes,
+    load_yaml_text,
+    mirrored,
+    read_bytes,
+    read_mirror,
+    text_digest,
+)
 from policycheck.scale import GRADES as GRADES
 from policycheck.scale import Grade, Severity
 
@@ -265,7 +276,7 @@ class RubricSource:
         """The rubric's document and its bytes; ``InputError`` when it cannot be read."""
         if self.name is not None:
             text = (_bundled_folder() / f"{self.name}.yaml").read_text("utf-8")
-            return load_yaml_text(text, self.origin), text.encode()
+            return _bundled_document(self.name, text, self.origin), text.encode()
         assert self.path is not None
         raw = read_bytes(self.path)
         return load_yaml_bytes(raw, str(self.path)), raw
@@ -273,6 +284,35 @@ class RubricSource:
 
 def _bundled_folder() -> Traversable:
     return resources.files("policycheck") / "rubrics"
+
+
+#: The bundled rubrics as read from their YAML (values and positions), kept as JSON beside
+#: them with the sha256 of the text each came from, as ``reference.MIRROR`` keeps the
+#: reference data: an entry that does not match its YAML is ignored and the YAML read.
+#: It saves composing 31 KB of YAML at every start; ``python -m policycheck.rubric``
+#: writes it again.
+MIRROR = "bundled.json"
+
+
+def _bundled_document(name: str, text: str, origin: str) -> Document:
+    entry = mirrored(read_mirror(_bundled_folder() / MIRROR), name, text_digest(text))
+    if entry is not None:
+        try:
+            return document_of_record(origin, entry)
+        except ValueError:
+            pass
+    return load_yaml_text(text, origin)
+
+
+def mirror_text() -> str:
+    """The JSON mirror of the bundled rubrics, as ``MIRROR`` should hold it."""
+    entries = {}
+    for name in bundled_names():
+        text = (_bundled_folder() / f"{name}.yaml").read_text("utf-8")
+        record = document_record(load_yaml_text(text, f"{BUNDLED_ORIGIN}{name}.yaml"))
+        entries[name] = {"sha256": text_digest(text), **record}
+    # Not sorted: a rubric's order is its criteria's and indicators' order.
+    return json.dumps(entries, ensure_ascii=False) + "\n"
 
 
 def bundled_names() -> tuple[str, ...]:
@@ -806,3 +846,9 @@ __all__ = [
     "bundled_names",
     "load_rubric",
 ]
+
+
+if __name__ == "__main__":
+    target = Path(str(_bundled_folder() / MIRROR))
+    target.write_text(mirror_text(), encoding="utf-8")
+    print(f"wrote {target}")
