@@ -12,6 +12,7 @@ import typer.main
 from policycheck._version import __version__
 from policycheck.cli import app, assess
 from policycheck.cli.commands import COMMANDS, GROUPS
+from tests.conftest import MINIMAL
 
 #: Modules that only running a command may import: ``--help`` and ``--version`` must not.
 HEAVY = (
@@ -55,6 +56,33 @@ def test_version_and_help_import_no_engine(args: list[str]) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
     )
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_an_assessment_without_a_toml_configuration_imports_no_toml_reader(
+    tmp_path: Path,
+) -> None:
+    """Most runs have no ``policycheck.toml`` or ``pyproject.toml`` near their files."""
+    proposal = tmp_path / "p.yaml"
+    proposal.write_text(MINIMAL, "utf-8")
+    probe = (
+        "import sys\n"
+        "from policycheck.cli import main\n"
+        "try:\n"
+        f"    main(['assess', {str(proposal)!r}, '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stderr.write(repr('tomllib' in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert '"grade"' in done.stdout, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
 
 
 @pytest.mark.parametrize("flag", ["--version", "-V"])
