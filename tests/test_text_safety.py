@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from policycheck.text import printable, xml_text
+from policycheck.text import NEEDS_ESCAPE, printable, xml_text
 from tests.conftest import MINIMAL
 from tests.conftest import run_cli as run
 
@@ -75,6 +75,15 @@ def test_a_title_xml_forbids_still_gives_a_readable_workbook(
     assert "Draft \ufffd pact \ufffd of \ufffd" in titles
     ET.parse(junit)  # well-formed XML
     assert "\ufffe" not in page.read_text()
+
+
+def test_every_character_that_needs_an_escape_is_not_printable() -> None:
+    """``escaped`` lets printable text through unsearched: that is safe only while this holds."""
+    needing = [c for c in map(chr, range(0x110000)) if NEEDS_ESCAPE.match(c)]
+    assert len(needing) == 9 + 21 + 33 + 5 + 4 + 2048
+    assert not [c for c in needing if c.isprintable()]
+    for c in needing:
+        assert printable(f"printable text {c} around it") != f"printable text {c} around it"
 
 
 def test_printable_escapes_controls_bidi_and_undecodable_bytes() -> None:
