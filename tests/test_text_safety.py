@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from policycheck.text import NEEDS_ESCAPE, printable, xml_text
+from policycheck.text import _NOT_XML, NEEDS_ESCAPE, printable, xml_text
 from tests.conftest import MINIMAL
 from tests.conftest import run_cli as run
 
@@ -84,6 +84,14 @@ def test_every_character_that_needs_an_escape_is_not_printable() -> None:
     assert not [c for c in needing if c.isprintable()]
     for c in needing:
         assert printable(f"printable text {c} around it") != f"printable text {c} around it"
+
+
+def test_every_character_xml_forbids_is_not_printable() -> None:
+    """``xml_text`` lets printable text through unsearched: safe only while this holds."""
+    forbidden = [c for c in map(chr, range(0x110000)) if _NOT_XML.match(c)]
+    assert len(forbidden) == 9 + 2 + 18 + 2048 + 2
+    assert not [c for c in forbidden if c.isprintable()]
+    assert all(xml_text(f"text {c} here") == "text \ufffd here" for c in forbidden)
 
 
 def test_printable_escapes_controls_bidi_and_undecodable_bytes() -> None:

@@ -24,8 +24,12 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(value: str) -> str:
-    """``value`` with every character XML 1.0 forbids shown as U+FFFD."""
-    return _NOT_XML.sub("\ufffd", value)
+    """``value`` with every character XML 1.0 forbids shown as U+FFFD.
+
+    Each of those is a control, surrogate or non-character, never printable: most text
+    ``isprintable`` and is let through without the substitution.
+    """
+    return value if value.isprintable() else _NOT_XML.sub("\ufffd", value)
 
 
 def _escapes() -> dict[int, str]:
