@@ -631,8 +631,8 @@ def text_digest(text: str) -> str:
 def document_record(doc: Document) -> dict[str, Any]:
     """``doc`` as JSON values, positions as ``[path, line, column]`` (``document_of_record``).
 
-    ``ValueError`` when JSON cannot hold it exactly (a number as a mapping's key, NaN,
-    problems kept from a lenient reading): a mirror never differs from its YAML.
+    ``ValueError`` when JSON cannot hold it exactly (NaN, which comes back unequal to
+    itself; problems kept from a lenient reading): a mirror never differs from its YAML.
     """
     record = {
         "data": doc.data,

@@ -300,7 +300,7 @@ def _bundled_document(name: str, text: str, origin: str) -> Document:
         try:
             return document_of_record(origin, entry)
         except ValueError:
-            pass
+            pass  # a broken entry: the YAML is the source
     return load_yaml_text(text, origin)
 
 
