@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -142,6 +143,34 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
         code = 0
     out, err = capsys.readouterr()
     return (code if isinstance(code, int) else 0), out, err
+
+
+def modules_a_run_imports(
+    args: list[str], modules: tuple[str, ...], *, cwd: Path | None = None, first: str = ""
+) -> tuple[subprocess.CompletedProcess[str], int, list[str]]:
+    """The run of the command line with ``args`` in a fresh interpreter (after the
+    statements ``first``), its exit code, and which of ``modules`` it imported."""
+    probe = (
+        f"import json, sys\n{first}\n"
+        "from policycheck.cli import main\n"
+        "code = 0\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1\n"
+        f"seen = sorted(m for m in {modules!r} if m in sys.modules)\n"
+        "sys.stderr.write('\\n' + json.dumps([code, seen]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=cwd,
+    )
+    code, seen = json.loads(done.stderr.strip().splitlines()[-1])
+    return done, code, seen
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ import typer.main
 from policycheck._version import __version__
 from policycheck.cli import app, assess
 from policycheck.cli.commands import COMMANDS, GROUPS
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, modules_a_run_imports
 
 #: Modules that only running a command may import: ``--help`` and ``--version`` must not.
 HEAVY = (
@@ -42,20 +42,8 @@ def test_every_command_is_registered_once_from_the_one_list() -> None:
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"]])
 def test_version_and_help_import_no_engine(args: list[str]) -> None:
-    probe = (
-        "import sys\n"
-        "from policycheck.cli import main\n"
-        "try:\n"
-        f"    main({args!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
-        "sys.stderr.write(repr(heavy))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+    _, code, heavy = modules_a_run_imports(args, HEAVY)
+    assert (code, heavy) == (0, [])
 
 
 def test_an_assessment_without_a_toml_configuration_imports_no_toml_reader(
@@ -64,25 +52,12 @@ def test_an_assessment_without_a_toml_configuration_imports_no_toml_reader(
     """Most runs have no ``policycheck.toml`` or ``pyproject.toml`` near their files."""
     proposal = tmp_path / "p.yaml"
     proposal.write_text(MINIMAL, "utf-8")
-    probe = (
-        "import sys\n"
-        "from policycheck.cli import main\n"
-        "try:\n"
-        f"    main(['assess', {str(proposal)!r}, '--format', 'json'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "sys.stderr.write(repr('tomllib' in sys.modules))\n"
+    done, code, imported = modules_a_run_imports(
+        ["assess", str(proposal), "--format", "json"], ("tomllib",), cwd=tmp_path
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        cwd=tmp_path,
-    )
-    assert '"grade"' in done.stdout, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+    assert code == 0, done.stderr
+    assert '"grade"' in done.stdout
+    assert imported == []
 
 
 @pytest.mark.parametrize("flag", ["--version", "-V"])

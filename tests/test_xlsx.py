@@ -27,7 +27,16 @@ from policycheck import Assessment, Assessor, Failure, Report, Severity
 from policycheck.assessment import IndicatorStatus
 from policycheck.render import Format, render, xlsx
 from policycheck.render.paper import Paper
-from tests.conftest import FIXED_TIME, MINIMAL, PROPOSALS, ROOT, SAMPLES, run_cli, sheet_charts
+from tests.conftest import (
+    FIXED_TIME,
+    MINIMAL,
+    PROPOSALS,
+    ROOT,
+    SAMPLES,
+    modules_a_run_imports,
+    run_cli,
+    sheet_charts,
+)
 from tests.snapshots import TextSnapshot
 from tests.xlsx_contents import contents
 
@@ -811,25 +820,14 @@ def test_cli_refuses_to_overwrite_an_input(
 
 
 def test_assess_without_a_workbook_imports_neither_pandas_nor_openpyxl(tmp_path: Path) -> None:
-    script = (
-        "import sys\n"
-        "from policycheck.cli import main\n"
-        "import policycheck.render.xlsx\n"
-        "try:\n"
-        f"    main(['assess', {str(PROPOSALS)!r}, '-f', 'json', '-q'])\n"
-        "except SystemExit as exc:\n"
-        "    assert exc.code in (0, None), exc.code\n"
-        "print(sorted(m for m in ('pandas', 'openpyxl') if m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
+    done, code, imported = modules_a_run_imports(
+        ["assess", str(PROPOSALS), "-f", "json", "-q"],
+        ("pandas", "openpyxl"),
         cwd=tmp_path,
+        first="import policycheck.render.xlsx",
     )
-    assert result.stdout.strip() == "[]"
+    assert code == 0, done.stderr
+    assert imported == []
 
 
 # --- LibreOffice -----------------------------------------------------------------------------
