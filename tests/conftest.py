@@ -149,7 +149,11 @@ def modules_a_run_imports(
     args: list[str], modules: tuple[str, ...], *, cwd: Path | None = None, first: str = ""
 ) -> tuple[subprocess.CompletedProcess[str], int, list[str]]:
     """The run of the command line with ``args`` in a fresh interpreter (after the
-    statements ``first``), its exit code, and which of ``modules`` it imported."""
+    statements ``first``), its exit code, and which of ``modules`` it imported.
+
+    Without coverage's start-up in the interpreter: it imports modules of its own
+    (``tomllib``, to read its settings from ``pyproject.toml``).
+    """
     probe = (
         f"import json, sys\n{first}\n"
         "from policycheck.cli import main\n"
@@ -168,6 +172,7 @@ def modules_a_run_imports(
         check=False,
         timeout=120,
         cwd=cwd,
+        env={k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")},
     )
     code, seen = json.loads(done.stderr.strip().splitlines()[-1])
     return done, code, seen
