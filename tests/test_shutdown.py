@@ -38,6 +38,19 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _ignores_sigint(pid: int) -> bool:
+    """Whether process ``pid`` ignores SIGINT (``SigIgn`` in ``/proc/PID/status``); one that
+    has ended has nothing left to wait for."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    for line in status.splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
+
+
 def _running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
@@ -101,7 +114,11 @@ def test_ctrl_c_to_the_whole_group_gives_one_message(batch: Path) -> None:
     deadline = time.monotonic() + 30
     while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
-    time.sleep(0.3)
+    # Until a worker ignores Ctrl-C (its first step), Python's start of a process (and, in
+    # CI, coverage's start in it) can still be stopped by it: a fixed wait was not always
+    # long enough on a loaded machine.
+    while not all(_ignores_sigint(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.01)
     sent = time.monotonic()
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=10)
