@@ -304,13 +304,17 @@ class RowMerges(Sequence[str]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        first, last, row = self._numbers[3 * index : 3 * index + 3]
-        return f"{column_letter(first)}{row}:{column_letter(last)}{row}"
+        return _range_name(*self._numbers[3 * index : 3 * index + 3])
 
     def __iter__(self) -> Iterator[str]:
         numbers = iter(self._numbers)
         for first, last, row in zip(numbers, numbers, numbers, strict=True):
-            yield f"{column_letter(first)}{row}:{column_letter(last)}{row}"
+            yield _range_name(first, last, row)
+
+
+def _range_name(first: int, last: int, row: int) -> str:
+    """Columns ``first`` to ``last`` of ``row`` as a sheet names the range ("B12:F12")."""
+    return f"{column_letter(first)}{row}:{column_letter(last)}{row}"
 
 
 @dataclass(frozen=True)
