@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -126,6 +127,85 @@ def test_ctrl_c_to_the_whole_group_gives_one_message(batch: Path) -> None:
     assert process.returncode == 130
     assert err.decode().splitlines() == ["policycheck: stopped by SIGINT before the run finished"]
     assert not [w for w in workers if _running(w)]
+
+
+def _session(pid: int) -> list[int]:
+    """The processes of session ``pid`` still running (a run started in a session of its own)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[3]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _session_ends(pid: int, within: float) -> list[int]:
+    """What is left of session ``pid`` once its processes have had ``within`` seconds to end."""
+    deadline = time.monotonic() + within
+    while (left := _session(pid)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return left
+
+
+def _stop_session(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("attempt", range(4 if FULL else 2))
+def test_ctrl_c_as_the_workers_start_gives_one_message_and_no_orphan(
+    batch: Path, attempt: int
+) -> None:
+    """Ctrl-C the moment the workers exist, before their first step: a worker between its
+    fork and that step once ran the main process's handler (a traceback, and a worker
+    left waiting forever on its pipe)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policycheck", "assess", str(batch), "-j", "2", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+        assert process.returncode == 130, err
+        assert err.decode().splitlines() == [
+            "policycheck: stopped by SIGINT before the run finished"
+        ]
+        assert _session_ends(process.pid, within=2.0) == []
+    finally:
+        _stop_session(process.pid)
+
+
+def test_workers_end_on_their_own_when_the_main_process_is_killed(batch: Path) -> None:
+    """SIGKILL (the OOM killer) gives the main process no chance to stop its workers: each
+    then reads the end of its pipe, and ends, saying nothing."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policycheck", "assess", str(batch), "-j", "2", "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)  # at work on their chunks
+        process.kill()
+        process.wait(timeout=10)
+        assert _session_ends(process.pid, within=5.0) == []
+    finally:
+        _stop_session(process.pid)
+    _, err = process.communicate(timeout=10)  # the workers held stderr too: now it has ended
+    assert err == b""
 
 
 @pytest.mark.full  # the whole batch of 3000 is assessed to its end: 15 s of CPU

@@ -46,6 +46,7 @@ from policycheck.checks import REGISTRY, Context, Mark, Registry, RiskHit
 from policycheck.checks.base import stated_claim
 from policycheck.errors import InputError, PolicycheckError, Problem, UsageError
 from policycheck.facts import Facts, derive_facts
+from policycheck.forks import held, set_child_signals
 from policycheck.gate import mark_waived
 from policycheck.loading import Document, load_yaml_bytes, read_bytes
 from policycheck.model import Claim, Proposal, Source, parse_proposal
@@ -444,6 +445,8 @@ class _Workers:
         self.workers = min(workers, len(chunks))
         self.fork = sys.platform.startswith("linux")
         self.context: Any = multiprocessing.get_context("fork" if self.fork else "spawn")
+        #: This process's end of every worker's pipe: a forked worker closes its copies.
+        self.ends: list[Any] = []
 
     def run(self) -> Iterator[list[Any]]:
         """Every chunk's results, in chunk order."""
@@ -491,12 +494,18 @@ class _Workers:
                 assessor.rubric_path, assessor.reference_path, assessor.waivers, assessor.today
             )
         )
+        self.ends = [end for end in self.ends if not end.closed]
+        self.ends.append(parent)
+        # A forked worker closes the copies it inherits of this process's ends (its own
+        # pipe's among them): were this process killed, every worker reads an end of file.
+        inherited = tuple(self.ends) if self.fork else ()
         process = self.context.Process(
-            target=_worker_main, args=(child, self.transform, load), daemon=True
+            target=_worker_main, args=(child, self.transform, load, inherited), daemon=True
         )
-        process.start()
+        with held():
+            process.start()
+            _PROCESSES.append(process)  # before a signal held meanwhile is handled
         child.close()  # only the worker holds its end: its death is an end of file here
-        _PROCESSES.append(process)
         return process, parent
 
     def _give(
@@ -534,18 +543,28 @@ def _worker_main(
     conn: Any,
     transform: Callable[[Assessment | Failure], Any],
     load: _Spec | None,
+    inherited: tuple[Any, ...] = (),
 ) -> None:
-    """A worker: chunks in, results out, until told to stop (signals: see ``_quiet_signals``)."""
+    """A worker: chunks in, results out, until told to stop (signals: see ``_quiet_signals``).
+
+    An end of file, or a pipe broken, means the main process is gone: the worker ends,
+    saying nothing (no one is left to read it).
+    """
     global _WORKER
     _quiet_signals()
     _PROCESSES.clear()  # the main process's list, inherited: not this worker's to stop
+    for end in inherited:
+        end.close()
     if load is not None:
         _WORKER = Assessor(load.rubric, load.reference, waivers=load.waivers, today=load.today)
     assert _WORKER is not None
-    while (item := conn.recv()) is not None:
-        index, paths = item
-        chunk = paths if paths is not None else _CHUNKS[index]
-        conn.send([transform(_WORKER.assess_file(path)) for path in chunk])
+    try:
+        while (item := conn.recv()) is not None:
+            index, paths = item
+            chunk = paths if paths is not None else _CHUNKS[index]
+            conn.send([transform(_WORKER.assess_file(path)) for path in chunk])
+    except (EOFError, OSError):
+        return
 
 
 def _quiet_signals() -> None:
@@ -554,14 +573,13 @@ def _quiet_signals() -> None:
     Ctrl-C reaches every process of the terminal's group, and a hang-up the
     whole session: the workers ignore both, so only the main process decides
     what happens (and reports it once). SIGTERM keeps its default: it is how
-    the main process stops them.
+    the main process stops them. The worker was started with these held
+    (``forks.held``): a Ctrl-C from before is dropped, a SIGTERM ends it.
     """
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    ignore = tuple(getattr(signal, n) for n in ("SIGINT", "SIGHUP") if hasattr(signal, n))
+    set_child_signals(ignore=ignore)
 
 
 def lost(path: Path) -> Failure:

@@ -106,10 +106,11 @@ def _signals() -> Iterator[None]:
     import signal
     import threading
 
+    from policycheck.forks import STOPPING as wanted
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
     def stop(signum: int, _frame: object) -> None:
         # An exception raised here would surface anywhere (half-way through a lock, a pipe

@@ -27,6 +27,8 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, NoReturn
 
+from policycheck.forks import held, set_child_signals
+
 #: Whether a child can be forked here.
 CAN_FORK = sys.platform.startswith("linux")
 
@@ -38,9 +40,10 @@ class MadeApart:
         self._make = make
         self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         parent = os.getpid()
-        self._pid = os.fork()
-        if self._pid == 0:
-            _child(make, self._file, parent)
+        with held():
+            self._pid = os.fork()
+            if self._pid == 0:
+                _child(make, self._file, parent)
 
     @property
     def pid(self) -> int:
@@ -72,9 +75,7 @@ def _child(make: Callable[[], Iterable[bytes]], out: IO[bytes], parent: int) -> 
     code = 1
     try:
         # The parent's handlers stop the whole run (workers, temporaries): not the child's.
-        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-            if hasattr(signal, name):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        set_child_signals()
         # What the parent made is read, not freed: a collection would only copy its pages.
         gc.freeze()
         for piece in make():
