@@ -9,6 +9,7 @@ the batch at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -18,7 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from policycheck.engine import CHUNK, PARALLEL_THRESHOLD, busy, fewest_runnable, workers_for
+from policycheck import engine
+from policycheck.assessment import Waiver
+from policycheck.engine import (
+    CHUNK,
+    PARALLEL_THRESHOLD,
+    Assessor,
+    busy,
+    fewest_runnable,
+    workers_for,
+)
+from policycheck.render.json import rendered
 from tests.conftest import PROPOSALS
 
 #: Assess a folder through ``iter_mapped`` (jobs from argv, "" for the default) and print,
@@ -125,3 +136,26 @@ def test_workers_send_results_a_few_files_at_a_time(tmp_path: Path, batch: Path)
     made_before = sum(pid == first_pid and when <= first_received for pid, when, _ in got)
     assert made_before <= 2 * CHUNK, f"{made_before} results made before the first arrived"
     assert first_received < max(when for _, when, _ in got)
+
+
+def test_spawned_workers_give_what_one_process_gives(
+    batch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where workers are spawned (macOS, Windows), each builds its own assessor from the
+    rubric, reference data, waivers and date of the main process's: the same results."""
+    files = sorted(batch.glob("*.yaml"))[:PARALLEL_THRESHOLD]
+    lapsed = Waiver(  # lapsed on the assessor's date; active on a worker that lost it
+        target="CE03",
+        proposal="kosovo-armed-drones-2023",
+        justification="pending the SRAC review",
+        owner="bob",
+        expires=dt.date(2026, 1, 10),
+        origin="policycheck.toml:22",
+    )
+    assessor = Assessor(waivers=(lapsed,), today=dt.date(2026, 1, 15))
+    alone = [r.text for r in assessor.iter_mapped(files, rendered, jobs=1)]
+    monkeypatch.setattr(engine, "START_METHOD", "spawn")
+    spawned = [r.text for r in assessor.iter_mapped(files, rendered, jobs=2)]
+    assert spawned == alone
+    assert not any("worker process" in text for text in spawned)  # none lost
+    assert sum('"active":false' in text for text in spawned) >= 2

@@ -64,6 +64,9 @@ PARALLEL_THRESHOLD = 200
 #: message of a few hundred KB, not a sixteenth of the batch), and few are waiting their
 #: turn; a few milliseconds of work a file leaves the cost of a message negligible.
 CHUNK = 8
+#: How workers start: forked on Linux (they inherit the assessor and the batch), spawned
+#: elsewhere (macOS, where forking is unsafe, and Windows), each building its own assessor.
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -443,8 +446,8 @@ class _Workers:
         self.chunks = chunks
         self.transform = transform
         self.workers = min(workers, len(chunks))
-        self.fork = sys.platform.startswith("linux")
-        self.context: Any = multiprocessing.get_context("fork" if self.fork else "spawn")
+        self.fork = START_METHOD == "fork"
+        self.context: Any = multiprocessing.get_context(START_METHOD)
         #: This process's end of every worker's pipe: a forked worker closes its copies.
         self.ends: list[Any] = []
 
