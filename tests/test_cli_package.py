@@ -101,6 +101,45 @@ def test_the_objects_of_a_finished_command_are_frozen_out_of_the_last_collection
     assert done.stderr.splitlines()[-1] == "frozen=True"
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_assessment_starts_with_no_garbage_collection_and_collects_while_it_assesses(
+    tmp_path: Path, jobs: str
+) -> None:
+    """Start-up (imports, the rubric, the reference data) makes objects that live as long as
+    the run, and the collector's passes over them found nothing (19 ms of a one-file
+    run): ``assess`` starts with it off, and turns it on, with start-up frozen, before the
+    first proposal is read, in the main process and in its workers."""
+    for n in range(250):
+        (tmp_path / f"p{n:03d}.yaml").write_text(MINIMAL.replace("id: test", f"id: p{n}"))
+    first = tmp_path / "p000.yaml"
+    probe = (
+        "import gc, os, sys\n"
+        "passes = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and passes.append(1))\n"
+        "seen = set()\n"
+        "def hook(event, args):\n"
+        f"    if event == 'open' and str(args[0]).startswith({str(tmp_path)!r})\\\n"
+        "            and os.getpid() not in seen:\n"
+        "        seen.add(os.getpid())\n"
+        "        os.write(2, f'{os.getpid()} {len(passes)} {gc.isenabled()}\\n'.encode())\n"
+        f"sys.argv = ['policycheck', 'assess', {str(first if jobs == '1' else tmp_path)!r},\n"
+        f"            '--format', 'json', '-j', {jobs!r}]\n"
+        "from policycheck.entry import main\n"
+        "passes.clear()\n"
+        "sys.addaudithook(hook)\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    seen = [line.split() for line in done.stderr.splitlines()]
+    assert len(seen) == int(jobs)  # each process that assesses, at its first proposal
+    assert all(enabled == "True" for _, _, enabled in seen), seen
+    if jobs == "1":  # (a worker counts the passes the main process made before it forked it)
+        assert seen[0][1] == "0", seen
+
+
 def test_unused_arguments_are_linted() -> None:
     """ruff's ARG rules: an argument nobody reads (like --debug's value once was) is an error."""
     import tomllib
