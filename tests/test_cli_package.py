@@ -60,6 +60,13 @@ def test_an_assessment_without_a_toml_configuration_imports_no_toml_reader(
     assert imported == []
 
 
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    """``code`` run by a fresh interpreter (what a console script starts as)."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+
+
 @pytest.mark.parametrize("flag", ["--version", "-V"])
 def test_the_console_script_answers_version_before_importing_the_parser(flag: str) -> None:
     """``--version`` is what scripts call in a loop: the console script answers it alone."""
@@ -72,9 +79,7 @@ def test_the_console_script_answers_version_before_importing_the_parser(flag: st
         "('typer', 'click', 'rich', 'pydantic', 'policycheck') and m not in "
         "('policycheck', 'policycheck.entry', 'policycheck._version'))))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
-    )
+    done = _python(probe)
     assert done.stdout == "policycheck " + __version__ + "\n"
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
 
@@ -94,9 +99,7 @@ def test_the_objects_of_a_finished_command_are_frozen_out_of_the_last_collection
         "from policycheck.entry import main\n"
         "main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
-    )
+    done = _python(probe)
     assert done.returncode == code, done.stderr
     assert done.stderr.splitlines()[-1] == "frozen=True"
 
@@ -129,9 +132,7 @@ def test_an_assessment_starts_with_no_garbage_collection_and_collects_while_it_a
         "sys.addaudithook(hook)\n"
         "main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120
-    )
+    done = _python(probe)
     assert done.returncode == 0, done.stderr
     seen = [line.split() for line in done.stderr.splitlines()]
     assert len(seen) == int(jobs)  # each process that assesses, at its first proposal

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -106,27 +107,19 @@ def test_a_signal_ends_the_run_promptly_with_no_orphan(batch: Path, signum: int,
 
 def test_ctrl_c_to_the_whole_group_gives_one_message(batch: Path) -> None:
     """A terminal sends SIGINT to every process of the group, workers included."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policycheck", "assess", str(batch), "-j", "2", "-q"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    # Until a worker ignores Ctrl-C (its first step), Python's start of a process (and, in
-    # CI, coverage's start in it) can still be stopped by it: a fixed wait was not always
-    # long enough on a loaded machine.
-    while not all(_ignores_sigint(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    sent = time.monotonic()
-    os.killpg(process.pid, signal.SIGINT)
-    _, err = process.communicate(timeout=10)
-    assert time.monotonic() - sent < 1.0
-    assert process.returncode == 130
-    assert err.decode().splitlines() == ["policycheck: stopped by SIGINT before the run finished"]
-    assert not [w for w in workers if _running(w)]
+    with _in_session(batch) as (process, workers):
+        deadline = time.monotonic() + 30
+        while not all(_ignores_sigint(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.01)  # both at work (the moment they start: the test below)
+        sent = time.monotonic()
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+        assert time.monotonic() - sent < 1.0
+        assert process.returncode == 130
+        assert err.decode().splitlines() == [
+            "policycheck: stopped by SIGINT before the run finished"
+        ]
+        assert not [w for w in workers if _running(w)]
 
 
 def _session(pid: int) -> list[int]:
@@ -152,9 +145,26 @@ def _session_ends(pid: int, within: float) -> list[int]:
     return left
 
 
-def _stop_session(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
+@contextlib.contextmanager
+def _in_session(
+    batch: Path, *, stdout: int = subprocess.PIPE
+) -> Iterator[tuple[subprocess.Popen[bytes], list[int]]]:
+    """A parallel run in a session of its own (as from a terminal), once both workers
+    exist; whatever is left of the session is killed after."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policycheck", "assess", str(batch), "-j", "2", "-q"],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        yield process, workers
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("attempt", range(4 if FULL else 2))
@@ -164,16 +174,7 @@ def test_ctrl_c_as_the_workers_start_gives_one_message_and_no_orphan(
     """Ctrl-C the moment the workers exist, before their first step: a worker between its
     fork and that step once ran the main process's handler (a traceback, and a worker
     left waiting forever on its pipe)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policycheck", "assess", str(batch), "-j", "2", "-q"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.001)
+    with _in_session(batch) as (process, _):
         os.killpg(process.pid, signal.SIGINT)
         _, err = process.communicate(timeout=10)
         assert process.returncode == 130, err
@@ -181,29 +182,16 @@ def test_ctrl_c_as_the_workers_start_gives_one_message_and_no_orphan(
             "policycheck: stopped by SIGINT before the run finished"
         ]
         assert _session_ends(process.pid, within=2.0) == []
-    finally:
-        _stop_session(process.pid)
 
 
 def test_workers_end_on_their_own_when_the_main_process_is_killed(batch: Path) -> None:
     """SIGKILL (the OOM killer) gives the main process no chance to stop its workers: each
     then reads the end of its pipe, and ends, saying nothing."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policycheck", "assess", str(batch), "-j", "2", "-q"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
+    with _in_session(batch, stdout=subprocess.DEVNULL) as (process, _):
         time.sleep(0.3)  # at work on their chunks
         process.kill()
         process.wait(timeout=10)
         assert _session_ends(process.pid, within=5.0) == []
-    finally:
-        _stop_session(process.pid)
     _, err = process.communicate(timeout=10)  # the workers held stderr too: now it has ended
     assert err == b""
 
