@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from policycheck import engine
-from policycheck.assessment import Waiver
+from policycheck.assessment import Assessment, Failure, Waiver
 from policycheck.engine import (
     CHUNK,
     PARALLEL_THRESHOLD,
@@ -159,3 +159,29 @@ def test_spawned_workers_give_what_one_process_gives(
     assert spawned == alone
     assert not any("worker process" in text for text in spawned)  # none lost
     assert sum('"active":false' in text for text in spawned) >= 2
+
+
+_MAIN = os.getpid()
+
+
+def _fails_in_a_worker(result: Assessment | Failure) -> str:
+    """Whether a result is a file's or a lost one's; in a worker, an OSError for one file
+    (a write that failed)."""
+    if os.getpid() != _MAIN and result.file.endswith("p0100.yaml"):
+        raise OSError("no space left on device")
+    lost = isinstance(result, Failure) and "worker process" in result.problems[0].message
+    return "lost" if lost else "assessed"
+
+
+@pytest.mark.skipif(engine.START_METHOD != "fork", reason="a test-local transform: forked workers")
+def test_an_error_in_a_workers_work_is_shown_and_its_chunk_reported_lost(
+    batch: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A worker ends quietly only when the main process is gone (its pipe closed); an error
+    in the work itself still ends it with its traceback, and its files are reported lost."""
+    files = sorted(batch.glob("*.yaml"))[:PARALLEL_THRESHOLD]
+    got = list(Assessor().iter_mapped(files, _fails_in_a_worker, jobs=2))
+    chunk = 100 // CHUNK * CHUNK
+    assert got[chunk : chunk + CHUNK] == ["lost"] * CHUNK
+    assert got.count("lost") == CHUNK
+    assert "OSError: no space left on device" in capfd.readouterr().err

@@ -551,7 +551,8 @@ def _worker_main(
     """A worker: chunks in, results out, until told to stop (signals: see ``_quiet_signals``).
 
     An end of file, or a pipe broken, means the main process is gone: the worker ends,
-    saying nothing (no one is left to read it).
+    saying nothing (no one is left to read it). An error in the work itself is not
+    caught here: it ends the worker with its traceback, and its chunk is reported lost.
     """
     global _WORKER
     _quiet_signals()
@@ -561,13 +562,20 @@ def _worker_main(
     if load is not None:
         _WORKER = Assessor(load.rubric, load.reference, waivers=load.waivers, today=load.today)
     assert _WORKER is not None
-    try:
-        while (item := conn.recv()) is not None:
-            index, paths = item
-            chunk = paths if paths is not None else _CHUNKS[index]
-            conn.send([transform(_WORKER.assess_file(path)) for path in chunk])
-    except (EOFError, OSError):
-        return
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        index, paths = item
+        chunk = paths if paths is not None else _CHUNKS[index]
+        results = [transform(_WORKER.assess_file(path)) for path in chunk]
+        try:
+            conn.send(results)
+        except OSError:  # a pipe broken: the main process is gone
+            return
 
 
 def _quiet_signals() -> None:
