@@ -57,7 +57,7 @@ def test_a_signal_before_the_child_sets_its_own_is_never_given_to_the_main_handl
         _busy()
         if main_handlers:
             return 1  # the main process's handler ran here
-        set_child_signals(ignore=(signal.SIGINT,))
+        set_child_signals(ignore=("SIGINT",))
         _busy()
         return 0 if not main_handlers else 2
 
@@ -68,7 +68,7 @@ def test_a_sigterm_held_in_the_child_ends_it_once_let_go(main_handlers: list[int
     def body() -> int:
         os.kill(os.getpid(), signal.SIGTERM)  # the main process stopping a worker just started
         _busy()
-        set_child_signals(ignore=(signal.SIGINT,))
+        set_child_signals(ignore=("SIGINT",))
         _busy()
         return 3  # not reached: the default action ends the child
 
@@ -100,7 +100,7 @@ def test_the_child_lets_go_of_what_it_held_and_ignores_only_what_it_asked() -> N
     def body() -> int:
         if mask("SigBlk") & bits != bits:
             return 1
-        set_child_signals(ignore=(signal.SIGINT,))
+        set_child_signals(ignore=("SIGINT",))
         if mask("SigBlk") & bits:
             return 2
         dispositions: dict[int, Any] = {n: signal.getsignal(n) for n in STOPPING}

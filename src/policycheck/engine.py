@@ -587,10 +587,7 @@ def _quiet_signals() -> None:
     the main process stops them. The worker was started with these held
     (``forks.held``): a Ctrl-C from before is dropped, a SIGTERM ends it.
     """
-    import signal
-
-    ignore = tuple(getattr(signal, n) for n in ("SIGINT", "SIGHUP") if hasattr(signal, n))
-    set_child_signals(ignore=ignore)
+    set_child_signals(ignore=("SIGINT", "SIGHUP"))
 
 
 def lost(path: Path) -> Failure:

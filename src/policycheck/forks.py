@@ -34,10 +34,10 @@ def held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def set_child_signals(*, ignore: tuple[signal.Signals, ...] = ()) -> None:
+def set_child_signals(*, ignore: tuple[str, ...] = ()) -> None:
     """In a child: the signals that stop a run take their default action, or are ignored
-    (``ignore``); then those held since the fork (``held``) are let go."""
+    (``ignore``, by name: "SIGINT"); then those held since the fork (``held``) are let go."""
     for number in STOPPING:
-        signal.signal(number, signal.SIG_IGN if number in ignore else signal.SIG_DFL)
+        signal.signal(number, signal.SIG_IGN if number.name in ignore else signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
