@@ -165,17 +165,25 @@ def modules_a_run_imports(
         f"seen = sorted(m for m in {modules!r} if m in sys.modules)\n"
         "sys.stderr.write('\\n' + json.dumps([code, seen]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
+    done = fresh_python(probe, cwd=cwd, env=env)
+    code, seen = json.loads(done.stderr.strip().splitlines()[-1])
+    return done, code, seen
+
+
+def fresh_python(
+    code: str, *, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``code`` run by a fresh interpreter (what a console script starts as)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=False,
         timeout=120,
         cwd=cwd,
-        env={k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")},
+        env=env,
     )
-    code, seen = json.loads(done.stderr.strip().splitlines()[-1])
-    return done, code, seen
 
 
 @contextlib.contextmanager

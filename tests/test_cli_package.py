@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ import typer.main
 from policycheck._version import __version__
 from policycheck.cli import app, assess
 from policycheck.cli.commands import COMMANDS, GROUPS
-from tests.conftest import MINIMAL, modules_a_run_imports
+from tests.conftest import MINIMAL, fresh_python, modules_a_run_imports
 
 #: Modules that only running a command may import: ``--help`` and ``--version`` must not.
 HEAVY = (
@@ -60,13 +58,6 @@ def test_an_assessment_without_a_toml_configuration_imports_no_toml_reader(
     assert imported == []
 
 
-def _python(code: str) -> subprocess.CompletedProcess[str]:
-    """``code`` run by a fresh interpreter (what a console script starts as)."""
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-
-
 @pytest.mark.parametrize("flag", ["--version", "-V"])
 def test_the_console_script_answers_version_before_importing_the_parser(flag: str) -> None:
     """``--version`` is what scripts call in a loop: the console script answers it alone."""
@@ -79,7 +70,7 @@ def test_the_console_script_answers_version_before_importing_the_parser(flag: st
         "('typer', 'click', 'rich', 'pydantic', 'policycheck') and m not in "
         "('policycheck', 'policycheck.entry', 'policycheck._version'))))\n"
     )
-    done = _python(probe)
+    done = fresh_python(probe)
     assert done.stdout == "policycheck " + __version__ + "\n"
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
 
@@ -99,7 +90,7 @@ def test_the_objects_of_a_finished_command_are_frozen_out_of_the_last_collection
         "from policycheck.entry import main\n"
         "main()\n"
     )
-    done = _python(probe)
+    done = fresh_python(probe)
     assert done.returncode == code, done.stderr
     assert done.stderr.splitlines()[-1] == "frozen=True"
 
@@ -132,7 +123,7 @@ def test_an_assessment_starts_with_no_garbage_collection_and_collects_while_it_a
         "sys.addaudithook(hook)\n"
         "main()\n"
     )
-    done = _python(probe)
+    done = fresh_python(probe)
     assert done.returncode == 0, done.stderr
     seen = [line.split() for line in done.stderr.splitlines()]
     assert len(seen) == int(jobs)  # each process that assesses, at its first proposal
