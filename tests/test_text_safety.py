@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -122,6 +123,24 @@ def test_a_non_utf8_file_name_is_reported_escaped_and_the_rest_assessed(
     )
     assert done.returncode == 0, done.stderr
     assert "caf\\\\xe9.yaml" in done.stdout.decode("utf-8")
+
+
+def test_a_result_holding_a_lone_surrogate_is_written_and_escaped_on_the_way_out() -> None:
+    """pydantic-core's JSON encoder refuses a lone surrogate (a byte that was not UTF-8);
+    such a result is written by ``json.dumps`` instead, and standard output escapes it."""
+    from policycheck.assessment import Failure
+    from policycheck.errors import Problem
+    from policycheck.render.json import rendered
+    from policycheck.streams import SafeStream
+
+    message = "unknown key 'caf\udce9'"
+    failure = Failure("a.yaml", (Problem("a.yaml", 3, 1, message),), "0" * 64)
+    text = rendered(failure).text
+    assert json.loads(text)["problems"][0]["message"] == message
+    out = io.StringIO()
+    SafeStream(out).write(text)
+    assert "caf\\udce9" in out.getvalue()
+    assert json.loads(out.getvalue())["problems"][0]["message"] == message
 
 
 def test_escape_sequences_in_a_proposal_never_reach_the_terminal(
