@@ -987,8 +987,8 @@ def test_a_results_json_is_written_in_sorted_key_order_without_sorting(
     assessor: Assessor, proposal: dict[str, Any], waive: bool
 ) -> None:
     """A result's dict is built with its keys in order, so its text (written without
-    ``sort_keys``) is the sorted text the JSON document promises; a waived risk and a file
-    that cannot be assessed included."""
+    ``sort_keys``, by pydantic-core's encoder) is the sorted text ``json.dumps`` writes and
+    the JSON document promises; a waived risk and a file that cannot be assessed included."""
     import dataclasses
     import datetime as dt
 
