@@ -165,8 +165,13 @@ def stated_claim(ctx: Context, path: YamlPath) -> tuple[str, Mark | None]:
 
     Returns the level and, when an instrument answers it, a mark saying which.
     """
-    level = claim_level(claim_at(ctx.proposal, dotted(path)))
-    provision = ctx.facts.provisions.get(dotted(path))
+    key = dotted(path)
+    return _stated(ctx, key, claim_at(ctx.proposal, key))
+
+
+def _stated(ctx: Context, key: str, claim: Claim | None) -> tuple[str, Mark | None]:
+    level = claim_level(claim)
+    provision = ctx.facts.provisions.get(key)
     if provision is not None and level in (INSUFFICIENT, "asserted"):
         return "evidenced", Mark(
             ("instruments",),
@@ -178,21 +183,22 @@ def stated_claim(ctx: Context, path: YamlPath) -> tuple[str, Mark | None]:
 
 def claim_outcome(ctx: Context, path: YamlPath, what: str) -> Outcome:
     """The outcome of a check that rests on one claim."""
-    claim = claim_at(ctx.proposal, dotted(path))
-    level, provided = stated_claim(ctx, path)
+    key = dotted(path)
+    claim = claim_at(ctx.proposal, key)
+    level, provided = _stated(ctx, key, claim)
     if provided is not None:
         return Outcome(level, (provided, Mark(path, f"{what}: provided by an instrument")))
-    placeholder = claim is not None and claim.placeholder
-    note = {
-        INSUFFICIENT: (
-            f"'{claim.statement if claim else ''}' is a placeholder, so whether it has {what} is unknown"
-            if placeholder
-            else f"the file does not say whether it has {what}"
-        ),
-        "absent": f"the file states there is no {what.removeprefix('a ').removeprefix('an ')}",
-        "asserted": f"{what} claimed without evidence",
-        "evidenced": f"{what} claimed, evidence: {', '.join(claim.evidence) if claim else ''}",
-    }[level]
+    if level == INSUFFICIENT:
+        if claim is not None and claim.placeholder:
+            note = f"'{claim.statement}' is a placeholder, so whether it has {what} is unknown"
+        else:
+            note = f"the file does not say whether it has {what}"
+    elif level == "absent":
+        note = f"the file states there is no {what.removeprefix('a ').removeprefix('an ')}"
+    elif level == "asserted":
+        note = f"{what} claimed without evidence"
+    else:
+        note = f"{what} claimed, evidence: {', '.join(claim.evidence) if claim else ''}"
     return Outcome(level, (Mark(path, note),))
 
 
