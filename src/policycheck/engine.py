@@ -715,14 +715,15 @@ def _warnings(proposal: Proposal, facts: Facts) -> list[Mark]:
 
 
 def _claims(
-    value: object, path: tuple[str | int, ...] = ()
+    model: BaseModel, path: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[tuple[str | int, ...], Claim]]:
     """Every claim in the proposal, with its YAML path."""
-    if isinstance(value, Claim):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _claims(getattr(value, name), (*path, name))
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, Claim):
+            yield (*path, name), value
+        elif isinstance(value, BaseModel):
+            yield from _claims(value, (*path, name))
 
 
 def _evidence(doc: Document, marks: Iterable[Mark]) -> tuple[Evidence, ...]:
