@@ -126,8 +126,9 @@ def test_a_non_utf8_file_name_is_reported_escaped_and_the_rest_assessed(
 
 
 def test_a_result_holding_a_lone_surrogate_is_written_and_escaped_on_the_way_out() -> None:
-    """pydantic-core's JSON encoder refuses a lone surrogate (a byte that was not UTF-8);
-    such a result is written by ``json.dumps`` instead, and standard output escapes it."""
+    """pydantic-core's JSON encoder refuses a lone surrogate (validation keeps them out of a
+    proposal, but a result made through the library may hold one); such a result is
+    written by ``json.dumps`` instead, and standard output escapes it."""
     from policycheck.assessment import Failure
     from policycheck.errors import Problem
     from policycheck.render.json import rendered

@@ -308,9 +308,10 @@ def _in_order(tree: dict[str, Any]) -> str:
 
     pydantic-core's encoder writes a result in a third of the time ``json.dumps`` takes
     (sorting the keys took half of that): the same text, but for a float between 1e-9 and
-    1e-4, which it spells out (``0.00001`` for ``1e-05``). It refuses a lone surrogate (a
-    file name's byte that was not UTF-8), which ``json.dumps`` passes on for the output
-    stream to escape.
+    1e-4, which it spells out (``0.00001`` for ``1e-05``). It refuses a lone surrogate,
+    which ``json.dumps`` passes on for the output stream to escape: no validated proposal
+    holds one (pydantic refuses it, and file names are escaped before they reach a
+    result), but a result made through the library may.
     """
     try:
         return to_json(tree).decode()
