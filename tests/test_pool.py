@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,43 @@ def test_a_process_runnable_for_an_instant_is_not_a_busy_core() -> None:
     ]
     assert fewest_runnable(readings) == 1
     assert fewest_runnable(readings[:1]) == 3
+
+
+def test_the_readings_stop_at_this_process_alone() -> None:
+    """A reading of one runnable process (this one) cannot be beaten: the readings that
+    would follow, each after a wait, are not taken."""
+    taken: list[str] = []
+
+    def readings() -> Iterator[str]:
+        for text in ["1.90 1.20 0.80 2/211 4242\n", "1.90 1.20 0.80 1/211 4242\n"]:
+            taken.append(text)
+            yield text
+        raise AssertionError("read on after a reading of one")
+
+    assert fewest_runnable(readings()) == 1
+    assert len(taken) == 2
+    with pytest.raises(ValueError, match="no reading"):
+        fewest_runnable([])
+
+
+@pytest.mark.parametrize(("average", "read"), [(0.0, False), (0.5, False), (0.51, True)])
+def test_a_quiet_machine_is_not_read_again(
+    monkeypatch: pytest.MonkeyPatch, average: float, read: bool
+) -> None:
+    """A load average of a half or less leaves every core to the batch whatever the
+    readings say (they can only lower it): they are not taken. (The machine's load cannot
+    be set from a test: the average and the readings are stood in for.)"""
+    taken: list[int] = []
+
+    def readings() -> Iterator[str]:
+        taken.append(1)
+        yield "0.51 0.20 0.10 1/211 4242\n"
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (average, 0.2, 0.1))
+    monkeypatch.setattr(engine, "_loadavg_readings", readings)
+    assert engine.busy() == (0.0 if read else average)
+    assert bool(taken) is read
+    assert workers_for(2, engine.busy()) == 2
 
 
 @pytest.fixture(scope="module")

@@ -372,7 +372,8 @@ def free_cores() -> int:
 
 def busy() -> float:
     """How many cores other processes keep busy: the smaller of the one-minute load average
-    and the processes runnable now (less this one, from ``/proc/loadavg``).
+    and the processes runnable now (less this one, from ``/proc/loadavg``). An average of
+    ``QUIET`` or less is taken as it is: it already leaves every core to the batch.
 
     The average alone lags: a run that has just ended (a worker pool, the previous
     command of a CI step) still counts for a minute, and would leave the next run
@@ -382,6 +383,8 @@ def busy() -> float:
         average = os.getloadavg()[0]
     except (AttributeError, OSError):  # Windows
         return 0.0
+    if average <= QUIET:
+        return average  # the readings could only lower it, and no lower changes the count
     try:
         runnable = fewest_runnable(_loadavg_readings()) - 1
     except (OSError, ValueError, IndexError):  # not Linux
@@ -391,6 +394,8 @@ def busy() -> float:
 
 #: ``/proc/loadavg`` is read this many times, this far apart, for the processes runnable now.
 READINGS, READING_GAP_S = 5, 0.002
+#: A load average this low leaves every core to the batch (``workers_for`` rounds it away).
+QUIET = 0.5
 
 
 def _loadavg_readings() -> Iterator[str]:
@@ -404,8 +409,20 @@ def _loadavg_readings() -> Iterator[str]:
 def fewest_runnable(readings: Iterable[str]) -> int:
     """The fewest processes runnable in ``readings`` of ``/proc/loadavg`` (its fourth field,
     "runnable/all"): a process that runs for an instant (a shell's reader, a monitor that
-    samples) is not a core kept busy, and one reading can catch it."""
-    return min(int(text.split()[3].partition("/")[0]) for text in readings)
+    samples) is not a core kept busy, and one reading can catch it.
+
+    A reading of one, this process alone, is the least there can be: the readings stop
+    there (each further one waits ``READING_GAP_S``, on the way to the first worker).
+    """
+    fewest = None
+    for text in readings:
+        count = int(text.split()[3].partition("/")[0])
+        fewest = count if fewest is None else min(fewest, count)
+        if fewest <= 1:
+            break
+    if fewest is None:
+        raise ValueError("no reading of /proc/loadavg")
+    return fewest
 
 
 def workers_for(cores: int, load: float) -> int:
