@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,75 @@ def test_hidden_folders_virtual_environments_and_git_ignored_files_are_skipped(
     code, _, err = run(capsys, "assess", ".", "-q")
     assert code == 0
     assert "skipped" not in err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_what_git_ignores_is_skipped_in_a_folder_below_the_top_of_a_work_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git is asked from a folder deep in a repository, and from a worktree (whose ``.git``
+    is a file)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    _proposal(repo / "a" / "b" / "keep.yaml", "keep")
+    _proposal(repo / "a" / "b" / "old" / "drop.yaml", "drop")
+    (repo / ".gitignore").write_text("old/\n")
+    _git(repo, "add", ".")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "p")
+    _git(repo, "worktree", "add", "-q", str(tmp_path / "tree"))
+    _proposal(tmp_path / "tree" / "a" / "b" / "old" / "drop.yaml", "drop")
+    for top in (repo, tmp_path / "tree"):
+        code, out, err = run(capsys, "assess", str(top / "a" / "b"), "-f", "json", "--verbose")
+        assert code == 0, err
+        assert [Path(r["file"]).name for r in json.loads(out)["results"]] == ["keep.yaml"]
+        assert "drop.yaml: ignored by git, not assessed" in err
+
+
+def _recording_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A ``git`` first on PATH that notes each call in a file, then runs the real one."""
+    real = shutil.which("git")
+    assert real is not None
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "git-calls"
+    script = bin_dir / "git"
+    script.write_text(f'#!/bin/sh\necho "$@" >> "{calls}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return calls
+
+
+def _outside_any_repository(path: Path) -> bool:
+    here = path.resolve()
+    return not any((p / ".git").exists() for p in (here, *here.parents))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_is_not_started_for_a_folder_outside_any_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a repository there is nothing git ignores: it is not started only to say so
+    (a few milliseconds before the first worker); inside one, or with GIT_DIR set, it is."""
+    if not _outside_any_repository(tmp_path):
+        pytest.skip("the temporary folder is inside a git repository")
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    calls = _recording_git(tmp_path, monkeypatch)
+    folder = tmp_path / "proposals"
+    _proposal(folder / "a.yaml", "a")
+    code, _, err = run(capsys, "assess", str(folder), "-q")
+    assert code == 0, err
+    assert not calls.exists()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (folder / ".gitignore").write_text("a.yaml\n")
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(folder))
+    code, _, err = run(capsys, "assess", str(folder), "--verbose", "--allow-empty")
+    assert code == 0, err
+    assert "check-ignore" in calls.read_text()
+    assert "a.yaml: ignored by git, not assessed" in err
 
 
 def test_argument_order_does_not_change_the_output(

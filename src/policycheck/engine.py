@@ -830,9 +830,21 @@ def _walk(folder: Path, skipped: list[str]) -> list[Path]:
     return [f for f in files if f not in ignored]
 
 
+def _in_repository(folder: Path) -> bool:
+    """Whether git could find a repository for ``folder``: a ``.git`` in it or above it, or
+    one named by ``GIT_DIR``. Outside one, git is not started only to say so."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    try:
+        here = folder.resolve()
+    except (OSError, RuntimeError):
+        return True  # let git answer
+    return any(os.path.lexists(place / ".git") for place in (here, *here.parents))
+
+
 def _git_ignored(folder: Path, files: list[Path]) -> set[Path]:
     """Which of ``files`` git ignores (.gitignore and friends); none outside a repository."""
-    if not files:
+    if not files or not _in_repository(folder):
         return set()
     import subprocess
 
