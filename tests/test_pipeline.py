@@ -104,7 +104,7 @@ def test_run_refuses_a_duplicate_id_once_however_results_are_kept(
         if outcome.batch is not None
         else "whole"
     )
-    document = json.loads("".join(outcome.json_chunks()))
+    document = json.loads(b"".join(outcome.json_chunks()))
     assert [r["status"] for r in document["results"]] == ["assessed", "invalid"]
     assert outcome.failed
     (problem,) = outcome.new_problems()

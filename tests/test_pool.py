@@ -191,12 +191,12 @@ def test_spawned_workers_give_what_one_process_gives(
         origin="policycheck.toml:22",
     )
     assessor = Assessor(waivers=(lapsed,), today=dt.date(2026, 1, 15))
-    alone = [r.text for r in assessor.iter_mapped(files, rendered, jobs=1)]
+    alone = [r.data for r in assessor.iter_mapped(files, rendered, jobs=1)]
     monkeypatch.setattr(engine, "START_METHOD", "spawn")
-    spawned = [r.text for r in assessor.iter_mapped(files, rendered, jobs=2)]
+    spawned = [r.data for r in assessor.iter_mapped(files, rendered, jobs=2)]
     assert spawned == alone
-    assert not any("worker process" in text for text in spawned)  # none lost
-    assert sum('"active":false' in text for text in spawned) >= 2
+    assert not any(b"worker process" in text for text in spawned)  # none lost
+    assert sum(b'"active":false' in text for text in spawned) >= 2
 
 
 _MAIN = os.getpid()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from policycheck.streams import SafeStream
+from policycheck.text import NEEDS_ESCAPE, utf8_needs_escape
 from tests.conftest import MINIMAL, PROPOSALS
 
 
@@ -92,3 +97,66 @@ def test_any_output_encoding_works(tmp_path: Path) -> None:
     text = out.read_bytes().decode("cp1252", "replace")
     assert "T\u00fcrkiye" in text  # what cp1252 has is kept
     assert "?" in text  # what it lacks (box drawing) is replaced
+
+
+def _stream(encoding: str = "utf-8") -> tuple[io.BytesIO, io.TextIOWrapper]:
+    out = io.BytesIO()
+    return out, io.TextIOWrapper(out, encoding=encoding, newline="\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"title":"T\u00fcrkiye \u2014 \u00a7 4"}',  # nothing to escape: the bytes as they are
+        '{"note":"a\x7fb\x85c\u202ed\u2066e"}',  # DEL, C1, bidi controls: escaped
+        '{"note":"caf\udce9"}',  # a lone surrogate (surrogatepass): escaped
+    ],
+)
+def test_utf8_goes_out_as_the_same_text_would(text: str) -> None:
+    """A JSON report's results reach standard output as the UTF-8 they were made in (no
+    decoding and encoding again): the bytes are those ``write`` gives the text, escapes
+    included, in order with the text written before and after."""
+    data = text.encode("utf-8", "surrogatepass")
+    by_text, text_stream = _stream()
+    safe = SafeStream(text_stream)
+    safe.write("[")
+    safe.write(text)
+    safe.write("]")
+    safe.flush()
+    by_bytes, bytes_stream = _stream()
+    safe = SafeStream(bytes_stream)
+    safe.write("[")
+    safe.write_utf8(data)
+    safe.write("]")
+    safe.flush()
+    assert by_bytes.getvalue() == by_text.getvalue()
+    assert (by_bytes.getvalue() == b"[" + data + b"]") is (text.isprintable())
+
+
+def test_utf8_on_a_stream_of_another_encoding_is_written_as_text() -> None:
+    """On a cp1252 stream the bytes are not passed on: the text is encoded as cp1252, what
+    it lacks replaced."""
+    out, stream = _stream("cp1252")
+    safe = SafeStream(stream)
+    safe.write_utf8("T\u00fcrkiye \u4e2d".encode())
+    safe.flush()
+    assert out.getvalue() == "T\u00fcrkiye ?".encode("cp1252")
+
+
+def test_utf8_to_a_closed_pipe_ends_the_writing_quietly() -> None:
+    read, write = os.pipe()
+    os.close(read)
+    stream = io.TextIOWrapper(io.FileIO(write, "w"), encoding="utf-8")
+    safe = SafeStream(stream)
+    safe.write_utf8(b"x" * 100_000)  # more than a pipe holds: the write itself fails
+    assert safe.broken
+    safe.write_utf8(b"dropped")
+    safe.flush()
+    stream.close()  # the descriptor now leads to the null device: nothing fails
+
+
+@given(st.text())
+def test_the_utf8_test_finds_what_the_text_test_finds(text: str) -> None:
+    """``utf8_needs_escape`` (on bytes, without decoding) agrees with ``NEEDS_ESCAPE``."""
+    data = text.encode("utf-8", "surrogatepass")
+    assert utf8_needs_escape(data) is bool(NEEDS_ESCAPE.search(text))

@@ -128,7 +128,8 @@ def test_a_non_utf8_file_name_is_reported_escaped_and_the_rest_assessed(
 def test_a_result_holding_a_lone_surrogate_is_written_and_escaped_on_the_way_out() -> None:
     """pydantic-core's JSON encoder refuses a lone surrogate (validation keeps them out of a
     proposal, but a result made through the library may hold one); such a result is
-    written by ``json.dumps`` instead, and standard output escapes it."""
+    written by ``json.dumps`` instead, the surrogate as a JSON escape (as standard output
+    escaped it), so a report file can hold it too."""
     from policycheck.assessment import Failure
     from policycheck.errors import Problem
     from policycheck.render.json import rendered
@@ -136,12 +137,17 @@ def test_a_result_holding_a_lone_surrogate_is_written_and_escaped_on_the_way_out
 
     message = "unknown key 'caf\udce9'"
     failure = Failure("a.yaml", (Problem("a.yaml", 3, 1, message),), "0" * 64)
-    text = rendered(failure).text
-    assert json.loads(text)["problems"][0]["message"] == message
-    out = io.StringIO()
-    SafeStream(out).write(text)
-    assert "caf\\udce9" in out.getvalue()
-    assert json.loads(out.getvalue())["problems"][0]["message"] == message
+    data = rendered(failure).data
+    assert b"caf\\udce9" in data  # the surrogate as a JSON escape: valid UTF-8 and JSON
+    assert json.loads(data)["problems"][0]["message"] == message
+    text_only = io.StringIO()  # no bytes under it: the text is written
+    SafeStream(text_only).write_utf8(data)
+    assert json.loads(text_only.getvalue())["problems"][0]["message"] == message
+    under = io.BytesIO()
+    stream = SafeStream(io.TextIOWrapper(under, encoding="utf-8"))
+    stream.write_utf8(data)
+    stream.flush()
+    assert json.loads(under.getvalue())["problems"][0]["message"] == message
 
 
 def test_escape_sequences_in_a_proposal_never_reach_the_terminal(
@@ -230,3 +236,26 @@ def test_rich_markup_in_a_proposal_is_shown_as_text(
     assert code == 0
     assert "[bold red]loud[/bold red] [/]" in out
     assert "[/x]" in out
+
+
+@pytest.mark.parametrize("gate", [[], ["--fail-under", "F"]], ids=["streamed", "compact"])
+def test_controls_in_a_json_report_on_standard_output_are_escaped(
+    tmp_path: Path, gate: list[str]
+) -> None:
+    """A result's JSON reaches standard output as the bytes its worker made, unless it holds
+    a character a terminal acts on: DEL, a C1 control or a bidi override are still written
+    as JSON escapes (the same string to a JSON reader)."""
+    (tmp_path / "a.yaml").write_text(
+        MINIMAL.replace("title: Test initiative", 'title: "Bidi \\u202e DEL \\x7f NEL \\x85 ok"')
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "policycheck", "assess", str(tmp_path), "-f", "json", *gate],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert b'"title":"Bidi \\u202e DEL \\u007f NEL \\u0085 ok"' in done.stdout
+    for raw in ("\u202e", "\x7f", "\x85"):
+        assert raw.encode() not in done.stdout
+    result = json.loads(done.stdout)["results"][0]
+    assert result["proposal"]["title"] == "Bidi \u202e DEL \x7f NEL \x85 ok"

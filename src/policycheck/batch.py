@@ -40,7 +40,7 @@ from policycheck.errors import Problem
 from policycheck.render import github, html, junit, markdown, sarif
 from policycheck.render import json as json_render
 from policycheck.render.listing import Brief, brief
-from policycheck.render.parts import Parts, Sealed, Shelf, seal, spilled, unseal
+from policycheck.render.parts import Parts, Shelf, seal_utf8, spilled, unseal_utf8
 
 if TYPE_CHECKING:
     from policycheck.engine import Assessor
@@ -103,8 +103,8 @@ class Packed:
     absorbed: int
     used: tuple[Waiver, ...]
     expired: tuple[Waiver, ...]
-    #: Sealed (``parts.seal``); empty when not wanted.
-    json: Sealed
+    #: Its JSON, sealed (``parts.seal_utf8``); empty when not wanted.
+    json: bytes
     #: Its rows as the workbook's first reading keeps them (``xlsx.result_parts``).
     rows: ResultParts | None
     #: A check failed on the file (see ``Failure.internal``).
@@ -156,7 +156,7 @@ def pack(result: Assessment | Failure, plan: Plan) -> Packed:
         absorbed=absorbed,
         used=tuple(used),
         expired=tuple(expired),
-        json=seal(rendered.text, plan.compress) if plan.json else "",
+        json=seal_utf8(rendered.data, plan.compress) if plan.json else b"",
         rows=rows,
         internal=rendered.internal,
         brief=brief(result) if plan.listing else None,
@@ -183,9 +183,12 @@ class Batch:
         shelf: Shelf = spilled,
         rules: list[dict[str, object]] | None = None,
         where: SourceRoot | None = None,
+        compressed: bool = False,
     ) -> None:
         #: Whether ``add`` keeps each packed result's pieces (False: a streamed listing).
         self.keep = keep
+        #: Whether the pieces were compressed where they were made (``Plan.compress``).
+        self.compressed = compressed
         self.used: set[Waiver] = set()
         self.expired: set[Waiver] = set()
         self.problems: list[Problem] = []
@@ -195,9 +198,9 @@ class Batch:
         self.breaches: list[Breach] = []
         self.absorbed = 0
         self.assessed: set[str] = set()
-        #: Each kept result's grade (None: invalid) and sealed JSON text, packed workbook
+        #: Each kept result's grade (None: invalid) and sealed JSON, packed workbook
         #: rows and listing line, when packed with them.
-        self.json: Parts[tuple[str | None, Sealed]] = shelf()
+        self.json: Parts[tuple[str | None, bytes]] = shelf()
         self._shelf = shelf
         #: The workbook's first reading, put together as the results arrive (when wanted).
         self.gathering: Gathering | None = None
@@ -258,11 +261,11 @@ class Batch:
             unused=unused,
         )
 
-    def json_chunks(self, report: Report) -> Iterator[str]:
+    def json_chunks(self, report: Report) -> Iterator[bytes]:
         """The JSON document of ``report`` (whose own results are unread) with these results."""
         prerendered = (
-            json_render.RenderedResult(unseal(text), grade, (), "", None, "")
-            for grade, text in self.json
+            json_render.RenderedResult(unseal_utf8(data, self.compressed), grade, (), "", None, "")
+            for grade, data in self.json
         )
         return json_render.chunks(report, prerendered=prerendered)
 
@@ -296,7 +299,7 @@ def run(
     A workbook's libraries are imported once the first result is in: the workers have been
     forked without them, and assess the rest meanwhile (see ``xlsx.prepare``).
     """
-    batch = Batch(rules=plan_rules(plan, assessor), where=plan.where)
+    batch = Batch(rules=plan_rules(plan, assessor), where=plan.where, compressed=plan.compress)
     unprepared = plan.workbook
     for _ in stream(assessor, files, plan, batch, jobs=jobs, progress=progress):
         if unprepared:

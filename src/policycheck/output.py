@@ -45,7 +45,7 @@ Writer = Callable[[BinaryIO], None]
 
 def write_atomic(
     path: Path,
-    data: str | bytes | Iterable[str] | Writer,
+    data: str | bytes | Iterable[str] | Iterable[bytes] | Writer,
     *,
     inputs: Iterable[Path] = (),
     overwrite: bool = True,
@@ -121,8 +121,8 @@ def written_over(targets: Iterable[Path], inputs: Iterable[Path]) -> set[Path]:
     return found
 
 
-def _writer(data: str | bytes | Iterable[str] | Writer) -> Writer:
-    """``data`` as what writes it into a binary file."""
+def _writer(data: str | bytes | Iterable[str] | Iterable[bytes] | Writer) -> Writer:
+    """``data`` as what writes it into a binary file (text chunks in UTF-8)."""
     if callable(data):
         return data
     payload: Iterable[bytes] = (
@@ -130,7 +130,7 @@ def _writer(data: str | bytes | Iterable[str] | Writer) -> Writer:
         if isinstance(data, str)
         else [data]
         if isinstance(data, bytes)
-        else (chunk.encode("utf-8") for chunk in data)
+        else (chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in data)
     )
     return lambda handle: handle.writelines(payload)
 

@@ -174,8 +174,8 @@ class Outcome:
         self._told = len(self.problems)
         return found
 
-    def json_chunks(self) -> Iterator[str]:
-        """The JSON document, a piece at a time."""
+    def json_chunks(self) -> Iterator[bytes]:
+        """The JSON document in UTF-8, a piece at a time."""
         from policycheck.render import json as json_render
 
         if self.streamed is not None:
@@ -204,7 +204,7 @@ class Outcome:
         where: SourceRoot | None = None,
         paper: Paper = "a4",
         marking: str | None = None,
-    ) -> str | bytes | Iterable[str] | Writer:
+    ) -> str | bytes | Iterable[str] | Iterable[bytes] | Writer:
         """The report in ``fmt`` (see ``render.render``), for a report file.
 
         A compact batch's reports are written a piece at a time; its SARIF pieces were made
@@ -228,7 +228,7 @@ class Outcome:
 
     def _compact_render(
         self, fmt: Format, *, paper: Paper, marking: str | None
-    ) -> Iterable[str] | Writer:
+    ) -> Iterable[str] | Iterable[bytes] | Writer:
         done = self.batch
         assert done is not None
         match fmt:

@@ -18,14 +18,15 @@ sequences are meant; the text it is given has been made ``printable`` first.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import os
 import sys
-from collections.abc import Iterator
-from typing import Any, TextIO
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO, TextIO, cast
 
-from policycheck.text import PRINTABLE, escaped
+from policycheck.text import PRINTABLE, escaped, utf8_needs_escape
 
 _ESCAPES: dict[int, str] = {
     code: f"\\u{code:04x}"
@@ -48,12 +49,16 @@ class SafeStream(io.TextIOBase):
         self.raw = raw
         self.escapes = _ESCAPES if escapes is None else escapes
         self.broken = False
+        #: Text written to ``raw`` may wait in it, before what ``write_utf8`` writes.
+        self.pending = False
         with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
             raw.reconfigure(errors="replace")  # type: ignore[attr-defined]
+        self.utf8 = _utf8_buffer(raw)
 
     def write(self, text: str) -> int:
         if self.broken:
             return len(text)
+        self.pending = True
         safe = escaped(text, self.escapes)
         try:
             self.raw.write(safe)
@@ -64,6 +69,22 @@ class SafeStream(io.TextIOBase):
         except BrokenPipeError:
             self.mark_broken()
         return len(text)
+
+    def write_utf8(self, data: bytes) -> None:
+        """The text UTF-8 ``data`` encodes, as ``write`` writes it: as they are, when the
+        stream writes UTF-8 and nothing in them needs an escape (a JSON report's results
+        are neither decoded nor encoded again on their way out)."""
+        if self.broken:
+            return
+        if self.utf8 is None or utf8_needs_escape(data) or (b"\n" in data and os.linesep != "\n"):
+            self.write(data.decode("utf-8", "surrogatepass"))
+            return
+        if self.pending:
+            self.flush()
+            self.pending = False
+        if not self.broken:
+            with _pipe_guard(self):
+                self.utf8.write(data)
 
     def flush(self) -> None:
         if not self.broken:
@@ -96,12 +117,36 @@ class SafeStream(io.TextIOBase):
         return self.raw.buffer
 
 
+def _utf8_buffer(raw: TextIO) -> BinaryIO | None:
+    """The byte stream under ``raw`` when ``raw`` writes its text there as UTF-8."""
+    buffer = getattr(raw, "buffer", None)
+    encoding = getattr(raw, "encoding", None)
+    if buffer is None or not isinstance(encoding, str):
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    return cast(BinaryIO, buffer) if name == "utf-8" else None
+
+
 @contextlib.contextmanager
 def _pipe_guard(stream: SafeStream) -> Iterator[None]:
     try:
         yield
     except BrokenPipeError:
         stream.mark_broken()
+
+
+def write_utf8(chunks: Iterable[bytes]) -> None:
+    """Text in UTF-8 to standard output (see ``SafeStream.write_utf8``)."""
+    out = sys.stdout
+    if isinstance(out, SafeStream):
+        for chunk in chunks:
+            out.write_utf8(chunk)
+    else:
+        for chunk in chunks:
+            out.write(chunk.decode("utf-8", "surrogatepass"))
 
 
 def raw(stream: TextIO) -> TextIO:

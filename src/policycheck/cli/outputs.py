@@ -12,7 +12,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import typer
 
@@ -21,7 +21,7 @@ from policycheck.render import Format
 from policycheck.render.paths import CiOptions
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from rich.console import Console
 
@@ -243,7 +243,9 @@ def _print_unguarded(
     outcome: Outcome, fmt: Format, *, explain: bool, width: int | None, ci: CiOptions
 ) -> None:
     if fmt is Format.JSON:
-        sys.stdout.writelines(outcome.json_chunks())
+        from policycheck.streams import write_utf8
+
+        write_utf8(outcome.json_chunks())
         return
     if fmt is Format.TERMINAL and outcome.listing:
         from policycheck.render import listing
@@ -265,7 +267,8 @@ def _print_unguarded(
     if isinstance(text, str):
         sys.stdout.write(text)
     else:
-        sys.stdout.writelines(text)
+        for chunk in text:
+            sys.stdout.write(chunk if isinstance(chunk, str) else chunk.decode())
 
 
 #: A batch of this many files or more shows a progress bar (on a terminal).
@@ -307,7 +310,8 @@ def append_step_summary(summary: Path, outcome: Outcome, reports: list[str]) -> 
         markdown = outcome.render(Format.MARKDOWN)
         assert not isinstance(markdown, bytes)
         assert not callable(markdown)
-        text = github.step_summary(markdown, github.SUMMARY_LIMIT - used, reports)
+        pieces = cast("str | Iterable[str]", markdown)  # Markdown is text; only JSON is bytes
+        text = github.step_summary(pieces, github.SUMMARY_LIMIT - used, reports)
         if not text:
             sys.stderr.write(f"GITHUB_STEP_SUMMARY={summary}: full (1 MiB); no summary added\n")
             return

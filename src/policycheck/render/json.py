@@ -303,27 +303,38 @@ _dumps_in_order = functools.partial(
 )
 
 
-def _in_order(tree: dict[str, Any]) -> str:
-    """A result's dict, built with its keys in order, as ``_dumps`` writes it.
+#: A lone surrogate as a JSON escape: the same string, and text any stream can carry.
+_SURROGATES = {code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)}
+
+
+def _in_order(tree: dict[str, Any]) -> bytes:
+    """A result's dict, built with its keys in order, as ``_dumps`` writes it, in UTF-8.
 
     pydantic-core's encoder writes a result in a third of the time ``json.dumps`` takes
-    (sorting the keys took half of that): the same text, but for a float between 1e-9 and
-    1e-4, which it spells out (``0.00001`` for ``1e-05``). It refuses a lone surrogate,
-    which ``json.dumps`` passes on for the output stream to escape: no validated proposal
-    holds one (pydantic refuses it, and file names are escaped before they reach a
-    result), but a result made through the library may.
+    (sorting the keys took half of that), and as bytes, which cross to the main process
+    and go out as they are: the same text, but for a float between 1e-9 and 1e-4, which
+    it spells out (``0.00001`` for ``1e-05``). It refuses a lone surrogate: no validated
+    proposal holds one (pydantic refuses it, and file names are escaped before they reach
+    a result), but a result made through the library may. Such a result is written by
+    ``json.dumps``, the surrogate as a JSON escape (``\\udce9``, as standard output
+    escaped it).
     """
     try:
-        return to_json(tree).decode()
+        return to_json(tree)
     except PydanticSerializationError:
-        return _dumps_in_order(tree)
+        return _utf8(_dumps_in_order(tree))
+
+
+def _utf8(text: str) -> bytes:
+    """JSON text in UTF-8, a lone surrogate in it as a JSON escape."""
+    return text.encode() if text.isascii() else text.translate(_SURROGATES).encode()
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedResult:
-    """One result already written as JSON, with what the summary and stderr need."""
+    """One result already written as JSON (UTF-8), with what the summary and stderr need."""
 
-    text: str
+    data: bytes
     grade: str | None
     problems: tuple[Problem, ...]
     file: str
@@ -334,13 +345,13 @@ class RenderedResult:
 
 
 def rendered(result: Assessment | Failure, *, text: bool = True) -> RenderedResult:
-    """A result as JSON text (module-level, so worker processes can apply it); without
-    ``text``, only what the summary and stderr need (the text is empty)."""
+    """A result as JSON (module-level, so worker processes can apply it); without
+    ``text``, only what the summary and stderr need (the JSON is empty)."""
     grade = result.grade if isinstance(result, Assessment) else None
     problems = result.problems if isinstance(result, Failure) else ()
     pid = result.proposal_id if isinstance(result, Assessment) else None
     internal = isinstance(result, Failure) and result.internal
-    written = _in_order(_result(result)) if text else ""
+    written = _in_order(_result(result)) if text else b""
     return RenderedResult(written, grade, problems, result.file, pid, result.file_sha256, internal)
 
 
@@ -349,33 +360,34 @@ def chunks(
     results: Iterable[Assessment | Failure] | None = None,
     *,
     prerendered: Iterable[RenderedResult] | None = None,
-) -> Iterator[str]:
-    """The document, compact, a result at a time: a batch of 10,000 is never held as one string.
+) -> Iterator[bytes]:
+    """The document in UTF-8, compact, a result at a time: a batch of 10,000 is never held
+    whole.
 
     Results are the report's, or ``results`` (a live iterator, written as each
     arrives), or ``prerendered`` (results already written by ``rendered``).
-    The bytes are those of ``json.dumps(report_dict(report), sort_keys=True,
+    The text is that of ``json.dumps(report_dict(report), sort_keys=True,
     separators=(",", ":"))`` plus a newline (a result's tiny floats aside: ``_in_order``).
     """
     head = _head(report)
     tally = _Tally()
     if prerendered is None:
         prerendered = map(rendered, report.results if results is None else results)
-    yield "{"
+    yield b"{"
     for n, key in enumerate(sorted([*head, "results", "summary"])):
-        yield ("," if n else "") + _dumps(key) + ":"
+        yield _utf8(("," if n else "") + _dumps(key) + ":")
         if key == "results":
-            yield "["
+            yield b"["
             for i, item in enumerate(prerendered):
                 tally.add(item.grade)
-                yield ("," if i else "") + item.text
-            yield "]"
+                yield b"," + item.data if i else item.data
+            yield b"]"
         elif key == "summary":
-            yield _dumps(tally.summary())
+            yield _utf8(_dumps(tally.summary()))
         else:
-            yield _dumps(head[key])
-    yield "}\n"
+            yield _utf8(_dumps(head[key]))
+    yield b"}\n"
 
 
 def render(report: Report) -> str:
-    return "".join(chunks(report))
+    return b"".join(chunks(report)).decode()

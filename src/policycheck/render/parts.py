@@ -195,3 +195,13 @@ def seal(text: str, compress: bool = False) -> Sealed:
 def unseal(data: Sealed) -> str:
     """The text of a sealed piece, compressed or not."""
     return data if isinstance(data, str) else zlib.decompress(data).decode("utf-8")
+
+
+def seal_utf8(data: bytes, compress: bool = False) -> bytes:
+    """A piece already in UTF-8 (a result's JSON), sealed as ``seal`` seals text."""
+    return zlib.compress(data, 1) if compress else data
+
+
+def unseal_utf8(data: bytes, compressed: bool) -> bytes:
+    """The UTF-8 of a piece ``seal_utf8`` sealed, ``compressed`` or not."""
+    return zlib.decompress(data) if compressed else data
