@@ -58,11 +58,13 @@ def _evidence(
     """Evidence with the ids of the file's sources each note cites (resolved under ``sources``)."""
     return [
         {
-            "location": location(e.location),
+            # ``location``, written out: a report has some forty pieces of evidence
+            "location": {"column": at.column, "file": at.file, "line": at.line, "path": at.path},
             "note": e.note,
-            "sources": [c.id for c in cited_sources(e.note, sources)],
+            "sources": [c.id for c in cited_sources(e.note, sources)] if sources else [],
         }
         for e in items
+        for at in (e.location,)
     ]
 
 
