@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -117,20 +118,19 @@ def test_utf8_goes_out_as_the_same_text_would(text: str) -> None:
     decoding and encoding again): the bytes are those ``write`` gives the text, escapes
     included, in order with the text written before and after."""
     data = text.encode("utf-8", "surrogatepass")
-    by_text, text_stream = _stream()
-    safe = SafeStream(text_stream)
-    safe.write("[")
-    safe.write(text)
-    safe.write("]")
-    safe.flush()
-    by_bytes, bytes_stream = _stream()
-    safe = SafeStream(bytes_stream)
-    safe.write("[")
-    safe.write_utf8(data)
-    safe.write("]")
-    safe.flush()
-    assert by_bytes.getvalue() == by_text.getvalue()
-    assert (by_bytes.getvalue() == b"[" + data + b"]") is (text.isprintable())
+
+    def between_brackets(write: Callable[[SafeStream], object]) -> bytes:
+        out, stream = _stream()
+        safe = SafeStream(stream)
+        safe.write("[")
+        write(safe)
+        safe.write("]")
+        safe.flush()
+        return out.getvalue()
+
+    by_bytes = between_brackets(lambda safe: safe.write_utf8(data))
+    assert by_bytes == between_brackets(lambda safe: safe.write(text))
+    assert (by_bytes == b"[" + data + b"]") is text.isprintable()
 
 
 def test_utf8_on_a_stream_of_another_encoding_is_written_as_text() -> None:
