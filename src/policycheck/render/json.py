@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -305,10 +306,6 @@ _dumps_in_order = functools.partial(
 )
 
 
-#: A lone surrogate as a JSON escape: the same string, and text any stream can carry.
-_SURROGATES = {code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)}
-
-
 def _in_order(tree: dict[str, Any]) -> bytes:
     """A result's dict, built with its keys in order, as ``_dumps`` writes it, in UTF-8.
 
@@ -328,8 +325,12 @@ def _in_order(tree: dict[str, Any]) -> bytes:
 
 
 def _utf8(text: str) -> bytes:
-    """JSON text in UTF-8, a lone surrogate in it as a JSON escape."""
-    return text.encode() if text.isascii() else text.translate(_SURROGATES).encode()
+    """JSON text in UTF-8, a lone surrogate in it as a JSON escape (the same string, and
+    text any stream can carry)."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m[0]):04x}", text).encode()
 
 
 @dataclass(frozen=True, slots=True)
