@@ -937,3 +937,50 @@ def test_the_resolver_gives_ruamels_tags(
     ours = _Yaml12Resolver().resolve(node, value, implicit)
     theirs = VersionedResolver(version=(1, 2)).resolve(node, value, implicit)
     assert (ours.handle, ours.suffix) == (theirs.handle, theirs.suffix)
+
+
+def _tree(node: object) -> object:
+    """A composed node as plain values: its kind, tag, value, style and marks, recursively."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    marks = (node.start_mark.index, node.end_mark.index)  # type: ignore[attr-defined]
+    head = (type(node).__name__, node.tag, marks)  # type: ignore[attr-defined]
+    if isinstance(node, MappingNode):
+        return (*head, [(_tree(k), _tree(v)) for k, v in node.value])
+    if isinstance(node, SequenceNode):
+        return (*head, [_tree(item) for item in node.value])
+    return (*head, node.value, node.style)  # type: ignore[attr-defined]
+
+
+def test_the_path_resolver_hooks_are_skipped_only_while_none_is_registered() -> None:
+    """The composer calls two hooks at every node for path resolvers; with none registered
+    they are C callables that do nothing (6 % of composing), and the tree is the one
+    ruamel.yaml's own hooks give. Were one registered, its hooks are ruamel.yaml's."""
+    from ruamel.yaml.resolver import BaseResolver
+
+    from policycheck import loading
+
+    composer = loading._COMPOSER
+    if composer is None:
+        pytest.skip("ruamel.yaml.clib is not installed: the pure composer is used")
+
+    class Followed(composer):  # type: ignore[misc,valid-type]
+        descend_resolver = BaseResolver.descend_resolver
+        ascend_resolver = BaseResolver.ascend_resolver
+
+    def composed(cls: type) -> object:
+        made = cls(MINIMAL + "nested:\n  - [1, {a: b}]\n  - &x k\n  - *x\n")
+        try:
+            return _tree(made.get_single_node())
+        finally:
+            made.dispose()
+
+    assert composed(composer) == composed(Followed)
+    assert composer.descend_resolver is slice
+    registered = type("Registered", (composer,), {"yaml_path_resolvers": {("p",): None}})
+    made = registered("a: 1\n")
+    try:
+        assert made.descend_resolver.__func__ is BaseResolver.descend_resolver
+        assert made.ascend_resolver.__func__ is BaseResolver.ascend_resolver
+    finally:
+        made.dispose()

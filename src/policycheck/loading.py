@@ -19,6 +19,7 @@ import math
 import os
 import re
 import stat
+import types
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.resolver import BaseResolver, VersionedResolver
 
 from policycheck.errors import InputError, Problem
 
@@ -177,9 +178,19 @@ def _c_composer() -> Any:
         return None
 
     class Composer(CParser, _Yaml12Resolver):  # type: ignore[misc]
+        # The composer calls these two hooks at every node, for path resolvers; none is
+        # registered (``resolve`` relies on it too), so they have nothing to do. A C
+        # callable that takes their arguments and ignores them saves a Python call a
+        # node: 6 % of composing a proposal.
+        descend_resolver = staticmethod(slice)  # type: ignore[assignment]  # (parent, index)
+        ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]  # ()
+
         def __init__(self, text: str) -> None:
             CParser.__init__(self, text)
             _Yaml12Resolver.__init__(self)
+            if self.yaml_path_resolvers:  # someone registered one: ruamel's hooks follow it
+                self.descend_resolver = types.MethodType(BaseResolver.descend_resolver, self)
+                self.ascend_resolver = types.MethodType(BaseResolver.ascend_resolver, self)
 
     return Composer
 
