@@ -438,7 +438,7 @@ def _check_depth(text: str, origin: str, parser: YAML) -> None:
     if not _may_nest_deeply(text):
         return
     depth = 0
-    for event in parser.parse(text):
+    for event in _events(text, parser):
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -455,6 +455,21 @@ def _check_depth(text: str, origin: str, parser: YAML) -> None:
                 )
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
+
+
+def _events(text: str, parser: YAML) -> Iterator[Any]:
+    """The parse events of ``text``. The C parser's come from the composer class made once:
+    ``YAML.parse``, like ``compose``, defined a loader class for each document, left in a
+    reference cycle for the garbage collector."""
+    if parser is not _PARSER or _COMPOSER is None:
+        yield from parser.parse(text)
+        return
+    events = _COMPOSER(text)
+    try:
+        while events.check_event():
+            yield events.get_event()
+    finally:
+        events.dispose()
 
 
 class _Builder:
