@@ -161,3 +161,80 @@ def test_tuning_the_collector_runs_no_collection() -> None:
         gc.callbacks.remove(record)
         gc.unfreeze()
     assert started == []
+
+
+@pytest.fixture
+def collector() -> Any:
+    """The collector's thresholds and freeze as they were before the test."""
+    thresholds = gc.get_threshold()
+    yield
+    gc.set_threshold(*thresholds)
+    gc.unfreeze()
+
+
+def test_assessing_and_rendering_leave_no_reference_cycle(tmp_path: Path) -> None:
+    """What lets the command line collect rarely (``_tune_gc``): every sample and casebook
+    proposal, and files refused for their YAML, their schema or their size, are assessed
+    and rendered to JSON without leaving anything only the collector would free."""
+    from policycheck.render.json import rendered
+
+    bad = {
+        "tab.yaml": "id: x\n\ttitle: t\n",
+        "schema.yaml": "id: x\ntitle: 3\nkind: nothing\n",
+        "twice.yaml": "id: x\nid: y\n",
+        "empty.yaml": "",
+    }
+    for name, text in bad.items():
+        (tmp_path / name).write_text(text)
+    paths = [
+        *sorted(PROPOSALS.glob("*.yaml")),
+        *sorted((ROOT / "tests" / "casebook").glob("*.yaml")),
+    ]
+    paths += [tmp_path / name for name in bad] + [tmp_path / "missing.yaml"]
+    assessor = Assessor()
+    rendered(assessor.assess_file(paths[0]))
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        kinds = {type(assessor.assess_file(path)).__name__ for path in paths}
+        for path in paths:
+            rendered(assessor.assess_file(path))
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert kinds == {"Assessment", "Failure"}
+    assert left == []
+
+
+@pytest.mark.usefixtures("collector")
+def test_the_command_lines_collector_does_not_pass_while_each_proposal_is_read(
+    tmp_path: Path,
+) -> None:
+    """At Python's default threshold a first-generation pass came every two proposals (a
+    batch of 40: 25), each walking a proposal's live tree; raised, a few for the batch."""
+    paths = []
+    for n in range(40):
+        copy = tmp_path / f"p{n:03}.yaml"
+        copy.write_text(HUNGARY.read_text().replace("serbia-hungary-2025", f"copy-{n}"))
+        paths.append(str(copy))
+    request = Request(
+        config=LoadedConfig(Settings(), None), paths=tuple(paths), tune_gc=True, jobs=1, whole=True
+    )
+    passes: list[int] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        assert len(run(request).report.results) == 40
+    finally:
+        gc.callbacks.remove(record)
+    assert len(passes) <= 5, passes
