@@ -7,11 +7,13 @@ functions directly, on real files in ``tmp_path``, so that a failure names the f
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from policycheck.config import discover, discover_for, load, parse_threshold
+from policycheck.config import Settings, discover, discover_for, load, parse_threshold
 from policycheck.errors import InputError, UsageError
 
 
@@ -135,6 +137,25 @@ def test_load_with_nothing_found_gives_the_defaults(tmp_path: Path) -> None:
     assert loaded.settings.paths == ()
     assert loaded.settings.fail_under is None
     assert loaded.waivers() == ()
+    assert loaded.settings == Settings()
+    assert loaded.settings.model_fields_set == Settings().model_fields_set
+
+
+def test_load_with_nothing_found_builds_no_validator(tmp_path: Path) -> None:
+    """The defaults need no validation: a run with no configuration file no longer builds
+    the settings' validator at start-up (1.6 ms of a one-file run)."""
+    root = _repository(tmp_path)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from policycheck import config\n"
+        "config.load(None, Path(sys.argv[1]))\n"
+        "print(config.Settings.__pydantic_complete__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
 
 
 def test_load_locates_every_problem_of_a_file_at_once(tmp_path: Path) -> None:

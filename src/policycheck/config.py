@@ -233,7 +233,9 @@ def load(explicit: Path | None, start: Path, paths: Iterable[str] = ()) -> Loade
     else:
         path = discover_for(names, start) if names else discover(start)
     if path is None:
-        return LoadedConfig(Settings(), None, {})
+        # The defaults, as ``Settings()`` makes them (defaults are not validated), without
+        # building its validator: a run with no configuration file never needs one.
+        return LoadedConfig(Settings.model_construct(), None, {})
     if not path.is_file():
         raise InputError([Problem(str(path), 1, 1, "configuration file not found")])
     if path.suffix in (".yaml", ".yml"):
