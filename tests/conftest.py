@@ -121,6 +121,26 @@ def assess_yaml(assessor: Assessor, text: str, origin: str = "test.yaml") -> Ass
     return assessor.assess_bytes(textwrap.dedent(text).encode(), origin)
 
 
+def left_for_the_collector(work: Callable[[], object]) -> list[str]:
+    """The types of what ``work`` leaves that only the garbage collector would free
+    (objects in reference cycles), the collector off meanwhile."""
+    import gc
+
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        work()
+        gc.collect()
+        return [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+
+
 def sample_report(assessor: Assessor, names: list[str], monkeypatch: pytest.MonkeyPatch) -> Report:
     """The named samples assessed as the snapshots were made: from the repository root, in
     one process, dated ``FIXED_TIME``."""

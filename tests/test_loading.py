@@ -31,7 +31,7 @@ from policycheck.loading import (
     read_file,
 )
 from policycheck.model import parse_proposal
-from tests.conftest import MINIMAL, assess_yaml
+from tests.conftest import MINIMAL, assess_yaml, left_for_the_collector
 
 ORIGIN = "p.yaml"
 
@@ -878,27 +878,16 @@ def test_reading_a_document_leaves_nothing_for_the_garbage_collector(items: str)
     referred to itself: each file read left a class and a loader in reference cycles, which
     only the collector frees. Reading now frees everything as it goes, the depth check's walk
     of a file with many flow brackets (``parse``, which did the same) included."""
-    import gc
-
     from policycheck import loading
 
     assert items == "[1, 2]" or loading._may_nest_deeply(f"list: [{items}]\n")
     loading.load_yaml_text(f"id: p0\ntitle: t\nlist: [{items}]\n", "p0.yaml")
-    gc.collect()
-    enabled = gc.isenabled()
-    gc.disable()
-    gc.set_debug(gc.DEBUG_SAVEALL)
-    try:
+
+    def read() -> None:
         for n in range(20):
             loading.load_yaml_text(f"id: p{n}\ntitle: t\nlist: [{items}]\n", f"p{n}.yaml")
-        gc.collect()
-        left = [type(o).__name__ for o in gc.garbage]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        if enabled:
-            gc.enable()
-    assert left == []
+
+    assert left_for_the_collector(read) == []
 
 
 def test_without_the_c_parser_documents_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
