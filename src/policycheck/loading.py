@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
@@ -500,15 +500,10 @@ class _Builder:
             self.problem(node, f"nesting deeper than {MAX_DEPTH} levels (recursive alias?)")
             self.stopped = True
             return None
-        scalar = isinstance(node, ScalarNode)
-        if path not in self.values:
-            if not scalar and path in self.keys:
-                # A block collection starts on the line after its key; point at the key.
-                self.values[path] = self.keys[path]
-            else:
-                mark = node.start_mark
-                self.values[path] = (mark.line + 1, mark.column + 1)
-        if scalar:
+        mark = node.start_mark
+        if isinstance(node, ScalarNode):
+            # Kept if the path has one already (one lookup: a batch builds millions).
+            self.values.setdefault(path, (mark.line + 1, mark.column + 1))
             self.chars += len(node.value)
             if self.chars > MAX_EXPANDED:
                 self.problem(
@@ -518,7 +513,10 @@ class _Builder:
                 )
                 self.stopped = True
                 return None
-            return self.scalar(cast(ScalarNode, node))
+            return self.scalar(node)
+        if path not in self.values:
+            # A block collection starts on the line after its key; point at the key.
+            self.values[path] = self.keys.get(path) or (mark.line + 1, mark.column + 1)
         tag = _tag(node)
         if isinstance(node, SequenceNode):
             if tag != _SEQ:
@@ -553,11 +551,11 @@ class _Builder:
             child = (*path, key)
             start = key_node.start_mark
             mark = (start.line + 1, start.column + 1)
-            if key in result or child in keys:
-                first = self.keys.get(child, mark)
+            duplicate = key in result
+            first = keys.get(child, mark) if duplicate else keys.setdefault(child, mark)
+            if duplicate or first is not mark:
                 self.problem(key_node, f"duplicate key '{key}' (first defined on line {first[0]})")
                 continue
-            self.keys[child] = mark
             result[key] = self.build(value_node, child, depth + 1)
         return result
 
