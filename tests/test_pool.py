@@ -199,6 +199,31 @@ def test_spawned_workers_give_what_one_process_gives(
     assert sum(b'"active":false' in text for text in spawned) >= 2
 
 
+def _collect_after(_result: Assessment | Failure) -> int:
+    """The first generation's threshold of the process that made the result."""
+    import gc
+
+    return gc.get_threshold()[0]
+
+
+def test_spawned_workers_collect_as_the_main_process_does(
+    batch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked worker inherits the collector's threshold (the command line's is raised,
+    ``pipeline._tune_gc``); a spawned one is told it, and kept Python's 700 before."""
+    import gc
+
+    files = sorted(batch.glob("*.yaml"))[:PARALLEL_THRESHOLD]
+    thresholds = gc.get_threshold()
+    monkeypatch.setattr(engine, "START_METHOD", "spawn")
+    try:
+        gc.set_threshold(12_345)
+        got = set(Assessor().iter_mapped(files, _collect_after, jobs=2))
+    finally:
+        gc.set_threshold(*thresholds)
+    assert got == {12_345}
+
+
 _MAIN = os.getpid()
 
 

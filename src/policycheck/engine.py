@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import glob
 import hashlib
 import math
@@ -511,7 +512,11 @@ class _Workers:
             None
             if self.fork
             else _Spec(
-                assessor.rubric_path, assessor.reference_path, assessor.waivers, assessor.today
+                assessor.rubric_path,
+                assessor.reference_path,
+                assessor.waivers,
+                assessor.today,
+                gc.get_threshold()[0],
             )
         )
         self.ends = [end for end in self.ends if not end.closed]
@@ -551,12 +556,15 @@ class _Workers:
 
 @dataclasses.dataclass(frozen=True)
 class _Spec:
-    """What a spawned worker builds its assessor from (a forked one inherits the assessor)."""
+    """What a spawned worker builds its assessor from (a forked one inherits the assessor),
+    and when its garbage collector passes, as this process's does (a forked one inherits
+    that too: the command line's ``pipeline._tune_gc``)."""
 
     rubric: Path | str | None
     reference: Path | None
     waivers: tuple[Waiver, ...]
     today: dt.date
+    collect_after: int
 
 
 def _worker_main(
@@ -577,6 +585,7 @@ def _worker_main(
     for end in inherited:
         end.close()
     if load is not None:
+        gc.set_threshold(load.collect_after)
         _WORKER = Assessor(load.rubric, load.reference, waivers=load.waivers, today=load.today)
     assert _WORKER is not None
     while True:
