@@ -91,6 +91,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _collector_threshold() -> Iterator[None]:
+    """A command line run in the test's process raises the collector's threshold there
+    (``pipeline._tune_gc``): each test leaves it as it found it."""
+    import gc
+
+    thresholds = gc.get_threshold()
+    yield
+    gc.set_threshold(*thresholds)
+
+
 @pytest.fixture(scope="session")
 def assessor() -> Assessor:
     from policycheck import Assessor
