@@ -214,14 +214,9 @@ def test_spawned_workers_collect_as_the_main_process_does(
     import gc
 
     files = sorted(batch.glob("*.yaml"))[:PARALLEL_THRESHOLD]
-    thresholds = gc.get_threshold()
     monkeypatch.setattr(engine, "START_METHOD", "spawn")
-    try:
-        gc.set_threshold(12_345)
-        got = set(Assessor().iter_mapped(files, _collect_after, jobs=2))
-    finally:
-        gc.set_threshold(*thresholds)
-    assert got == {12_345}
+    gc.set_threshold(12_345)  # restored after the test (``conftest._collector_threshold``)
+    assert set(Assessor().iter_mapped(files, _collect_after, jobs=2)) == {12_345}
 
 
 _MAIN = os.getpid()
