@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from policycheck import config
 from policycheck.config import Settings, discover, discover_for, load, parse_threshold
 from policycheck.errors import InputError, UsageError
 
@@ -85,6 +86,40 @@ def test_discover_for_starts_from_the_files_named(tmp_path: Path) -> None:
     assert discover_for(["nowhere/x.yaml"], root / "east") == east  # none: the working folder
     with pytest.raises(UsageError, match="under different configurations"):
         discover_for(["east/proposals", "west/proposals"], root)
+
+
+def test_discover_for_reads_a_folder_named_from_the_folder_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _repository(tmp_path)
+    (root / "east" / "proposals").mkdir(parents=True)
+    (root / "east" / "proposals" / "policycheck.toml").write_text("")
+    monkeypatch.chdir(tmp_path)  # elsewhere: "east/proposals" is a folder only under root
+    found = discover_for(["east/proposals"], root)
+    assert found == root / "east" / "proposals" / "policycheck.toml"
+
+
+def test_discover_for_walks_up_from_each_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shell's glob names every file of a folder: the folder is walked up once, not for each
+    (1,000 files took 70 ms before the first proposal was read)."""
+    root = _repository(tmp_path)
+    for team in ("east", "west"):
+        (root / team).mkdir()
+        for n in range(50):
+            (root / team / f"p{n}.yaml").write_text("")
+    (root / "policycheck.toml").write_text("")
+    walked: list[Path] = []
+
+    def counted(start: Path) -> Path | None:
+        walked.append(start)
+        return discover(start)
+
+    monkeypatch.setattr(config, "discover", counted)
+    names = [f"{team}/p{n}.yaml" for team in ("east", "west") for n in range(50)]
+    assert discover_for(names, root) == root / "policycheck.toml"
+    assert sorted(walked) == [root / "east", root / "west"]
 
 
 def test_load_reads_yaml_with_the_line_of_every_key_and_paths_relative_to_the_file(

@@ -206,14 +206,19 @@ def discover_for(arguments: Iterable[str], cwd: Path) -> Path | None:
     import glob
 
     found: dict[Path, str] = {}
+    # Folders walked up once each: a shell's glob names a thousand files in a few folders.
+    walked: dict[Path, Path | None] = {}
     for arg in arguments:
-        parts = Path(arg).parts
-        fixed = list(itertools.takewhile(lambda part: not glob.has_magic(part), parts))
-        start = Path(*fixed) if fixed else Path(".")
-        if len(fixed) == len(parts) and not start.is_dir():
-            start = start.parent
-        start = start if start.is_absolute() else cwd / start
-        config = discover(start) if start.is_dir() else None
+        if glob.has_magic(arg):
+            fixed = itertools.takewhile(lambda part: not glob.has_magic(part), Path(arg).parts)
+            start = cwd.joinpath(*fixed)
+        else:
+            start = cwd / arg
+            if not start.is_dir():
+                start = start.parent
+        if start not in walked:
+            walked[start] = discover(start) if start.is_dir() else None
+        config = walked[start]
         if config is not None:
             found.setdefault(config, arg)
     if len(found) > 1:
