@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from policycheck.loading import (
     Document,
     load_yaml_bytes,
     load_yaml_text,
+    read_ahead,
     read_bytes,
     read_file,
 )
@@ -976,3 +980,52 @@ def test_the_path_resolver_hooks_are_skipped_only_while_none_is_registered() -> 
         assert made.ascend_resolver.__func__ is BaseResolver.ascend_resolver
     finally:
         made.dispose()
+
+
+def _cached_pages(path: Path) -> int | None:
+    """How many of ``path``'s pages are in the page cache (util-linux ``fincore``)."""
+    done = subprocess.run(
+        ["fincore", "--raw", "--noheadings", "--output", "PAGES", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    return int(done.stdout) if done.returncode == 0 and done.stdout.strip() else None
+
+
+@pytest.mark.skipif(shutil.which("fincore") is None, reason="needs util-linux's fincore")
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="needs posix_fadvise")
+def test_read_ahead_brings_a_file_into_memory(tmp_path: Path) -> None:
+    """Asked ahead, a file's pages are read in the background, before ``read_bytes``."""
+    path = tmp_path / "p.yaml"
+    path.write_bytes(MINIMAL.encode() * 200)
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+        os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+    if _cached_pages(path) != 0:
+        pytest.skip("this file system keeps the file in memory (tmpfs?)")
+    read_ahead([path])
+    deadline = time.monotonic() + 10
+    while not _cached_pages(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _cached_pages(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_read_ahead_passes_over_what_it_cannot_ask_for(tmp_path: Path) -> None:
+    """A pipe (opening it would wait for a writer), a folder, a missing file, a NUL in a
+    name: nothing asked, nothing raised; ``read_bytes`` reports each when it comes."""
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    (tmp_path / "folder.yaml").mkdir()
+    odd: list[Path | str] = [pipe, tmp_path / "folder.yaml", tmp_path / "missing.yaml"]
+    odd.append("nul\x00.yaml")
+    done = threading.Event()
+
+    def ask() -> None:
+        read_ahead(odd)
+        done.set()
+
+    worker = threading.Thread(target=ask, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert done.is_set(), "read_ahead waited on the pipe"

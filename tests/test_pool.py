@@ -30,6 +30,7 @@ from policycheck.engine import (
     fewest_runnable,
     workers_for,
 )
+from policycheck.loading import read_ahead
 from policycheck.render.json import rendered
 from tests.conftest import PROPOSALS
 
@@ -243,3 +244,39 @@ def test_an_error_in_a_workers_work_is_shown_and_its_chunk_reported_lost(
     assert got[chunk : chunk + CHUNK] == ["lost"] * CHUNK
     assert got.count("lost") == CHUNK
     assert "OSError: no space left on device" in capfd.readouterr().err
+
+
+def _asked_ahead(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """What the batch asks the kernel to read ahead, in order (each ask still made)."""
+    asked: list[list[Path]] = []
+
+    def recorded(paths: list[Path]) -> None:
+        asked.append(list(paths))
+        read_ahead(paths)
+
+    monkeypatch.setattr(engine, "read_ahead", recorded)
+    return asked
+
+
+def test_the_pool_asks_for_each_chunk_ahead_once_in_the_order_given(
+    batch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker's first chunk before the workers start; then, as each chunk is given,
+    the one given after the next finishes: every file asked for once, ahead of its turn."""
+    files = sorted(batch.glob("*.yaml"))[:PARALLEL_THRESHOLD]
+    asked = _asked_ahead(monkeypatch)
+    got = list(Assessor().iter_mapped(files, rendered, jobs=2))
+    assert len(got) == len(files)
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    assert asked == chunks
+
+
+def test_one_process_asks_for_the_next_files_while_it_assesses(
+    batch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sorted(batch.glob("*.yaml"))[: 3 * CHUNK + 2]
+    asked = _asked_ahead(monkeypatch)
+    for seen, _ in enumerate(Assessor().iter_mapped(files, rendered, jobs=1), start=1):
+        # Every file to come within the next run of files has been asked for.
+        assert sum(len(a) for a in asked) + 1 >= min(len(files), seen + CHUNK)
+    assert [p for a in asked for p in a] == files[1:]  # the first is read at once

@@ -49,7 +49,7 @@ from policycheck.errors import InputError, PolicycheckError, Problem, UsageError
 from policycheck.facts import Facts, derive_facts
 from policycheck.forks import held, set_child_signals
 from policycheck.gate import mark_waived
-from policycheck.loading import Document, load_yaml_bytes, read_bytes
+from policycheck.loading import Document, load_yaml_bytes, read_ahead, read_bytes
 from policycheck.model import Claim, Proposal, Source, parse_proposal
 from policycheck.reference import ReferenceData, load_reference
 from policycheck.rubric import LoadedRubric, load_rubric
@@ -305,7 +305,10 @@ class Assessor:
         large = len(paths) >= PARALLEL_THRESHOLD
         workers = (jobs if jobs is not None else free_cores()) if large else 1
         if workers <= 1:
-            for path in paths:
+            read_ahead(paths[1:CHUNK])
+            for n, path in enumerate(paths):
+                if n % CHUNK == 0:  # the next files are read while these are assessed
+                    read_ahead(paths[n + CHUNK : n + 2 * CHUNK])
                 yield transform(self.assess_file(path))
             return
         chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
@@ -482,6 +485,8 @@ class _Workers:
         done: dict[int, list[Any]] = {}
         following = 0
         try:
+            for chunk in self.chunks[: self.workers]:
+                read_ahead(chunk)
             for _ in range(self.workers):
                 self._give(self._start(), queue, busy)
             while following < len(self.chunks):
@@ -545,6 +550,9 @@ class _Workers:
                 conn.close()
                 return
             conn.send((index, None if self.fork else self.chunks[index]))
+            if index + self.workers < len(self.chunks):
+                # The chunk given after the next one finishes: read while this one is assessed.
+                read_ahead(self.chunks[index + self.workers])
         except OSError:  # the worker died while idle: its place is taken at the next chunk
             conn.close()
             _reap(process)

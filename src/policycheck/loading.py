@@ -21,7 +21,7 @@ import re
 import stat
 import types
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -211,6 +211,36 @@ def _c_compose(text: str) -> Any:
 #: ruamel's pure-Python parser, for the YAML 1.2 the C parser (libyaml, YAML 1.1) refuses:
 #: a plain URL in a flow collection, ``[Art. 4, https://x.org/a]``, is the usual case.
 _PURE = _yaml(pure=True)
+
+
+def read_ahead(paths: Iterable[Path | str], limit: int = MAX_BYTES) -> None:
+    """Ask the kernel to start reading ``paths`` (their first ``limit + 1`` bytes, what
+    ``read_bytes`` reads) in the background, and return at once.
+
+    A batch reads its files one after the other. Where they are not in memory
+    (a cold cache, a virtual machine that hands its free memory back, a network
+    file system) each read waited on the disk: a thousand files took 12 % longer
+    than from memory. Asked ahead, the disk reads the next files while the
+    current one is assessed. Only regular files are asked for (opening a pipe or
+    a device could wait or do something); what cannot be asked for is left to
+    ``read_bytes``, which reports it. Does nothing where the system has no
+    ``posix_fadvise`` (macOS, Windows).
+    """
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for path in paths:
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                continue
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        except (OSError, ValueError):  # ValueError: a NUL in the name
+            continue
+        try:
+            os.posix_fadvise(fd, 0, limit + 1, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def read_bytes(path: Path, origin: str | None = None, limit: int = MAX_BYTES) -> bytes:
