@@ -1013,19 +1013,31 @@ def test_read_ahead_brings_a_file_into_memory(tmp_path: Path) -> None:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_read_ahead_passes_over_what_it_cannot_ask_for(tmp_path: Path) -> None:
     """A pipe (opening it would wait for a writer), a folder, a missing file, a NUL in a
-    name: nothing asked, nothing raised; ``read_bytes`` reports each when it comes."""
+    name: nothing raised, no file left open; ``read_bytes`` reports each when it comes."""
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
     (tmp_path / "folder.yaml").mkdir()
     odd: list[Path | str] = [pipe, tmp_path / "folder.yaml", tmp_path / "missing.yaml"]
     odd.append("nul\x00.yaml")
-    done = threading.Event()
+    opened = _open_files()
+    outcome: list[BaseException | None] = []
 
     def ask() -> None:
-        read_ahead(odd)
-        done.set()
+        try:
+            read_ahead(odd)
+        except BaseException as exc:  # reported below, not lost in the thread
+            outcome.append(exc)
+        else:
+            outcome.append(None)
 
     worker = threading.Thread(target=ask, daemon=True)
     worker.start()
     worker.join(timeout=10)
-    assert done.is_set(), "read_ahead waited on the pipe"
+    assert outcome, "read_ahead waited on the pipe"
+    assert outcome == [None]
+    assert _open_files() == opened
+
+
+def _open_files() -> set[str]:
+    folder = Path("/proc/self/fd")
+    return set(os.listdir(folder)) if folder.is_dir() else set()

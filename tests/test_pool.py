@@ -247,7 +247,7 @@ def test_an_error_in_a_workers_work_is_shown_and_its_chunk_reported_lost(
 
 
 def _asked_ahead(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
-    """What the batch asks the kernel to read ahead, in order (each ask still made)."""
+    """What one process asks the kernel to read ahead, in order (each ask still made)."""
     asked: list[list[Path]] = []
 
     def recorded(paths: list[Path]) -> None:
@@ -258,17 +258,37 @@ def _asked_ahead(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
     return asked
 
 
-def test_the_pool_asks_for_each_chunk_ahead_once_in_the_order_given(
+def test_the_pool_asks_for_each_chunk_once_before_the_one_given_before_it(
     batch: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each worker's first chunk before the workers start; then, as each chunk is given,
-    the one given after the next finishes: every file asked for once, ahead of its turn."""
+    """Each worker's first chunk before the workers start; then, as a chunk is given, the one
+    given two turns later (two workers): every chunk asked for once, and while the chunks
+    given before it are assessed, not as it is given."""
+    from multiprocessing.connection import Connection
+
     files = sorted(batch.glob("*.yaml"))[:PARALLEL_THRESHOLD]
-    asked = _asked_ahead(monkeypatch)
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    log: list[tuple[str, int]] = []
+
+    def recorded(paths: list[Path]) -> None:
+        log.append(("ask", chunks.index(list(paths))))
+        read_ahead(paths)
+
+    send = Connection.send
+
+    def sending(self: Connection, obj: object) -> None:
+        if isinstance(obj, tuple):  # (chunk index, its files): a chunk given to a worker
+            log.append(("give", obj[0]))
+        send(self, obj)
+
+    monkeypatch.setattr(engine, "read_ahead", recorded)
+    monkeypatch.setattr(Connection, "send", sending)
     got = list(Assessor().iter_mapped(files, rendered, jobs=2))
     assert len(got) == len(files)
-    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
-    assert asked == chunks
+    assert [n for kind, n in log if kind == "ask"] == list(range(len(chunks)))
+    assert sorted(n for kind, n in log if kind == "give") == list(range(len(chunks)))
+    for n in range(1, len(chunks)):
+        assert log.index(("ask", n)) < log.index(("give", n - 1)), log
 
 
 def test_one_process_asks_for_the_next_files_while_it_assesses(

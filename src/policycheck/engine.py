@@ -550,9 +550,6 @@ class _Workers:
                 conn.close()
                 return
             conn.send((index, None if self.fork else self.chunks[index]))
-            if index + self.workers < len(self.chunks):
-                # The chunk given after the next one finishes: read while this one is assessed.
-                read_ahead(self.chunks[index + self.workers])
         except OSError:  # the worker died while idle: its place is taken at the next chunk
             conn.close()
             _reap(process)
@@ -560,6 +557,10 @@ class _Workers:
                 self._give(self._start(), iter([index]), busy)
             return
         busy[conn] = (process, index)
+        if index + self.workers < len(self.chunks):
+            # Given in turn, chunks are asked for this far ahead: each is read while the
+            # chunks given before it are assessed.
+            read_ahead(self.chunks[index + self.workers])
 
 
 @dataclasses.dataclass(frozen=True)

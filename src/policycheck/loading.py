@@ -11,6 +11,7 @@ Every problem is reported with its line and column, all at once.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import hashlib
@@ -214,17 +215,18 @@ _PURE = _yaml(pure=True)
 
 
 def read_ahead(paths: Iterable[Path | str], limit: int = MAX_BYTES) -> None:
-    """Ask the kernel to start reading ``paths`` (their first ``limit + 1`` bytes, what
-    ``read_bytes`` reads) in the background, and return at once.
+    """Ask the kernel to read ``paths`` (their first ``limit + 1`` bytes, what ``read_bytes``
+    reads) in the background. The reads are not waited for; each file's ``stat`` and
+    ``open`` are.
 
     A batch reads its files one after the other. Where they are not in memory
-    (a cold cache, a virtual machine that hands its free memory back, a network
-    file system) each read waited on the disk: a thousand files took 12 % longer
-    than from memory. Asked ahead, the disk reads the next files while the
-    current one is assessed. Only regular files are asked for (opening a pipe or
-    a device could wait or do something); what cannot be asked for is left to
-    ``read_bytes``, which reports it. Does nothing where the system has no
-    ``posix_fadvise`` (macOS, Windows).
+    (a cold cache; a virtual machine that hands its free memory back) each read
+    waited on the disk: a thousand files took 12 % longer than from memory.
+    Asked ahead, the disk reads the next files while the current one is
+    assessed. Only regular files are asked for (opening a pipe or a device
+    could wait or do something); a file that cannot be asked for is left to
+    ``read_bytes``, which reports it, and nothing here raises. Does nothing
+    where the system has no ``posix_fadvise`` (macOS, Windows).
     """
     if not hasattr(os, "posix_fadvise"):
         return
@@ -235,12 +237,11 @@ def read_ahead(paths: Iterable[Path | str], limit: int = MAX_BYTES) -> None:
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
         except (OSError, ValueError):  # ValueError: a NUL in the name
             continue
-        try:
-            os.posix_fadvise(fd, 0, limit + 1, os.POSIX_FADV_WILLNEED)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+        with contextlib.suppress(OSError):
+            try:
+                os.posix_fadvise(fd, 0, limit + 1, os.POSIX_FADV_WILLNEED)
+            finally:
+                os.close(fd)
 
 
 def read_bytes(path: Path, origin: str | None = None, limit: int = MAX_BYTES) -> bytes:
