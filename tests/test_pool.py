@@ -246,18 +246,6 @@ def test_an_error_in_a_workers_work_is_shown_and_its_chunk_reported_lost(
     assert "OSError: no space left on device" in capfd.readouterr().err
 
 
-def _asked_ahead(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
-    """What one process asks the kernel to read ahead, in order (each ask still made)."""
-    asked: list[list[Path]] = []
-
-    def recorded(paths: list[Path]) -> None:
-        asked.append(list(paths))
-        read_ahead(paths)
-
-    monkeypatch.setattr(engine, "read_ahead", recorded)
-    return asked
-
-
 def test_the_pool_asks_for_each_chunk_once_before_the_one_given_before_it(
     batch: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -295,7 +283,13 @@ def test_one_process_asks_for_the_next_files_while_it_assesses(
     batch: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = sorted(batch.glob("*.yaml"))[: 3 * CHUNK + 2]
-    asked = _asked_ahead(monkeypatch)
+    asked: list[list[Path]] = []
+
+    def recorded(paths: list[Path]) -> None:
+        asked.append(list(paths))
+        read_ahead(paths)
+
+    monkeypatch.setattr(engine, "read_ahead", recorded)
     for seen, _ in enumerate(Assessor().iter_mapped(files, rendered, jobs=1), start=1):
         # Every file to come within the next run of files has been asked for.
         assert sum(len(a) for a in asked) + 1 >= min(len(files), seen + CHUNK)
