@@ -22,6 +22,7 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessment, Assessor, Report, Severity
@@ -425,16 +426,16 @@ def test_sarif_of_an_odd_file_name_is_still_valid(gated: Report) -> None:
 def _rename(result: Assessment | Failure, file: str) -> Assessment | Failure:
     assert isinstance(result, Assessment)
     risks = tuple(
-        dataclasses.replace(
+        structs.replace(
             r,
             evidence=tuple(
-                dataclasses.replace(e, location=dataclasses.replace(e.location, file=file))
+                structs.replace(e, location=structs.replace(e.location, file=file))
                 for e in r.evidence
             ),
         )
         for r in result.risks
     )
-    return dataclasses.replace(result, file=file, risks=risks)
+    return structs.replace(result, file=file, risks=risks)
 
 
 # --- JUnit XML ------------------------------------------------------------------------------
@@ -588,8 +589,8 @@ def test_junit_survives_characters_xml_cannot_carry(gated: Report) -> None:
     results = []
     for r in gated.results:
         if isinstance(r, Assessment) and r.proposal_id == "eu-serbia-raw-materials-2024":
-            risks = tuple(dataclasses.replace(k, finding=hostile) for k in r.risks)
-            r = dataclasses.replace(r, title=hostile, risks=risks)
+            risks = tuple(structs.replace(k, finding=hostile) for k in r.risks)
+            r = structs.replace(r, title=hostile, risks=risks)
         results.append(r)
     text = junit.render(dataclasses.replace(gated, results=tuple(results)))
     root = ET.fromstring(text.encode())
@@ -724,8 +725,8 @@ def test_annotations_escape_what_a_proposal_says(gated: Report) -> None:
     results = []
     for r in gated.results:
         if isinstance(r, Assessment) and r.proposal_id == "serbia-rafale-2024":
-            risks = tuple(dataclasses.replace(k, finding=hostile, title="a, b: c") for k in r.risks)
-            r = dataclasses.replace(r, risks=risks)
+            risks = tuple(structs.replace(k, finding=hostile, title="a, b: c") for k in r.risks)
+            r = structs.replace(r, risks=risks)
         results.append(r)
     text = github.render(dataclasses.replace(gated, results=tuple(results)))
     assert_workflow_commands(text)
@@ -738,9 +739,7 @@ def test_annotations_escape_what_a_proposal_says(gated: Report) -> None:
 def _many(gated: Report, copies: int) -> Report:
     """``gated`` with its results repeated ``copies`` times (renamed), as from a large batch."""
     results = [
-        dataclasses.replace(r, proposal_id=f"{r.proposal_id}-{n}")
-        if isinstance(r, Assessment)
-        else r
+        structs.replace(r, proposal_id=f"{r.proposal_id}-{n}") if isinstance(r, Assessment) else r
         for n in range(copies)
         for r in gated.results
     ]

@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from msgspec import structs
 
 from policycheck import Assessment, Assessor, Report
 from policycheck.render import html as html_render
@@ -39,8 +40,8 @@ def _not_applicable(a: Assessment, index: int) -> Assessment:
     """``a`` with criterion ``index`` not applicable (no score), as when none of its
     indicators applies."""
     criteria = list(a.criteria)
-    criteria[index] = dataclasses.replace(criteria[index], score=None, low=None, high=None)
-    return dataclasses.replace(a, criteria=tuple(criteria))
+    criteria[index] = structs.replace(criteria[index], score=None, low=None, high=None)
+    return structs.replace(a, criteria=tuple(criteria))
 
 
 def _points(attribute: str) -> list[tuple[float, float]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from msgspec import structs
 from syrupy.assertion import SnapshotAssertion
 
 from policycheck import Assessor, Report
@@ -80,10 +81,10 @@ def _with_cap_waiver_and_gate(report: Report) -> Report:
         origin=".policycheck.toml:12",
     )
     risks = list(first.risks)
-    risks[0] = dataclasses.replace(risks[0], waiver=WaiverUse(waiver, active=True))
+    risks[0] = structs.replace(risks[0], waiver=WaiverUse(waiver, active=True))
     if len(risks) > 1:
-        risks[1] = dataclasses.replace(risks[1], waiver=WaiverUse(waiver, active=False))
-    capped = dataclasses.replace(
+        risks[1] = structs.replace(risks[1], waiver=WaiverUse(waiver, active=False))
+    capped = structs.replace(
         first,
         risks=tuple(risks),
         cap=Cap(risk_id=risks[0].id, severity=Severity.HIGH, max_grade="B"),

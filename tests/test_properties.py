@@ -989,8 +989,9 @@ def test_a_results_json_is_written_in_sorted_key_order_without_sorting(
     """A result's dict is built with its keys in order, so its text (written without
     ``sort_keys``, by pydantic-core's encoder) is the sorted text ``json.dumps`` writes and
     the JSON document promises; a waived risk and a file that cannot be assessed included."""
-    import dataclasses
     import datetime as dt
+
+    from msgspec import structs
 
     from policycheck.assessment import Failure, Waiver, WaiverUse
     from policycheck.errors import Problem
@@ -999,8 +1000,8 @@ def test_a_results_json_is_written_in_sorted_key_order_without_sorting(
     result = assess(assessor, proposal)
     if waive and result.risks:
         waiver = Waiver("RF03", "p", "accepted", "me", dt.date(2030, 1, 1), "w.yaml")
-        risk = dataclasses.replace(result.risks[0], waiver=WaiverUse(waiver, True))
-        result = dataclasses.replace(result, risks=(risk, *result.risks[1:]))
+        risk = structs.replace(result.risks[0], waiver=WaiverUse(waiver, True))
+        result = structs.replace(result, risks=(risk, *result.risks[1:]))
     failure = Failure(ORIGIN, (Problem(ORIGIN, 2, 1, "invalid YAML"),), "0" * 64)
     for r in (result, failure):
         assert rendered(r).data == json.dumps(

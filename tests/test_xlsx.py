@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from msgspec import structs
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart, RadarChart
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -589,8 +590,8 @@ def test_formula_like_text_stays_text(runner: Assessor, report: Report, tmp_path
 
 def test_formula_like_text_in_every_sheet(runner: Assessor, report: Report) -> None:
     a = report.assessments[-1]
-    risk = dataclasses.replace(a.risks[0], finding="=1+1", mitigation="@cmd")
-    tricky = dataclasses.replace(a, title="=2+2", proposal_id="=id", risks=(risk,))
+    risk = structs.replace(a.risks[0], finding="=1+1", mitigation="@cmd")
+    tricky = structs.replace(a, title="=2+2", proposal_id="=id", risks=(risk,))
     broken = Failure(file="=evil.yaml", problems=(), file_sha256="")
     data = xlsx.render(dataclasses.replace(report, results=(tricky, broken)))
     wb = load_workbook(io.BytesIO(data))

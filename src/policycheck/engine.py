@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from msgspec import structs
 from pydantic import BaseModel
 
 from policycheck._version import __version__
@@ -727,7 +728,7 @@ def _distinct_fingerprints(risks: list[Risk]) -> list[Risk]:
         seen[risk.fingerprint] = count + 1
         if count:
             digest = fingerprint(risk.id, risk.fingerprint, str(count))
-            risk = dataclasses.replace(risk, fingerprint=digest)
+            risk = structs.replace(risk, fingerprint=digest)
         result.append(risk)
     return result
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from msgspec import structs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from policycheck import validation
@@ -109,7 +110,7 @@ def mark_waived(
             marked.append(risk)
             continue
         match = max(matches, key=lambda w: w.expires)
-        marked.append(dataclasses.replace(risk, waiver=WaiverUse(match, match.active_on(today))))
+        marked.append(structs.replace(risk, waiver=WaiverUse(match, match.active_on(today))))
     return tuple(marked)
 
 

@@ -20,8 +20,9 @@ The arithmetic, documented in the README and shown by ``--explain``:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from msgspec import Struct
 
 from policycheck.assessment import (
     Cap,
@@ -41,8 +42,7 @@ MAX_IMPROVEMENTS = 3
 UNCITED_LEVELS = frozenset({"asserted", "partial"})
 
 
-@dataclass(frozen=True, slots=True)
-class Observed:
+class Observed(Struct, frozen=True):
     """What a check concluded for one indicator, before scoring."""
 
     level: str
@@ -50,8 +50,7 @@ class Observed:
     gap: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(Struct, frozen=True):
     """The overall figures: score over what is known, its range, coverage and citation share."""
 
     score: float
@@ -188,8 +187,7 @@ def grade(rubric: Rubric, score: float, risks: tuple[Risk, ...]) -> tuple[str, s
     return uncapped, final, cap
 
 
-@dataclass(frozen=True, slots=True)
-class Graded:
+class Graded(Struct, frozen=True):
     """The grade, before and after the binding risk cap, and the grades the range allows."""
 
     uncapped: str

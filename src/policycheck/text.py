@@ -15,6 +15,8 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TypeVar
 
+from msgspec import Struct, structs
+
 T = TypeVar("T")
 
 #: Characters XML 1.0 cannot carry, even escaped: the complement of its ``Char`` production
@@ -107,7 +109,7 @@ def printable_tree(value: T) -> T:
 
 
 def map_text(value: T, function: Callable[[str], str]) -> T:
-    """``value`` with ``function`` applied to every text in it: in dataclasses, tuples,
+    """``value`` with ``function`` applied to every text in it: in dataclasses, structs, tuples,
     lists and dicts (keys too). Enumerations stay as they are: their values are the
     tool's own words.
     """
@@ -123,6 +125,11 @@ def map_text(value: T, function: Callable[[str], str]) -> T:
         return {  # type: ignore[return-value]
             map_text(k, function): map_text(v, function) for k, v in value.items()
         }
+    if isinstance(value, Struct):
+        return structs.replace(
+            value,
+            **{name: map_text(getattr(value, name), function) for name in value.__struct_fields__},
+        )
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {
             f.name: map_text(getattr(value, f.name), function)

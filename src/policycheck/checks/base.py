@@ -1,10 +1,17 @@
-"""What a check is: a small pure function from a proposal's facts to a level and risks."""
+"""What a check is: a small pure function from a proposal's facts to a level and risks.
+
+What it returns (an ``Outcome``, its ``Mark``s and ``RiskHit``s) are frozen Structs, as a
+result's parts are (see ``policycheck.assessment``): every check makes them for every
+proposal.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import cast
+
+from msgspec import Struct
 
 from policycheck.assessment import Citation, ReferenceFact
 from policycheck.facts import Facts, Shape, YamlPath, claim_at
@@ -16,16 +23,14 @@ INSUFFICIENT = "insufficient-information"
 CLAIM_LEVELS = ("evidenced", "asserted", "absent")
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(Struct, frozen=True):
     """A pointer at the YAML path that produced a level or a risk, with why."""
 
     path: YamlPath
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class RiskHit:
+class RiskHit(Struct, frozen=True):
     """A risk a check raises; ``severity`` None means the rubric's default."""
 
     risk: str
@@ -39,8 +44,7 @@ class RiskHit:
     references: tuple[ReferenceFact, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     """What a check concluded: a level key (or not applicable / insufficient) and why."""
 
     level: str
