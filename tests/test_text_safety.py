@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -98,6 +99,21 @@ def test_every_character_xml_forbids_is_not_printable() -> None:
 def test_printable_escapes_controls_bidi_and_undecodable_bytes() -> None:
     assert printable("a\x1b[2Jb\x07\r\x9b\u202e.\udcff\n\t") == (
         "a\\x1b[2Jb\\x07\\x0d\\x9b\\u202e.\\xff\n\t"
+    )
+
+
+def test_printable_tree_reaches_the_text_inside_a_results_records() -> None:
+    """A result's parts are Structs and the run's records dataclasses: the text in both is
+    escaped, and each comes back as the same kind of record."""
+    from policycheck.assessment import Evidence, Location, Waiver, WaiverUse
+    from policycheck.text import printable_tree
+
+    evidence = Evidence("note \x1b[2J", Location("a\u202eb.yaml", 3, 1, "title"))
+    waiver = Waiver("RF03", "p", "ok \x07", "me", dt.date(2030, 1, 1), "w.yaml")
+    escaped = printable_tree((evidence, WaiverUse(waiver, True)))
+    assert escaped == (
+        Evidence("note \\x1b[2J", Location("a\\u202eb.yaml", 3, 1, "title")),
+        WaiverUse(Waiver("RF03", "p", "ok \\x07", "me", dt.date(2030, 1, 1), "w.yaml"), True),
     )
 
 
