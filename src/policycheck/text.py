@@ -13,9 +13,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from enum import Enum
-from typing import TypeVar
-
-from msgspec import Struct, structs
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 
@@ -125,11 +123,12 @@ def map_text(value: T, function: Callable[[str], str]) -> T:
         return {  # type: ignore[return-value]
             map_text(k, function): map_text(v, function) for k, v in value.items()
         }
-    if isinstance(value, Struct):
-        return structs.replace(
-            value,
-            **{name: map_text(getattr(value, name), function) for name in value.__struct_fields__},
-        )
+    struct_fields: tuple[str, ...] | None = getattr(type(value), "__struct_fields__", None)
+    if struct_fields is not None:  # a msgspec Struct (imported only where one exists)
+        from msgspec import Struct, structs
+
+        changes = {name: map_text(getattr(value, name), function) for name in struct_fields}
+        return cast(T, structs.replace(cast(Struct, value), **changes))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {
             f.name: map_text(getattr(value, f.name), function)
