@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from policycheck.text import _NOT_XML, NEEDS_ESCAPE, printable, xml_text
+from policycheck.assessment import Evidence, Location, Waiver, WaiverUse
+from policycheck.text import _NOT_XML, NEEDS_ESCAPE, printable, printable_tree, xml_text
 from tests.conftest import MINIMAL
 from tests.conftest import run_cli as run
 
@@ -105,9 +106,6 @@ def test_printable_escapes_controls_bidi_and_undecodable_bytes() -> None:
 def test_printable_tree_reaches_the_text_inside_a_results_records() -> None:
     """A result's parts are Structs and the run's records dataclasses: the text in both is
     escaped, and each comes back as the same kind of record."""
-    from policycheck.assessment import Evidence, Location, Waiver, WaiverUse
-    from policycheck.text import printable_tree
-
     evidence = Evidence("note \x1b[2J", Location("a\u202eb.yaml", 3, 1, "title"))
     waiver = Waiver("RF03", "p", "ok \x07", "me", dt.date(2030, 1, 1), "w.yaml")
     escaped = printable_tree((evidence, WaiverUse(waiver, True)))
